@@ -125,6 +125,11 @@ fn every_ubl_example_reads() {
 }
 
 #[test]
+fn every_cii_example_reads() {
+    assert_corpus_reads(&["en16931/cii/examples", "zugferd/XML-Rechnung/CII"]);
+}
+
+#[test]
 fn every_xrechnung_test_suite_invoice_reads() {
     // Business cases (33 pairs + 6 single-syntax extension cases) and technical cases (7 pairs).
     assert_corpus_reads(&["xrechnung-testsuite/src/test"]);
