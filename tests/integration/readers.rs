@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use backdesk::formats::{cii, read_document, ubl};
 use backdesk::model::extraction::ExtractionMethod;
-use backdesk::model::Invoice;
+use backdesk::model::{DocumentType, Invoice};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// The corpora sit beside the checkout (`shared/` next to `main/`). Missing corpora fail loudly: a
@@ -373,5 +374,250 @@ fn xrechnung_ubl_and_cii_pairs_give_the_same_invoice() {
         KNOWN_DIFFERENCES.len(),
         known.len(),
         "every listed upstream difference still occurs"
+    );
+}
+
+fn read_corpus_file(relative: &str) -> Vec<u8> {
+    std::fs::read(corpora().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// Amounts as their exact text, so that a check also catches a lost scale ("229.6" for "229.60").
+fn exact(amount: Option<Decimal>) -> Option<String> {
+    amount.map(|a| a.to_string())
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    Some(text.parse().expect("test dates are written YYYY-MM-DD"))
+}
+
+/// The totals BT-106..BT-115 in order, as exact text.
+fn totals_text(invoice: &Invoice) -> [Option<String>; 10] {
+    let t = &invoice.totals;
+    [
+        t.line_net_total,
+        t.allowance_total,
+        t.charge_total,
+        t.tax_exclusive,
+        t.tax_total,
+        t.tax_total_accounting,
+        t.tax_inclusive,
+        t.prepaid,
+        t.rounding,
+        t.amount_due,
+    ]
+    .map(exact)
+}
+
+/// (BT-116, BT-117, BT-118, BT-119) per VAT breakdown, as exact text.
+fn vat_text(invoice: &Invoice) -> Vec<(String, String, String, Option<String>)> {
+    invoice
+        .vat_breakdown
+        .iter()
+        .map(|v| {
+            (
+                v.taxable_amount.to_string(),
+                v.tax_amount.to_string(),
+                v.category.clone(),
+                exact(v.rate),
+            )
+        })
+        .collect()
+}
+
+fn some(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+#[test]
+fn ubl_example_1_reads_as_checked_by_hand() {
+    let invoice = ubl::read(&read_corpus_file("en16931/ubl/examples/ubl-tc434-example1.xml")).unwrap();
+    assert_eq!(invoice.number.as_deref(), Some("12115118"));
+    assert_eq!(invoice.document_type, DocumentType::Invoice);
+    assert_eq!(invoice.issue_date, date("2015-01-09"));
+    assert_eq!(invoice.due_date, date("2015-01-09"));
+    assert_eq!(invoice.currency.as_ref().map(|c| c.code()), Some("EUR"));
+    assert_eq!(invoice.seller.name.as_deref(), Some("De Koksmaat"));
+    assert_eq!(
+        invoice.seller.vat_id.as_deref(),
+        Some("NL8200.98.395.B.01"),
+        "kept, only spaces and case change"
+    );
+    let accounts: Vec<_> = invoice
+        .payment
+        .as_ref()
+        .unwrap()
+        .credit_transfers
+        .iter()
+        .map(|t| t.account_id.as_str())
+        .collect();
+    assert_eq!(
+        accounts,
+        ["NL57RABO0107307510", "NL03INGB0004489902"],
+        "both accounts, without spaces"
+    );
+    assert_eq!(invoice.payee_account(), Some("NL57RABO0107307510"));
+    assert_eq!(
+        totals_text(&invoice),
+        [
+            some("229.60"),
+            None,
+            None,
+            some("229.60"),
+            some("20.73"),
+            None,
+            some("250.33"),
+            None,
+            None,
+            some("250.33")
+        ]
+    );
+    assert_eq!(
+        vat_text(&invoice),
+        [
+            ("183.23".into(), "10.99".into(), "S".into(), some("6")),
+            ("46.37".into(), "9.74".into(), "S".into(), some("21")),
+        ]
+    );
+    assert_eq!(invoice.lines.len(), 20);
+    let line = &invoice.lines[3];
+    assert_eq!(line.id, "4");
+    assert_eq!(line.item_name.as_deref(), Some("FRITESSAUS 3 LRR"));
+    assert_eq!(
+        (exact(line.quantity), line.unit_code.as_deref()),
+        (some("2"), Some("EA"))
+    );
+    assert_eq!(exact(line.net_price), some("7.23"));
+    assert_eq!(exact(line.net_amount), some("14.46"));
+}
+
+#[test]
+fn ubl_credit_note_1_reads_as_checked_by_hand() {
+    let invoice = ubl::read(&read_corpus_file(
+        "en16931/ubl/examples/ubl-tc434-creditnote1.xml",
+    ))
+    .unwrap();
+    assert_eq!(invoice.document_type, DocumentType::CreditNote);
+    assert_eq!(invoice.type_code.as_deref(), Some("381"));
+    assert_eq!(invoice.number.as_deref(), Some("018304 / 28865"));
+    assert_eq!(invoice.issue_date, date("2019-09-23"));
+    assert_eq!(
+        invoice.period.as_ref().map(|p| (p.start, p.end)),
+        Some((date("2019-02-01"), date("2019-02-28")))
+    );
+    assert_eq!(invoice.seller.vat_id.as_deref(), Some("BE0000000196"));
+    assert_eq!(
+        invoice.seller.trading_name.as_deref(),
+        Some("My Supplier Company N.V.")
+    );
+    let transfer = &invoice.payment.as_ref().unwrap().credit_transfers[0];
+    assert_eq!(
+        (transfer.account_id.as_str(), transfer.provider_id.as_deref()),
+        ("BE91000000143476", Some("BPOTBEB1"))
+    );
+    assert_eq!(
+        totals_text(&invoice),
+        [
+            some("100.11"),
+            None,
+            None,
+            some("100.11"),
+            some("0.00"),
+            None,
+            some("100.11"),
+            None,
+            None,
+            some("100.11")
+        ]
+    );
+    assert_eq!(
+        vat_text(&invoice),
+        [("100.11".into(), "0.00".into(), "E".into(), some("0.00"))]
+    );
+    assert_eq!(invoice.lines.len(), 1);
+    let line = &invoice.lines[0];
+    assert_eq!(
+        (exact(line.quantity), line.unit_code.as_deref()),
+        (some("1.00"), Some("C62")),
+        "CreditedQuantity"
+    );
+    assert_eq!(
+        (exact(line.net_price), exact(line.net_amount)),
+        (some("100.11"), some("100.11"))
+    );
+    assert_eq!(line.vat_category.as_deref(), Some("E"));
+}
+
+#[test]
+fn factur_x_xrechnung_cii_reads_as_checked_by_hand() {
+    let invoice = cii::read(&read_corpus_file(
+        "zugferd/XML-Rechnung/CII/XRECHNUNG_Einfach.cii.xml",
+    ))
+    .unwrap();
+    assert_eq!(invoice.number.as_deref(), Some("471102"));
+    assert_eq!(invoice.document_type, DocumentType::Invoice);
+    assert_eq!(invoice.issue_date, date("2024-11-15"));
+    assert_eq!(invoice.delivery.as_ref().and_then(|d| d.date), date("2024-11-14"));
+    assert_eq!(
+        invoice.specification_id.as_deref(),
+        Some("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0")
+    );
+    assert_eq!(invoice.buyer_reference.as_deref(), Some("04011000-12345-34"));
+    assert_eq!(invoice.notes[1].subject_code.as_deref(), Some("REG"));
+    assert_eq!(invoice.seller.vat_id.as_deref(), Some("DE123456789"));
+    assert_eq!(
+        invoice.seller.tax_registration_id.as_deref(),
+        Some("201/113/40209"),
+        "FC is BT-32"
+    );
+    assert_eq!(
+        invoice.seller.contact.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Max Mustermann")
+    );
+    let payment = invoice.payment.as_ref().unwrap();
+    assert_eq!(payment.means_code.as_deref(), Some("58"));
+    let transfer = &payment.credit_transfers[0];
+    assert_eq!(
+        (transfer.account_id.as_str(), transfer.provider_id.as_deref()),
+        ("DE02120300000000202051", Some("BYLADEM1001"))
+    );
+    assert_eq!(
+        totals_text(&invoice),
+        [
+            some("473.00"),
+            some("0.00"),
+            some("0.00"),
+            some("473.00"),
+            some("56.87"),
+            None,
+            some("529.87"),
+            some("0.00"),
+            None,
+            some("529.87")
+        ]
+    );
+    assert_eq!(
+        vat_text(&invoice),
+        [
+            ("275.00".into(), "19.25".into(), "S".into(), some("7.00")),
+            ("198.00".into(), "37.62".into(), "S".into(), some("19.00")),
+        ]
+    );
+    assert_eq!(invoice.lines.len(), 2);
+    let line = &invoice.lines[1];
+    assert_eq!(line.item_name.as_deref(), Some("Joghurt Banane"));
+    assert_eq!(
+        (exact(line.quantity), line.unit_code.as_deref()),
+        (some("50.0000"), Some("H87"))
+    );
+    assert_eq!(
+        (exact(line.net_price), exact(line.gross_price)),
+        (some("5.5000"), some("5.5000"))
+    );
+    assert_eq!(exact(line.net_amount), some("275.00"));
+    assert_eq!(
+        line.standard_item_id
+            .as_ref()
+            .map(|i| (i.id.as_str(), i.scheme.as_deref())),
+        Some(("4000050986428", Some("0160")))
     );
 }
