@@ -22,8 +22,8 @@ use roxmltree::Node;
 use rust_decimal::Decimal;
 
 use super::ubl::{
-    attribute, currency_attribute, decimal_at, decimal_value, element_name, indicator_at, joined,
-    non_default, not_a_currency, required_decimal_at, schemed_id, text_of,
+    attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
+    joined, non_default, required_decimal_at, schemed_id, text_of,
 };
 use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
 use crate::model::invoice::{
@@ -501,16 +501,6 @@ fn optional<'a, 'input, T>(
     read: impl FnOnce(Node<'a, 'input>) -> Result<Option<T>, String>,
 ) -> Result<Option<T>, String> {
     node.map(read).transpose().map(Option::flatten)
-}
-
-fn currency_at(node: Node<'_, '_>, names: &[&str]) -> Result<Option<Currency>, String> {
-    path(node, names)
-        .map(|n| {
-            let raw = n.text().unwrap_or_default();
-            raw.parse::<Currency>()
-                .map_err(|_| not_a_currency(&element_name(n), raw))
-        })
-        .transpose()
 }
 
 /// A date below a `ram:*DateTime` / `ram:*Date` holder: its `DateTimeString` or `DateString` child.

@@ -489,15 +489,6 @@ fn iso_date_value(node: Node<'_, '_>) -> Result<NaiveDate, String> {
         })
 }
 
-fn currency_at(node: Node<'_, '_>, names: &[&str]) -> Result<Option<Currency>, String> {
-    path(node, names)
-        .map(|n| {
-            let raw = n.text().unwrap_or_default().trim();
-            Currency::from_str(raw).map_err(|_| not_a_currency(&element_name(n), raw))
-        })
-        .transpose()
-}
-
 // ---- value helpers shared with the CII reader (candidates for `xml.rs`) ----
 
 /// The element's name with its conventional prefix (`cbc:IssueDate`, `ram:ChargeAmount`) for messages.
@@ -556,6 +547,16 @@ pub(super) fn required_decimal_at(node: Node<'_, '_>, names: &[&str]) -> Result<
     })
 }
 
+/// A currency code element (BT-5, BT-6).
+pub(super) fn currency_at(node: Node<'_, '_>, names: &[&str]) -> Result<Option<Currency>, String> {
+    path(node, names)
+        .map(|n| {
+            let raw = n.text().unwrap_or_default().trim();
+            Currency::from_str(raw).map_err(|_| not_a_currency(&element_name(n), raw))
+        })
+        .transpose()
+}
+
 /// A `currencyID` attribute (absent → `None`).
 pub(super) fn currency_attribute(node: Node<'_, '_>) -> Result<Option<Currency>, String> {
     let Some(raw) = node.attribute("currencyID") else {
@@ -566,7 +567,7 @@ pub(super) fn currency_attribute(node: Node<'_, '_>) -> Result<Option<Currency>,
         .map_err(|_| not_a_currency(&format!("{}/@currencyID", element_name(node)), raw))
 }
 
-pub(super) fn not_a_currency(what: &str, raw: &str) -> String {
+fn not_a_currency(what: &str, raw: &str) -> String {
     format!(
         "{what} '{}' is not an ISO 4217 currency code (three letters, e.g. EUR)",
         raw.trim()
