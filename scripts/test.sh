@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+#! Runs every check and test, in the order CI runs them: format, lint, core tests, UI checks and unit tests,
+#! the desktop build, and the end-to-end test of the real app under Xvfb over WebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (core and desktop shell)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "core tests"
+cargo test --workspace --exclude backdesk-desktop
+
+step "UI: type-check, lint, unit tests"
+(cd ui && npm run check && npm run lint && npm test)
+
+step "desktop build and end-to-end test in a real window"
+bash scripts/e2e.sh
+
+step "all checks passed"

@@ -1,0 +1,146 @@
+//! Content sniffing: what a file is, from its bytes, never from its name.
+
+use super::xml::{decode_utf8, parse_safely};
+
+/// UBL 2.1 invoice namespace.
+pub const UBL_INVOICE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+/// UBL 2.1 credit-note namespace.
+pub const UBL_CREDIT_NOTE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
+/// UN/CEFACT Cross Industry Invoice namespace (D16B and later).
+pub const CII_NS: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
+
+/// The kind of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// Zero bytes (or only whitespace).
+    Empty,
+    /// A UBL Invoice or CreditNote.
+    Ubl,
+    /// A CII CrossIndustryInvoice.
+    Cii,
+    /// Well-formed XML of another kind; carries the root element's name.
+    OtherXml(String),
+    /// Looks like XML but is not well formed or is refused as hostile; carries the problem.
+    MalformedXml(String),
+    Pdf,
+    Image,
+    Email,
+    Unknown,
+}
+
+impl Format {
+    /// A short name for messages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Ubl => "UBL",
+            Self::Cii => "CII",
+            Self::OtherXml(_) | Self::MalformedXml(_) => "XML",
+            Self::Pdf => "PDF",
+            Self::Image => "Image",
+            Self::Email => "E-mail",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Looks at the bytes and says what they are.
+pub fn sniff(bytes: &[u8]) -> Format {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let body = &body[start..];
+    if body.is_empty() {
+        return Format::Empty;
+    }
+    // A PDF header may be preceded by junk within the first KiB (PDF 1.7, 7.5.2 tolerance).
+    if bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Format::Pdf;
+    }
+    if body.starts_with(b"\x89PNG\r\n\x1a\n")
+        || body.starts_with(b"\xFF\xD8\xFF")
+        || body.starts_with(b"II*\0")
+        || body.starts_with(b"MM\0*")
+    {
+        return Format::Image;
+    }
+    if body.starts_with(b"<") {
+        return sniff_xml(bytes);
+    }
+    if looks_like_email(body) {
+        return Format::Email;
+    }
+    Format::Unknown
+}
+
+fn sniff_xml(bytes: &[u8]) -> Format {
+    let text = match decode_utf8(bytes) {
+        Ok(text) => text,
+        Err(problem) => return Format::MalformedXml(problem),
+    };
+    let document = match parse_safely(text) {
+        Ok(document) => document,
+        Err(problem) => return Format::MalformedXml(problem),
+    };
+    let root = document.root_element();
+    let namespace = root.tag_name().namespace().unwrap_or_default();
+    match (root.tag_name().name(), namespace) {
+        ("Invoice", UBL_INVOICE_NS) | ("CreditNote", UBL_CREDIT_NOTE_NS) => Format::Ubl,
+        ("CrossIndustryInvoice", CII_NS) => Format::Cii,
+        (name, _) => Format::OtherXml(name.to_owned()),
+    }
+}
+
+fn looks_like_email(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_ascii_lowercase();
+    let headers = [
+        "from:",
+        "to:",
+        "subject:",
+        "date:",
+        "mime-version:",
+        "received:",
+        "message-id:",
+        "return-path:",
+    ];
+    let found = head
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| headers.iter().any(|h| l.starts_with(h)))
+        .count();
+    found >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_not_the_name() {
+        assert_eq!(sniff(b""), Format::Empty);
+        assert_eq!(sniff(b"   \n"), Format::Empty);
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Format::Image);
+        assert_eq!(sniff(b"From: a@b.c\nSubject: invoice\n\nbody"), Format::Email);
+        assert_eq!(sniff(&[0u8, 159, 146, 150, 1, 2, 3]), Format::Unknown);
+    }
+
+    #[test]
+    fn xml_is_classified_by_root_element_and_namespace() {
+        let ubl = format!(r#"<Invoice xmlns="{UBL_INVOICE_NS}"/>"#);
+        assert_eq!(sniff(ubl.as_bytes()), Format::Ubl);
+        let cii = format!(r#"<rsm:CrossIndustryInvoice xmlns:rsm="{CII_NS}"/>"#);
+        assert_eq!(sniff(cii.as_bytes()), Format::Cii);
+        assert_eq!(
+            sniff(b"<Invoice/>"),
+            Format::OtherXml("Invoice".into()),
+            "no namespace, not UBL"
+        );
+        assert!(matches!(
+            sniff(b"<Invoice><unclosed></Invoice>"),
+            Format::MalformedXml(_)
+        ));
+    }
+}

@@ -1,0 +1,106 @@
+//! Safe XML parsing for e-invoices: no DTD (so no external entities and no entity expansion), a size limit,
+//! a node-count limit and a nesting-depth limit, and small helpers to walk elements by local name.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+/// Larger XML than this is not an invoice anyone sends; refusing it bounds memory and time.
+pub const MAX_XML_BYTES: usize = 50 * 1024 * 1024;
+/// Upper bound on the number of nodes in one document.
+pub const MAX_NODES: u32 = 2_000_000;
+/// Upper bound on element nesting (real invoices stay under 20).
+pub const MAX_DEPTH: usize = 128;
+
+/// Parses XML text with the limits above. Errors are sentences for the user.
+pub fn parse_safely(text: &str) -> Result<Document<'_>, String> {
+    if text.len() > MAX_XML_BYTES {
+        return Err(format!(
+            "the XML is {} MB, larger than the {} MB limit for an invoice",
+            text.len() / (1024 * 1024),
+            MAX_XML_BYTES / (1024 * 1024)
+        ));
+    }
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..ParsingOptions::default()
+    };
+    let document = Document::parse_with_options(text, options).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => {
+            "the XML declares a DTD, which e-invoices never do; it is refused because DTDs can hide external \
+             entities and entity bombs"
+                .to_owned()
+        }
+        roxmltree::Error::NodesLimitReached => "the XML has too many elements to be an invoice".to_owned(),
+        other => format!("the XML is malformed: {other}"),
+    })?;
+    let too_deep = document
+        .descendants()
+        .any(|n| n.is_element() && n.ancestors().count() > MAX_DEPTH);
+    if too_deep {
+        return Err(format!("the XML nests elements deeper than {MAX_DEPTH} levels"));
+    }
+    Ok(document)
+}
+
+/// Decodes bytes as UTF-8 (with or without BOM). E-invoices are UTF-8 by the standards.
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| format!("the XML is not valid UTF-8 (byte {})", e.valid_up_to()))
+}
+
+/// The first child element with this local name.
+pub fn child<'a, 'input>(node: Node<'a, 'input>, local_name: &str) -> Option<Node<'a, 'input>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == local_name)
+}
+
+/// Every child element with this local name.
+pub fn children<'a, 'input: 'a>(
+    node: Node<'a, 'input>,
+    local_name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
+    node.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == local_name)
+}
+
+/// Follows a path of local names through first-children.
+pub fn path<'a, 'input>(node: Node<'a, 'input>, names: &[&str]) -> Option<Node<'a, 'input>> {
+    names.iter().try_fold(node, |current, name| child(current, name))
+}
+
+/// The trimmed text of the element at `names` below `node`, `None` when absent or blank.
+pub fn text_at(node: Node<'_, '_>, names: &[&str]) -> Option<String> {
+    let text = path(node, names)?.text()?.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_entities_are_refused_before_anything_is_resolved() {
+        let xxe = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#;
+        let error = parse_safely(xxe).unwrap_err();
+        assert!(error.contains("DTD"), "{error}");
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>"#;
+        assert!(parse_safely(bomb).is_err());
+    }
+
+    #[test]
+    fn absurd_nesting_is_refused() {
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 5), "</a>".repeat(MAX_DEPTH + 5));
+        assert!(parse_safely(&deep).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn helpers_walk_by_local_name_across_namespaces() {
+        let doc = parse_safely(r#"<r xmlns:c="urn:c"><c:A><c:B> x </c:B></c:A></r>"#).unwrap();
+        assert_eq!(text_at(doc.root_element(), &["A", "B"]).as_deref(), Some("x"));
+        assert_eq!(text_at(doc.root_element(), &["A", "C"]), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! Intake: finding the files to take in, archiving originals, and the report of a batch.
+//! (Watching the inbox with `notify` and stable-file detection land with the intake work.)
+
+pub mod archive;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{DocumentId, InvoiceId};
+
+/// What one `ingest` run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// Files looked at.
+    pub files: usize,
+    pub processed: usize,
+    pub rejected: usize,
+    pub duplicate_files: usize,
+    /// Documents left in the journal by an earlier interrupted run and finished now.
+    pub resumed: usize,
+    pub invoice_ids: Vec<InvoiceId>,
+    pub document_ids: Vec<DocumentId>,
+}
+
+/// Whether a file name is a temporary or partial file that must not be taken (yet).
+pub fn is_partial_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with('.')
+        || lower.starts_with("~$")
+        || lower.ends_with('~')
+        || [
+            ".part",
+            ".partial",
+            ".crdownload",
+            ".download",
+            ".tmp",
+            ".temp",
+            ".swp",
+        ]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+}
+
+/// Expands files and folders (recursively) into the files to take in, in a stable order, skipping
+/// temporary and partial names.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if metadata.is_dir() {
+            collect_dir(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("list folder", dir, e))?
+        .filter_map(std::result::Result::ok)
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        if is_partial_name(&name.to_string_lossy()) {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(|e| Error::io("inspect", &path, e))?;
+        if file_type.is_dir() {
+            collect_dir(&path, files)?;
+        } else if file_type.is_file() || file_type.is_symlink() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_and_temporary_names_are_skipped() {
+        for name in [
+            "x.pdf.part",
+            "~$invoice.xlsx",
+            "a.crdownload",
+            ".hidden.xml",
+            "draft.xml~",
+        ] {
+            assert!(is_partial_name(name), "{name}");
+        }
+        for name in ["invoice.pdf", "INV-1.xml", "partner.xml"] {
+            assert!(!is_partial_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn folders_are_walked_recursively_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("b.xml"), "x").unwrap();
+        std::fs::write(dir.path().join("a.xml"), "x").unwrap();
+        std::fs::write(dir.path().join("sub/c.xml"), "x").unwrap();
+        std::fs::write(dir.path().join("d.xml.part"), "x").unwrap();
+        let files = collect_files(&[dir.path().to_owned()]).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [PathBuf::from("a.xml"), "b.xml".into(), "sub/c.xml".into()]
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! SQLite via sqlx: opening the database (WAL, foreign keys, busy timeout), the forward-only migrations that
+//! own the schema, and one repository module per aggregate.
+//!
+//! SQL lives here and only here, so that a move to PostgreSQL for teams touches this module alone.
+
+pub mod accounts;
+pub mod documents;
+pub mod invoices;
+pub mod purchase_orders;
+pub mod receipts;
+pub mod settings;
+pub mod vendors;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::error::{Error, Result};
+
+/// The schema migrations, embedded at build time from `migrations/`.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The open database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// Refuses a database whose schema is newer than this build understands.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(Error::database("build connection options"))?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed outcome survives power loss, not only a crash of the app.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(Error::database(format!("open {}", path.display())))?;
+        let store = Self {
+            pool,
+            path: path.to_owned(),
+        };
+        store.refuse_newer_schema().await?;
+        MIGRATOR
+            .run(&store.pool)
+            .await
+            .map_err(|source| Error::Database {
+                action: format!("migrate {}", path.display()),
+                source: source.into(),
+            })?;
+        Ok(store)
+    }
+
+    /// The connection pool, for the repository functions.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The newest schema version this build knows.
+    pub fn supported_schema_version() -> i64 {
+        MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The newest schema version applied to this database (0 for a new one).
+    pub async fn schema_version(&self) -> Result<i64> {
+        if !self.has_migrations_table().await? {
+            return Ok(0);
+        }
+        let row =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) AS version FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(Error::database("read the schema version"))?;
+        Ok(row.get::<i64, _>("version"))
+    }
+
+    async fn has_migrations_table(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::database("inspect the schema"))?;
+        Ok(row.get::<i64, _>("n") > 0)
+    }
+
+    async fn refuse_newer_schema(&self) -> Result<()> {
+        let found = self.schema_version().await?;
+        let supported = Self::supported_schema_version();
+        if found > supported {
+            return Err(Error::DatabaseTooNew {
+                path: self.path.clone(),
+                found,
+                supported,
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the pool, flushing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+/// Current UTC time as stored (RFC 3339).
+pub(crate) fn timestamp(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
