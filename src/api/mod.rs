@@ -152,9 +152,9 @@ impl Workspace {
             database: self.paths.database.clone(),
             inbox_folder: self.inbox_folder().await?,
             is_demo: store::settings::get(pool, demo::DEMO_MARKER).await?.is_some(),
-            invoice_count: store::invoices::list(pool, None).await?.len(),
-            document_count: store::documents::list(pool).await?.len(),
-            vendor_count: store::vendors::list(pool).await?.len(),
+            invoice_count: store::invoices::count(pool).await?,
+            document_count: store::documents::count(pool).await?,
+            vendor_count: store::vendors::count(pool).await?,
         })
     }
 }

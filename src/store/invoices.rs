@@ -9,7 +9,7 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use crate::error::{Error, Result};
 use crate::model::extraction::{Extraction, FieldValue};
 use crate::model::money::decimal_text;
-use crate::model::{DocumentId, Invoice, InvoiceId, InvoiceStatus, Reason, ReasonCode, VendorId};
+use crate::model::{DocumentId, Invoice, InvoiceId, InvoiceStatus, Reason, VendorId};
 
 /// A reason as stored and shown: `{code, message, detail}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -304,7 +304,11 @@ fn summary_from_row(row: &SqliteRow, reasons: &mut ReasonsByInvoice) -> Result<I
     })
 }
 
-/// Whether a reason code is among an invoice's stored reasons (used by tests and queues).
-pub fn has_reason(summary: &InvoiceSummary, code: ReasonCode) -> bool {
-    summary.reasons.iter().any(|r| r.code == code.as_str())
+/// How many rows there are.
+pub async fn count(pool: &SqlitePool) -> Result<usize> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM invoices")
+        .fetch_one(pool)
+        .await
+        .map_err(Error::database("count invoices"))?;
+    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
 }

@@ -79,3 +79,12 @@ fn vendor_from_row(row: &SqliteRow) -> Result<Vendor> {
             .ok_or_else(|| Error::InvalidData(format!("vendor has an unknown origin '{origin_text}'")))?,
     })
 }
+
+/// How many rows there are.
+pub async fn count(pool: &SqlitePool) -> Result<usize> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM vendors")
+        .fetch_one(pool)
+        .await
+        .map_err(Error::database("count vendors"))?;
+    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+}
