@@ -21,11 +21,11 @@ use chrono::NaiveDate;
 use roxmltree::Node;
 use rust_decimal::Decimal;
 
-use super::ubl::{
+use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
+use super::xml_values::{
     attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
     joined, non_default, required_decimal_at, schemed_id, text_of,
 };
-use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
 use crate::model::invoice::{
     AllowanceCharge, Contact, CreditTransfer, Delivery, DocumentType, Invoice, InvoiceLine,
     LineAllowanceCharge, Note, Party, Payee, PaymentInstructions, Period, PostalAddress, SchemedId,

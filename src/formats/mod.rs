@@ -5,6 +5,7 @@ pub mod cii;
 pub mod sniff;
 pub mod ubl;
 pub mod xml;
+pub mod xml_values;
 
 use crate::model::extraction::{Extraction, ExtractionMethod};
 use crate::model::{Reason, ReasonCode};

@@ -10,23 +10,21 @@
 //!   CreditNote has no `cac:ProjectReference`; BT-9 of a credit note is `PaymentMeans/PaymentDueDate`.
 //! - XRechnung's extension sub-lines (`cac:SubInvoiceLine`) are not EN 16931 lines; only top-level lines
 //!   are read.
-//!
-//! The value helpers at the end (amounts, dates, codes, error wording) are shared with the CII reader.
-
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use roxmltree::Node;
-use rust_decimal::Decimal;
 
 use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
+use super::xml_values::{
+    attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
+    joined, non_default, required_decimal_at, schemed_id, text_of,
+};
 use crate::model::invoice::{
     AllowanceCharge, Contact, CreditTransfer, Delivery, DocumentType, Invoice, InvoiceLine,
     LineAllowanceCharge, Note, Party, Payee, PaymentInstructions, Period, PostalAddress, SchemedId,
     SupportingDocument, TaxRepresentative, Totals, VatBreakdown,
 };
 use crate::model::master::normalise_identifier;
-use crate::model::money::{parse_plain_decimal, Currency};
 
 /// Reads a UBL document (already sniffed as UBL). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
@@ -487,117 +485,6 @@ fn iso_date_value(node: Node<'_, '_>) -> Result<NaiveDate, String> {
                 element_name(node)
             )
         })
-}
-
-// ---- value helpers shared with the CII reader (candidates for `xml.rs`) ----
-
-/// The element's name with its conventional prefix (`cbc:IssueDate`, `ram:ChargeAmount`) for messages.
-pub(super) fn element_name(node: Node<'_, '_>) -> String {
-    let name = node.tag_name();
-    let prefix = match name.namespace().unwrap_or_default() {
-        ns if ns.ends_with("CommonBasicComponents-2") => "cbc:",
-        ns if ns.ends_with("CommonAggregateComponents-2") => "cac:",
-        ns if ns.ends_with("ReusableAggregateBusinessInformationEntity:100") => "ram:",
-        ns if ns.ends_with("UnqualifiedDataType:100") => "udt:",
-        ns if ns.ends_with("QualifiedDataType:100") => "qdt:",
-        ns if ns.ends_with("CrossIndustryInvoice:100") => "rsm:",
-        _ => "",
-    };
-    format!("{prefix}{}", name.name())
-}
-
-/// The trimmed text of an element, `None` when blank.
-pub(super) fn text_of(node: Node<'_, '_>) -> Option<String> {
-    let text = node.text()?.trim();
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-/// The trimmed value of an attribute, `None` when absent or blank.
-pub(super) fn attribute(node: Node<'_, '_>, name: &str) -> Option<String> {
-    let value = node.attribute(name)?.trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// An identifier element with its optional `schemeID`.
-pub(super) fn schemed_id(node: Node<'_, '_>) -> Option<SchemedId> {
-    Some(SchemedId {
-        id: text_of(node)?,
-        scheme: attribute(node, "schemeID"),
-    })
-}
-
-/// An `xsd:decimal` exactly as written (scale kept; a leading `+` allowed; no exponent).
-pub(super) fn decimal_value(node: Node<'_, '_>) -> Result<Decimal, String> {
-    let raw = node.text().unwrap_or_default().trim();
-    parse_plain_decimal(raw).map_err(|_| format!("{} '{raw}' is not a decimal number", element_name(node)))
-}
-
-pub(super) fn decimal_at(node: Node<'_, '_>, names: &[&str]) -> Result<Option<Decimal>, String> {
-    path(node, names).map(decimal_value).transpose()
-}
-
-/// A decimal EN 16931 requires wherever its group is present (an allowance's amount, a VAT subtotal's).
-pub(super) fn required_decimal_at(node: Node<'_, '_>, names: &[&str]) -> Result<Decimal, String> {
-    decimal_at(node, names)?.ok_or_else(|| {
-        format!(
-            "{} has no {} element, which EN 16931 requires there",
-            element_name(node),
-            names.join("/")
-        )
-    })
-}
-
-/// A currency code element (BT-5, BT-6).
-pub(super) fn currency_at(node: Node<'_, '_>, names: &[&str]) -> Result<Option<Currency>, String> {
-    path(node, names)
-        .map(|n| {
-            let raw = n.text().unwrap_or_default().trim();
-            Currency::from_str(raw).map_err(|_| not_a_currency(&element_name(n), raw))
-        })
-        .transpose()
-}
-
-/// A `currencyID` attribute (absent → `None`).
-pub(super) fn currency_attribute(node: Node<'_, '_>) -> Result<Option<Currency>, String> {
-    let Some(raw) = node.attribute("currencyID") else {
-        return Ok(None);
-    };
-    Currency::from_str(raw)
-        .map(Some)
-        .map_err(|_| not_a_currency(&format!("{}/@currencyID", element_name(node)), raw))
-}
-
-fn not_a_currency(what: &str, raw: &str) -> String {
-    format!(
-        "{what} '{}' is not an ISO 4217 currency code (three letters, e.g. EUR)",
-        raw.trim()
-    )
-}
-
-/// An `xsd:boolean` (`true`/`false`/`1`/`0`); an absent indicator is `false`.
-pub(super) fn indicator_at(node: Node<'_, '_>, names: &[&str]) -> Result<bool, String> {
-    let Some(indicator) = path(node, names) else {
-        return Ok(false);
-    };
-    match indicator.text().unwrap_or_default().trim() {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        other => Err(format!(
-            "{} '{other}' is not true or false",
-            element_name(indicator)
-        )),
-    }
-}
-
-/// Texts joined by line breaks, `None` when there are none.
-pub(super) fn joined(texts: impl Iterator<Item = String>) -> Option<String> {
-    let texts: Vec<String> = texts.collect();
-    (!texts.is_empty()).then(|| texts.join("\n"))
-}
-
-/// `None` for a group the document left empty, so that an empty element does not become an empty group.
-pub(super) fn non_default<T: Default + PartialEq>(value: T) -> Option<T> {
-    (value != T::default()).then_some(value)
 }
 
 #[cfg(test)]
