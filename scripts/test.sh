@@ -13,6 +13,14 @@ cargo fmt --all -- --check
 step "lint (core and desktop shell)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "the core builds without any GUI library"
+for gui in tauri wry webkit2gtk gtk; do
+  if cargo tree -p backdesk -e normal,build -i "$gui" >/dev/null 2>&1; then
+    echo "the core crate depends on $gui: keep GUI dependencies in src-tauri only" >&2
+    exit 1
+  fi
+done
+
 step "core tests"
 cargo test --workspace --exclude backdesk-desktop
 

@@ -11,7 +11,7 @@ use crate::decide::{decide_invoice, Snapshot};
 use crate::error::{Error, Result};
 use crate::formats::{self, ReadFailure};
 use crate::intake::archive::{archive_original, read_original, sha256_hex};
-use crate::intake::{collect_files, IngestReport};
+use crate::intake::{collect_files, IngestReport, UnreadableFile};
 use crate::model::extraction::Extraction;
 use crate::model::{DocumentId, DocumentState, ReasonCode};
 use crate::store::{self, documents::NewDocument, invoices::NewInvoice, timestamp};
@@ -50,7 +50,17 @@ impl Workspace {
     }
 
     async fn ingest_file(&self, path: &std::path::Path, report: &mut IngestReport) -> Result<()> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let message = Error::io("read", path, error).to_string();
+                report.unreadable_files.push(UnreadableFile {
+                    path: path.display().to_string(),
+                    message,
+                });
+                return Ok(());
+            }
+        };
         let sha256 = sha256_hex(&bytes);
         archive_original(&self.paths().archive, &sha256, &bytes)?;
         let source = path.display().to_string();

@@ -163,7 +163,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     String::new()
                 }
             );
-            print_json(&report)
+            for unreadable in &report.unreadable_files {
+                eprintln!("error: {}", unreadable.message);
+            }
+            print_json(&report)?;
+            // the batch went on, but a file that could not be read is a data/IO error for the caller
+            Ok(if report.unreadable_files.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            })
         }
         Command::Documents { json } => {
             let documents = open(cli.data_dir).await?.list_documents().await?;

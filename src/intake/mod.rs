@@ -22,6 +22,16 @@ pub struct IngestReport {
     pub resumed: usize,
     pub invoice_ids: Vec<InvoiceId>,
     pub document_ids: Vec<DocumentId>,
+    /// Files that could not even be read (gone, no permission): nothing was recorded for them, the rest of
+    /// the batch went on.
+    pub unreadable_files: Vec<UnreadableFile>,
+}
+
+/// A file intake could not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadableFile {
+    pub path: String,
+    pub message: String,
 }
 
 /// Whether a file name is a temporary or partial file that must not be taken (yet).

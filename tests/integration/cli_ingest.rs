@@ -248,3 +248,35 @@ fn an_unknown_invoice_id_is_a_clear_error() {
     let assert = backdesk(dir.path(), &["invoice", "999", "--json"]).code(3);
     assert!(stderr_of(&assert).contains("invoice 999 does not exist"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_read_is_named_and_the_rest_of_the_batch_goes_on() {
+    let dir = workspace_with_demo_master_data();
+    let inbox = tempfile::tempdir().unwrap();
+    std::fs::copy(demo("inbox/bluem-20150483.xml"), inbox.path().join("a-good.xml")).unwrap();
+    // a link whose target is gone: unreadable for every user, root included
+    std::os::unix::fs::symlink(
+        "/nonexistent/backdesk/target.xml",
+        inbox.path().join("b-dangling.xml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        demo("inbox/enexis-1100512149.xml"),
+        inbox.path().join("c-good.xml"),
+    )
+    .unwrap();
+
+    let assert = backdesk(dir.path(), &["ingest", inbox.path().to_str().unwrap()]).code(3);
+    assert!(
+        stderr_of(&assert).contains("b-dangling.xml"),
+        "{}",
+        stderr_of(&assert)
+    );
+    let report: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(
+        report["processed"], 2,
+        "the files before and after it were still taken in: {report:#}"
+    );
+    assert_eq!(report["unreadable_files"].as_array().unwrap().len(), 1);
+}
