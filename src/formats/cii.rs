@@ -24,7 +24,8 @@ use rust_decimal::Decimal;
 use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
 use super::xml_values::{
     attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
-    joined, non_default, required_decimal_at, schemed_id, text_of,
+    joined, non_default, read_item_attribute, read_item_classification, required_decimal_at, schemed_id,
+    text_of,
 };
 use crate::model::invoice::{
     AllowanceCharge, Contact, CreditTransfer, Delivery, DocumentType, Invoice, InvoiceLine,
@@ -303,6 +304,9 @@ fn read_payment(settlement: Node<'_, '_>, terms: &[Node<'_, '_>]) -> Option<Paym
         card_account: means
             .iter()
             .find_map(|m| text_at(*m, &["ApplicableTradeSettlementFinancialCard", "ID"])),
+        card_holder_name: means
+            .iter()
+            .find_map(|m| text_at(*m, &["ApplicableTradeSettlementFinancialCard", "CardholderName"])),
         mandate_reference: terms.iter().find_map(|t| text_at(*t, &["DirectDebitMandateID"])),
         creditor_id: text_at(settlement, &["CreditorReferenceID"]),
         debited_account: means
@@ -455,7 +459,18 @@ fn read_line(item: Node<'_, '_>) -> Result<InvoiceLine, String> {
         seller_item_id: product_text(&["SellerAssignedID"]),
         buyer_item_id: product_text(&["BuyerAssignedID"]),
         standard_item_id: product.and_then(|p| child(p, "GlobalID")).and_then(schemed_id),
+        item_classifications: product
+            .into_iter()
+            .flat_map(|p| children(p, "DesignatedProductClassification"))
+            .filter_map(|c| child(c, "ClassCode"))
+            .filter_map(read_item_classification)
+            .collect(),
         origin_country: product_text(&["OriginTradeCountry", "ID"]),
+        item_attributes: product
+            .into_iter()
+            .flat_map(|p| children(p, "ApplicableProductCharacteristic"))
+            .filter_map(|c| read_item_attribute(c, "Description", "Value"))
+            .collect(),
     })
 }
 

@@ -17,7 +17,8 @@ use roxmltree::Node;
 use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
 use super::xml_values::{
     attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
-    joined, non_default, required_decimal_at, schemed_id, text_of,
+    joined, non_default, read_item_attribute, read_item_classification, required_decimal_at, schemed_id,
+    text_of,
 };
 use crate::model::invoice::{
     AllowanceCharge, Contact, CreditTransfer, Delivery, DocumentType, Invoice, InvoiceLine,
@@ -302,6 +303,9 @@ fn read_payment(
         card_account: means
             .iter()
             .find_map(|m| text_at(*m, &["CardAccount", "PrimaryAccountNumberID"])),
+        card_holder_name: means
+            .iter()
+            .find_map(|m| text_at(*m, &["CardAccount", "HolderName"])),
         mandate_reference: means.iter().find_map(|m| text_at(*m, &["PaymentMandate", "ID"])),
         creditor_id: seller
             .and_then(sepa_creditor_id)
@@ -451,7 +455,18 @@ fn read_line(line: Node<'_, '_>, quantity_name: &str) -> Result<InvoiceLine, Str
         standard_item_id: item
             .and_then(|i| path(i, &["StandardItemIdentification", "ID"]))
             .and_then(schemed_id),
+        item_classifications: item
+            .into_iter()
+            .flat_map(|i| children(i, "CommodityClassification"))
+            .filter_map(|c| child(c, "ItemClassificationCode"))
+            .filter_map(read_item_classification)
+            .collect(),
         origin_country: item_text(&["OriginCountry", "IdentificationCode"]),
+        item_attributes: item
+            .into_iter()
+            .flat_map(|i| children(i, "AdditionalItemProperty"))
+            .filter_map(|p| read_item_attribute(p, "Name", "Value"))
+            .collect(),
     })
 }
 

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use roxmltree::Node;
 use rust_decimal::Decimal;
 
-use super::xml::path;
-use crate::model::invoice::SchemedId;
+use super::xml::{path, text_at};
+use crate::model::invoice::{ItemAttribute, ItemClassification, SchemedId};
 use crate::model::money::{parse_plain_decimal, Currency};
 
 /// The element's name with its conventional prefix (`cbc:IssueDate`, `ram:ChargeAmount`) for messages.
@@ -119,4 +119,25 @@ pub fn joined(texts: impl Iterator<Item = String>) -> Option<String> {
 /// `None` for a group the document left empty, so that an empty element does not become an empty group.
 pub fn non_default<T: Default + PartialEq>(value: T) -> Option<T> {
     (value != T::default()).then_some(value)
+}
+
+/// BT-158: a classification code element with its `listID` and `listVersionID`.
+pub fn read_item_classification(code: Node<'_, '_>) -> Option<ItemClassification> {
+    Some(ItemClassification {
+        code: text_of(code)?,
+        list_id: attribute(code, "listID"),
+        list_version: attribute(code, "listVersionID"),
+    })
+}
+
+/// BG-32: an attribute group whose name and value are the children `name_element` and `value_element`.
+pub fn read_item_attribute(
+    group: Node<'_, '_>,
+    name_element: &str,
+    value_element: &str,
+) -> Option<ItemAttribute> {
+    Some(ItemAttribute {
+        name: text_at(group, &[name_element])?,
+        value: text_at(group, &[value_element])?,
+    })
 }

@@ -169,8 +169,10 @@ pub struct PaymentInstructions {
     pub remittance_info: Option<String>,
     /// BG-17 credit transfers (one or more accounts).
     pub credit_transfers: Vec<CreditTransfer>,
-    /// BG-18 payment card: BT-87 primary account number (last digits only) and BT-88 holder name.
+    /// BG-18 payment card: BT-87 primary account number (last digits only).
     pub card_account: Option<String>,
+    /// BG-18 payment card: BT-88 card holder name.
+    pub card_holder_name: Option<String>,
     /// BG-19 direct debit: BT-89 mandate reference.
     pub mandate_reference: Option<String>,
     /// BG-19 direct debit: BT-90 bank assigned creditor identifier.
@@ -292,6 +294,21 @@ pub struct LineAllowanceCharge {
     pub reason_code: Option<String>,
 }
 
+/// BT-158 an item classification code with its scheme (BT-158-1) and scheme version (BT-158-2).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemClassification {
+    pub code: String,
+    pub list_id: Option<String>,
+    pub list_version: Option<String>,
+}
+
+/// BG-32 an item attribute: BT-160 name and BT-161 value.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemAttribute {
+    pub name: String,
+    pub value: String,
+}
+
 /// BG-25 an invoice line.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InvoiceLine {
@@ -344,8 +361,12 @@ pub struct InvoiceLine {
     pub buyer_item_id: Option<String>,
     /// BT-157 item standard identifier (e.g. GTIN).
     pub standard_item_id: Option<SchemedId>,
+    /// BT-158 item classification identifiers.
+    pub item_classifications: Vec<ItemClassification>,
     /// BT-159 item country of origin.
     pub origin_country: Option<String>,
+    /// BG-32 item attributes.
+    pub item_attributes: Vec<ItemAttribute>,
 }
 
 /// The canonical invoice (EN 16931: BT-1 .. BT-165, BG-1 .. BG-32).

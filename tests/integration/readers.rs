@@ -191,6 +191,8 @@ fn json_differences(path: &str, a: &serde_json::Value, b: &serde_json::Value, ou
 ///   BT-110 = Σ BT-117, BT-113 = BT-114 = 0, BT-149 = 1) are filled in on both sides: one writer states a
 ///   zero the other leaves out, and UBL's `cac:TaxTotal/cbc:TaxAmount` is mandatory where CII's BT-110 is
 ///   optional.
+/// - `unordered-groups`: item attributes (BG-32) and classifications (BT-158) are sets in EN 16931; the
+///   writers list them in different orders, so both sides are compared sorted.
 fn project_pair(ubl: &mut Invoice, cii: &mut Invoice) -> Vec<&'static str> {
     let mut rules = Vec::new();
     let placeholder_order_id = ubl.sales_order_reference.is_some() && cii.purchase_order_reference.is_none();
@@ -207,6 +209,12 @@ fn project_pair(ubl: &mut Invoice, cii: &mut Invoice) -> Vec<&'static str> {
             i.lines.iter().map(|l| l.price_base_quantity).collect::<Vec<_>>(),
         )
     };
+    let (ubl_lines, cii_lines) = (ubl.lines.clone(), cii.lines.clone());
+    sort_unordered_groups(ubl);
+    sort_unordered_groups(cii);
+    if ubl.lines != ubl_lines || cii.lines != cii_lines {
+        rules.push("unordered-groups");
+    }
     let differed = defined_terms(ubl) != defined_terms(cii);
     fill_defined_values(ubl);
     fill_defined_values(cii);
@@ -214,6 +222,15 @@ fn project_pair(ubl: &mut Invoice, cii: &mut Invoice) -> Vec<&'static str> {
         rules.push("defined-when-absent");
     }
     rules
+}
+
+fn sort_unordered_groups(invoice: &mut Invoice) {
+    for line in &mut invoice.lines {
+        line.item_attributes
+            .sort_by(|a, b| (&a.name, &a.value).cmp(&(&b.name, &b.value)));
+        line.item_classifications
+            .sort_by(|a, b| (&a.code, &a.list_id).cmp(&(&b.code, &b.list_id)));
+    }
 }
 
 fn fill_defined_values(invoice: &mut Invoice) {
@@ -620,4 +637,52 @@ fn factur_x_xrechnung_cii_reads_as_checked_by_hand() {
             .map(|i| (i.id.as_str(), i.scheme.as_deref())),
         Some(("4000050986428", Some("0160")))
     );
+}
+
+#[test]
+fn item_attributes_and_classifications_are_read_in_both_syntaxes() {
+    let cvd = "xrechnung-testsuite/src/test/technical-cases/cvd/02.01a-cvd_INVOICE";
+    for (syntax, invoice) in [
+        (
+            "ubl",
+            ubl::read(&read_corpus_file(&format!("{cvd}_ubl.xml"))).unwrap(),
+        ),
+        (
+            "cii",
+            cii::read(&read_corpus_file(&format!("{cvd}_uncefact.xml"))).unwrap(),
+        ),
+    ] {
+        let attributes = &invoice.lines[0].item_attributes;
+        assert_eq!(attributes.len(), 6, "{syntax}: {attributes:?}");
+        assert!(
+            attributes.iter().any(|a| a.name == "cva" && a.value == "clean"),
+            "{syntax}: the clean-vehicle flag (BG-32) is kept: {attributes:?}"
+        );
+        assert!(
+            attributes
+                .iter()
+                .any(|a| a.name == "Länge" && a.value == "[Länge Value]"),
+            "{syntax}"
+        );
+    }
+}
+
+#[test]
+fn item_classifications_keep_their_scheme_and_version() {
+    let case = "xrechnung-testsuite/src/test/technical-cases/cius/01.04_comprehensive_test";
+    for (syntax, invoice) in [
+        (
+            "ubl",
+            ubl::read(&read_corpus_file(&format!("{case}_ubl.xml"))).unwrap(),
+        ),
+        (
+            "cii",
+            cii::read(&read_corpus_file(&format!("{case}_uncefact.xml"))).unwrap(),
+        ),
+    ] {
+        let classification = &invoice.lines[0].item_classifications[0];
+        assert_eq!(classification.code, "0721-880X", "{syntax}");
+        assert_eq!(classification.list_id.as_deref(), Some("IB"), "{syntax}");
+        assert_eq!(classification.list_version.as_deref(), Some("88"), "{syntax}");
+    }
 }
