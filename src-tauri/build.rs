@@ -1,0 +1,19 @@
+//! Build script: generates the Tauri context and one permission per app command (`allow-<command>`),
+//! so the capability file can grant the window exactly the commands it uses.
+
+/// Must list every command in `generate_handler!` (src/lib.rs); a command missing here cannot be granted.
+const COMMANDS: &[&str] = &[
+    "workspace_overview",
+    "list_invoices",
+    "get_invoice",
+    "set_inbox_folder",
+    "ingest_paths",
+    "open_demo_workspace",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step failed: see the message above (tauri.conf.json, capabilities or icons)");
+}

@@ -1,0 +1,73 @@
+//! Backdesk desktop shell: opens the workspace named on the command line, registers the commands and
+//! plugins (SQL read-only for reporting views, dialog for the folder picker) and forwards core events.
+//! All business logic lives in the `backdesk` core; nothing here decides anything.
+
+pub mod commands;
+pub mod events;
+pub mod launch;
+pub mod state;
+
+use backdesk::api::{self, Workspace};
+use tauri::Manager;
+
+use crate::launch::{parse_launch_options, LaunchError, LaunchOptions};
+use crate::state::AppState;
+
+/// Runs the app; returns the process exit code.
+pub fn run() -> i32 {
+    let options = match parse_launch_options(
+        std::env::args_os().skip(1),
+        std::env::var_os("BACKDESK_DATA_DIR"),
+        std::env::var_os("BACKDESK_DEMO_DIR"),
+        api::default_data_dir(),
+    ) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("{}", error.message());
+            return if error == LaunchError::Help { 0 } else { 2 };
+        }
+    };
+    let workspace = match tauri::async_runtime::block_on(open_workspace(&options)) {
+        Ok(workspace) => workspace,
+        Err(error) => {
+            eprintln!("backdesk-desktop: {error}");
+            return error.exit_code();
+        }
+    };
+    let state = AppState::new(workspace, options.demo_dir);
+
+    let result = tauri::Builder::default()
+        // No migrations here: the core owns the schema. The UI loads the database read-only (`?mode=ro`).
+        .plugin(tauri_plugin_sql::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::block_on(app.state::<AppState>().start_forwarding(&handle));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_overview,
+            commands::list_invoices,
+            commands::get_invoice,
+            commands::set_inbox_folder,
+            commands::ingest_paths,
+            commands::open_demo_workspace,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("backdesk-desktop: the window could not be started: {error}");
+            1
+        }
+    }
+}
+
+async fn open_workspace(options: &LaunchOptions) -> backdesk::Result<Workspace> {
+    if options.demo {
+        api::demo::open_demo_workspace(&options.data_dir).await
+    } else {
+        Workspace::open(&options.data_dir).await
+    }
+}
