@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDate, formatMoney, statusLabel } from './format';
+import { formatDate, formatMoney, statusLabel, userLocale } from './format';
 
 // Intl output uses narrow/no-break spaces in some locales; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -59,5 +59,26 @@ describe('statusLabel', () => {
 
   it('makes an unknown status readable instead of hiding it', () => {
     expect(statusLabel('on_hold')).toBe('On hold');
+  });
+});
+
+describe('userLocale', () => {
+  it('accepts the tags webviews report', () => {
+    expect(userLocale('de-DE')).toBe('de-DE');
+    expect(userLocale('en-us')).toBe('en-US');
+  });
+
+  it('falls back to the default locale for POSIX names Intl refuses (LANG=C)', () => {
+    expect(userLocale('C')).toBeUndefined();
+    expect(userLocale('')).toBeUndefined();
+    expect(userLocale(undefined)).toBeUndefined();
+  });
+});
+
+describe('formatting never throws, whatever the locale', () => {
+  it('shows the amount and date as sent when the locale is refused', () => {
+    expect(formatMoney('12.50', 'EUR', 'C')).toBe('12.50 EUR');
+    expect(formatMoney('12.50', null, 'C')).toBe('12.50');
+    expect(formatDate('2024-05-01', 'C')).toBe('2024-05-01');
   });
 });

@@ -6,9 +6,17 @@ import type { InvoiceStatus } from './types';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The locale to format with: the webview's (= the OS's) preferred language. */
-export function userLocale(): string | undefined {
-  return typeof navigator === 'undefined' ? undefined : navigator.language;
+/**
+ * The locale to format with: the webview's (= the OS's) preferred language, when it is a valid BCP 47 tag.
+ * Under `LANG=C` WebKitGTK reports `"C"`, which Intl rejects: then Intl's default is used.
+ */
+export function userLocale(language: string | undefined = globalThis.navigator?.language): string | undefined {
+  if (!language) return undefined;
+  try {
+    return Intl.getCanonicalLocales(language)[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -20,6 +28,15 @@ export function formatMoney(
   currency: string | null,
   locale: string | undefined = userLocale(),
 ): string {
+  try {
+    return formatMoneyIn(amount, currency, locale);
+  } catch {
+    // a locale Intl refuses: the amount as sent is still right, just not localised
+    return amount === null || amount === '' ? '—' : `${amount}${currency ? ` ${currency}` : ''}`;
+  }
+}
+
+function formatMoneyIn(amount: string | null, currency: string | null, locale: string | undefined): string {
   if (amount === null || amount === '') return '—';
   if (!DECIMAL.test(amount)) return currency ? `${amount} ${currency}` : amount;
   const decimals = amount.split('.')[1]?.length ?? 0;
@@ -54,7 +71,11 @@ export function formatDate(date: string | null, locale: string | undefined = use
   const [, year, month, day] = parts.map(Number) as [number, number, number, number];
   const utc = new Date(Date.UTC(year, month - 1, day));
   if (utc.getUTCMonth() !== month - 1) return date;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(utc);
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(utc);
+  } catch {
+    return date;
+  }
 }
 
 const STATUS_LABELS: Record<InvoiceStatus, string> = {
