@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+#! End-to-end smoke test of the desktop app: builds it, opens it on a fresh demo workspace in a real window
+#! (WebKitGTK under Xvfb) through tauri-driver + WebKitWebDriver, runs tests/e2e with node --test, saves a
+#! screenshot to tests/e2e/artifacts/invoice-list.png, and tears everything down. Exits non-zero on failure.
+#! Usage: scripts/e2e.sh [--no-build]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [ "${1:-}" != "--no-build" ]; then
+  scripts/build-desktop.sh
+  # the core's CLI: the test asks it what the workspace holds
+  cargo build -p backdesk --bin backdesk
+fi
+
+target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+app="$target_dir/debug/backdesk-desktop"
+cli="$target_dir/debug/backdesk"
+for binary in "$app" "$cli"; do
+  [ -x "$binary" ] || { echo "e2e: $binary is missing; run without --no-build" >&2; exit 2; }
+done
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "e2e: installing tauri-driver" >&2
+  cargo install tauri-driver --locked --version '^2.0'
+fi
+command -v WebKitWebDriver >/dev/null || { echo "e2e: WebKitWebDriver missing: run scripts/install-system-deps.sh" >&2; exit 2; }
+command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing: run scripts/install-system-deps.sh" >&2; exit 2; }
+
+# Everything the app writes goes under one temp dir: the workspace and a throwaway HOME (config, caches).
+work="$(mktemp -d "${TMPDIR:-/tmp}/backdesk-e2e.XXXXXX")"
+port="${TAURI_DRIVER_PORT:-4444}"
+driver_pid=""
+cleanup() {
+  if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
+    kill -- "-$driver_pid" 2>/dev/null || kill "$driver_pid" 2>/dev/null || true
+    wait "$driver_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/home" "$root/tests/e2e/artifacts"
+rm -f "$root/tests/e2e/artifacts/invoice-list.png"
+
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
+  XDG_CACHE_HOME="$work/home/.cache"
+
+# tauri-driver under its own X server, in its own process group so teardown reaches WebKitWebDriver and the app
+setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+driver_pid=$!
+
+status=0
+TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" \
+  BACKDESK_E2E_DATA_DIR="$work/data" BACKDESK_E2E_HOME="$work/home" \
+  BACKDESK_E2E_ARTIFACTS="$root/tests/e2e/artifacts" \
+  node --test --test-reporter=spec "$root/tests/e2e/smoke.test.mjs" || status=$?
+
+if [ "$status" -ne 0 ]; then
+  echo "e2e: FAILED (exit $status); tauri-driver log:" >&2
+  tail -n 60 "$work/driver.log" >&2 || true
+else
+  echo "e2e: passed; screenshot: tests/e2e/artifacts/invoice-list.png" >&2
+fi
+exit "$status"

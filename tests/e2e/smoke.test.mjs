@@ -1,0 +1,138 @@
+// End-to-end smoke test of the desktop app: the real window (WebKitGTK under Xvfb) driven over WebDriver
+// through tauri-driver, on a fresh demo workspace. Run by scripts/e2e.sh, which sets the variables below.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { Session, waitForDriver } from './webdriver.mjs';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh`);
+  return value;
+}
+
+const DRIVER = process.env.TAURI_DRIVER_URL ?? 'http://127.0.0.1:4444';
+const APP = required('BACKDESK_APP');
+const CLI = required('BACKDESK_CLI');
+const DATA_DIR = required('BACKDESK_E2E_DATA_DIR');
+const ARTIFACTS = process.env.BACKDESK_E2E_ARTIFACTS ?? join(import.meta.dirname, 'artifacts');
+
+/** What the core itself says the workspace holds (the CLI reads the same database). */
+function invoicesFromCore() {
+  const json = execFileSync(CLI, ['--data-dir', DATA_DIR, 'invoices', '--json'], { encoding: 'utf8' });
+  return JSON.parse(json);
+}
+
+/** Runs `shell command` through the page's IPC bridge; resolves to {ok, value} or {ok: false, error}. */
+function invokeInPage(session, command, args) {
+  return session.executeAsync(
+    `window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+       (value) => done({ ok: true, value }),
+       (error) => done({ ok: false, error: typeof error === 'string' ? error : JSON.stringify(error) }));`,
+    [command, args],
+  );
+}
+
+/** Keeps what the window showed when a test failed: a screenshot and the page text. */
+async function saveFailure(session, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  try {
+    writeFileSync(join(ARTIFACTS, `${name}.png`), await session.screenshot());
+    const text = await session.execute('return document.body.innerText;');
+    writeFileSync(join(ARTIFACTS, `${name}.txt`), text);
+    console.error(`window text when "${name}" failed:\n${text}`);
+  } catch (error) {
+    console.error(`could not save the failure artifacts: ${error.message}`);
+  }
+}
+
+describe('desktop app on the demo workspace', () => {
+  /** @type {Session} */
+  let session;
+
+  before(async () => {
+    await waitForDriver(DRIVER);
+    session = await Session.start(DRIVER, APP, ['--data-dir', DATA_DIR, '--demo']);
+  });
+
+  after(async () => {
+    await session?.end();
+  });
+
+  it('shows every demo invoice the core recorded, one row each', async () => {
+    const rows = await session
+      .waitFor('invoice rows in the list', async () => {
+        const found = await session.findAll('[data-testid="invoice-row"]');
+        return found.length > 0 ? found : null;
+      })
+      .catch(async (error) => {
+        await saveFailure(session, 'no-invoice-rows');
+        throw error;
+      });
+    assert.equal(await session.isDisplayed(rows[0]), true, 'the first invoice row should be visible');
+
+    const expected = invoicesFromCore();
+    assert.ok(expected.length >= 3, `the demo should hold at least 3 invoices, the core has ${expected.length}`);
+
+    const shown = await session.execute(
+      `return [...document.querySelectorAll('[data-testid="invoice-row"]')].map((row) => ({
+         id: Number(row.dataset.invoiceId), number: row.dataset.invoiceNumber }));`,
+    );
+    const byId = (a, b) => a.id - b.id;
+    assert.deepEqual(
+      shown.toSorted(byId),
+      expected.map((invoice) => ({ id: invoice.id, number: invoice.invoice_number ?? '' })).toSorted(byId),
+      'the list should show exactly the invoices the core has, with their numbers',
+    );
+
+    const total = await session.execute(
+      `return document.querySelector('[data-testid="status-count-total"]')?.textContent ?? null;`,
+    );
+    assert.equal(Number(total), expected.length, 'the status strip (plugin-sql report view) should count them all');
+
+    const badge = await session.findAll('[data-testid="demo-badge"]');
+    assert.equal(badge.length, 1, 'the header should say this is the demo workspace');
+
+    // WebKit's snapshot can lag the DOM: let two frames paint before taking it
+    await session.executeAsync('requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'invoice-list.png'), await session.screenshot());
+  });
+
+  it('cannot write through the reporting database connection', async () => {
+    const overview = await invokeInPage(session, 'workspace_overview', {});
+    assert.equal(overview.ok, true, `workspace_overview should answer: ${overview.error}`);
+    const db = `sqlite:${overview.value.database}?mode=ro`;
+    const countVendors = { db, query: 'SELECT COUNT(*) AS n FROM vendors', values: [] };
+
+    const before = await invokeInPage(session, 'plugin:sql|select', countVendors);
+    assert.equal(before.ok, true, `the UI should have loaded ${db}: ${before.error}`);
+    const vendors = before.value[0].n;
+    assert.ok(vendors > 0, 'the demo workspace should have vendors');
+
+    const deleted = await invokeInPage(session, 'plugin:sql|select', { db, query: 'DELETE FROM vendors', values: [] });
+    assert.equal(deleted.ok, false, 'a DELETE through select must fail on the read-only connection');
+    assert.match(deleted.error, /read-?only/i, 'the failure should be SQLite refusing to write');
+
+    const executed = await invokeInPage(session, 'plugin:sql|execute', { db, query: 'DELETE FROM vendors', values: [] });
+    assert.equal(executed.ok, false, 'execute must not be allowed to the window at all');
+    assert.match(executed.error, /not allowed|denied|permission/i, 'the failure should come from the capability');
+
+    const afterwards = await invokeInPage(session, 'plugin:sql|select', countVendors);
+    assert.equal(afterwards.value[0].n, vendors, 'the vendors should all still be there');
+  });
+
+  it('leaves no database file behind other than the core one', () => {
+    const strays = readdirSync(DATA_DIR).filter((name) => name.includes('?') || name.includes('mode=ro'));
+    assert.deepEqual(strays, [], 'the read-only load must not create a file named after the URL');
+    const home = process.env.BACKDESK_E2E_HOME;
+    if (home) {
+      const configDir = join(home, '.config', 'app.backdesk.Backdesk');
+      assert.equal(existsSync(join(configDir, 'backdesk.db')), false, 'no database in the app config dir');
+    }
+  });
+});
