@@ -114,9 +114,13 @@ describe('desktop app on the demo workspace', () => {
     const vendors = before.value[0].n;
     assert.ok(vendors > 0, 'the demo workspace should have vendors');
 
-    const deleted = await invokeInPage(session, 'plugin:sql|select', { db, query: 'DELETE FROM vendors', values: [] });
-    assert.equal(deleted.ok, false, 'a DELETE through select must fail on the read-only connection');
-    assert.match(deleted.error, /read-?only/i, 'the failure should be SQLite refusing to write');
+    // DELETE FROM vendors alone could fail for another reason (invoices reference vendors), so a CREATE
+    // TABLE that always succeeds on a writable connection is tried too: both must be refused as read-only.
+    for (const query of ['DELETE FROM vendors', 'CREATE TABLE e2e_write_probe (x INTEGER)']) {
+      const written = await invokeInPage(session, 'plugin:sql|select', { db, query, values: [] });
+      assert.equal(written.ok, false, `"${query}" through select must fail on the read-only connection`);
+      assert.match(written.error, /read-?only/i, `"${query}" should fail because SQLite refuses to write`);
+    }
 
     const executed = await invokeInPage(session, 'plugin:sql|execute', { db, query: 'DELETE FROM vendors', values: [] });
     assert.equal(executed.ok, false, 'execute must not be allowed to the window at all');
