@@ -43,7 +43,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/home" "$root/tests/e2e/artifacts"
-rm -f "$root/tests/e2e/artifacts/invoice-list.png"
+rm -f "$root/tests/e2e/artifacts/"*.png "$root/tests/e2e/artifacts/"*.txt
 
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
   XDG_CACHE_HOME="$work/home/.cache"

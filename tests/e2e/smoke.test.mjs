@@ -130,13 +130,64 @@ describe('desktop app on the demo workspace', () => {
     assert.equal(afterwards.value[0].n, vendors, 'the vendors should all still be there');
   });
 
-  it('leaves no database file behind other than the core one', () => {
+  it('creates no database or config files of its own for the read-only connection', () => {
     const strays = readdirSync(DATA_DIR).filter((name) => name.includes('?') || name.includes('mode=ro'));
     assert.deepEqual(strays, [], 'the read-only load must not create a file named after the URL');
     const home = process.env.BACKDESK_E2E_HOME;
     if (home) {
+      // plugin-sql's load creates the app config dir (and a missing database) unless autoCreate is false
       const configDir = join(home, '.config', 'app.backdesk.Backdesk');
-      assert.equal(existsSync(join(configDir, 'backdesk.db')), false, 'no database in the app config dir');
+      assert.equal(existsSync(configDir), false, `the SQL plugin should not have created ${configDir}`);
     }
+  });
+});
+
+describe('desktop app on a first start', () => {
+  /** @type {Session} */
+  let session;
+  const dataDir = `${DATA_DIR}-first-start`;
+  const demoDir = `${DATA_DIR}-first-start-demo`;
+
+  before(async () => {
+    await waitForDriver(DRIVER);
+    session = await Session.start(DRIVER, APP, ['--data-dir', dataDir, '--demo-dir', demoDir]);
+  });
+
+  after(async () => {
+    await session?.end();
+  });
+
+  it('welcomes a new user and opens the demo in its own directory on request', async () => {
+    const [openDemo] = await session
+      .waitFor('the welcome screen', async () => {
+        const found = await session.findAll('[data-testid="empty-state"] [data-testid="open-demo"]');
+        return found.length > 0 ? found : null;
+      })
+      .catch(async (error) => {
+        await saveFailure(session, 'no-welcome');
+        throw error;
+      });
+    const welcome = await session.execute(
+      `return document.querySelector('[data-testid="empty-state"]').innerText;`,
+    );
+    assert.match(welcome, /Choose the folder where your invoices arrive/, 'the welcome should say what to do');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'welcome.png'), await session.screenshot());
+
+    await session.click(openDemo);
+    await session.waitFor('the demo invoices after opening the demo', async () => {
+      const rows = await session.findAll('[data-testid="invoice-row"]');
+      return rows.length >= 3;
+    });
+    const shownDir = await session.execute(
+      `return document.querySelector('[data-testid="data-dir"]')?.textContent ?? null;`,
+    );
+    assert.equal(shownDir, demoDir, 'the header should show the demo directory as the open workspace');
+
+    const own = JSON.parse(
+      execFileSync(CLI, ['--data-dir', dataDir, 'invoices', '--json'], { encoding: 'utf8' }),
+    );
+    assert.deepEqual(own, [], 'the demo must not be put into the user\'s own data directory');
   });
 });
