@@ -30,4 +30,8 @@ step "UI: type-check, lint, unit tests"
 step "desktop build and end-to-end test in a real window"
 bash scripts/e2e.sh
 
+step "desktop shell unit tests"
+# same features as the e2e build, so the Tauri dependencies built above are reused
+cargo test -p backdesk-desktop --features custom-protocol
+
 step "all checks passed"
