@@ -20,7 +20,11 @@ if [ "$node_major" -lt 20 ]; then
   exit 3
 fi
 
-# the toolchain pinned in rust-toolchain.toml (rustup installs it on first use)
+# the toolchain pinned in rust-toolchain.toml: newer rustup versions do not always install it on first use
+if command -v rustup >/dev/null 2>&1 && ! rustup show active-toolchain >/dev/null 2>&1; then
+  echo "setup: installing the Rust toolchain pinned in rust-toolchain.toml" >&2
+  rustup toolchain install
+fi
 cargo --version >/dev/null
 
 if [ -f ui/package-lock.json ]; then
