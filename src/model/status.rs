@@ -24,7 +24,7 @@ macro_rules! text_enum {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str()) // honours width and alignment in tables
             }
         }
 
@@ -89,6 +89,11 @@ mod tests {
         for state in DocumentState::ALL {
             assert_eq!(state.as_str().parse::<DocumentState>().unwrap(), *state);
         }
+    }
+
+    #[test]
+    fn display_honours_table_widths() {
+        assert_eq!(format!("[{:<11}]", InvoiceStatus::Exception), "[exception  ]");
     }
 
     #[test]
