@@ -72,12 +72,7 @@ impl Workspace {
             media_type: Some(formats::sniff(&bytes).label()),
         };
 
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(Error::database("begin intake"))?;
+        let mut tx = self.store().begin("journal a document").await?;
         let first = store::documents::first_with_sha256(&mut tx, &sha256).await?;
         let id = store::documents::insert_received(&mut tx, &new, &now).await?;
         report.document_ids.push(id);
@@ -116,12 +111,7 @@ impl Workspace {
         let outcome = read_contained(source.to_owned(), bytes).await;
         let vendors = store::vendors::list(self.store().pool()).await?;
         let now = timestamp(Utc::now());
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(Error::database("begin recording a document"))?;
+        let mut tx = self.store().begin("record a document").await?;
         match outcome {
             Ok(extractions) => {
                 for extraction in &extractions {

@@ -28,12 +28,7 @@ impl Workspace {
         bytes: &[u8],
     ) -> Result<ImportReport> {
         let now = timestamp(Utc::now());
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(Error::database("begin the import"))?;
+        let mut tx = self.store().begin("import").await?;
         let (rows, warnings) = match kind {
             MasterDataKind::Vendors => {
                 let parsed = import::parse_vendors(name, bytes)?;

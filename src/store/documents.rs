@@ -158,9 +158,5 @@ pub async fn in_flight(pool: &SqlitePool) -> Result<Vec<InFlight>> {
 
 /// How many rows there are.
 pub async fn count(pool: &SqlitePool) -> Result<usize> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM documents")
-        .fetch_one(pool)
-        .await
-        .map_err(Error::database("count documents"))?;
-    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+    super::count_rows(pool, "documents").await
 }

@@ -306,9 +306,5 @@ fn summary_from_row(row: &SqliteRow, reasons: &mut ReasonsByInvoice) -> Result<I
 
 /// How many rows there are.
 pub async fn count(pool: &SqlitePool) -> Result<usize> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM invoices")
-        .fetch_one(pool)
-        .await
-        .map_err(Error::database("count invoices"))?;
-    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+    super::count_rows(pool, "invoices").await
 }

@@ -69,6 +69,14 @@ impl Store {
         &self.pool
     }
 
+    /// Begins a transaction; `action` names what it is for in the error message.
+    pub async fn begin(&self, action: &str) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool
+            .begin()
+            .await
+            .map_err(Error::database(format!("begin to {action}")))
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -119,6 +127,15 @@ impl Store {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// How many rows `table` has (a fixed table name from a repository, never user input).
+pub(crate) async fn count_rows(pool: &SqlitePool, table: &'static str) -> Result<usize> {
+    let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .map_err(Error::database(format!("count {table}")))?;
+    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
 }
 
 /// Current UTC time as stored (RFC 3339).

@@ -82,9 +82,5 @@ fn vendor_from_row(row: &SqliteRow) -> Result<Vendor> {
 
 /// How many rows there are.
 pub async fn count(pool: &SqlitePool) -> Result<usize> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM vendors")
-        .fetch_one(pool)
-        .await
-        .map_err(Error::database("count vendors"))?;
-    Ok(usize::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+    super::count_rows(pool, "vendors").await
 }
