@@ -2,22 +2,22 @@
 
 use crate::support::{backdesk, backdesk_json, demo, stderr_of, workspace_with_demo_master_data, write};
 
-fn count(data_dir: &std::path::Path, table: &str) -> i64 {
+/// One value from the workspace database, read with the sqlite3 command line (outside the code under test).
+fn query_value(data_dir: &std::path::Path, sql: &str) -> String {
     let db = data_dir.join("backdesk.db");
-    let connection = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg(format!("SELECT COUNT(*) FROM {table}"))
-        .output();
-    match connection {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("a count"),
+    match std::process::Command::new("sqlite3").arg(&db).arg(sql).output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_owned(),
         _ => panic!(
             "sqlite3 is needed to inspect {}: scripts/install-system-deps.sh installs it",
             db.display()
         ),
     }
+}
+
+fn count(data_dir: &std::path::Path, table: &str) -> i64 {
+    query_value(data_dir, &format!("SELECT COUNT(*) FROM {table}"))
+        .parse()
+        .expect("a count")
 }
 
 #[test]
@@ -54,13 +54,8 @@ fn an_update_in_a_reimported_file_replaces_the_row_by_key() {
     write(dir.path(), "vendors.csv", "vendor_id,name\nV1,Acme Holding\n");
     backdesk(dir.path(), &["import", "vendors", file.to_str().unwrap()]).success();
     assert_eq!(count(dir.path(), "vendors"), 1);
-    let out = std::process::Command::new("sqlite3")
-        .arg(dir.path().join("backdesk.db"))
-        .arg("SELECT name || '|' || origin FROM vendors")
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        query_value(dir.path(), "SELECT name || '|' || origin FROM vendors"),
         "Acme Holding|import:vendors.csv"
     );
 }
