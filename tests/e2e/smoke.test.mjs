@@ -130,6 +130,28 @@ describe('desktop app on the demo workspace', () => {
     assert.equal(afterwards.value[0].n, vendors, 'the vendors should all still be there');
   });
 
+  it('updates the list from core events when a document is taken in behind its back', async () => {
+    const fixture = join(import.meta.dirname, 'fixtures', 'salescompany-TOSL108.xml');
+    const rowsBefore = (await session.findAll('[data-testid="invoice-row"]')).length;
+    // The page itself does not start this ingest and so does not reload after it: only the core's
+    // invoices_changed event, forwarded by the shell, can bring the new invoice into the list.
+    const ingested = await invokeInPage(session, 'ingest_paths', { paths: [fixture] });
+    assert.equal(ingested.ok, true, `ingest_paths should answer: ${ingested.error}`);
+    assert.equal(ingested.value.processed, 1, 'the fixture is a readable e-invoice');
+
+    await session
+      .waitFor('the new invoice in the list', async () => {
+        const rows = await session.findAll('[data-testid="invoice-row"][data-invoice-number="TOSL108"]');
+        return rows.length === 1 ? rows : null;
+      })
+      .catch(async (error) => {
+        await saveFailure(session, 'no-row-after-core-event');
+        throw error;
+      });
+    const rowsAfter = (await session.findAll('[data-testid="invoice-row"]')).length;
+    assert.equal(rowsAfter, rowsBefore + 1, 'exactly one row was added');
+  });
+
   it('creates no database or config files of its own for the read-only connection', () => {
     const strays = readdirSync(DATA_DIR).filter((name) => name.includes('?') || name.includes('mode=ro'));
     assert.deepEqual(strays, [], 'the read-only load must not create a file named after the URL');
