@@ -29,11 +29,14 @@ impl Workspace {
     ) -> Result<ImportReport> {
         let now = timestamp(Utc::now());
         let mut tx = self.store().begin("import").await?;
+        let mut changed = 0;
         let (rows, warnings) = match kind {
             MasterDataKind::Vendors => {
                 let parsed = import::parse_vendors(name, bytes)?;
                 for (_, vendor) in &parsed.rows {
-                    store::vendors::upsert(&mut tx, vendor, &now).await?;
+                    if store::vendors::upsert(&mut tx, vendor, &now).await? {
+                        changed += 1;
+                    }
                 }
                 (parsed.rows.len(), parsed.warnings)
             }
@@ -54,7 +57,9 @@ impl Workspace {
                 }
                 reject_rows(name, missing)?;
                 for (_, po) in &parsed.rows {
-                    store::purchase_orders::upsert(&mut tx, po, &now).await?;
+                    if store::purchase_orders::upsert(&mut tx, po, &now).await? {
+                        changed += 1;
+                    }
                 }
                 (parsed.rows.len(), parsed.warnings)
             }
@@ -81,14 +86,18 @@ impl Workspace {
                 }
                 reject_rows(name, missing)?;
                 for (_, receipt) in &parsed.rows {
-                    store::receipts::upsert(&mut tx, receipt, &now).await?;
+                    if store::receipts::upsert(&mut tx, receipt, &now).await? {
+                        changed += 1;
+                    }
                 }
                 (parsed.rows.len(), parsed.warnings)
             }
             MasterDataKind::Accounts => {
                 let parsed = import::parse_accounts(name, bytes)?;
                 for (_, account) in &parsed.rows {
-                    store::accounts::upsert(&mut tx, account, &now).await?;
+                    if store::accounts::upsert(&mut tx, account, &now).await? {
+                        changed += 1;
+                    }
                 }
                 (parsed.rows.len(), parsed.warnings)
             }
@@ -101,6 +110,7 @@ impl Workspace {
             file: name.to_owned(),
             kind,
             rows,
+            changed,
             warnings,
         })
     }

@@ -145,7 +145,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
             }
-            eprintln!("imported {} rows from {}", report.rows, report.file);
+            eprintln!(
+                "imported {} rows from {} ({} new or changed)",
+                report.rows, report.file, report.changed
+            );
             print_json(&report)
         }
         Command::Ingest { paths } => {

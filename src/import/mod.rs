@@ -47,8 +47,10 @@ impl std::str::FromStr for MasterDataKind {
 pub struct ImportReport {
     pub file: String,
     pub kind: MasterDataKind,
-    /// Rows written (inserted or updated).
+    /// Rows in the file; each is now on file.
     pub rows: usize,
+    /// Rows that were new or differed from what was on file (an identical re-import changes none).
+    pub changed: usize,
     /// Non-fatal remarks, such as columns the import ignored.
     pub warnings: Vec<String>,
 }

@@ -5,22 +5,21 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use crate::error::{Error, Result};
 use crate::model::{Account, AccountCode, Origin};
 
-/// Inserts or replaces the account with this code.
-pub async fn upsert(conn: &mut SqliteConnection, account: &Account, now: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO accounts (code, name, type, origin, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, type = excluded.type,
-             origin = excluded.origin, updated_at = excluded.updated_at",
-    )
-    .bind(account.code.as_str())
-    .bind(&account.name)
-    .bind(&account.account_type)
-    .bind(account.origin.to_text())
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(Error::database(format!("save account {}", account.code)))?;
-    Ok(())
+static ACCOUNTS_UPSERT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| super::upsert_sql("accounts", &["code"], &["name", "type", "origin"]));
+
+/// Inserts or updates (only when a value differs; returns whether the row changed) the account with this code.
+pub async fn upsert(conn: &mut SqliteConnection, account: &Account, now: &str) -> Result<bool> {
+    let result = sqlx::query(&ACCOUNTS_UPSERT)
+        .bind(account.code.as_str())
+        .bind(&account.name)
+        .bind(&account.account_type)
+        .bind(account.origin.to_text())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map_err(Error::database(format!("save account {}", account.code)))?;
+    Ok(result.rows_affected() > 0)
 }
 
 /// Every account, ordered by code.

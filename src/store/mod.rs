@@ -129,6 +129,30 @@ impl Store {
     }
 }
 
+/// `INSERT … ON CONFLICT (keys) DO UPDATE …` for master-data rows. Binds, in order: the `keys`, then the
+/// `values`, then `updated_at`. A row is rewritten only when one of its values differs, so importing the
+/// same file again changes nothing, not even `updated_at`.
+pub(crate) fn upsert_sql(table: &str, keys: &[&str], values: &[&str]) -> String {
+    let columns: Vec<&str> = keys.iter().chain(values).copied().chain(["updated_at"]).collect();
+    let placeholders = vec!["?"; columns.len()].join(", ");
+    let set: Vec<String> = values
+        .iter()
+        .chain(&["updated_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let changed: Vec<String> = values
+        .iter()
+        .map(|c| format!("{table}.{c} IS NOT excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {} WHERE {}",
+        columns.join(", "),
+        keys.join(", "),
+        set.join(", "),
+        changed.join(" OR ")
+    )
+}
+
 /// How many rows `table` has (a fixed table name from a repository, never user input).
 pub(crate) async fn count_rows(pool: &SqlitePool, table: &'static str) -> Result<usize> {
     let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
@@ -141,4 +165,20 @@ pub(crate) async fn count_rows(pool: &SqlitePool, table: &'static str) -> Result
 /// Current UTC time as stored (RFC 3339).
 pub(crate) fn timestamp(now: chrono::DateTime<chrono::Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upserts_touch_a_row_only_when_a_value_changed() {
+        let sql = upsert_sql("accounts", &["code"], &["name", "type"]);
+        assert_eq!(
+            sql,
+            "INSERT INTO accounts (code, name, type, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO UPDATE \
+             SET name = excluded.name, type = excluded.type, updated_at = excluded.updated_at \
+             WHERE accounts.name IS NOT excluded.name OR accounts.type IS NOT excluded.type"
+        );
+    }
 }

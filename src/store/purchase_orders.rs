@@ -7,42 +7,52 @@ use crate::error::{Error, Result};
 use crate::model::money::decimal_text;
 use crate::model::{AccountCode, Origin, PoNumber, PurchaseOrderLine, VendorId};
 
-/// Inserts or replaces the line keyed by (`po_number`, `line_no`).
-pub async fn upsert(conn: &mut SqliteConnection, line: &PurchaseOrderLine, now: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO purchase_order_lines (po_number, line_no, vendor_id, item_code, description, quantity,
-             unit_price, currency, tax_rate, order_date, department, requester, account, origin, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (po_number, line_no) DO UPDATE SET
-             vendor_id = excluded.vendor_id, item_code = excluded.item_code,
-             description = excluded.description, quantity = excluded.quantity,
-             unit_price = excluded.unit_price, currency = excluded.currency, tax_rate = excluded.tax_rate,
-             order_date = excluded.order_date, department = excluded.department,
-             requester = excluded.requester, account = excluded.account, origin = excluded.origin,
-             updated_at = excluded.updated_at",
+static PURCHASE_ORDER_LINES_UPSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    super::upsert_sql(
+        "purchase_order_lines",
+        &["po_number", "line_no"],
+        &[
+            "vendor_id",
+            "item_code",
+            "description",
+            "quantity",
+            "unit_price",
+            "currency",
+            "tax_rate",
+            "order_date",
+            "department",
+            "requester",
+            "account",
+            "origin",
+        ],
     )
-    .bind(line.po_number.as_str())
-    .bind(i64::from(line.line_no))
-    .bind(line.vendor_id.as_str())
-    .bind(&line.item_code)
-    .bind(&line.description)
-    .bind(decimal_text(&line.quantity))
-    .bind(decimal_text(&line.unit_price))
-    .bind(line.currency.code())
-    .bind(line.tax_rate.as_ref().map(decimal_text))
-    .bind(line.order_date.to_string())
-    .bind(&line.department)
-    .bind(&line.requester)
-    .bind(line.account.as_ref().map(|a| a.as_str().to_owned()))
-    .bind(line.origin.to_text())
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(Error::database(format!(
-        "save purchase order {} line {}",
-        line.po_number, line.line_no
-    )))?;
-    Ok(())
+});
+
+/// Inserts or updates (only when a value differs; returns whether the row changed) the line keyed by (`po_number`, `line_no`).
+pub async fn upsert(conn: &mut SqliteConnection, line: &PurchaseOrderLine, now: &str) -> Result<bool> {
+    let result = sqlx::query(&PURCHASE_ORDER_LINES_UPSERT)
+        .bind(line.po_number.as_str())
+        .bind(i64::from(line.line_no))
+        .bind(line.vendor_id.as_str())
+        .bind(&line.item_code)
+        .bind(&line.description)
+        .bind(decimal_text(&line.quantity))
+        .bind(decimal_text(&line.unit_price))
+        .bind(line.currency.code())
+        .bind(line.tax_rate.as_ref().map(decimal_text))
+        .bind(line.order_date.to_string())
+        .bind(&line.department)
+        .bind(&line.requester)
+        .bind(line.account.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(line.origin.to_text())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map_err(Error::database(format!(
+            "save purchase order {} line {}",
+            line.po_number, line.line_no
+        )))?;
+    Ok(result.rows_affected() > 0)
 }
 
 /// Whether this PO line exists.

@@ -6,26 +6,28 @@ use crate::error::{Error, Result};
 use crate::model::money::decimal_text;
 use crate::model::{Origin, PoNumber, Receipt, ReceiptId};
 
-/// Inserts or replaces the receipt line keyed by (`receipt_id`, `po_number`, `line_no`).
-pub async fn upsert(conn: &mut SqliteConnection, receipt: &Receipt, now: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO receipts (receipt_id, po_number, line_no, quantity_received, received_date, origin, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (receipt_id, po_number, line_no) DO UPDATE SET
-             quantity_received = excluded.quantity_received, received_date = excluded.received_date,
-             origin = excluded.origin, updated_at = excluded.updated_at",
+static RECEIPTS_UPSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    super::upsert_sql(
+        "receipts",
+        &["receipt_id", "po_number", "line_no"],
+        &["quantity_received", "received_date", "origin"],
     )
-    .bind(receipt.receipt_id.as_str())
-    .bind(receipt.po_number.as_str())
-    .bind(i64::from(receipt.line_no))
-    .bind(decimal_text(&receipt.quantity_received))
-    .bind(receipt.received_date.to_string())
-    .bind(receipt.origin.to_text())
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(Error::database(format!("save receipt {}", receipt.receipt_id)))?;
-    Ok(())
+});
+
+/// Inserts or updates (only when a value differs; returns whether the row changed) the receipt line keyed by (`receipt_id`, `po_number`, `line_no`).
+pub async fn upsert(conn: &mut SqliteConnection, receipt: &Receipt, now: &str) -> Result<bool> {
+    let result = sqlx::query(&RECEIPTS_UPSERT)
+        .bind(receipt.receipt_id.as_str())
+        .bind(receipt.po_number.as_str())
+        .bind(i64::from(receipt.line_no))
+        .bind(decimal_text(&receipt.quantity_received))
+        .bind(receipt.received_date.to_string())
+        .bind(receipt.origin.to_text())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map_err(Error::database(format!("save receipt {}", receipt.receipt_id)))?;
+    Ok(result.rows_affected() > 0)
 }
 
 /// Every receipt line, ordered by receipt, PO and line.

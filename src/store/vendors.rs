@@ -6,36 +6,47 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use crate::error::{Error, Result};
 use crate::model::{AccountCode, Origin, Vendor, VendorId};
 
-/// Inserts or replaces the vendor with this `vendor_id`.
-pub async fn upsert(conn: &mut SqliteConnection, vendor: &Vendor, now: &str) -> Result<()> {
-    let aliases = serde_json::to_string(&vendor.aliases).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "INSERT INTO vendors (vendor_id, name, tax_id, iban, bic, account_number, currency, email,
-                              payment_terms_days, default_account, aliases, origin, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (vendor_id) DO UPDATE SET
-             name = excluded.name, tax_id = excluded.tax_id, iban = excluded.iban, bic = excluded.bic,
-             account_number = excluded.account_number, currency = excluded.currency, email = excluded.email,
-             payment_terms_days = excluded.payment_terms_days, default_account = excluded.default_account,
-             aliases = excluded.aliases, origin = excluded.origin, updated_at = excluded.updated_at",
+static VENDORS_UPSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    super::upsert_sql(
+        "vendors",
+        &["vendor_id"],
+        &[
+            "name",
+            "tax_id",
+            "iban",
+            "bic",
+            "account_number",
+            "currency",
+            "email",
+            "payment_terms_days",
+            "default_account",
+            "aliases",
+            "origin",
+        ],
     )
-    .bind(vendor.vendor_id.as_str())
-    .bind(&vendor.name)
-    .bind(&vendor.tax_id)
-    .bind(&vendor.iban)
-    .bind(&vendor.bic)
-    .bind(&vendor.account_number)
-    .bind(vendor.currency.as_ref().map(|c| c.code().to_owned()))
-    .bind(&vendor.email)
-    .bind(vendor.payment_terms_days.map(i64::from))
-    .bind(vendor.default_account.as_ref().map(|a| a.as_str().to_owned()))
-    .bind(aliases)
-    .bind(vendor.origin.to_text())
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(Error::database(format!("save vendor {}", vendor.vendor_id)))?;
-    Ok(())
+});
+
+/// Inserts or updates (only when a value differs; returns whether the row changed) the vendor with this `vendor_id`.
+pub async fn upsert(conn: &mut SqliteConnection, vendor: &Vendor, now: &str) -> Result<bool> {
+    let aliases = serde_json::to_string(&vendor.aliases).unwrap_or_else(|_| "[]".into());
+    let result = sqlx::query(&VENDORS_UPSERT)
+        .bind(vendor.vendor_id.as_str())
+        .bind(&vendor.name)
+        .bind(&vendor.tax_id)
+        .bind(&vendor.iban)
+        .bind(&vendor.bic)
+        .bind(&vendor.account_number)
+        .bind(vendor.currency.as_ref().map(|c| c.code().to_owned()))
+        .bind(&vendor.email)
+        .bind(vendor.payment_terms_days.map(i64::from))
+        .bind(vendor.default_account.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(aliases)
+        .bind(vendor.origin.to_text())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map_err(Error::database(format!("save vendor {}", vendor.vendor_id)))?;
+    Ok(result.rows_affected() > 0)
 }
 
 /// Whether a vendor with this id exists.
