@@ -9,7 +9,7 @@ use chrono::Utc;
 use super::{CoreEvent, Workspace};
 use crate::decide::{decide_invoice, Snapshot};
 use crate::error::{Error, Result};
-use crate::formats::{self, ReadFailure};
+use crate::formats::{self, Format, ReadFailure};
 use crate::intake::archive::{archive_original, read_original, sha256_hex};
 use crate::intake::{collect_files, IngestReport, UnreadableFile};
 use crate::model::extraction::Extraction;
@@ -43,7 +43,9 @@ impl Workspace {
     pub async fn resume_journal(&self, report: &mut IngestReport) -> Result<()> {
         for doc in store::documents::in_flight(self.store().pool()).await? {
             let bytes = read_original(&self.paths().archive, &doc.sha256)?;
-            self.process_document(doc.id, &doc.path, bytes, report).await?;
+            let format = formats::sniff(&bytes);
+            self.process_document(doc.id, &doc.path, bytes, format, report)
+                .await?;
             report.resumed += 1;
         }
         Ok(())
@@ -64,12 +66,14 @@ impl Workspace {
         let sha256 = sha256_hex(&bytes);
         archive_original(&self.paths().archive, &sha256, &bytes)?;
         let source = path.display().to_string();
+        // sniffing XML parses it, so it is done once here and handed on to the reader
+        let format = formats::sniff(&bytes);
         let now = timestamp(Utc::now());
         let new = NewDocument {
             path: &source,
             sha256: &sha256,
             size_bytes: bytes.len() as u64,
-            media_type: Some(formats::sniff(&bytes).label()),
+            media_type: Some(format.label()),
         };
 
         let mut tx = self.store().begin("journal a document").await?;
@@ -98,7 +102,7 @@ impl Workspace {
         tx.commit()
             .await
             .map_err(Error::database(format!("journal {source}")))?;
-        self.process_document(id, &source, bytes, report).await
+        self.process_document(id, &source, bytes, format, report).await
     }
 
     async fn process_document(
@@ -106,9 +110,10 @@ impl Workspace {
         id: DocumentId,
         source: &str,
         bytes: Vec<u8>,
+        format: Format,
         report: &mut IngestReport,
     ) -> Result<()> {
-        let outcome = read_contained(source.to_owned(), bytes).await;
+        let outcome = read_contained(source.to_owned(), bytes, format).await;
         let vendors = store::vendors::list(self.store().pool()).await?;
         let now = timestamp(Utc::now());
         let mut tx = self.store().begin("record a document").await?;
@@ -149,8 +154,12 @@ impl Workspace {
 }
 
 /// Runs the readers on a blocking thread with a time limit; a panic or a hang becomes a rejection.
-async fn read_contained(source: String, bytes: Vec<u8>) -> Result<Vec<Extraction>, ReadFailure> {
-    let task = tokio::task::spawn_blocking(move || formats::read_document(&source, &bytes));
+async fn read_contained(
+    source: String,
+    bytes: Vec<u8>,
+    format: Format,
+) -> Result<Vec<Extraction>, ReadFailure> {
+    let task = tokio::task::spawn_blocking(move || formats::read_sniffed(&format, &source, &bytes));
     let extractions = match tokio::time::timeout(READ_TIMEOUT, task).await {
         Ok(Ok(result)) => result?,
         Ok(Err(_panicked)) => {

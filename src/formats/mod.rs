@@ -43,7 +43,12 @@ impl ReadFailure {
 
 /// Reads a document into one extraction per invoice it holds. `source` names the document in messages.
 pub fn read_document(source: &str, bytes: &[u8]) -> Result<Vec<Extraction>, ReadFailure> {
-    match sniff(bytes) {
+    read_sniffed(&sniff(bytes), source, bytes)
+}
+
+/// As [`read_document`], for bytes already sniffed as `format` (sniffing XML parses it: do it once).
+pub fn read_sniffed(format: &Format, source: &str, bytes: &[u8]) -> Result<Vec<Extraction>, ReadFailure> {
+    match format {
         Format::Ubl => {
             let invoice = ubl::read(bytes).map_err(ReadFailure::unreadable)?;
             Ok(vec![Extraction::from_structured(
@@ -66,10 +71,10 @@ pub fn read_document(source: &str, bytes: &[u8]) -> Result<Vec<Extraction>, Read
         Format::OtherXml(root) => Err(ReadFailure::not_an_invoice(format!(
             "this XML document is a '{root}', not a UBL or CII invoice or credit note"
         ))),
-        Format::MalformedXml(problem) => Err(ReadFailure::unreadable(problem)),
+        Format::MalformedXml(problem) => Err(ReadFailure::unreadable(problem.clone())),
         Format::Pdf | Format::Image | Format::Email => Err(ReadFailure::unreadable(format!(
             "{} files are archived but not read yet by this version of Backdesk; the original is kept",
-            sniff(bytes).label()
+            format.label()
         ))),
         Format::Unknown => Err(ReadFailure::unreadable(
             "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail)",

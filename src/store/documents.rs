@@ -55,7 +55,8 @@ pub async fn insert_received(
     Ok(DocumentId(row.get("id")))
 }
 
-/// The first document (lowest id) with these bytes that reached a final state other than `duplicate_file`.
+/// The first document (lowest id) with these bytes that is not itself a `duplicate_file`: processed,
+/// rejected, or still in flight in the journal.
 pub async fn first_with_sha256(conn: &mut SqliteConnection, sha256: &str) -> Result<Option<DocumentId>> {
     let row = sqlx::query(
         "SELECT id FROM documents WHERE sha256 = ? AND state IN ('processed', 'rejected', 'received')
