@@ -9,7 +9,7 @@ use chrono::Utc;
 use super::{CoreEvent, Workspace};
 use crate::decide::{decide_invoice, Snapshot};
 use crate::error::{Error, Result};
-use crate::formats::{self, Format, ReadFailure};
+use crate::formats::{self, Format, ReadFailure, ReadOutput};
 use crate::intake::archive::{archive_original, read_original, sha256_hex};
 use crate::intake::{collect_files, IngestReport, UnreadableFile};
 use crate::model::extraction::Extraction;
@@ -160,7 +160,7 @@ async fn read_contained(
     format: Format,
 ) -> Result<Vec<Extraction>, ReadFailure> {
     let task = tokio::task::spawn_blocking(move || formats::read_sniffed(&format, &source, &bytes));
-    let extractions = match tokio::time::timeout(READ_TIMEOUT, task).await {
+    let output = match tokio::time::timeout(READ_TIMEOUT, task).await {
         Ok(Ok(result)) => result?,
         Ok(Err(_panicked)) => {
             return Err(ReadFailure::unreadable(
@@ -172,6 +172,15 @@ async fn read_contained(
             return Err(ReadFailure::unreadable(format!(
                 "reading this file took longer than {} seconds and was stopped; the original is archived",
                 READ_TIMEOUT.as_secs()
+            )))
+        }
+    };
+    let extractions = match output {
+        ReadOutput::Invoices(extractions) => extractions,
+        ReadOutput::Container(container) => {
+            return Err(ReadFailure::unreadable(format!(
+                "this e-mail has {} attachment(s), which are not taken in yet; the original is archived",
+                container.parts.len()
             )))
         }
     };

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use backdesk::api::{self, MasterDataKind, Workspace};
 use backdesk::error::Error;
+use backdesk::formats::ReadOutput;
 use backdesk::model::{InvoiceId, InvoiceStatus};
 use clap::{Parser, Subcommand};
 
@@ -239,11 +240,23 @@ async fn open(data_dir: Option<PathBuf>) -> Result<Workspace, Error> {
 fn extract(file: &Path, _json: bool) -> Result<ExitCode, Error> {
     let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
     let source = file.display().to_string();
-    let extractions =
+    let output =
         backdesk::formats::read_document(&source, &bytes).map_err(|failure| Error::UnreadableDocument {
             file: source.clone(),
             reason: failure.message,
         })?;
+    let extractions = match output {
+        ReadOutput::Invoices(extractions) => extractions,
+        ReadOutput::Container(container) => {
+            return Err(Error::UnreadableDocument {
+                file: source,
+                reason: format!(
+                    "this is an e-mail with {} attachment(s): extract each attachment on its own",
+                    container.parts.len()
+                ),
+            })
+        }
+    };
     if let [single] = extractions.as_slice() {
         print_json(single)
     } else {

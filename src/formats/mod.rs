@@ -41,43 +41,111 @@ impl ReadFailure {
     }
 }
 
-/// Reads a document into one extraction per invoice it holds. `source` names the document in messages.
-pub fn read_document(source: &str, bytes: &[u8]) -> Result<Vec<Extraction>, ReadFailure> {
+/// What reading one document produced.
+#[derive(Debug)]
+pub enum ReadOutput {
+    /// The invoices (normally one) the document holds.
+    Invoices(Vec<Extraction>),
+    /// A container (an e-mail) whose parts are documents of their own: each part is archived and taken in
+    /// as a separate document, with the container's context kept beside it.
+    Container(Container),
+}
+
+/// A document that carries other documents, such as an e-mail with attachments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub context: EmailContext,
+    pub parts: Vec<ContainedFile>,
+}
+
+/// The e-mail a part arrived in: shown beside every document taken from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EmailContext {
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    /// As written in the Date header (RFC 5322), or as RFC 3339 when it could be parsed.
+    pub date: Option<String>,
+    pub message_id: Option<String>,
+}
+
+/// One part of a container: a file name safe to show and store (no directories, no `..`) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A reader for one or more formats. Intake hands every document to [`read_sniffed`], which asks the
+/// registered readers in order; the first that accepts the format reads it.
+pub trait DocumentReader: Send + Sync {
+    /// A short name for logs and messages.
+    fn name(&self) -> &'static str;
+    /// Whether this reader reads documents of `format`.
+    fn accepts(&self, format: &Format) -> bool;
+    /// Reads the bytes of one document; `source` names it in messages.
+    fn read(&self, format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure>;
+}
+
+/// The UBL and CII e-invoice readers.
+struct XmlInvoiceReader;
+
+impl DocumentReader for XmlInvoiceReader {
+    fn name(&self) -> &'static str {
+        "xml-e-invoice"
+    }
+
+    fn accepts(&self, format: &Format) -> bool {
+        matches!(format, Format::Ubl | Format::Cii)
+    }
+
+    fn read(&self, format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+        let (invoice, method) = match format {
+            Format::Cii => (cii::read(bytes), ExtractionMethod::Cii),
+            _ => (ubl::read(bytes), ExtractionMethod::Ubl),
+        };
+        let invoice = invoice.map_err(ReadFailure::unreadable)?;
+        Ok(ReadOutput::Invoices(vec![Extraction::from_structured(
+            source, method, invoice,
+        )]))
+    }
+}
+
+/// The readers intake uses, in the order they are asked.
+pub fn readers() -> &'static [&'static dyn DocumentReader] {
+    &[&XmlInvoiceReader]
+}
+
+/// Reads a document (sniffing its format first). `source` names the document in messages.
+pub fn read_document(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
     read_sniffed(&sniff(bytes), source, bytes)
 }
 
 /// As [`read_document`], for bytes already sniffed as `format` (sniffing XML parses it: do it once).
-pub fn read_sniffed(format: &Format, source: &str, bytes: &[u8]) -> Result<Vec<Extraction>, ReadFailure> {
+pub fn read_sniffed(format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+    if let Some(reader) = readers().iter().find(|reader| reader.accepts(format)) {
+        return reader.read(format, source, bytes);
+    }
+    Err(unread_format(format))
+}
+
+/// Why a document of a format no reader accepts cannot be read.
+fn unread_format(format: &Format) -> ReadFailure {
     match format {
-        Format::Ubl => {
-            let invoice = ubl::read(bytes).map_err(ReadFailure::unreadable)?;
-            Ok(vec![Extraction::from_structured(
-                source,
-                ExtractionMethod::Ubl,
-                invoice,
-            )])
+        Format::Empty => {
+            ReadFailure::unreadable("the file is empty (0 bytes); check that it was saved completely")
         }
-        Format::Cii => {
-            let invoice = cii::read(bytes).map_err(ReadFailure::unreadable)?;
-            Ok(vec![Extraction::from_structured(
-                source,
-                ExtractionMethod::Cii,
-                invoice,
-            )])
-        }
-        Format::Empty => Err(ReadFailure::unreadable(
-            "the file is empty (0 bytes); check that it was saved completely",
-        )),
-        Format::OtherXml(root) => Err(ReadFailure::not_an_invoice(format!(
+        Format::OtherXml(root) => ReadFailure::not_an_invoice(format!(
             "this XML document is a '{root}', not a UBL or CII invoice or credit note"
-        ))),
-        Format::MalformedXml(problem) => Err(ReadFailure::unreadable(problem.clone())),
-        Format::Pdf | Format::Image | Format::Email => Err(ReadFailure::unreadable(format!(
-            "{} files are archived but not read yet by this version of Backdesk; the original is kept",
-            format.label()
-        ))),
-        Format::Unknown => Err(ReadFailure::unreadable(
-            "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail)",
         )),
+        Format::MalformedXml(problem) => ReadFailure::unreadable(problem.clone()),
+        Format::Unknown => ReadFailure::unreadable(
+            "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail)",
+        ),
+        Format::Ubl | Format::Cii | Format::Pdf | Format::Image | Format::Email => {
+            ReadFailure::unreadable(format!(
+                "{} files are archived but not read yet by this version of Backdesk; the original is kept",
+                format.label()
+            ))
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use backdesk::formats::{cii, read_document, ubl};
+use backdesk::formats::{cii, read_document, ubl, ReadOutput};
 use backdesk::model::extraction::ExtractionMethod;
 use backdesk::model::{DocumentType, Invoice};
 use chrono::NaiveDate;
@@ -56,7 +56,8 @@ fn read_corpus(folder: &str) -> (usize, Vec<String>) {
         let expected = expected_syntax(file);
         match read_document(&name, &bytes) {
             Err(failure) => failures.push(format!("{name}: {}", failure.message)),
-            Ok(extractions) => {
+            Ok(ReadOutput::Container(_)) => failures.push(format!("{name}: read as a container")),
+            Ok(ReadOutput::Invoices(extractions)) => {
                 let [extraction] = extractions.as_slice() else {
                     failures.push(format!("{name}: {} invoices instead of one", extractions.len()));
                     continue;
