@@ -27,6 +27,7 @@ pub mod formats;
 pub mod import;
 pub mod intake;
 pub mod model;
+pub mod policy;
 pub mod store;
 
 pub use error::{Error, ErrorCode, Result};

@@ -7,7 +7,6 @@ use std::time::Duration;
 use chrono::Utc;
 
 use super::{CoreEvent, Workspace};
-use crate::decide::{decide_invoice, Snapshot};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, ReadFailure, ReadOutput};
 use crate::intake::archive::{archive_original, read_original, sha256_hex};
@@ -114,8 +113,8 @@ impl Workspace {
         report: &mut IngestReport,
     ) -> Result<()> {
         let outcome = read_contained(source.to_owned(), bytes, format).await;
-        let vendors = store::vendors::list(self.store().pool()).await?;
-        let now = timestamp(Utc::now());
+        let decided_at = Utc::now();
+        let now = timestamp(decided_at);
         let mut tx = self.store().begin("record a document").await?;
         match outcome {
             Ok(extractions) => {
@@ -123,7 +122,9 @@ impl Workspace {
                     let Some(invoice) = extraction.invoice.as_ref() else {
                         continue;
                     };
-                    let decision = decide_invoice(extraction, invoice, &Snapshot { vendors: &vendors });
+                    let decision = self
+                        .decide_extraction(&mut tx, extraction, invoice, decided_at)
+                        .await?;
                     let new = NewInvoice {
                         document_id: id,
                         status: decision.status,
@@ -132,9 +133,10 @@ impl Workspace {
                         vendor_id: decision.vendor_id.as_ref(),
                         reasons: &decision.reasons,
                     };
-                    report
-                        .invoice_ids
-                        .push(store::invoices::insert(&mut tx, &new, &now).await?);
+                    let invoice_id = store::invoices::insert(&mut tx, &new, &now).await?;
+                    self.record_decision(&mut tx, invoice_id, &decision, decided_at)
+                        .await?;
+                    report.invoice_ids.push(invoice_id);
                 }
                 store::documents::finish(&mut tx, id, DocumentState::Processed, None, None, None, &now)
                     .await?;

@@ -1,6 +1,7 @@
 //! Use cases: the only surface the desktop shell and the CLI call. Each function takes what the user asked
 //! for, does the work through the other modules, and returns wire-ready DTOs or a core [`Error`].
 
+pub mod decisions;
 pub mod demo;
 pub mod events;
 mod ingest;
@@ -57,6 +58,7 @@ pub struct Workspace {
     store: Store,
     paths: WorkspacePaths,
     events: events::EventSender,
+    decision_cache: decisions::DecisionCache,
 }
 
 /// A short description of a workspace for the app's first screen.
@@ -80,7 +82,12 @@ impl Workspace {
         }
         let store = Store::open(&paths.database).await?;
         let (events, _) = broadcast::channel(256);
-        Ok(Self { store, paths, events })
+        Ok(Self {
+            store,
+            paths,
+            events,
+            decision_cache: decisions::DecisionCache::default(),
+        })
     }
 
     /// The files of this workspace.
@@ -91,6 +98,10 @@ impl Workspace {
     /// The underlying store (for tests and benchmarks of the core).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn decision_cache(&self) -> &decisions::DecisionCache {
+        &self.decision_cache
     }
 
     /// Subscribes to the events of this workspace.
@@ -110,7 +121,9 @@ impl Workspace {
 
     /// One invoice in full.
     pub async fn get_invoice(&self, id: InvoiceId) -> Result<InvoiceDetail> {
-        store::invoices::get(self.store.pool(), id).await
+        let mut detail = store::invoices::get(self.store.pool(), id).await?;
+        (detail.decisions, detail.matches) = self.decisions_and_matches(id).await?;
+        Ok(detail)
     }
 
     /// Every document seen, oldest first.

@@ -4,6 +4,7 @@
 //! SQL lives here and only here, so that a move to PostgreSQL for teams touches this module alone.
 
 pub mod accounts;
+pub mod decisions;
 pub mod documents;
 pub mod invoices;
 pub mod purchase_orders;

@@ -78,7 +78,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<PurchaseOrderLine>> {
     rows.iter().map(line_from_row).collect()
 }
 
-fn line_from_row(row: &SqliteRow) -> Result<PurchaseOrderLine> {
+pub(crate) fn line_from_row(row: &SqliteRow) -> Result<PurchaseOrderLine> {
     let corrupt =
         |what: &str| Error::InvalidData(format!("stored purchase order line has an invalid {what}"));
     Ok(PurchaseOrderLine {

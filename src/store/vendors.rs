@@ -68,7 +68,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Vendor>> {
     rows.iter().map(vendor_from_row).collect()
 }
 
-fn vendor_from_row(row: &SqliteRow) -> Result<Vendor> {
+pub(crate) fn vendor_from_row(row: &SqliteRow) -> Result<Vendor> {
     let text = |name: &str| row.get::<Option<String>, _>(name);
     let aliases: Vec<String> = serde_json::from_str(&row.get::<String, _>("aliases")).unwrap_or_default();
     let origin_text: String = row.get("origin");
