@@ -474,11 +474,15 @@ fn compare(
 
     let all_matched = out.matches.len() == invoice.lines.len() && !invoice.lines.is_empty();
     if all_matched && comparable_currency && sign.is_sign_positive() {
-        let stated = invoice
+        // what the PO lines pay for: the invoice's line total (BT-106) plus document-level charges (BT-108,
+        // costs no PO line ordered, such as freight). Document-level allowances only lower what is owed
+        // and never raise a variance.
+        let lines_net = invoice
             .totals
-            .tax_exclusive
-            .or(invoice.totals.line_net_total)
+            .line_net_total
             .or_else(|| invoice.lines.iter().map(|l| l.net_amount).sum());
+        let charges = invoice.totals.charge_total.unwrap_or_default();
+        let stated = lines_net.map(|n| n + charges);
         if let Some(stated) = stated {
             let t = policy.tolerances_for(vendor_id, None);
             let limit = allowance(expected_net, t.total_percent, t.total_absolute);
@@ -487,13 +491,16 @@ fn compare(
                 out.reasons.push(Reason::new(
                     ReasonCode::TotalVariance,
                     format!(
-                        "net total {stated} vs {expected_net} from the matched PO lines ({}, tolerance {}% or {})",
+                        "lines {} + charges {charges} = {stated} vs {expected_net} from the matched PO lines ({}, \
+                         tolerance {}% or {})",
+                        lines_net.unwrap_or_default(),
                         percent_of(diff, expected_net),
                         t.total_percent,
                         t.total_absolute
                     ),
                     serde_json::json!({
                         "rule": "match.total", "stated_net": stated.to_string(),
+                        "charges": charges.to_string(),
                         "expected_net": expected_net.to_string(), "difference": diff.to_string(),
                         "allowed": limit.to_string(),
                     }),

@@ -512,14 +512,26 @@ fn header_total_at_the_tolerance_passes_and_one_cent_beyond_is_a_total_variance(
         Some("4500012"),
         vec![line("1", Some("A"), "Cable", "100", "10.00")],
     );
-    // expected 1000.00; tolerance max(0.5% = 5.00, 1.00) = 5.00, e.g. a freight charge on the invoice
-    inv.totals.tax_exclusive = Some(d("1005.00"));
+    // expected 1000.00; tolerance max(0.5% = 5.00, 1.00) = 5.00: a freight charge up to it passes
+    inv.totals.line_net_total = Some(d("1000.00"));
+    inv.totals.charge_total = Some(d("5.00"));
     assert_eq!(codes_of(&inv, &evidence, &Policy::default()), []);
-    inv.totals.tax_exclusive = Some(d("1005.01"));
+    inv.totals.charge_total = Some(d("5.01"));
+    let v = vendor("V1");
+    let reasons = match_invoice(&inv, Some(&v), &evidence, &Policy::default()).reasons;
     assert_eq!(
-        codes_of(&inv, &evidence, &Policy::default()),
+        reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
         [ReasonCode::TotalVariance]
     );
+    assert_eq!(
+        reasons[0].message,
+        "lines 1000.00 + charges 5.01 = 1005.01 vs 1000.00 from the matched PO lines (+0.5%, tolerance 0.5% or 1.00)"
+    );
+    // a document-level discount lowers what is owed and raises nothing
+    inv.totals.charge_total = None;
+    inv.totals.allowance_total = Some(d("50.00"));
+    inv.totals.tax_exclusive = Some(d("950.00"));
+    assert_eq!(codes_of(&inv, &evidence, &Policy::default()), []);
 }
 
 #[test]

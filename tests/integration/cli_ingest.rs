@@ -43,6 +43,10 @@ fn the_demo_inbox_becomes_invoices_routed_by_vendor_on_file() {
     let lieferant = invoice_numbered(&invoices, "471102");
     assert_eq!(lieferant["vendor_id"], "V-LIEF");
     assert_eq!(lieferant["purchase_order_reference"], "2018-471331");
+    assert_eq!(
+        lieferant["reasons"][0]["code"], "TOTAL_VARIANCE",
+        "its 5.80 freight charge is on no PO line and beyond the 1.00 total tolerance"
+    );
 
     let koksmaat = invoice_numbered(&invoices, "12115118");
     assert_eq!(koksmaat["status"], "exception");
@@ -55,8 +59,8 @@ fn the_demo_inbox_becomes_invoices_routed_by_vendor_on_file() {
     let exceptions = backdesk_json(dir.path(), &["invoices", "--status", "exception", "--json"]);
     assert_eq!(
         exceptions.as_array().unwrap().len(),
-        1,
-        "only the unknown vendor is an exception"
+        2,
+        "the unknown vendor and the PO invoice with an unordered freight charge are exceptions"
     );
 }
 
