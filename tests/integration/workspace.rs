@@ -129,7 +129,10 @@ async fn report_views_answer_the_ui_reporting_queries() {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-    assert_eq!(reasons, vec![("UNKNOWN_VENDOR".into(), 1)]);
+    assert_eq!(
+        reasons,
+        vec![("TOTAL_VARIANCE".into(), 1), ("UNKNOWN_VENDOR".into(), 1)]
+    );
 }
 
 #[tokio::test]
