@@ -28,6 +28,7 @@ pub mod import;
 pub mod intake;
 pub mod model;
 pub mod policy;
+pub mod scenario;
 pub mod store;
 
 pub use error::{Error, ErrorCode, Result};

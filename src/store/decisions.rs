@@ -46,8 +46,13 @@ pub async fn po_numbers(conn: &mut SqliteConnection) -> Result<Vec<(PoNumber, Ve
         .collect())
 }
 
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
+/// `?first, ?first+1, …` — numbered, because sqlx hands a bare `?` the next argument in its own count
+/// and would give it the value of an earlier `?1`.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn decimal(text: &str, what: &str) -> Result<Decimal> {
@@ -65,7 +70,7 @@ pub async fn purchase_orders(
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
-    let list = placeholders(numbers.len());
+    let list = placeholders(1, numbers.len());
     let sql = format!("SELECT * FROM purchase_order_lines WHERE po_number IN ({list})");
     let mut query = sqlx::query(&sql);
     for n in numbers {
@@ -100,7 +105,8 @@ pub async fn purchase_orders(
     let sql = format!(
         "SELECT m.po_number, m.po_line_no, m.quantity FROM invoice_matches m JOIN invoices i ON i.id = m.invoice_id
          WHERE (?1 IS NULL OR m.invoice_id < ?1) AND m.consumes = 1 AND i.status != 'rejected'
-           AND m.po_number IN ({list})"
+           AND m.po_number IN ({})",
+        placeholders(2, numbers.len())
     );
     let mut query = sqlx::query(&sql).bind(before.map(|b| b.0));
     for n in numbers {
