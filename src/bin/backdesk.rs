@@ -107,10 +107,45 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// The decision policy: `policy show` prints the one in force, `policy replay FILE` shows what a proposed
+    /// policy would decide on past invoices (nothing is saved).
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
+    /// Record that a person confirmed an invoice's new bank account out of band, and decide it again.
+    ConfirmBank {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        /// How it was confirmed, e.g. "called the number on file".
+        #[arg(long)]
+        how: String,
+    },
+    /// Record that an invoice is not a duplicate of the one its reason names, and decide it again.
+    NotDuplicate {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Cycle time, touchless rate, exceptions by reason.
     Metrics {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyAction {
+    /// Print the policy in force as TOML (the defaults when the data directory has no policy.toml).
+    Show,
+    /// Decide every past invoice again under FILE and report counts per outcome and the invoices that flip.
+    Replay {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -217,6 +252,29 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let invoice = open(cli.data_dir).await?.get_invoice(InvoiceId(id)).await?;
             print_json(&invoice)
         }
+        Command::Policy { action } => policy(cli.data_dir, action).await,
+        Command::ConfirmBank { id, by, how } => {
+            let decision = open(cli.data_dir)
+                .await?
+                .confirm_bank_details(InvoiceId(id), &by, &how)
+                .await?;
+            eprintln!(
+                "invoice {id}: bank account confirmed by {by}; now {}",
+                decision.outcome()
+            );
+            print_json(&decision)
+        }
+        Command::NotDuplicate { id, by, reason } => {
+            let decision = open(cli.data_dir)
+                .await?
+                .mark_not_duplicate(InvoiceId(id), &by, &reason)
+                .await?;
+            eprintln!(
+                "invoice {id}: marked not a duplicate by {by}; now {}",
+                decision.outcome()
+            );
+            print_json(&decision)
+        }
         Command::Watch { .. } => Err(Error::NotAvailable("watch")),
         Command::People { .. } => Err(Error::NotAvailable("people")),
         Command::Correct { .. } => Err(Error::NotAvailable("correct")),
@@ -227,6 +285,41 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Connect { .. } => Err(Error::NotAvailable("connect")),
         Command::Audit { .. } => Err(Error::NotAvailable("audit")),
         Command::Metrics { .. } => Err(Error::NotAvailable("metrics")),
+    }
+}
+
+async fn policy(data_dir: Option<PathBuf>, action: PolicyAction) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    match action {
+        PolicyAction::Show => {
+            print!("{}", workspace.policy()?.to_toml()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyAction::Replay { file, json } => {
+            let report = workspace.replay_policy(&file).await?;
+            eprintln!(
+                "policy {}: {} invoices; now {:?}; proposed {:?}; {} would change",
+                report.proposed_version,
+                report.invoices,
+                report.current,
+                report.proposed,
+                report.flips.len()
+            );
+            if json {
+                return print_json(&report);
+            }
+            for f in &report.flips {
+                println!(
+                    "{:>5}  {:<20} {:>12}  {} -> {}",
+                    f.invoice_id,
+                    f.invoice_number.as_deref().unwrap_or("-"),
+                    f.total_gross.map(|g| g.to_string()).unwrap_or_default(),
+                    f.from,
+                    f.to
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

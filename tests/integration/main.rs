@@ -5,6 +5,7 @@
 
 mod cli_import;
 mod cli_ingest;
+mod decide_cli;
 mod decide_scenario;
 mod readers;
 mod support;
