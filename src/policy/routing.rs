@@ -249,7 +249,7 @@ mod tests {
         let reason = Reason::new(ReasonCode::PossibleDuplicate, "x", serde_json::json!({}));
         let route = route_invoice(
             &Policy::default(),
-            &[reason.clone()],
+            std::slice::from_ref(&reason),
             &facts(100, true),
             day("2026-01-01"),
         );

@@ -98,6 +98,9 @@ impl Po {
     }
 }
 
+/// (PO index, line index, quantity) an invoice took from a PO line.
+type Consumed = Vec<(usize, usize, Decimal)>;
+
 /// A clean invoice already emitted, for duplicates and credit notes: (po, line, qty) it consumed.
 struct Emitted {
     invoice: GenInvoice,
@@ -292,7 +295,7 @@ impl Generator {
     }
 
     /// A PO invoice within what is open (and received), at PO prices. `None` when no PO has room.
-    fn po_invoice(&mut self, date: NaiveDate) -> Option<(GenInvoice, Vec<(usize, usize, Decimal)>, usize)> {
+    fn po_invoice(&mut self, date: NaiveDate) -> Option<(GenInvoice, Consumed, usize)> {
         for _ in 0..40 {
             let p = usize::try_from(self.rng.below(self.pos.len() as u64)).unwrap_or(0);
             if self.pos[p].burned {

@@ -33,7 +33,10 @@ async fn generated_company_invoices_are_decided_as_labelled() {
     for doc in &scenario.documents {
         std::fs::write(inbox.join(&doc.file_name), &doc.xml).unwrap();
     }
-    let report = workspace.ingest_paths(&[inbox.clone()]).await.unwrap();
+    let report = workspace
+        .ingest_paths(std::slice::from_ref(&inbox))
+        .await
+        .unwrap();
     let documents = workspace.list_documents().await.unwrap();
     let unread: Vec<_> = documents
         .iter()
