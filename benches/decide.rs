@@ -153,7 +153,9 @@ fn invoice_for(rng: &mut Rng, pos: usize, n: usize) -> Invoice {
     });
     let mut net = Decimal::ZERO;
     for l in 1..=2 {
-        let price: Decimal = format!("{}.{:02}", 5 + (p * 7 + l) % 500, l).parse().unwrap_or_default();
+        let price: Decimal = format!("{}.{:02}", 5 + (p * 7 + l) % 500, l)
+            .parse()
+            .unwrap_or_default();
         net += price * Decimal::TWO;
         invoice.lines.push(InvoiceLine {
             id: l.to_string(),
@@ -221,7 +223,10 @@ fn main() -> anyhow::Result<()> {
         rows.push((po_lines, timings));
     }
     let (_, reference) = &rows[0];
-    let (ref_decide, ref_load) = (percentile(&reference.decide, 0.5), percentile(&reference.load, 0.5));
+    let (ref_decide, ref_load) = (
+        percentile(&reference.decide, 0.5),
+        percentile(&reference.load, 0.5),
+    );
     println!("PO lines | decide p50 | decide p99 | ×1k p50 | load p50 | load p99 | ×1k p50");
     for (po_lines, t) in &rows {
         let (d50, d99) = (percentile(&t.decide, 0.5), percentile(&t.decide, 0.99));

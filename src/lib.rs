@@ -5,7 +5,9 @@
 //! - [`intake`]: finding files, the content-addressed archive of originals.
 //! - [`formats`]: bytes → canonical invoices (sniffing, UBL, CII; PDF/OCR/e-mail in later work).
 //! - [`import`]: master-data CSV files → model, row-level errors.
-//! - [`decide`]: pure decisions over snapshots (vendor resolution, required fields, …).
+//! - [`decide`]: pure decisions over evidence (vendor, duplicates, bank details, PO matching, routing).
+//! - [`policy`]: the policy file (tolerances, approval rules) and routing.
+//! - [`scenario`]: a seeded synthetic company with labelled invoices, for the decision suite and benchmark.
 //! - [`store`]: SQLite via sqlx; the one owner of the schema (`migrations/`), one repository per aggregate.
 //! - [`api`]: the use cases — the only surface the shell and the CLI call.
 //! - [`error`]: the one error type, with stable codes.
