@@ -112,11 +112,11 @@ mod tests {
     #[test]
     fn inv_00123_is_a_duplicate_of_123() {
         let evidence = Evidence {
-            past_invoices: vec![past(1, "123", "2026-01-01", 100)],
+            past_invoices: vec![past(1, "INV-00123", "2026-01-01", 100)],
             ..Evidence::default()
         };
         let reasons = check_duplicates(
-            &invoice("INV-00123", "2026-03-01", 999),
+            &invoice("inv 123", "2026-03-01", 999),
             &evidence,
             &Policy::default(),
         );

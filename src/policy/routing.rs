@@ -222,6 +222,21 @@ mod tests {
     }
 
     #[test]
+    fn the_straight_through_limit_is_exclusive_even_without_approval_rules() {
+        let mut policy = Policy::default();
+        policy.approval.clear();
+        let at = route_invoice(&policy, &[], &facts(100_000, true), day("2026-01-01"));
+        assert_eq!(
+            at.status,
+            InvoiceStatus::AwaitingApproval,
+            "1000.00 is not below 1000.00"
+        );
+        assert_eq!(at.steps[0].rule, "fallback");
+        let below = route_invoice(&policy, &[], &facts(99_999, true), day("2026-01-01"));
+        assert_eq!(below.status, InvoiceStatus::Approved);
+    }
+
+    #[test]
     fn ten_thousand_needs_a_manager_then_an_owner() {
         let route = route_invoice(
             &Policy::default(),
