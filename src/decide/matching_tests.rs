@@ -574,3 +574,27 @@ fn an_unknown_seller_is_an_exception() {
     assert_eq!(decision.status, InvoiceStatus::Exception);
     assert_eq!(decision.reasons[0].code, ReasonCode::UnknownVendor);
 }
+
+#[test]
+fn prices_each_within_tolerance_can_still_add_up_to_a_total_variance() {
+    // +1.5% on every line passes the 2% price tolerance but not the 0.5% total tolerance
+    let evidence = orders(vec![
+        po_line("4500012", "V1", 1, "A", "Cable", "100", "10.00"),
+        po_line("4500012", "V1", 2, "B", "Plug", "100", "20.00"),
+    ]);
+    let inv = invoice(
+        Some("4500012"),
+        vec![
+            line("1", Some("A"), "Cable", "100", "10.15"),
+            line("2", Some("B"), "Plug", "100", "20.30"),
+        ],
+    );
+    let v = vendor("V1");
+    let reasons = match_invoice(&inv, Some(&v), &evidence, &Policy::default()).reasons;
+    assert_eq!(
+        reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
+        [ReasonCode::TotalVariance]
+    );
+    assert_eq!(reasons[0].detail["expected_net"], "3000.00");
+    assert_eq!(reasons[0].detail["stated_net"], "3045.00");
+}
