@@ -407,6 +407,29 @@ impl Workspace {
         Ok(report)
     }
 
+    /// Fills in the approval steps an invoice awaiting approval needs, from its latest decision (until the
+    /// workflow tracks them).
+    pub(crate) async fn fill_approval_steps(
+        &self,
+        invoices: &mut [crate::store::invoices::InvoiceSummary],
+    ) -> Result<()> {
+        let mut conn = self
+            .store()
+            .pool()
+            .acquire()
+            .await
+            .map_err(Error::database("open a connection"))?;
+        let mut steps = repo::latest_approval_steps(&mut conn).await?;
+        for invoice in invoices {
+            if invoice.status == crate::model::InvoiceStatus::AwaitingApproval
+                && invoice.approval_steps.is_empty()
+            {
+                invoice.approval_steps = steps.remove(&invoice.id.0).unwrap_or_default();
+            }
+        }
+        Ok(())
+    }
+
     /// The recorded decisions and current PO matches of an invoice, for `backdesk invoice ID --json`.
     pub async fn decisions_and_matches(
         &self,

@@ -116,13 +116,17 @@ impl Workspace {
 
     /// Invoices, newest first, optionally in one status.
     pub async fn list_invoices(&self, status: Option<InvoiceStatus>) -> Result<Vec<InvoiceSummary>> {
-        store::invoices::list(self.store.pool(), status).await
+        let mut invoices = store::invoices::list(self.store.pool(), status).await?;
+        self.fill_approval_steps(&mut invoices).await?;
+        Ok(invoices)
     }
 
     /// One invoice in full.
     pub async fn get_invoice(&self, id: InvoiceId) -> Result<InvoiceDetail> {
         let mut detail = store::invoices::get(self.store.pool(), id).await?;
         (detail.decisions, detail.matches) = self.decisions_and_matches(id).await?;
+        self.fill_approval_steps(std::slice::from_mut(&mut detail.summary))
+            .await?;
         Ok(detail)
     }
 

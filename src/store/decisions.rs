@@ -549,3 +549,24 @@ pub async fn invoice_ids(conn: &mut SqliteConnection) -> Result<Vec<InvoiceId>> 
         .map_err(Error::database("list invoice ids"))?;
     Ok(rows.iter().map(|r| InvoiceId(r.get("id"))).collect())
 }
+
+/// The approval steps of each invoice's latest decision, by invoice id (only invoices that have steps).
+pub async fn latest_approval_steps(
+    conn: &mut SqliteConnection,
+) -> Result<HashMap<i64, Vec<serde_json::Value>>> {
+    let rows = sqlx::query(
+        "SELECT d.invoice_id, d.approval_steps FROM invoice_decisions d
+         WHERE d.approval_steps != '[]'
+           AND d.id = (SELECT MAX(id) FROM invoice_decisions WHERE invoice_id = d.invoice_id)",
+    )
+    .fetch_all(conn)
+    .await
+    .map_err(Error::database("read the approval steps"))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let steps = serde_json::from_str(&r.get::<String, _>("approval_steps")).unwrap_or_default();
+            (r.get::<i64, _>("invoice_id"), steps)
+        })
+        .collect())
+}

@@ -109,3 +109,68 @@ fn a_policy_file_with_a_mistake_is_refused_naming_the_file() {
     let assert = backdesk(dir.path(), &["policy", "replay", bad.to_str().unwrap()]).code(3);
     assert!(crate::support::stderr_of(&assert).contains("bad.toml"));
 }
+
+#[test]
+fn invoices_awaiting_approval_list_the_steps_the_policy_asks_for() {
+    let dir = workspace_with_demo_master_data();
+    backdesk(dir.path(), &["ingest", demo("inbox").to_str().unwrap()]).success();
+    let invoices = backdesk_json(dir.path(), &["invoices", "--json"]);
+    let enexis = invoices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["invoice_number"] == "1100512149")
+        .unwrap();
+    assert_eq!(enexis["status"], "awaiting_approval");
+    let steps = enexis["approval_steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "from-1000 and no-po both ask for a manager: once");
+    assert_eq!(steps[0]["role"], "manager");
+    assert_eq!(steps[0]["rule"], "from-1000");
+}
+
+#[test]
+fn the_same_invoice_number_written_differently_is_a_duplicate_until_a_person_overrides_it() {
+    let dir = workspace_with_demo_master_data();
+    backdesk(
+        dir.path(),
+        &["ingest", demo("inbox/bluem-20150483.xml").to_str().unwrap()],
+    )
+    .success();
+    let files = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(demo("inbox/bluem-20150483.xml")).unwrap();
+    let again = write(
+        files.path(),
+        "bluem-again.xml",
+        xml.replacen(">20150483<", ">INV-0020150483<", 1),
+    );
+    let report = backdesk_json(dir.path(), &["ingest", again.to_str().unwrap()]);
+    let id = report["invoice_ids"][0].as_i64().unwrap().to_string();
+    let invoice = backdesk_json(dir.path(), &["invoice", &id, "--json"]);
+    assert_eq!(invoice["status"], "exception");
+    assert_eq!(invoice["reasons"][0]["code"], "DUPLICATE_INVOICE");
+    assert_eq!(invoice["reasons"][0]["detail"]["normalised"], "20150483");
+
+    backdesk(dir.path(), &["not-duplicate", &id, "--as", "ann"]).code(2);
+    let decision = backdesk_json(
+        dir.path(),
+        &[
+            "not-duplicate",
+            &id,
+            "--as",
+            "ann",
+            "--reason",
+            "re-issued with a new layout, paid once",
+        ],
+    );
+    let codes: Vec<&str> = decision["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"DUPLICATE_INVOICE") && !codes.contains(&"POSSIBLE_DUPLICATE"),
+        "{codes:?}"
+    );
+    assert_eq!(decision["status"], "awaiting_approval");
+}
