@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use backdesk::api::decisions::{load_evidence, PoIndex};
+use backdesk::api::decisions::{load_evidence, Deciding, PoIndex};
 use backdesk::api::Workspace;
 use backdesk::decide::{decide_invoice, resolve_vendor, VendorDirectory};
 use backdesk::model::extraction::{Extraction, ExtractionMethod};
@@ -211,7 +211,7 @@ async fn measure(po_lines: usize) -> anyhow::Result<Timings> {
         let extraction = Extraction::from_structured("bench", ExtractionMethod::Ubl, invoice.clone());
         let t = Instant::now();
         let pre = resolve_vendor(&invoice, &directory);
-        let evidence = load_evidence(&mut conn, &index, &invoice, pre.vendor_id(), None, None).await?;
+        let evidence = load_evidence(&mut conn, &index, &invoice, pre.vendor_id(), Deciding::New).await?;
         timings.load.push(t.elapsed());
         let t = Instant::now();
         let resolution = resolve_vendor(&invoice, &directory);

@@ -118,15 +118,35 @@ impl DecisionCache {
     }
 }
 
+/// Which invoice is being decided, and so what counts as known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deciding {
+    /// A new invoice: everything stored is earlier.
+    New,
+    /// A stored invoice decided again now: duplicates are looked for among earlier invoices (the earlier
+    /// one is the original), quantities count every other invoice.
+    Stored(InvoiceId),
+    /// A stored invoice decided as it would have been when it arrived (replay): only earlier invoices count.
+    AsOf(InvoiceId),
+}
+
+impl Deciding {
+    fn id(self) -> Option<InvoiceId> {
+        match self {
+            Self::New => None,
+            Self::Stored(id) | Self::AsOf(id) => Some(id),
+        }
+    }
+}
+
 /// Loads the evidence for one invoice of `vendor` (or of no known vendor): the POs its references may name
-/// (or, naming none, the vendor's), and the vendor's history before `before`.
+/// (or, naming none, the vendor's) with what was received and invoiced, and the vendor's history.
 pub async fn load_evidence(
     conn: &mut SqliteConnection,
     index: &PoIndex,
     invoice: &Invoice,
     vendor: Option<&VendorId>,
-    before: Option<InvoiceId>,
-    deciding: Option<InvoiceId>,
+    deciding: Deciding,
 ) -> Result<Evidence> {
     let mut numbers: Vec<PoNumber> = Vec::new();
     for reference in invoice
@@ -147,18 +167,15 @@ pub async fn load_evidence(
         }
     }
     let mut evidence = Evidence {
-        purchase_orders: repo::purchase_orders(conn, &numbers, before).await?,
+        purchase_orders: repo::purchase_orders(conn, &numbers, deciding).await?,
         ..Evidence::default()
     };
     if let Some(v) = vendor {
-        evidence.past_invoices = repo::past_invoices(conn, v, before).await?;
-        if let Some(id) = deciding {
-            evidence.past_invoices.retain(|p| p.id != id);
-        }
+        evidence.past_invoices = repo::past_invoices(conn, v, deciding.id()).await?;
         evidence.bank_confirmations = repo::bank_confirmations(conn, v).await?;
-        evidence.coding_history = repo::coding_history(conn, v, before).await?;
+        evidence.coding_history = repo::coding_history(conn, v, deciding.id()).await?;
     }
-    if let Some(id) = deciding {
+    if let Some(id) = deciding.id() {
         evidence.duplicate_overrides = repo::duplicate_overrides(conn, id).await?;
     }
     Ok(evidence)
@@ -206,7 +223,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Decision> {
         let policy = self.policy()?;
-        self.decide_with(conn, &policy, extraction, invoice, None, now)
+        self.decide_with(conn, &policy, extraction, invoice, Deciding::New, now)
             .await
     }
 
@@ -216,13 +233,13 @@ impl Workspace {
         policy: &Policy,
         extraction: &Extraction,
         invoice: &Invoice,
-        stored: Option<InvoiceId>,
+        deciding: Deciding,
         now: DateTime<Utc>,
     ) -> Result<Decision> {
         let directory = self.decision_cache().vendors(conn).await?;
         let index = self.decision_cache().po_index(conn).await?;
         let resolution = resolve_vendor(invoice, &directory);
-        let evidence = load_evidence(conn, &index, invoice, resolution.vendor_id(), stored, stored).await?;
+        let evidence = load_evidence(conn, &index, invoice, resolution.vendor_id(), deciding).await?;
         Ok(decide_invoice(
             extraction,
             invoice,
@@ -256,7 +273,7 @@ impl Workspace {
             .clone()
             .ok_or_else(|| Error::InvalidData(format!("stored invoice {id} has no canonical form")))?;
         let decision = self
-            .decide_with(&mut tx, &policy, &extraction, &invoice, Some(id), now)
+            .decide_with(&mut tx, &policy, &extraction, &invoice, Deciding::Stored(id), now)
             .await?;
         repo::insert_decision(&mut tx, id, &decision, &timestamp(now)).await?;
         repo::update_invoice_outcome(&mut tx, id, &decision, &timestamp(now)).await?;
@@ -378,8 +395,7 @@ impl Workspace {
                 &index,
                 invoice,
                 resolution.vendor_id(),
-                Some(id),
-                Some(id),
+                Deciding::AsOf(id),
             )
             .await?;
             let decision = decide_invoice(&extraction, invoice, &resolution, &evidence, &proposed, today);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use sqlx::{Row, SqliteConnection};
 
+use crate::api::decisions::Deciding;
 use crate::decide::evidence::{BankConfirmation, DuplicateOverride, PastInvoice, PoLineState, PurchaseOrder};
 use crate::decide::Decision;
 use crate::error::{Error, Result};
@@ -60,13 +61,18 @@ fn decimal(text: &str, what: &str) -> Result<Decimal> {
         .map_err(|_| Error::InvalidData(format!("stored {what} '{text}' is not a decimal")))
 }
 
-/// These POs with every line, the quantity received per line and the quantity invoiced per line by
-/// invoices before `before` (all invoices when `None`), not counting rejected invoices or duplicates.
+/// These POs with every line, the quantity received per line and the quantity invoiced per line by other
+/// invoices (only earlier ones when replaying), not counting rejected invoices or duplicates.
 pub async fn purchase_orders(
     conn: &mut SqliteConnection,
     numbers: &[PoNumber],
-    before: Option<InvoiceId>,
+    deciding: Deciding,
 ) -> Result<Vec<PurchaseOrder>> {
+    let (before, exclude) = match deciding {
+        Deciding::New => (None, None),
+        Deciding::Stored(id) => (None, Some(id.0)),
+        Deciding::AsOf(id) => (Some(id.0), None),
+    };
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
@@ -104,11 +110,11 @@ pub async fn purchase_orders(
     let mut invoiced: HashMap<(String, u32), Decimal> = HashMap::new();
     let sql = format!(
         "SELECT m.po_number, m.po_line_no, m.quantity FROM invoice_matches m JOIN invoices i ON i.id = m.invoice_id
-         WHERE (?1 IS NULL OR m.invoice_id < ?1) AND m.consumes = 1 AND i.status != 'rejected'
-           AND m.po_number IN ({})",
-        placeholders(2, numbers.len())
+         WHERE (?1 IS NULL OR m.invoice_id < ?1) AND (?2 IS NULL OR m.invoice_id != ?2) AND m.consumes = 1
+           AND i.status != 'rejected' AND m.po_number IN ({})",
+        placeholders(3, numbers.len())
     );
-    let mut query = sqlx::query(&sql).bind(before.map(|b| b.0));
+    let mut query = sqlx::query(&sql).bind(before).bind(exclude);
     for n in numbers {
         query = query.bind(n.as_str());
     }

@@ -7,6 +7,7 @@ mod cli_import;
 mod cli_ingest;
 mod decide_cli;
 mod decide_scenario;
+mod decide_store;
 mod readers;
 mod support;
 mod workspace;
