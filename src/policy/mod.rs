@@ -175,7 +175,9 @@ pub enum Needs {
 pub struct Delegation {
     pub from: String,
     pub to: String,
+    #[serde(with = "date_text")]
     pub start: NaiveDate,
+    #[serde(with = "date_text")]
     pub end: NaiveDate,
 }
 
@@ -441,6 +443,31 @@ mod text_decimal {
     }
 }
 
+/// Dates in the policy file: a TOML date (`2026-12-20`) or a string (`"2026-12-20"`).
+mod date_text {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = match toml::Value::deserialize(d)? {
+            toml::Value::String(text) => text,
+            toml::Value::Datetime(date) => date.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a date such as 2026-12-20, found {}",
+                    other.type_str()
+                )))
+            }
+        };
+        text.parse()
+            .map_err(|e| serde::de::Error::custom(format!("'{text}' is not a date (YYYY-MM-DD): {e}")))
+    }
+}
+
 /// The allowed deviation from `reference`: `percent` of it or `absolute`, whichever is larger.
 pub fn allowance(reference: Decimal, percent: Decimal, absolute: Decimal) -> Decimal {
     (reference.abs() * percent / Decimal::ONE_HUNDRED).max(absolute)
@@ -481,6 +508,16 @@ mod tests {
     fn the_default_policy_round_trips_through_toml() {
         let text = Policy::default().to_toml().unwrap();
         assert_eq!(Policy::parse("default", &text).unwrap(), Policy::default());
+    }
+
+    #[test]
+    fn the_example_policy_in_demo_parses_and_keeps_the_default_thresholds() {
+        let example = Policy::parse("demo/policy.toml", include_str!("../../demo/policy.toml")).unwrap();
+        assert_eq!(example.version, "example-2026-11");
+        assert_eq!(example.tolerances, Tolerances::default());
+        assert_eq!(example.approval.len(), 5);
+        assert_eq!(example.delegations[0].to, "Jonas Weber");
+        assert!((example.confidence_threshold("total_gross") - 0.95).abs() < f64::EPSILON);
     }
 
     #[test]
