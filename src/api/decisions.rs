@@ -172,6 +172,9 @@ pub async fn load_evidence(
     };
     if let Some(v) = vendor {
         evidence.past_invoices = repo::past_invoices(conn, v, deciding.id()).await?;
+        if let Some(issued) = invoice.issue_date {
+            repo::add_line_signatures(conn, &mut evidence.past_invoices, issued).await?;
+        }
         evidence.bank_confirmations = repo::bank_confirmations(conn, v).await?;
         evidence.coding_history = repo::coding_history(conn, v, deciding.id()).await?;
     }

@@ -1,5 +1,7 @@
 //! Duplicates: the same vendor and invoice number after normalisation (`DUPLICATE_INVOICE`), or the same
-//! vendor and gross amount with issue dates inside the policy window (`POSSIBLE_DUPLICATE`).
+//! vendor and gross amount with issue dates inside the policy window, or a near-identical document — same
+//! vendor, issue date and lines under another number, whatever its total says (`POSSIBLE_DUPLICATE`).
+//! Recurring invoices (same lines, another month) are not near-identical: their dates differ.
 
 use super::evidence::Evidence;
 use super::reference::loose_key;
@@ -46,6 +48,12 @@ pub fn check_duplicates(invoice: &Invoice, evidence: &Evidence, policy: &Policy)
         return Vec::new();
     };
     let window = policy.duplicates.window_days;
+    let signature = line_signature(invoice);
+    let near_identical = same_type.clone().find(|p| {
+        p.issue_date == Some(date)
+            && !invoice.lines.is_empty()
+            && p.line_signature.as_deref() == Some(&signature)
+    });
     let possible = same_type
         .filter(|p| p.status != InvoiceStatus::Rejected)
         .find(|p| {
@@ -53,6 +61,25 @@ pub fn check_duplicates(invoice: &Invoice, evidence: &Evidence, policy: &Policy)
                 && p.issue_date
                     .is_some_and(|d| (d - date).num_days().abs() <= window)
         });
+    if possible.is_none() {
+        if let Some(past) = near_identical {
+            return vec![Reason::new(
+                ReasonCode::PossibleDuplicate,
+                format!(
+                    "the same issue date {date} and the same {} line(s) as invoice {} ({}, gross {}) from this \
+                     vendor, under another number",
+                    invoice.lines.len(),
+                    past.id,
+                    past.number.as_deref().unwrap_or("no number"),
+                    past.gross.map(|g| g.to_string()).unwrap_or_default(),
+                ),
+                serde_json::json!({
+                    "rule": "duplicates.near_identical", "gross": gross.to_string(),
+                    "possible_duplicate_of": past,
+                }),
+            )];
+        }
+    }
     possible
         .map(|past| {
             let days = past
@@ -77,6 +104,32 @@ pub fn check_duplicates(invoice: &Invoice, evidence: &Evidence, policy: &Policy)
         .collect()
 }
 
+/// The lines of an invoice in short — quantity, unit price, net amount and normalised name of each, in
+/// order — so two documents with the same lines compare equal whatever their number and date.
+pub fn line_signature(invoice: &Invoice) -> String {
+    invoice
+        .lines
+        .iter()
+        .map(|l| {
+            let name = l
+                .item_name
+                .as_deref()
+                .or(l.item_description.as_deref())
+                .unwrap_or_default();
+            format!(
+                "{}|{}|{}|{}",
+                l.quantity.map(|q| q.normalize().to_string()).unwrap_or_default(),
+                l.net_price.map(|p| p.normalize().to_string()).unwrap_or_default(),
+                l.net_amount
+                    .map(|a| a.normalize().to_string())
+                    .unwrap_or_default(),
+                super::vendor::normalise_name(name)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +147,7 @@ mod tests {
             currency: Some("EUR".into()),
             account: None,
             status: InvoiceStatus::Approved,
+            line_signature: None,
         }
     }
 
@@ -137,6 +191,40 @@ mod tests {
         assert!(beyond.is_empty(), "{beyond:?}");
         let other_amount = check_duplicates(&invoice("A-2", "2026-01-02", 5001), &evidence, &policy);
         assert!(other_amount.is_empty());
+    }
+
+    #[test]
+    fn the_same_lines_on_the_same_day_under_another_number_is_possible_but_next_month_is_recurring() {
+        let mut earlier = invoice("A-1", "2026-01-01", 5000);
+        earlier.lines = vec![crate::model::InvoiceLine {
+            id: "1".into(),
+            item_name: Some("Annual licence".into()),
+            quantity: Some(Decimal::ONE),
+            net_price: Some(Decimal::new(4200, 2)),
+            net_amount: Some(Decimal::new(4200, 2)),
+            ..Default::default()
+        }];
+        let mut record = past(1, "A-1", "2026-01-01", 5000);
+        record.line_signature = Some(line_signature(&earlier));
+        let evidence = Evidence {
+            past_invoices: vec![record],
+            ..Evidence::default()
+        };
+        // a copy whose total was misread: another number and gross, same day and lines
+        let mut copy = earlier.clone();
+        copy.number = Some("B-77".into());
+        copy.totals.tax_inclusive = Some(Decimal::new(5800, 2));
+        let reasons = check_duplicates(&copy, &evidence, &Policy::default());
+        assert_eq!(codes(&reasons), [ReasonCode::PossibleDuplicate]);
+        assert_eq!(reasons[0].detail["rule"], "duplicates.near_identical");
+        // one line different: not near-identical
+        let mut other = copy.clone();
+        other.lines[0].item_name = Some("Support hours".into());
+        assert!(check_duplicates(&other, &evidence, &Policy::default()).is_empty());
+        // the same lines next month: a recurring invoice, not a duplicate
+        let mut next_month = copy;
+        next_month.issue_date = "2026-02-01".parse().ok();
+        assert!(check_duplicates(&next_month, &evidence, &Policy::default()).is_empty());
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct PastInvoice {
     /// Payee account, normalised.
     pub account: Option<String>,
     pub status: InvoiceStatus,
+    /// Its lines in short ([`crate::decide::duplicates::line_signature`]); loaded only for past invoices
+    /// issued on the same day as the invoice being decided.
+    #[serde(skip)]
+    pub line_signature: Option<String>,
 }
 
 /// A person confirmed out of band that a vendor's bank account is genuine.

@@ -188,9 +188,31 @@ pub async fn past_invoices(
                     .get::<String, _>("status")
                     .parse()
                     .map_err(|_| corrupt("status"))?,
+                line_signature: None,
             })
         })
         .collect()
+}
+
+/// Fills in the line signature of the past invoices issued on this day (few: a near-identical document has
+/// the same issue date), from their stored canonical form.
+pub async fn add_line_signatures(
+    conn: &mut SqliteConnection,
+    past: &mut [PastInvoice],
+    issued: chrono::NaiveDate,
+) -> Result<()> {
+    for p in past.iter_mut().filter(|p| p.issue_date == Some(issued)) {
+        let canonical: String = sqlx::query_scalar("SELECT canonical FROM invoices WHERE id = ?")
+            .bind(p.id.0)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(Error::database(format!("read invoice {}", p.id)))?;
+        // an invoice stored without a readable canonical form simply has no signature to compare
+        p.line_signature = serde_json::from_str::<Invoice>(&canonical)
+            .ok()
+            .map(|i| crate::decide::duplicates::line_signature(&i));
+    }
+    Ok(())
 }
 
 /// Accounts confirmed out of band for this vendor.
