@@ -238,27 +238,18 @@ fn fuzzy_name(stated: &str, directory: &VendorDirectory) -> Option<usize> {
     if stated.is_empty() {
         return None;
     }
-    let mut best: Option<(f64, usize)> = None;
-    let mut runner_up = 0.0_f64;
+    // the best score of each vendor over its name and aliases
+    let mut by_vendor: HashMap<usize, f64> = HashMap::new();
     for (name, index) in &directory.names {
         let score = strsim::sorensen_dice(&stated, name);
-        match best {
-            Some((b, i)) if score > b => {
-                if i != *index {
-                    runner_up = runner_up.max(b);
-                }
-                best = Some((score, *index));
-            }
-            Some((b, i)) => {
-                if i != *index {
-                    runner_up = runner_up.max(score.min(b));
-                }
-            }
-            None => best = Some((score, *index)),
-        }
+        let entry = by_vendor.entry(*index).or_insert(0.0);
+        *entry = entry.max(score);
     }
-    best.filter(|(score, _)| *score >= FUZZY_NAME_THRESHOLD && *score - runner_up >= FUZZY_NAME_MARGIN)
-        .map(|(_, index)| index)
+    let mut ranked: Vec<(usize, f64)> = by_vendor.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (index, best) = *ranked.first()?;
+    let runner_up = ranked.get(1).map_or(0.0, |r| r.1);
+    (best >= FUZZY_NAME_THRESHOLD && best - runner_up >= FUZZY_NAME_MARGIN).then_some(index)
 }
 
 /// Lower case, letters and digits only, single spaces: `"ACME  GmbH."` → `"acme gmbh"`.
@@ -389,6 +380,16 @@ mod tests {
         let far = resolve_vendor(&invoice("Nordlicht Medien GmbH", None, None), &d);
         assert_eq!(far.vendor_id(), None);
         assert_eq!(far.reasons[0].code, ReasonCode::UnknownVendor);
+    }
+
+    #[test]
+    fn two_vendors_equally_close_to_a_misspelt_name_are_not_guessed_between() {
+        let d = directory(vec![
+            vendor("V1", "Nordwind Logistik GmbH", None, None),
+            vendor("V2", "Nordwind Logistik AG", None, None),
+        ]);
+        let resolution = resolve_vendor(&invoice("Nordwind Logistic", None, None), &d);
+        assert_eq!(resolution.vendor_id(), None, "{:?}", resolution.trace);
     }
 
     #[test]
