@@ -56,6 +56,22 @@ CREATE TABLE duplicate_overrides (
 );
 CREATE INDEX duplicate_overrides_by_invoice ON duplicate_overrides (invoice_id);
 
--- Cheap change detection for the per-batch caches of vendors and PO numbers (MAX(updated_at)).
-CREATE INDEX vendors_by_updated_at ON vendors (updated_at);
-CREATE INDEX purchase_order_lines_by_updated_at ON purchase_order_lines (updated_at);
+-- Change detection for the per-workspace caches of vendors and PO numbers: a counter per table that every
+-- insert, update and delete bumps, so checking a cache is one row read, not a scan.
+CREATE TABLE table_versions (
+    table_name TEXT PRIMARY KEY,
+    version    INTEGER NOT NULL
+);
+INSERT INTO table_versions (table_name, version) VALUES ('vendors', 0), ('purchase_order_lines', 0);
+CREATE TRIGGER vendors_changed_insert AFTER INSERT ON vendors
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'vendors'; END;
+CREATE TRIGGER vendors_changed_update AFTER UPDATE ON vendors
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'vendors'; END;
+CREATE TRIGGER vendors_changed_delete AFTER DELETE ON vendors
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'vendors'; END;
+CREATE TRIGGER purchase_order_lines_changed_insert AFTER INSERT ON purchase_order_lines
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'purchase_order_lines'; END;
+CREATE TRIGGER purchase_order_lines_changed_update AFTER UPDATE ON purchase_order_lines
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'purchase_order_lines'; END;
+CREATE TRIGGER purchase_order_lines_changed_delete AFTER DELETE ON purchase_order_lines
+BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'purchase_order_lines'; END;

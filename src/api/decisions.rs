@@ -3,7 +3,7 @@
 //! proposed policy over past invoices ("what if").
 //!
 //! Evidence is loaded by key for each invoice; the vendor directory and the index of PO numbers are kept
-//! per workspace and rebuilt only when their table's fingerprint changes, so a 1,000-file drop does not
+//! per workspace and rebuilt only when their table's change counter moves, so a 1,000-file drop does not
 //! re-read master data per document.
 
 use std::collections::{BTreeMap, HashMap};

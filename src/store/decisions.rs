@@ -18,19 +18,17 @@ use crate::model::{
     AccountCode, DocumentType, Invoice, InvoiceId, InvoiceStatus, PoNumber, Reason, ReasonCode, VendorId,
 };
 
-/// `(row count, newest updated_at)` of a master-data table: changes whenever a row is added, changed or
-/// removed, so a cache built from the table can tell it is stale.
-pub type Fingerprint = (i64, Option<String>);
+/// A master-data table's change counter (bumped by triggers on every insert, update and delete), so a
+/// cache built from the table can tell it is stale by reading one row.
+pub type Fingerprint = i64;
 
-/// The fingerprint of `vendors` or `purchase_order_lines` (fixed table names, never user input).
+/// The change counter of `vendors` or `purchase_order_lines`.
 pub async fn fingerprint(conn: &mut SqliteConnection, table: &'static str) -> Result<Fingerprint> {
-    let row = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n, MAX(updated_at) AS newest FROM {table}"
-    ))
-    .fetch_one(conn)
-    .await
-    .map_err(Error::database(format!("check {table} for changes")))?;
-    Ok((row.get("n"), row.get("newest")))
+    sqlx::query_scalar("SELECT version FROM table_versions WHERE table_name = ?")
+        .bind(table)
+        .fetch_one(conn)
+        .await
+        .map_err(Error::database(format!("check {table} for changes")))
 }
 
 /// Every PO number with its vendor (one row per PO, not per line).

@@ -130,3 +130,28 @@ async fn an_invoice_decided_again_counts_the_invoices_that_came_after_it() {
         "together they still exceed the PO"
     );
 }
+
+#[tokio::test]
+async fn vendors_and_pos_imported_between_two_drops_are_seen_by_the_next_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(&dir.path().join("data")).await.unwrap();
+    let mut first = invoice("E-1", 1, 1, false, IBAN);
+    first.po_reference = Some("4500012".into());
+    let (_, _, codes) = take_in(&ws, dir.path(), &first).await;
+    assert_eq!(codes, ["UNKNOWN_VENDOR", "PO_NOT_FOUND"]);
+    // the same workspace (and its cache) after master data arrives
+    let ws2 = workspace(dir.path(), None).await;
+    drop(ws2);
+    let (_, status, codes) = take_in(&ws, dir.path(), &invoice("E-2", 2, 1, false, IBAN)).await;
+    assert_eq!((status, codes), (InvoiceStatus::Approved, vec![]));
+    // a PO imported after the index was built is found
+    let pos = "po_number,vendor_id,line_no,item_code,description,quantity,unit_price,currency,order_date\n\
+               4500013,V1,1,CAB-1,Copper cable 10m,10,5.00,EUR,2026-01-01\n";
+    ws.import_master_data_bytes(MasterDataKind::PurchaseOrders, "po.csv", pos.as_bytes())
+        .await
+        .unwrap();
+    let mut third = invoice("E-3", 3, 2, false, IBAN);
+    third.po_reference = Some("PO-4500013".into());
+    let (_, status, codes) = take_in(&ws, dir.path(), &third).await;
+    assert_eq!((status, codes), (InvoiceStatus::Approved, vec![]));
+}
