@@ -11,7 +11,7 @@ use backdesk::api::Workspace;
 use backdesk::decide::{decide_invoice, resolve_vendor, VendorDirectory};
 use backdesk::model::extraction::{Extraction, ExtractionMethod};
 use backdesk::model::invoice::{CreditTransfer, PaymentInstructions};
-use backdesk::model::{DocumentType, Invoice, InvoiceLine};
+use backdesk::model::{DocumentType, Invoice, InvoiceLine, PoNumber, VendorId};
 use backdesk::policy::Policy;
 use backdesk::scenario::Rng;
 use backdesk::store;
@@ -26,6 +26,9 @@ struct Timings {
     load: Vec<Duration>,
     /// Checking whether the cached vendor directory and PO index are still current (once per document).
     fingerprint: Vec<Duration>,
+    /// Parts of the load: the named PO with its receipts and invoiced sums; the vendor's past invoices.
+    load_po: Vec<Duration>,
+    load_history: Vec<Duration>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -197,6 +200,8 @@ async fn measure(po_lines: usize) -> anyhow::Result<Timings> {
         decide: Vec::with_capacity(SAMPLES),
         load: Vec::with_capacity(SAMPLES),
         fingerprint: Vec::with_capacity(200),
+        load_po: Vec::new(),
+        load_history: Vec::new(),
     };
     for _ in 0..200 {
         let t = Instant::now();
@@ -220,6 +225,17 @@ async fn measure(po_lines: usize) -> anyhow::Result<Timings> {
         *outcomes.entry(decision.outcome()).or_insert(0) += 1;
     }
     eprintln!("  outcomes: {outcomes:?}");
+    for n in 0..500 {
+        let p = n * 37 % (po_lines / LINES_PER_PO);
+        let t = Instant::now();
+        store::decisions::purchase_orders(&mut conn, &[PoNumber(po_number(p))], Deciding::New).await?;
+        timings.load_po.push(t.elapsed());
+        let t = Instant::now();
+        store::decisions::past_invoices(&mut conn, &VendorId(vendor_id(p % VENDORS)), None).await?;
+        timings.load_history.push(t.elapsed());
+    }
+    timings.load_po.sort();
+    timings.load_history.sort();
     timings.decide.sort();
     timings.load.sort();
     Ok(timings)
@@ -238,15 +254,17 @@ fn main() -> anyhow::Result<()> {
         percentile(&reference.load, 0.5),
     );
     println!(
-        "PO lines | decide p50 | decide p99 | ×1k p50 | load p50 | load p99 | ×1k p50 | cache check p50"
+        "PO lines | decide p50 | decide p99 | ×1k p50 | load p50 | load p99 | ×1k p50 | PO part p50 | history part p50 | cache check p50"
     );
     for (po_lines, t) in &rows {
         let (d50, d99) = (percentile(&t.decide, 0.5), percentile(&t.decide, 0.99));
         let (l50, l99) = (percentile(&t.load, 0.5), percentile(&t.load, 0.99));
         println!(
-            "{po_lines:>8} | {d50:>10.1?} | {d99:>10.1?} | {:>7.2} | {l50:>8.1?} | {l99:>8.1?} | {:>7.2} | {:>8.1?}",
+            "{po_lines:>8} | {d50:>10.1?} | {d99:>10.1?} | {:>7.2} | {l50:>8.1?} | {l99:>8.1?} | {:>7.2} | {:>11.1?} | {:>16.1?} | {:>8.1?}",
             d50.as_secs_f64() / ref_decide.as_secs_f64(),
             l50.as_secs_f64() / ref_load.as_secs_f64(),
+            percentile(&t.load_po, 0.5),
+            percentile(&t.load_history, 0.5),
             percentile(&t.fingerprint, 0.5),
         );
     }

@@ -598,3 +598,29 @@ fn prices_each_within_tolerance_can_still_add_up_to_a_total_variance() {
     assert_eq!(reasons[0].detail["expected_net"], "3000.00");
     assert_eq!(reasons[0].detail["stated_net"], "3045.00");
 }
+
+#[test]
+fn a_blocking_reason_found_elsewhere_turns_a_straight_through_decision_into_an_exception() {
+    let evidence = orders(vec![po_line("4500012", "V1", 1, "A", "Cable", "10", "5.00")]);
+    let inv = invoice(Some("4500012"), vec![line("1", Some("A"), "Cable", "2", "5.00")]);
+    let mut decision = decide(&inv, &evidence, &Policy::default());
+    assert_eq!(decision.status, InvoiceStatus::Approved);
+    let rule = Reason::new(
+        ReasonCode::ArithmeticMismatch,
+        "BR-CO-10: sum of line net amounts 10.00 differs from 10.01",
+        serde_json::json!({ "rules": ["BR-CO-10"] }),
+    );
+    decision.add_reasons(
+        vec![rule],
+        &Policy::default(),
+        NaiveDate::from_ymd_opt(2026, 2, 2).unwrap(),
+    );
+    assert_eq!(decision.status, InvoiceStatus::Exception);
+    assert_eq!(decision.reasons.len(), 1);
+    let last = decision.trace.last().unwrap();
+    assert_eq!(last.rule, "policy.blocking_reasons");
+    assert!(
+        !decision.trace.iter().any(|t| t.rule == "policy.straight_through"),
+        "the old route is gone"
+    );
+}

@@ -39,9 +39,26 @@ pub struct Decision {
     pub suggested_account: Option<coding::AccountSuggestion>,
     pub policy_version: String,
     pub trace: Vec<TraceEntry>,
+    /// What routing looked at, kept so reasons found elsewhere can be added and routed again.
+    #[serde(skip)]
+    pub facts: RoutingFacts,
 }
 
 impl Decision {
+    /// Adds reasons found outside the decision (EN 16931 rule violations, arithmetic) and routes the
+    /// invoice again with all of them: a blocking one makes it an exception.
+    pub fn add_reasons(&mut self, reasons: Vec<Reason>, policy: &Policy, today: NaiveDate) {
+        if reasons.is_empty() {
+            return;
+        }
+        self.reasons.extend(reasons);
+        self.trace.retain(|t| !t.rule.starts_with("policy."));
+        let route = route_invoice(policy, &self.reasons, &self.facts, today);
+        self.status = route.status;
+        self.approval_steps = route.steps;
+        self.trace.extend(route.trace);
+    }
+
     /// The outcome in one word: `straight_through`, `awaiting_approval` or `exception`.
     pub fn outcome(&self) -> &'static str {
         outcome_of(self.status)
@@ -115,5 +132,6 @@ pub fn decide_invoice(
         suggested_account,
         policy_version: policy.version.clone(),
         trace,
+        facts,
     }
 }

@@ -9,7 +9,7 @@ use super::{Needs, Policy, StepSpec};
 use crate::model::{AccountCode, InvoiceStatus, Reason, VendorId};
 
 /// What routing looks at besides the reasons.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoutingFacts {
     pub gross: Option<Decimal>,
     pub vendor_id: Option<VendorId>,
