@@ -12,7 +12,12 @@ use backdesk::scenario::{generate, Expected};
 #[tokio::test]
 async fn generated_company_invoices_are_decided_as_labelled() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = generate(20_261_121, 240);
+    // another company: BACKDESK_SCENARIO_SEED=N cargo test --test integration generated_company
+    let seed = std::env::var("BACKDESK_SCENARIO_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_121);
+    let scenario = generate(seed, 240);
     let workspace = Workspace::open(&dir.path().join("data")).await.unwrap();
     for (kind, name, csv) in [
         (MasterDataKind::Vendors, "vendors.csv", &scenario.vendors_csv),
@@ -109,7 +114,7 @@ async fn generated_company_invoices_are_decided_as_labelled() {
         .filter(|d| d.expected == Expected::StraightThrough)
         .count();
     eprintln!(
-        "scenario: {} invoices ({clean} clean, {straight} of them straight-through by policy; {planted} planted); \
+        "scenario (seed {seed}): {} invoices ({clean} clean, {straight} of them straight-through by policy; {planted} planted); \
          planted caught {caught}/{planted}; clean routed as policy {clean_as_policy}/{clean} ({:.1}%); \
          needing a person but straight through: {leaked}",
         scenario.documents.len(),
