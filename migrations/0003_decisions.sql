@@ -75,3 +75,8 @@ CREATE TRIGGER purchase_order_lines_changed_update AFTER UPDATE ON purchase_orde
 BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'purchase_order_lines'; END;
 CREATE TRIGGER purchase_order_lines_changed_delete AFTER DELETE ON purchase_order_lines
 BEGIN UPDATE table_versions SET version = version + 1 WHERE table_name = 'purchase_order_lines'; END;
+
+-- A vendor's history (duplicates, bank accounts) is read for every decision: covering it with an index
+-- makes that one contiguous range instead of one table page per past invoice.
+CREATE INDEX invoices_history_by_vendor
+    ON invoices (vendor_id, id, document_type, invoice_number, issue_date, total_gross, currency, iban, status);
