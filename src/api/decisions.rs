@@ -217,6 +217,25 @@ impl Workspace {
         Policy::of_data_dir(&self.paths().data_dir)
     }
 
+    /// Saves `text` as the policy in force after checking it. A changed policy must carry a new version:
+    /// decisions record the version, so two different policies may never share one.
+    pub async fn save_policy(&self, source: &str, text: &str) -> Result<Policy> {
+        let proposed = Policy::parse(source, text)?;
+        let current = self.policy()?;
+        if proposed.version == current.version && proposed != current {
+            return Err(Error::Usage(format!(
+                "{source}: the policy changed but its version is still '{}'; give it a new `version` (decisions \
+                 record it) and save again",
+                current.version
+            )));
+        }
+        let path = self.paths().data_dir.join(crate::policy::POLICY_FILE);
+        let temporary = path.with_extension("toml.tmp");
+        std::fs::write(&temporary, text).map_err(|e| Error::io("write", &temporary, e))?;
+        std::fs::rename(&temporary, &path).map_err(|e| Error::io("replace", &path, e))?;
+        Ok(proposed)
+    }
+
     /// Decides an extracted invoice inside the caller's transaction (ingest calls this once per invoice).
     pub async fn decide_extraction(
         &self,

@@ -141,6 +141,8 @@ enum Command {
 enum PolicyAction {
     /// Print the policy in force as TOML (the defaults when the data directory has no policy.toml).
     Show,
+    /// Check FILE and make it the policy in force (a changed policy needs a new `version`).
+    Set { file: PathBuf },
     /// Decide every past invoice again under FILE and report counts per outcome and the invoices that flip.
     Replay {
         file: PathBuf,
@@ -293,6 +295,15 @@ async fn policy(data_dir: Option<PathBuf>, action: PolicyAction) -> Result<ExitC
     match action {
         PolicyAction::Show => {
             print!("{}", workspace.policy()?.to_toml()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyAction::Set { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io("read", &file, e))?;
+            let policy = workspace.save_policy(&file.display().to_string(), &text).await?;
+            eprintln!(
+                "policy {} is now in force; past decisions keep their version",
+                policy.version
+            );
             Ok(ExitCode::SUCCESS)
         }
         PolicyAction::Replay { file, json } => {

@@ -174,3 +174,39 @@ fn the_same_invoice_number_written_differently_is_a_duplicate_until_a_person_ove
     );
     assert_eq!(decision["status"], "awaiting_approval");
 }
+
+#[test]
+fn a_saved_policy_decides_the_next_invoices_and_a_change_needs_a_new_version() {
+    let dir = workspace_with_demo_master_data();
+    let strict = write(
+        dir.path(),
+        "strict.toml",
+        "version = \"strict-1\"\n[straight_through]\nenabled = false\n",
+    );
+    backdesk(dir.path(), &["policy", "set", strict.to_str().unwrap()]).success();
+    let shown = backdesk(dir.path(), &["policy", "show"]).success();
+    assert!(String::from_utf8_lossy(&shown.get_output().stdout).contains("version = \"strict-1\""));
+
+    let same_version = write(
+        dir.path(),
+        "changed.toml",
+        "version = \"strict-1\"\n[duplicates]\nwindow_days = 3\n",
+    );
+    let refused = backdesk(dir.path(), &["policy", "set", same_version.to_str().unwrap()]).code(2);
+    assert!(crate::support::stderr_of(&refused).contains("new `version`"));
+
+    // the next invoice is decided under the saved policy, and says so
+    backdesk(
+        dir.path(),
+        &[
+            "ingest",
+            demo("inbox/lieferant-471102-teilrechnung.xml").to_str().unwrap(),
+        ],
+    )
+    .success();
+    let invoices = backdesk_json(dir.path(), &["invoices", "--json"]);
+    let invoice = &invoices[0];
+    let id = invoice["id"].as_i64().unwrap().to_string();
+    let detail = backdesk_json(dir.path(), &["invoice", &id, "--json"]);
+    assert_eq!(detail["decisions"][0]["policy_version"], "strict-1");
+}
