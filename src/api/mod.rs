@@ -100,6 +100,7 @@ impl Workspace {
         &self.store
     }
 
+    /// The vendor directory and PO-number index kept between decisions.
     pub(crate) fn decision_cache(&self) -> &decisions::DecisionCache {
         &self.decision_cache
     }
