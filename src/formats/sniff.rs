@@ -1,6 +1,7 @@
 //! Content sniffing: what a file is, from its bytes, never from its name.
 
 use super::xml::{decode_utf8, parse_safely};
+use super::zugferd1::ZUGFERD1_NS;
 
 /// UBL 2.1 invoice namespace.
 pub const UBL_INVOICE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
@@ -18,6 +19,8 @@ pub enum Format {
     Ubl,
     /// A CII CrossIndustryInvoice.
     Cii,
+    /// A ZUGFeRD 1.0 CrossIndustryDocument (the CII of 2009).
+    Zugferd1,
     /// Well-formed XML of another kind; carries the root element's name.
     OtherXml(String),
     /// Looks like XML but is not well formed or is refused as hostile; carries the problem.
@@ -35,6 +38,7 @@ impl Format {
             Self::Empty => "empty",
             Self::Ubl => "UBL",
             Self::Cii => "CII",
+            Self::Zugferd1 => "ZUGFeRD 1.0",
             Self::OtherXml(_) | Self::MalformedXml(_) => "XML",
             Self::Pdf => "PDF",
             Self::Image => "Image",
@@ -89,6 +93,7 @@ fn sniff_xml(bytes: &[u8]) -> Format {
     match (root.tag_name().name(), namespace) {
         ("Invoice", UBL_INVOICE_NS) | ("CreditNote", UBL_CREDIT_NOTE_NS) => Format::Ubl,
         ("CrossIndustryInvoice", CII_NS) => Format::Cii,
+        ("CrossIndustryDocument", ZUGFERD1_NS) => Format::Zugferd1,
         (name, _) => Format::OtherXml(name.to_owned()),
     }
 }
@@ -133,6 +138,8 @@ mod tests {
         assert_eq!(sniff(ubl.as_bytes()), Format::Ubl);
         let cii = format!(r#"<rsm:CrossIndustryInvoice xmlns:rsm="{CII_NS}"/>"#);
         assert_eq!(sniff(cii.as_bytes()), Format::Cii);
+        let zugferd1 = format!(r#"<rsm:CrossIndustryDocument xmlns:rsm="{ZUGFERD1_NS}"/>"#);
+        assert_eq!(sniff(zugferd1.as_bytes()), Format::Zugferd1);
         assert_eq!(
             sniff(b"<Invoice/>"),
             Format::OtherXml("Invoice".into()),
