@@ -82,6 +82,10 @@ fn d16b_name<'a>(local: &'a str, parent: &str, in_line: bool) -> &'a str {
         ("SpecifiedSupplyChainTradeSettlement", _) => "SpecifiedLineTradeSettlement",
         ("SpecifiedTradeSettlementMonetarySummation", false) => "SpecifiedTradeSettlementHeaderMonetarySummation",
         ("SpecifiedTradeSettlementMonetarySummation", true) => "SpecifiedTradeSettlementLineMonetarySummation",
+        // D09A's VAT rate is `ram:ApplicablePercent`; D16B's `ram:RateApplicablePercent`.
+        ("ApplicablePercent", _) if matches!(parent, "ApplicableTradeTax" | "CategoryTradeTax") => {
+            "RateApplicablePercent"
+        }
         // D09A identifies a referenced document with `ram:ID`; D16B with `ram:IssuerAssignedID`.
         ("ID", _) if parent.ends_with("ReferencedDocument") => "IssuerAssignedID",
         _ => local,
@@ -125,6 +129,10 @@ mod tests {
   </ram:ApplicableSupplyChainTradeAgreement>
   <ram:ApplicableSupplyChainTradeSettlement>
    <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:ApplicableTradeTax><ram:CalculatedAmount currencyID="EUR">19.00</ram:CalculatedAmount>
+    <ram:TypeCode>VAT</ram:TypeCode><ram:BasisAmount currencyID="EUR">100.00</ram:BasisAmount>
+    <ram:CategoryCode>S</ram:CategoryCode><ram:ApplicablePercent>19.00</ram:ApplicablePercent>
+   </ram:ApplicableTradeTax>
    <ram:SpecifiedTradeSettlementMonetarySummation>
     <ram:LineTotalAmount currencyID="EUR">100.00</ram:LineTotalAmount>
     <ram:TaxBasisTotalAmount currencyID="EUR">100.00</ram:TaxBasisTotalAmount>
@@ -159,6 +167,8 @@ mod tests {
         assert_eq!(invoice.purchase_order_reference.as_deref(), Some("PO-77"));
         assert_eq!(invoice.totals.tax_inclusive, Some(Decimal::new(11900, 2)));
         assert_eq!(invoice.totals.amount_due, Some(Decimal::new(11900, 2)));
+        assert_eq!(invoice.vat_breakdown.len(), 1);
+        assert_eq!(invoice.vat_breakdown[0].rate, Some(Decimal::new(1900, 2)), "ApplicablePercent is the rate");
         assert_eq!(invoice.lines.len(), 1);
         assert_eq!(invoice.lines[0].net_amount, Some(Decimal::new(10000, 2)), "line-level summation");
         assert_eq!(invoice.lines[0].item_name.as_deref(), Some("Trennblätter <A4>"));

@@ -5,6 +5,9 @@
 
 mod cli_import;
 mod cli_ingest;
+mod formats_email;
+mod formats_pdf;
+mod formats_pdf_text;
 mod readers;
 mod support;
 mod workspace;
