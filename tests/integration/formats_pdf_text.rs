@@ -48,6 +48,12 @@ fn amount_renderings(value: &str) -> Vec<String> {
     for (group, decimal) in [("", "."), (",", "."), ("", ","), (".", ","), (" ", ","), ("\u{a0}", ",")] {
         forms.push(format!("{}{decimal}{frac}", grouped(group)));
     }
+    if frac == "00" {
+        // whole amounts are often printed without decimals ("Rs 1939")
+        forms.push(grouped(""));
+        forms.push(grouped(","));
+        forms.push(grouped("."));
+    }
     if negative {
         forms = forms.into_iter().map(|f| format!("-{f}")).collect();
     }
@@ -60,17 +66,39 @@ fn date_renderings(value: &str) -> Vec<String> {
     let [y, m, d] = parts[..] else {
         return vec![value.to_owned()];
     };
-    vec![
+    let (dn, mn) = (d.trim_start_matches('0'), m.trim_start_matches('0'));
+    let mut forms = vec![
         value.to_owned(),
         format!("{d}.{m}.{y}"),
         format!("{d}/{m}/{y}"),
         format!("{m}/{d}/{y}"),
         format!("{d}.{m}.{}", &y[2..]),
-    ]
+        format!("{dn}-{mn}-{y}"),
+    ];
+    // month names (English, German, French, Dutch), as vendors print dates in words
+    let index: usize = mn.parse().unwrap_or(1) - 1;
+    for months in [
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+        ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+    ] {
+        let month = months[index].to_lowercase();
+        for day in [d, dn] {
+            forms.push(format!("{month} {day}, {y}"));
+            forms.push(format!("{day} {month} {y}"));
+            forms.push(format!("{day}. {month} {y}"));
+            let short: String = month.chars().take(3).collect();
+            forms.push(format!("{short} {day}, {y}"));
+        }
+    }
+    forms
 }
 
 fn found(text: &str, compact: &str, forms: &[String]) -> bool {
-    forms.iter().any(|form| {
+    let text = &text.to_lowercase();
+    let compact = &compact.to_lowercase();
+    forms.iter().map(|f| f.to_lowercase()).any(|form| {
         text.contains(form.as_str()) || compact.contains(&form.split_whitespace().collect::<String>())
     })
 }
@@ -160,5 +188,48 @@ fn every_word_of_the_visual_corpus_lies_on_its_page() {
                 );
             }
         }
+    }
+}
+
+/// Share of invoice2data's expected values (number, date, total) that appear in the text of its vendor
+/// PDFs: real invoices from ten different generators.
+pub fn invoice2data_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(String, usize, usize)> {
+    let mut tally: Vec<(String, usize, usize)> =
+        ["invoice_number", "date", "amount"].iter().map(|f| (f.to_string(), 0, 0)).collect();
+    for json_path in files_with_extension(&corpora().join("invoice2data/compare"), "json") {
+        let pdf_path = json_path.with_extension("pdf");
+        if !pdf_path.exists() {
+            continue;
+        }
+        let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+        let expected = &expected[0];
+        let text = extract(&std::fs::read(&pdf_path).unwrap()).unwrap_or_default();
+        let compact: String = text.split_whitespace().collect();
+        for (field, hits, total) in &mut tally {
+            let forms = match (field.as_str(), &expected[field.as_str()]) {
+                ("amount", serde_json::Value::Number(n)) => amount_renderings(&format!("{:.2}", n.as_f64().unwrap())),
+                ("date", serde_json::Value::String(d)) => date_renderings(d),
+                (_, serde_json::Value::String(s)) => vec![s.clone()],
+                _ => continue,
+            };
+            *total += 1;
+            if found(&text, &compact, &forms) {
+                *hits += 1;
+            } else {
+                println!("not found in {}: {field} {forms:?}", pdf_path.display());
+            }
+        }
+    }
+    tally
+}
+
+#[test]
+fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
+    let tally = invoice2data_coverage(|pdf| read_pdf_text(pdf).ok().map(|t| plain(&t)));
+    let report: Vec<String> = tally.iter().map(|(f, h, t)| format!("{f}: {h}/{t}")).collect();
+    println!("invoice2data text coverage: {}", report.join(", "));
+    for (field, hits, total) in &tally {
+        assert!(*total >= 8, "{field}: too little ground truth ({total})");
+        assert!(*hits as f64 >= 0.8 * *total as f64, "{field}: {}", report.join(", "));
     }
 }
