@@ -288,7 +288,10 @@ fn extract_parts(
     if found.is_empty() && depth == 0 {
         return Err(Error::UnreadableDocument {
             file: source.to_owned(),
-            reason: format!("no attachment of this e-mail is an invoice ({})", skipped.join("; ")),
+            reason: format!(
+                "no attachment of this e-mail is an invoice ({})",
+                skipped.join("; ")
+            ),
         });
     }
     Ok(found)

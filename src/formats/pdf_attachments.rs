@@ -102,7 +102,12 @@ fn read_file_spec(
     spec: &Dictionary,
     seen_streams: &mut HashSet<ObjectId>,
 ) -> Option<EmbeddedFile> {
-    let embedded = spec.get(b"EF").ok().and_then(|o| resolve(document, o))?.as_dict().ok()?;
+    let embedded = spec
+        .get(b"EF")
+        .ok()
+        .and_then(|o| resolve(document, o))?
+        .as_dict()
+        .ok()?;
     let stream_ref = embedded.get(b"UF").or_else(|_| embedded.get(b"F")).ok()?;
     if let Object::Reference(id) = stream_ref {
         if !seen_streams.insert(*id) {

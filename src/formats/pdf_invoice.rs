@@ -18,8 +18,22 @@ const ORDER_XML_NAME: &str = "order-x.xml";
 /// Words that name an invoice or credit note in the languages the extraction reads (lower case). A PDF whose
 /// text has none of them is not taken for an invoice.
 const INVOICE_WORDS: &[&str] = &[
-    "invoice", "credit note", "bill", "rechnung", "gutschrift", "facture", "avoir", "factura", "abono",
-    "fattura", "nota di credito", "factuur", "creditnota", "faktura", "receipt", "quittung",
+    "invoice",
+    "credit note",
+    "bill",
+    "rechnung",
+    "gutschrift",
+    "facture",
+    "avoir",
+    "factura",
+    "abono",
+    "fattura",
+    "nota di credito",
+    "factuur",
+    "creditnota",
+    "faktura",
+    "receipt",
+    "quittung",
 ];
 
 /// Reads a PDF. Every failure is a sentence naming what is wrong and what to do.
@@ -50,13 +64,18 @@ fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFail
 /// The invoice in the embedded XML: a file under a standard name, else any embedded XML that is a UBL, CII
 /// or ZUGFeRD 1.0 invoice. `Ok(None)` when the PDF carries none.
 fn read_embedded_invoice(source: &str, files: &[EmbeddedFile]) -> Result<Option<Extraction>, ReadFailure> {
-    let standard = INVOICE_XML_NAMES
-        .iter()
-        .find_map(|name| files.iter().find(|f| base_name(&f.name).eq_ignore_ascii_case(name)));
+    let standard = INVOICE_XML_NAMES.iter().find_map(|name| {
+        files
+            .iter()
+            .find(|f| base_name(&f.name).eq_ignore_ascii_case(name))
+    });
     if let Some(file) = standard {
         return read_invoice_xml(source, file).map(Some);
     }
-    for file in files.iter().filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml")) {
+    for file in files
+        .iter()
+        .filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml"))
+    {
         let Ok(content) = &file.content else { continue };
         if matches!(sniff(content), Format::Ubl | Format::Cii | Format::Zugferd1) {
             return read_invoice_xml(source, file).map(Some);
@@ -90,12 +109,7 @@ fn read_invoice_xml(source: &str, file: &EmbeddedFile) -> Result<Extraction, Rea
                 "the XML embedded in the PDF as '{name}' is a '{root}', not an invoice or credit note"
             )))
         }
-        other => {
-            return Err(broken(format!(
-                "it is not XML but {} data",
-                other.label()
-            )))
-        }
+        other => return Err(broken(format!("it is not XML but {} data", other.label()))),
     };
     Ok(Extraction::from_structured(
         source,

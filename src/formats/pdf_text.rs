@@ -87,7 +87,11 @@ impl PageText {
             .into_iter()
             .map(|(_, _, mut members)| {
                 members.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
-                members.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+                members
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
             .collect()
     }
@@ -366,7 +370,10 @@ impl<'a> Interpreter<'a> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    state.font = operands.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+                    state.font = operands
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .map(<[u8]>::to_vec);
                     state.size = operands.get(1).and_then(number).unwrap_or(state.size);
                 }
                 "Tc" => state.char_spacing = operands.first().and_then(number).unwrap_or(0.0),
@@ -523,10 +530,9 @@ impl<'a> Interpreter<'a> {
             ];
             let text = font.decode(code_bytes);
             let is_space = code_length == 1 && code == 32;
-            let advance = (width * state.size
-                + state.char_spacing
-                + if is_space { state.word_spacing } else { 0.0 })
-                * state.scale;
+            let advance =
+                (width * state.size + state.char_spacing + if is_space { state.word_spacing } else { 0.0 })
+                    * state.scale;
             *tm = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], tm);
             if text.is_empty() {
                 continue;
@@ -548,7 +554,11 @@ impl<'a> Interpreter<'a> {
                 ],
                 start: apply(&render, 0.0, 0.0),
                 // the text matrix has already advanced: this is the pen after the glyph, in page space
-                end: apply(&multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, state.rise], &multiply(tm, ctm)), 0.0, 0.0),
+                end: apply(
+                    &multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, state.rise], &multiply(tm, ctm)),
+                    0.0,
+                    0.0,
+                ),
                 size,
             });
         }

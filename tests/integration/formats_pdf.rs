@@ -38,7 +38,9 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(name)
 }
 
 fn read_one(name: &str, bytes: &[u8]) -> Result<Extraction, ReadFailure> {
@@ -89,7 +91,10 @@ fn every_corpus_pdf_with_embedded_xml_yields_its_invoice_from_the_xml() {
                     && invoice.issue_date.is_some()
                     && invoice.totals.tax_inclusive.is_some()
                     && invoice.specification_id.is_some()
-                    && extraction.fields.values().all(|f| f.confidence == 1.0 && f.bbox.is_none());
+                    && extraction
+                        .fields
+                        .values()
+                        .all(|f| f.confidence == 1.0 && f.bbox.is_none());
                 if complete {
                     read += 1;
                 } else {
@@ -98,9 +103,17 @@ fn every_corpus_pdf_with_embedded_xml_yields_its_invoice_from_the_xml() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} PDFs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} PDFs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // the corpus has 92 PDFs: one plain (unstructured/) and the broken one aside, all carry XML
-    assert!(read >= 90, "only {read} PDFs with embedded XML were found and read");
+    assert!(
+        read >= 90,
+        "only {read} PDFs with embedded XML were found and read"
+    );
 }
 
 /// Element names, attributes and trimmed texts in document order: equal for two files that state the same
@@ -112,8 +125,10 @@ fn xml_content(bytes: &[u8]) -> Vec<String> {
         .descendants()
         .filter_map(|node| {
             if node.is_element() {
-                let attributes: Vec<String> =
-                    node.attributes().map(|a| format!("{}={}", a.name(), a.value())).collect();
+                let attributes: Vec<String> = node
+                    .attributes()
+                    .map(|a| format!("{}={}", a.name(), a.value()))
+                    .collect();
                 Some(format!("<{} {}>", node.tag_name().name(), attributes.join(" ")))
             } else if node.is_text() {
                 let text = node.text().unwrap_or_default().trim();
@@ -147,17 +162,30 @@ fn the_embedded_xml_gives_the_same_invoice_as_the_xml_file_beside_the_pdf() {
         assert_eq!(from_xml.method, ExtractionMethod::Cii);
         if xml_content(&embedded) != xml_content(&xml) {
             // the corpus regenerated some XML files for a later XRechnung version: not the same content
-            assert_ne!(from_pdf.invoice, from_xml.invoice, "{stem}: different XML, yet equal invoices?");
+            assert_ne!(
+                from_pdf.invoice, from_xml.invoice,
+                "{stem}: different XML, yet equal invoices?"
+            );
             other_versions.push(stem);
             continue;
         }
-        assert_eq!(from_pdf.invoice, from_xml.invoice, "{stem}: canonical invoices differ");
+        assert_eq!(
+            from_pdf.invoice, from_xml.invoice,
+            "{stem}: canonical invoices differ"
+        );
         assert_eq!(from_pdf.fields, from_xml.fields, "{stem}: contract fields differ");
         assert_eq!(from_pdf.lines, from_xml.lines, "{stem}: lines differ");
         compared.push(stem);
     }
-    println!("equal to the XML beside the PDF: {} pairs; other versions: {other_versions:?}", compared.len());
-    assert!(compared.len() >= 20, "only {} pairs had the same content: {other_versions:?}", compared.len());
+    println!(
+        "equal to the XML beside the PDF: {} pairs; other versions: {other_versions:?}",
+        compared.len()
+    );
+    assert!(
+        compared.len() >= 20,
+        "only {} pairs had the same content: {other_versions:?}",
+        compared.len()
+    );
 }
 
 #[test]
@@ -174,7 +202,15 @@ fn zugferd_1_and_2() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let pdf = std::fs::read(path).unwrap();
     let document = open_pdf(&pdf).unwrap();
     let files = embedded_files(&document);
-    let content = |name: &str| files.iter().find(|f| f.name == name).unwrap().content.clone().unwrap();
+    let content = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .content
+            .clone()
+            .unwrap()
+    };
     let (zf1, zf2) = (content("ZUGFeRD-invoice.xml"), content("factur-x.xml"));
     (pdf, zf1, zf2)
 }
@@ -187,13 +223,28 @@ fn zugferd_1_states_the_same_invoice_as_its_zugferd_2_twin() {
     let two = read_one("factur-x.xml", &zf2).unwrap();
     let (one_invoice, two_invoice) = (one.invoice.clone().unwrap(), two.invoice.clone().unwrap());
     assert!(
-        one_invoice.specification_id.as_deref().unwrap().starts_with("urn:ferd:CrossIndustryDocument:invoice:1p0"),
+        one_invoice
+            .specification_id
+            .as_deref()
+            .unwrap()
+            .starts_with("urn:ferd:CrossIndustryDocument:invoice:1p0"),
         "BT-24 kept: {:?}",
         one_invoice.specification_id
     );
-    for field in ["invoice_number", "issue_date", "currency", "seller_name", "seller_vat_id", "buyer_name",
-        "total_net", "total_tax", "total_gross", "amount_due", "iban", "due_date"]
-    {
+    for field in [
+        "invoice_number",
+        "issue_date",
+        "currency",
+        "seller_name",
+        "seller_vat_id",
+        "buyer_name",
+        "total_net",
+        "total_tax",
+        "total_gross",
+        "amount_due",
+        "iban",
+        "due_date",
+    ] {
         assert_eq!(
             one.fields.get(field).map(|f| &f.value),
             two.fields.get(field).map(|f| &f.value),
@@ -202,11 +253,19 @@ fn zugferd_1_states_the_same_invoice_as_its_zugferd_2_twin() {
     }
     assert_eq!(one.lines, two.lines, "the lines agree");
     assert_eq!(one_invoice.vat_breakdown, two_invoice.vat_breakdown);
-    let rates = |i: &backdesk::model::Invoice| i.lines.iter().map(|l| (l.vat_category.clone(), l.vat_rate)).collect::<Vec<_>>();
+    let rates = |i: &backdesk::model::Invoice| {
+        i.lines
+            .iter()
+            .map(|l| (l.vat_category.clone(), l.vat_rate))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(rates(&one_invoice), rates(&two_invoice), "line VAT agrees");
     // the PDF itself is read from the newer XML
     let from_pdf = read_one("both.pdf", &pdf).unwrap();
-    assert_eq!(from_pdf.invoice.unwrap().specification_id, two_invoice.specification_id);
+    assert_eq!(
+        from_pdf.invoice.unwrap().specification_id,
+        two_invoice.specification_id
+    );
 }
 
 #[test]
@@ -239,7 +298,11 @@ fn a_truncated_pdf_is_rejected_wherever_it_was_cut() {
         let cut = &bytes[..bytes.len() * share / 100];
         let failure = rejection("cut.pdf", cut);
         assert_eq!(failure.code, ReasonCode::UnreadableDocument, "cut at {share}%");
-        assert!(failure.message.contains("truncated"), "cut at {share}%: {}", failure.message);
+        assert!(
+            failure.message.contains("truncated"),
+            "cut at {share}%: {}",
+            failure.message
+        );
         assert!(failure.message.contains("ask the sender"), "{}", failure.message);
     }
 }
@@ -258,7 +321,12 @@ fn a_pdf_damaged_inside_is_rejected_not_a_panic() {
         *b = state as u8;
     }
     let failure = rejection("damaged.pdf", &damaged);
-    assert_eq!(failure.code, ReasonCode::UnreadableDocument, "{}", failure.message);
+    assert_eq!(
+        failure.code,
+        ReasonCode::UnreadableDocument,
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -267,8 +335,16 @@ fn a_password_protected_pdf_is_rejected_asking_for_an_unprotected_copy() {
     assert_eq!(sniff(&bytes), Format::Pdf);
     let failure = rejection("encrypted.pdf", &bytes);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("password-protected"), "{}", failure.message);
-    assert!(failure.message.contains("ask the vendor for an unprotected copy"), "{}", failure.message);
+    assert!(
+        failure.message.contains("password-protected"),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure.message.contains("ask the vendor for an unprotected copy"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -293,7 +369,11 @@ fn random_bytes_named_pdf_are_rejected_whatever_the_name() {
         .collect();
     let failure = rejection("invoice.pdf", &random);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("not a format Backdesk reads"), "{}", failure.message);
+    assert!(
+        failure.message.contains("not a format Backdesk reads"),
+        "{}",
+        failure.message
+    );
     // the same noise behind a PDF header and before an end marker
     let mut fake = b"%PDF-1.7\n".to_vec();
     fake.extend_from_slice(&random);
@@ -323,7 +403,10 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
     }
     operations.push(Operation::new("ET", vec![]));
     // a drawn rectangle, so a PDF without text still has content
-    operations.push(Operation::new("re", vec![50.into(), 50.into(), 100.into(), 100.into()]));
+    operations.push(Operation::new(
+        "re",
+        vec![50.into(), 50.into(), 100.into(), 100.into()],
+    ));
     operations.push(Operation::new("S", vec![]));
     let content = Content { operations };
     let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
@@ -352,7 +435,10 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
     }
     let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
     if !attachments.is_empty() {
-        catalog.set("Names", dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } });
+        catalog.set(
+            "Names",
+            dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } },
+        );
         catalog.set("AF", associated);
     }
     let catalog_id = doc.add_object(catalog);
@@ -367,7 +453,11 @@ fn a_pdf_that_is_not_an_invoice_is_rejected_as_such() {
     let bytes = make_pdf(&["Quarterly newsletter", "Our new opening hours from May"], &[]);
     let failure = rejection("newsletter.pdf", &bytes);
     assert_eq!(failure.code, ReasonCode::NotAnInvoice, "{}", failure.message);
-    assert!(failure.message.contains("enter it by hand"), "{}", failure.message);
+    assert!(
+        failure.message.contains("enter it by hand"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -382,8 +472,13 @@ fn a_pdf_carrying_an_order_x_order_is_not_an_invoice() {
 #[test]
 fn an_embedded_invoice_under_any_standard_name_or_none_is_found() {
     let cii = std::fs::read(corpora().join("zugferd/XML-Rechnung/CII/EN16931_Einfach.cii.xml")).unwrap();
-    for name in ["factur-x.xml", "ZUGFeRD-invoice.xml", "zugferd-invoice.xml", "xrechnung.xml", "rechnung-2024.xml"]
-    {
+    for name in [
+        "factur-x.xml",
+        "ZUGFeRD-invoice.xml",
+        "zugferd-invoice.xml",
+        "xrechnung.xml",
+        "rechnung-2024.xml",
+    ] {
         let bytes = make_pdf(&["Rechnung"], &[("readme.txt", b"hello"), (name, &cii)]);
         let extraction = read_one(name, &bytes).unwrap_or_else(|f| panic!("{name}: {}", f.message));
         assert_eq!(extraction.method, ExtractionMethod::EmbeddedXml, "{name}");
@@ -396,8 +491,14 @@ fn a_text_pdf_without_xml_becomes_an_invoice_with_no_fields_for_a_person() {
     let path = corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Einfach.pdf");
     let extraction = read_one("einfach.pdf", &std::fs::read(path).unwrap()).unwrap();
     assert_eq!(extraction.method, ExtractionMethod::PdfText);
-    assert!(extraction.fields.is_empty(), "no fields are guessed before the visual extraction exists");
-    assert!(extraction.invoice.is_some(), "the invoice is recorded so that it reaches the queue");
+    assert!(
+        extraction.fields.is_empty(),
+        "no fields are guessed before the visual extraction exists"
+    );
+    assert!(
+        extraction.invoice.is_some(),
+        "the invoice is recorded so that it reaches the queue"
+    );
 }
 
 #[test]
@@ -413,6 +514,11 @@ fn an_image_is_refused_until_ocr_exists() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
     let failure = rejection("scan.png", png);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("scanned image: OCR is not available yet"), "{}", failure.message);
+    assert!(
+        failure
+            .message
+            .contains("scanned image: OCR is not available yet"),
+        "{}",
+        failure.message
+    );
 }
-

@@ -18,12 +18,27 @@ fn words_carry_their_page_and_box_in_points_from_the_bottom_left() {
     let invoice = &page.words[0];
     // drawn at (72, 720) in 12 pt: the box starts at the pen and spans the glyphs' height around the baseline
     assert!((invoice.bbox[0] - 72.0).abs() < 0.01, "{:?}", invoice.bbox);
-    assert!(invoice.bbox[1] < 720.0 && invoice.bbox[3] > 720.0 + 6.0, "{:?}", invoice.bbox);
-    assert!(invoice.bbox[2] > 72.0 + 30.0, "the word has a width: {:?}", invoice.bbox);
+    assert!(
+        invoice.bbox[1] < 720.0 && invoice.bbox[3] > 720.0 + 6.0,
+        "{:?}",
+        invoice.bbox
+    );
+    assert!(
+        invoice.bbox[2] > 72.0 + 30.0,
+        "the word has a width: {:?}",
+        invoice.bbox
+    );
     let number = &page.words[1];
-    assert!(number.bbox[0] > invoice.bbox[2], "words follow each other: {:?}", number.bbox);
+    assert!(
+        number.bbox[0] > invoice.bbox[2],
+        "words follow each other: {:?}",
+        number.bbox
+    );
     let total = &page.words[2];
-    assert!((total.bbox[1] - (invoice.bbox[1] - 14.0)).abs() < 0.01, "the next line is 14 pt lower");
+    assert!(
+        (total.bbox[1] - (invoice.bbox[1] - 14.0)).abs() < 0.01,
+        "the next line is 14 pt lower"
+    );
     assert_eq!(page.lines(), ["Invoice 4711", "Total 1,234.50 EUR"]);
 }
 
@@ -37,7 +52,7 @@ fn amount_renderings(value: &str) -> Vec<String> {
         let chars: Vec<char> = int.chars().collect();
         let mut out = String::new();
         for (i, c) in chars.iter().enumerate() {
-            if i > 0 && (chars.len() - i) % 3 == 0 {
+            if i > 0 && (chars.len() - i).is_multiple_of(3) {
                 out.push_str(sep);
             }
             out.push(*c);
@@ -45,7 +60,14 @@ fn amount_renderings(value: &str) -> Vec<String> {
         out
     };
     let mut forms = Vec::new();
-    for (group, decimal) in [("", "."), (",", "."), ("", ","), (".", ","), (" ", ","), ("\u{a0}", ",")] {
+    for (group, decimal) in [
+        ("", "."),
+        (",", "."),
+        ("", ","),
+        (".", ","),
+        (" ", ","),
+        ("\u{a0}", ","),
+    ] {
         forms.push(format!("{}{decimal}{frac}", grouped(group)));
     }
     if frac == "00" {
@@ -78,10 +100,62 @@ fn date_renderings(value: &str) -> Vec<String> {
     // month names (English, German, French, Dutch), as vendors print dates in words
     let index: usize = mn.parse().unwrap_or(1) - 1;
     for months in [
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-        ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
-        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-        ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ],
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
     ] {
         let month = months[index].to_lowercase();
         for day in [d, dn] {
@@ -194,20 +268,25 @@ fn every_word_of_the_visual_corpus_lies_on_its_page() {
 /// Share of invoice2data's expected values (number, date, total) that appear in the text of its vendor
 /// PDFs: real invoices from ten different generators.
 pub fn invoice2data_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(String, usize, usize)> {
-    let mut tally: Vec<(String, usize, usize)> =
-        ["invoice_number", "date", "amount"].iter().map(|f| (f.to_string(), 0, 0)).collect();
+    let mut tally: Vec<(String, usize, usize)> = ["invoice_number", "date", "amount"]
+        .iter()
+        .map(|f| (f.to_string(), 0, 0))
+        .collect();
     for json_path in files_with_extension(&corpora().join("invoice2data/compare"), "json") {
         let pdf_path = json_path.with_extension("pdf");
         if !pdf_path.exists() {
             continue;
         }
-        let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
         let expected = &expected[0];
         let text = extract(&std::fs::read(&pdf_path).unwrap()).unwrap_or_default();
         let compact: String = text.split_whitespace().collect();
         for (field, hits, total) in &mut tally {
             let forms = match (field.as_str(), &expected[field.as_str()]) {
-                ("amount", serde_json::Value::Number(n)) => amount_renderings(&format!("{:.2}", n.as_f64().unwrap())),
+                ("amount", serde_json::Value::Number(n)) => {
+                    amount_renderings(&format!("{:.2}", n.as_f64().unwrap()))
+                }
                 ("date", serde_json::Value::String(d)) => date_renderings(d),
                 (_, serde_json::Value::String(s)) => vec![s.clone()],
                 _ => continue,
@@ -230,6 +309,10 @@ fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
     println!("invoice2data text coverage: {}", report.join(", "));
     for (field, hits, total) in &tally {
         assert!(*total >= 8, "{field}: too little ground truth ({total})");
-        assert!(*hits as f64 >= 0.8 * *total as f64, "{field}: {}", report.join(", "));
+        assert!(
+            *hits as f64 >= 0.8 * *total as f64,
+            "{field}: {}",
+            report.join(", ")
+        );
     }
 }

@@ -6,6 +6,7 @@
 mod cli_import;
 mod cli_ingest;
 mod formats_email;
+mod formats_ingest;
 mod formats_pdf;
 mod formats_pdf_text;
 mod readers;
