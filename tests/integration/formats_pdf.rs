@@ -522,3 +522,57 @@ fn an_image_is_refused_until_ocr_exists() {
         failure.message
     );
 }
+
+#[test]
+fn mutated_corpus_pdfs_are_read_or_rejected_without_a_panic_inside() {
+    // the reader contains panics of the PDF library; this counts any that happen on this thread, so a
+    // panic in the library or in our own code shows up here instead of hiding behind the containment
+    let me = std::thread::current().id();
+    let caught: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let previous: std::sync::Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> =
+        std::sync::Arc::from(std::panic::take_hook());
+    {
+        let (caught, previous) = (caught.clone(), previous.clone());
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() == me {
+                caught.lock().unwrap().push(info.to_string());
+            } else {
+                previous(info);
+            }
+        }));
+    }
+    let mut pdfs = files_with_extension(&corpora().join("invoice2data/compare"), "pdf");
+    pdfs.push(corpora().join("zugferd/XML-Rechnung/FX/EN16931_Einfach.pdf"));
+    pdfs.push(corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Rabatte.pdf"));
+    let mut state = 0x1234_5678_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut outcomes = 0;
+    for pdf in &pdfs {
+        let bytes = std::fs::read(pdf).unwrap();
+        for round in 0..30 {
+            let mut mutated = bytes.clone();
+            for _ in 0..1 + next() % 20 {
+                let at = (next() as usize) % mutated.len();
+                mutated[at] = next() as u8;
+            }
+            if round % 5 == 0 {
+                mutated.truncate((next() as usize) % mutated.len());
+                mutated.extend_from_slice(b"\n%%EOF\n");
+            }
+            let _ = read_document("mutated.pdf", &mutated);
+            outcomes += 1;
+        }
+    }
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    let caught = caught.lock().unwrap();
+    assert!(
+        caught.is_empty(),
+        "{} of {outcomes} mutated PDFs panicked inside: {caught:?}",
+        caught.len()
+    );
+}
