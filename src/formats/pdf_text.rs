@@ -5,7 +5,9 @@
 //! `Tw`, `Tz`, `TL`, `Ts`), positioning (`Td`, `TD`, `Tm`, `T*`), showing (`Tj`, `TJ`, `'`, `"`) and form
 //! XObjects (`Do`). Glyph advances come from the font's widths (`/Widths`, or `/W` of a CID font), so
 //! words are split where the page shows a gap, not only where a space character is. Not handled: page
-//! rotation (`/Rotate`: boxes stay in unrotated page space), vertical writing, Type 3 font matrices.
+//! rotation (`/Rotate` is reported, boxes stay in unrotated page space), vertical writing, Type 3 font
+//! matrices (their widths are taken as thousandths of an em), fonts whose `/Encoding` and `/ToUnicode`
+//! disagree (lopdf's choice, the encoding, wins).
 
 use std::collections::HashMap;
 
@@ -36,6 +38,8 @@ pub struct PageText {
     /// The page's size in points (its media box).
     pub width: f64,
     pub height: f64,
+    /// The page's `/Rotate` (0, 90, 180 or 270, clockwise when shown): boxes are in unrotated page space.
+    pub rotation: i64,
     /// In the order the page draws them.
     pub words: Vec<Word>,
 }
@@ -114,6 +118,9 @@ fn extract_page(document: &Document, number: u32, page_id: ObjectId) -> PageText
         number,
         width: (media_box[2] - media_box[0]).abs(),
         height: (media_box[3] - media_box[1]).abs(),
+        rotation: inherited(document, page_id, b"Rotate")
+            .and_then(self::number)
+            .map_or(0, |r| (r as i64).rem_euclid(360)),
         words: Vec::new(),
     };
     let Ok(content) = document.get_page_content_with_limit(page_id, MAX_DECODED_STREAM_BYTES) else {
@@ -612,18 +619,12 @@ fn words_from_glyphs(glyphs: &[Glyph]) -> Vec<Word> {
     words
 }
 
-/// The page's media box (inherited from the page tree when the page does not state it).
-fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
+/// A page attribute, inherited from the page tree when the page does not state it (PDF 32000-1, 7.7.3.4).
+fn inherited<'a>(document: &'a Document, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
     let mut node = document.get_dictionary(page_id).ok()?;
     for _ in 0..32 {
-        if let Some(Object::Array(values)) = node.get(b"MediaBox").ok().and_then(|o| resolve(document, o)) {
-            let values: Vec<f64> = values
-                .iter()
-                .filter_map(|v| resolve(document, v).and_then(number))
-                .collect();
-            if let [x0, y0, x1, y1] = values[..] {
-                return Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]);
-            }
+        if let Some(value) = node.get(key).ok().and_then(|o| resolve(document, o)) {
+            return Some(value);
         }
         node = node
             .get(b"Parent")
@@ -632,6 +633,21 @@ fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
             .and_then(|o| o.as_dict().ok())?;
     }
     None
+}
+
+/// The page's media box.
+fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
+    let Some(Object::Array(values)) = inherited(document, page_id, b"MediaBox") else {
+        return None;
+    };
+    let values: Vec<f64> = values
+        .iter()
+        .filter_map(|v| resolve(document, v).and_then(number))
+        .collect();
+    match values[..] {
+        [x0, y0, x1, y1] => Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]),
+        _ => None,
+    }
 }
 
 /// The page's `/XObject` resources (inherited through the page tree when the page does not state them).

@@ -1,6 +1,8 @@
 //! The positioned text layer: words land where the page draws them, and on the `pdf-visual` corpus the
 //! values its ground truth states (invoice number, totals, dates, VAT id…) are found in the text.
 
+use std::path::Path;
+
 use backdesk::formats::pdf_invoice::read_pdf_text;
 use backdesk::formats::pdf_text::PdfText;
 
@@ -12,7 +14,10 @@ fn words_carry_their_page_and_box_in_points_from_the_bottom_left() {
     let text = read_pdf_text(&bytes).unwrap();
     assert_eq!(text.pages.len(), 1);
     let page = &text.pages[0];
-    assert_eq!((page.number, page.width, page.height), (1, 595.0, 842.0));
+    assert_eq!(
+        (page.number, page.width, page.height, page.rotation),
+        (1, 595.0, 842.0, 0)
+    );
     let words: Vec<&str> = page.words.iter().map(|w| w.text.as_str()).collect();
     assert_eq!(words, ["Invoice", "4711", "Total", "1,234.50", "EUR"]);
     let invoice = &page.words[0];
@@ -178,7 +183,9 @@ fn found(text: &str, compact: &str, forms: &[String]) -> bool {
 }
 
 /// Share of ground-truth values of each field that appear in the text, over the `pdf-visual` corpus.
-pub fn ground_truth_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(String, usize, usize)> {
+pub fn ground_truth_coverage(
+    extract: impl Fn(&Path, &[u8]) -> Option<String>,
+) -> Vec<(String, usize, usize)> {
     let fields = [
         "invoice_number",
         "issue_date",
@@ -192,8 +199,8 @@ pub fn ground_truth_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(
     let mut tally: Vec<(String, usize, usize)> = fields.iter().map(|f| (f.to_string(), 0, 0)).collect();
     for json_path in files_with_extension(&corpora().join("pdf-visual"), "json") {
         let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
-        let pdf = std::fs::read(json_path.with_extension("pdf")).unwrap();
-        let text = extract(&pdf).unwrap_or_default();
+        let pdf_path = json_path.with_extension("pdf");
+        let text = extract(&pdf_path, &std::fs::read(&pdf_path).unwrap()).unwrap_or_default();
         let compact: String = text.split_whitespace().collect();
         for (field, hits, total) in &mut tally {
             let Some(value) = truth[field.as_str()].as_str() else {
@@ -219,7 +226,7 @@ fn plain(text: &PdfText) -> String {
 
 #[test]
 fn the_text_layer_of_the_visual_corpus_carries_the_ground_truth_values() {
-    let tally = ground_truth_coverage(|pdf| read_pdf_text(pdf).ok().map(|t| plain(&t)));
+    let tally = ground_truth_coverage(|_, pdf| read_pdf_text(pdf).ok().map(|t| plain(&t)));
     let report: Vec<String> = tally
         .iter()
         .map(|(field, hits, total)| format!("{field}: {hits}/{total}"))
@@ -267,7 +274,9 @@ fn every_word_of_the_visual_corpus_lies_on_its_page() {
 
 /// Share of invoice2data's expected values (number, date, total) that appear in the text of its vendor
 /// PDFs: real invoices from ten different generators.
-pub fn invoice2data_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(String, usize, usize)> {
+pub fn invoice2data_coverage(
+    extract: impl Fn(&Path, &[u8]) -> Option<String>,
+) -> Vec<(String, usize, usize)> {
     let mut tally: Vec<(String, usize, usize)> = ["invoice_number", "date", "amount"]
         .iter()
         .map(|f| (f.to_string(), 0, 0))
@@ -280,7 +289,7 @@ pub fn invoice2data_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(
         let expected: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
         let expected = &expected[0];
-        let text = extract(&std::fs::read(&pdf_path).unwrap()).unwrap_or_default();
+        let text = extract(&pdf_path, &std::fs::read(&pdf_path).unwrap()).unwrap_or_default();
         let compact: String = text.split_whitespace().collect();
         for (field, hits, total) in &mut tally {
             let forms = match (field.as_str(), &expected[field.as_str()]) {
@@ -304,7 +313,7 @@ pub fn invoice2data_coverage(extract: impl Fn(&[u8]) -> Option<String>) -> Vec<(
 
 #[test]
 fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
-    let tally = invoice2data_coverage(|pdf| read_pdf_text(pdf).ok().map(|t| plain(&t)));
+    let tally = invoice2data_coverage(|_, pdf| read_pdf_text(pdf).ok().map(|t| plain(&t)));
     let report: Vec<String> = tally.iter().map(|(f, h, t)| format!("{f}: {h}/{t}")).collect();
     println!("invoice2data text coverage: {}", report.join(", "));
     for (field, hits, total) in &tally {
@@ -315,4 +324,17 @@ fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
             report.join(", ")
         );
     }
+}
+
+#[test]
+fn zz_oxide_probe() {
+    let from_oxide = |path: &Path, _: &[u8]| {
+        std::fs::read_to_string(format!(
+            "/tmp/oxide-text/{}.txt",
+            path.file_stem().unwrap().to_string_lossy()
+        ))
+        .ok()
+    };
+    println!("OXIDE pdf-visual {:?}", ground_truth_coverage(from_oxide));
+    println!("OXIDE invoice2data {:?}", invoice2data_coverage(from_oxide));
 }
