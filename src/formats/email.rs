@@ -108,6 +108,7 @@ fn extension_for(part: &MessagePart<'_>, bytes: &[u8]) -> &'static str {
         }
         Format::Image => ".img",
         Format::Email => ".eml",
+        Format::OutlookMessage => ".msg",
         Format::Empty | Format::Unknown => ".bin",
     }
 }
