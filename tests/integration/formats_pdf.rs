@@ -576,3 +576,26 @@ fn mutated_corpus_pdfs_are_read_or_rejected_without_a_panic_inside() {
         caught.len()
     );
 }
+
+#[test]
+fn an_invoice_attached_through_a_page_annotation_is_found() {
+    let cii = std::fs::read(corpora().join("zugferd/XML-Rechnung/CII/EN16931_Einfach.cii.xml")).unwrap();
+    let mut doc = Document::load_mem(&make_pdf(&["Rechnung"], &[])).unwrap();
+    let file_id = doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile" }, cii));
+    let spec_id = doc.add_object(dictionary! {
+        "Type" => "Filespec", "F" => Object::string_literal("factur-x.xml"), "EF" => dictionary! { "F" => file_id },
+    });
+    let annotation_id = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FileAttachment", "FS" => spec_id,
+        "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+    });
+    let page_id = *doc.get_pages().get(&1).unwrap();
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", vec![Object::from(annotation_id)]);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let extraction = read_one("annotated.pdf", &bytes).unwrap();
+    assert_eq!(extraction.method, ExtractionMethod::EmbeddedXml);
+    assert_eq!(extraction.fields["invoice_number"].value, "471102");
+}
