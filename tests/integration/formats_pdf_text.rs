@@ -325,16 +325,3 @@ fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
         );
     }
 }
-
-#[test]
-fn zz_oxide_probe() {
-    let from_oxide = |path: &Path, _: &[u8]| {
-        std::fs::read_to_string(format!(
-            "/tmp/oxide-text/{}.txt",
-            path.file_stem().unwrap().to_string_lossy()
-        ))
-        .ok()
-    };
-    println!("OXIDE pdf-visual {:?}", ground_truth_coverage(from_oxide));
-    println!("OXIDE invoice2data {:?}", invoice2data_coverage(from_oxide));
-}
