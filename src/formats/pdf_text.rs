@@ -162,6 +162,8 @@ struct Font<'a> {
     two_byte: bool,
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Glyph space → text space: thousandths of an em, except for Type 3 fonts (their `/FontMatrix`).
+    width_scale: f64,
 }
 
 impl<'a> Font<'a> {
@@ -195,6 +197,7 @@ impl<'a> Font<'a> {
                 two_byte: true,
                 widths,
                 default_width,
+                width_scale: 0.001,
             };
         }
         let first_char = font.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
@@ -213,17 +216,30 @@ impl<'a> Font<'a> {
             .and_then(|d| d.get(b"MissingWidth").ok())
             .and_then(number)
             .filter(|w| *w > 0.0);
+        let width_scale = match subtype {
+            Some(b"Type3") => font
+                .get(b"FontMatrix")
+                .ok()
+                .and_then(|o| resolve(document, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|m| m.first())
+                .and_then(number)
+                .filter(|a| *a != 0.0)
+                .map_or(0.001, f64::abs),
+            _ => 0.001,
+        };
         Self {
             encoding,
             two_byte: false,
             widths,
             // the standard 14 fonts carry no widths: an average Latin glyph is about half an em wide
-            default_width: missing.unwrap_or(500.0),
+            default_width: missing.unwrap_or(0.5 / width_scale),
+            width_scale,
         }
     }
 
     fn width(&self, code: u32) -> f64 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width) / 1000.0
+        self.widths.get(&code).copied().unwrap_or(self.default_width) * self.width_scale
     }
 
     fn decode(&self, code: &[u8]) -> String {
@@ -672,4 +688,55 @@ fn page_xobjects(document: &Document, page_id: ObjectId) -> Option<&Dictionary> 
             .and_then(|o| o.as_dict().ok())?;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    #[test]
+    fn glyph_widths_are_read_per_font_kind() {
+        let mut document = Document::with_version("1.7");
+        let simple = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "FirstChar" => 65, "Widths" => vec![600.into(), 700.into()],
+        });
+        let type3 = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type3", "FirstChar" => 65, "Widths" => vec![50.into()],
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        });
+        let cid = document.add_object(
+            dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "DW" => 900,
+            "W" => vec![3.into(), vec![250.into(), 260.into()].into(), 10.into(), 12.into(), 333.into()] },
+        );
+        let type0 = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+        });
+        let font = |id| Font::new(&document, document.get_dictionary(id).unwrap());
+        let widths = |font: &Font<'_>, codes: &[u32]| -> Vec<f64> {
+            codes
+                .iter()
+                .map(|c| (font.width(*c) * 1e6).round() / 1e6)
+                .collect()
+        };
+        let simple = font(simple);
+        assert_eq!(
+            widths(&simple, &[65, 66, 67]),
+            [0.6, 0.7, 0.5],
+            "listed, listed, missing"
+        );
+        let type3 = font(type3);
+        assert_eq!(
+            widths(&type3, &[65]),
+            [0.5],
+            "50 glyph units at FontMatrix 0.01 are half an em"
+        );
+        let type0 = font(type0);
+        assert!(type0.two_byte);
+        assert_eq!(
+            widths(&type0, &[4, 11, 99]),
+            [0.26, 0.333, 0.9],
+            "list, range, default"
+        );
+    }
 }
