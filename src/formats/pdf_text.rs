@@ -5,9 +5,9 @@
 //! `Tw`, `Tz`, `TL`, `Ts`), positioning (`Td`, `TD`, `Tm`, `T*`), showing (`Tj`, `TJ`, `'`, `"`) and form
 //! XObjects (`Do`). Glyph advances come from the font's widths (`/Widths`, or `/W` of a CID font), so
 //! words are split where the page shows a gap, not only where a space character is. Not handled: page
-//! rotation (`/Rotate` is reported, boxes stay in unrotated page space), vertical writing, Type 3 font
-//! matrices (their widths are taken as thousandths of an em), fonts whose `/Encoding` and `/ToUnicode`
-//! disagree (lopdf's choice, the encoding, wins).
+//! rotation (`/Rotate` is reported, boxes stay in unrotated page space), vertical writing, the vertical part
+//! of Type 3 font matrices (their widths are scaled; boxes are one em high), fonts whose `/Encoding` and
+//! `/ToUnicode` disagree (lopdf's choice, the encoding, wins).
 
 use std::collections::HashMap;
 
