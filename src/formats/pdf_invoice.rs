@@ -36,6 +36,14 @@ const INVOICE_WORDS: &[&str] = &[
     "quittung",
 ];
 
+/// Everyday words of the same languages. A text with none of them is not read as language (a garbled text
+/// layer, or too little text to judge), so it is never called "not an invoice": a person looks at it.
+const COMMON_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "for", "our", "your", "with", "from", "der", "die", "das", "und", "für", "mit",
+    "von", "ihre", "le", "la", "les", "et", "des", "pour", "avec", "votre", "het", "een", "van", "voor",
+    "met", "uw", "el", "los", "las", "y", "con", "para", "il", "di", "per", "con", "della",
+];
+
 /// Reads a PDF. Every failure is a sentence naming what is wrong and what to do.
 pub fn read_pdf(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
     // lopdf parses untrusted bytes: a panic anywhere below is contained here as damage
@@ -133,7 +141,7 @@ fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure
         ));
     }
     let plain = text.plain_text().to_lowercase();
-    if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) {
+    if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) && reads_as_language(&plain) {
         return Err(ReadFailure::not_an_invoice(
             "the PDF's text names no invoice or credit note in any language Backdesk reads; if it is one, \
              enter it by hand",
@@ -143,6 +151,17 @@ fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure
         source,
         ExtractionMethod::PdfText,
     )]))
+}
+
+/// Whether at least three everyday words appear: the text layer decodes to language, so the absence of any
+/// word for an invoice means something.
+fn reads_as_language(lower_text: &str) -> bool {
+    lower_text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| COMMON_WORDS.contains(word))
+        .take(3)
+        .count()
+        >= 3
 }
 
 /// The positioned text of a PDF, for the visual extraction. Errors as for [`read_pdf`].

@@ -450,7 +450,13 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
 
 #[test]
 fn a_pdf_that_is_not_an_invoice_is_rejected_as_such() {
-    let bytes = make_pdf(&["Quarterly newsletter", "Our new opening hours from May"], &[]);
+    let bytes = make_pdf(
+        &[
+            "Quarterly newsletter of the garden club",
+            "Our new opening hours from May",
+        ],
+        &[],
+    );
     let failure = rejection("newsletter.pdf", &bytes);
     assert_eq!(failure.code, ReasonCode::NotAnInvoice, "{}", failure.message);
     assert!(
@@ -458,6 +464,18 @@ fn a_pdf_that_is_not_an_invoice_is_rejected_as_such() {
         "{}",
         failure.message
     );
+}
+
+#[test]
+fn a_text_layer_that_does_not_read_as_language_is_queued_not_called_a_non_invoice() {
+    // what a font without a usable character map decodes to: letters, but no words
+    let bytes = make_pdf(
+        &["Sfdiovoh Os 4711 wpn 05.03.2024", "Hftbnucfusbh 529,87 FVS"],
+        &[],
+    );
+    let extraction = read_one("garbled.pdf", &bytes).unwrap();
+    assert_eq!(extraction.method, ExtractionMethod::PdfText);
+    assert!(extraction.fields.is_empty());
 }
 
 #[test]
