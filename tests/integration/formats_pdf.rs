@@ -617,3 +617,23 @@ fn an_invoice_attached_through_a_page_annotation_is_found() {
     assert_eq!(extraction.method, ExtractionMethod::EmbeddedXml);
     assert_eq!(extraction.fields["invoice_number"].value, "471102");
 }
+
+#[test]
+fn no_invoice_pdf_of_the_visual_corpora_is_rejected() {
+    // text PDFs are queued for a person; one invoice2data PDF (AzureInterior, from Odoo) carries Factur-X
+    let mut pdfs = files_with_extension(&corpora().join("pdf-visual"), "pdf");
+    pdfs.extend(files_with_extension(
+        &corpora().join("invoice2data/compare"),
+        "pdf",
+    ));
+    pdfs.push(corpora().join("zugferd/unstructured/RE-E-974-Hetzner_2016-01-19_R0005532486.pdf"));
+    let rejected: Vec<String> = pdfs
+        .iter()
+        .filter_map(|pdf| match read_one("text.pdf", &std::fs::read(pdf).unwrap()) {
+            Ok(_) => None,
+            Err(failure) => Some(format!("{}: {}", pdf.display(), failure.message)),
+        })
+        .collect();
+    assert!(pdfs.len() >= 80, "{} PDFs", pdfs.len());
+    assert!(rejected.is_empty(), "{rejected:#?}");
+}
