@@ -6,8 +6,8 @@
 //! XObjects (`Do`). Glyph advances come from the font's widths (`/Widths`, or `/W` of a CID font), so
 //! words are split where the page shows a gap, not only where a space character is. Not handled: page
 //! rotation (`/Rotate` is reported, boxes stay in unrotated page space), vertical writing, the vertical part
-//! of Type 3 font matrices (their widths are scaled; boxes are one em high), fonts whose `/Encoding` and
-//! `/ToUnicode` disagree (lopdf's choice, the encoding, wins).
+//! of Type 3 font matrices (their widths are scaled; boxes are one em high). Characters come from a font's
+//! `/ToUnicode` map when it has one, else from its encoding.
 
 use std::collections::HashMap;
 
@@ -168,9 +168,10 @@ struct Font<'a> {
 
 impl<'a> Font<'a> {
     fn new(document: &'a Document, font: &'a Dictionary) -> Self {
-        let encoding = font
-            .get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
-            .ok();
+        let encoding = unicode_map(document, font).or_else(|| {
+            font.get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
+                .ok()
+        });
         let subtype = font.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
         let mut widths = HashMap::new();
         if subtype == Some(b"Type0".as_slice()) {
@@ -249,6 +250,24 @@ impl<'a> Font<'a> {
             .and_then(|e| e.bytes_to_string(code).ok())
             .unwrap_or_default();
         text.chars().filter(|c| *c != '\0').collect()
+    }
+}
+
+/// The font's `/ToUnicode` map, which states the characters outright and so wins over `/Encoding` (as in
+/// PDF 32000-1, 9.10.2): lopdf reads the encoding first, and a `/Differences` array with private glyph names
+/// would decode to the wrong letters. `None` when the font has no usable map.
+fn unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Encoding<'b>> {
+    if !font.has(b"ToUnicode") {
+        return None;
+    }
+    let mut without_encoding = font.clone();
+    without_encoding.remove(b"Encoding");
+    match without_encoding
+        .get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
+        .ok()?
+    {
+        Encoding::UnicodeMapEncoding(map) => Some(Encoding::UnicodeMapEncoding(map)),
+        _ => None,
     }
 }
 

@@ -325,3 +325,48 @@ fn the_text_layer_of_real_vendor_pdfs_carries_their_number_and_total() {
         );
     }
 }
+
+#[test]
+fn characters_come_from_the_fonts_unicode_map_over_private_glyph_names() {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+    // a subset font as some generators write it: glyph names of their own, the characters in /ToUnicode
+    let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /Subset def 1 begincodespacerange <00> <FF> endcodespacerange\n\
+        3 beginbfchar <41> <0052> <42> <0045> <43> <0043> endbfchar\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+Subset",
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![65.into(), "g7".into(), "g3".into(), "g9".into()] },
+        "ToUnicode" => to_unicode,
+    });
+    let content = Content {
+        operations: vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+            Operation::new("Td", vec![72.into(), 720.into()]),
+            Operation::new("Tj", vec![Object::string_literal("ABCAB")]),
+            Operation::new("ET", vec![]),
+        ],
+    };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let text = read_pdf_text(&bytes).unwrap();
+    let words: Vec<&str> = text.pages[0].words.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(words, ["RECRE"]);
+}
