@@ -1,11 +1,18 @@
-//! Readers that turn the bytes of a document into canonical invoices: content sniffing, then UBL, CII and
-//! (in later work) Factur-X, PDF text, OCR and e-mail.
+//! Readers that turn the bytes of a document into canonical invoices: content sniffing, then UBL, CII,
+//! ZUGFeRD 1.0, PDFs (embedded e-invoice XML, else their text) and e-mail (a container of attachments);
+//! images wait for OCR.
 
 pub mod cii;
+pub mod email;
+pub mod pdf;
+pub mod pdf_attachments;
+pub mod pdf_invoice;
+pub mod pdf_text;
 pub mod sniff;
 pub mod ubl;
 pub mod xml;
 pub mod xml_values;
+pub mod zugferd1;
 
 use crate::model::extraction::{Extraction, ExtractionMethod};
 use crate::model::{Reason, ReasonCode};
@@ -95,12 +102,14 @@ impl DocumentReader for XmlInvoiceReader {
     }
 
     fn accepts(&self, format: &Format) -> bool {
-        matches!(format, Format::Ubl | Format::Cii)
+        matches!(format, Format::Ubl | Format::Cii | Format::Zugferd1)
     }
 
     fn read(&self, format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+        // ZUGFeRD 1.0 is CII of 2009: the method says CII
         let (invoice, method) = match format {
             Format::Cii => (cii::read(bytes), ExtractionMethod::Cii),
+            Format::Zugferd1 => (zugferd1::read(bytes), ExtractionMethod::Cii),
             _ => (ubl::read(bytes), ExtractionMethod::Ubl),
         };
         let invoice = invoice.map_err(ReadFailure::unreadable)?;
@@ -110,9 +119,63 @@ impl DocumentReader for XmlInvoiceReader {
     }
 }
 
+/// PDFs: the embedded e-invoice XML when there is one, else the text layer.
+struct PdfReader;
+
+impl DocumentReader for PdfReader {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn accepts(&self, format: &Format) -> bool {
+        matches!(format, Format::Pdf)
+    }
+
+    fn read(&self, _format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+        pdf_invoice::read_pdf(source, bytes)
+    }
+}
+
+/// E-mails: a container whose attachments are documents of their own.
+struct EmailReader;
+
+impl DocumentReader for EmailReader {
+    fn name(&self) -> &'static str {
+        "e-mail"
+    }
+
+    fn accepts(&self, format: &Format) -> bool {
+        matches!(format, Format::Email)
+    }
+
+    fn read(&self, _format: &Format, _source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+        email::read_email(bytes)
+    }
+}
+
+/// Images (PNG, JPEG, TIFF) are scans; until OCR exists they are refused with a reason, not guessed at.
+struct ImageReader;
+
+impl DocumentReader for ImageReader {
+    fn name(&self) -> &'static str {
+        "image"
+    }
+
+    fn accepts(&self, format: &Format) -> bool {
+        matches!(format, Format::Image)
+    }
+
+    fn read(&self, _format: &Format, _source: &str, _bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
+        Err(ReadFailure::unreadable(
+            "scanned image: OCR is not available yet, so the invoice needs to be entered by hand; the original \
+             is kept",
+        ))
+    }
+}
+
 /// The readers intake uses, in the order they are asked.
 pub fn readers() -> &'static [&'static dyn DocumentReader] {
-    &[&XmlInvoiceReader]
+    &[&XmlInvoiceReader, &PdfReader, &EmailReader, &ImageReader]
 }
 
 /// Reads a document (sniffing its format first). `source` names the document in messages.
@@ -139,9 +202,14 @@ fn unread_format(format: &Format) -> ReadFailure {
         )),
         Format::MalformedXml(problem) => ReadFailure::unreadable(problem.clone()),
         Format::Unknown => ReadFailure::unreadable(
-            "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail)",
+            "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail), whatever its name \
+             says; ask the sender for the invoice as a PDF or an e-invoice",
         ),
-        Format::Ubl | Format::Cii | Format::Pdf | Format::Image | Format::Email => {
+        Format::OutlookMessage => ReadFailure::unreadable(
+            "Outlook .msg files are not read: save the attachments from Outlook (or forward the e-mail as an \
+             .eml file) into the inbox",
+        ),
+        Format::Ubl | Format::Cii | Format::Zugferd1 | Format::Pdf | Format::Image | Format::Email => {
             ReadFailure::unreadable(format!(
                 "{} files are archived but not read yet by this version of Backdesk; the original is kept",
                 format.label()

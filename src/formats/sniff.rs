@@ -1,6 +1,7 @@
 //! Content sniffing: what a file is, from its bytes, never from its name.
 
 use super::xml::{decode_utf8, parse_safely};
+use super::zugferd1::ZUGFERD1_NS;
 
 /// UBL 2.1 invoice namespace.
 pub const UBL_INVOICE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
@@ -18,6 +19,8 @@ pub enum Format {
     Ubl,
     /// A CII CrossIndustryInvoice.
     Cii,
+    /// A ZUGFeRD 1.0 CrossIndustryDocument (the CII of 2009).
+    Zugferd1,
     /// Well-formed XML of another kind; carries the root element's name.
     OtherXml(String),
     /// Looks like XML but is not well formed or is refused as hostile; carries the problem.
@@ -25,6 +28,8 @@ pub enum Format {
     Pdf,
     Image,
     Email,
+    /// An Outlook `.msg` (an OLE compound file with MAPI property streams).
+    OutlookMessage,
     Unknown,
 }
 
@@ -35,10 +40,12 @@ impl Format {
             Self::Empty => "empty",
             Self::Ubl => "UBL",
             Self::Cii => "CII",
+            Self::Zugferd1 => "ZUGFeRD 1.0",
             Self::OtherXml(_) | Self::MalformedXml(_) => "XML",
             Self::Pdf => "PDF",
             Self::Image => "Image",
             Self::Email => "E-mail",
+            Self::OutlookMessage => "Outlook message",
             Self::Unknown => "unknown",
         }
     }
@@ -66,6 +73,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     {
         return Format::Image;
     }
+    if is_outlook_message(body) {
+        return Format::OutlookMessage;
+    }
     if body.starts_with(b"<") {
         return sniff_xml(bytes);
     }
@@ -89,8 +99,17 @@ fn sniff_xml(bytes: &[u8]) -> Format {
     match (root.tag_name().name(), namespace) {
         ("Invoice", UBL_INVOICE_NS) | ("CreditNote", UBL_CREDIT_NOTE_NS) => Format::Ubl,
         ("CrossIndustryInvoice", CII_NS) => Format::Cii,
+        ("CrossIndustryDocument", ZUGFERD1_NS) => Format::Zugferd1,
         (name, _) => Format::OtherXml(name.to_owned()),
     }
+}
+
+/// An OLE compound file (`D0 CF 11 E0 …`) holding MAPI property streams (`__substg1.0_…`, UTF-16 names in
+/// the directory): Word and Excel files share the container but not those streams.
+fn is_outlook_message(body: &[u8]) -> bool {
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    let marker: Vec<u8> = "__substg1.0_".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    body.starts_with(OLE) && body.windows(marker.len()).any(|w| w == marker.as_slice())
 }
 
 fn looks_like_email(body: &[u8]) -> bool {
@@ -125,6 +144,16 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Format::Image);
         assert_eq!(sniff(b"From: a@b.c\nSubject: invoice\n\nbody"), Format::Email);
         assert_eq!(sniff(&[0u8, 159, 146, 150, 1, 2, 3]), Format::Unknown);
+        let mut msg = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        msg.extend(vec![0u8; 500]);
+        msg.extend("__substg1.0_0037001F".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&msg), Format::OutlookMessage);
+        msg.truncate(508);
+        assert_eq!(
+            sniff(&msg),
+            Format::Unknown,
+            "an OLE file without MAPI streams (a .doc) is not a .msg"
+        );
     }
 
     #[test]
@@ -133,6 +162,8 @@ mod tests {
         assert_eq!(sniff(ubl.as_bytes()), Format::Ubl);
         let cii = format!(r#"<rsm:CrossIndustryInvoice xmlns:rsm="{CII_NS}"/>"#);
         assert_eq!(sniff(cii.as_bytes()), Format::Cii);
+        let zugferd1 = format!(r#"<rsm:CrossIndustryDocument xmlns:rsm="{ZUGFERD1_NS}"/>"#);
+        assert_eq!(sniff(zugferd1.as_bytes()), Format::Zugferd1);
         assert_eq!(
             sniff(b"<Invoice/>"),
             Format::OtherXml("Invoice".into()),

@@ -19,6 +19,7 @@ pub fn parse_safely(text: &str) -> Result<Document<'_>, String> {
             MAX_XML_BYTES / (1024 * 1024)
         ));
     }
+    check_declared_encoding(text)?;
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
@@ -40,6 +41,42 @@ pub fn parse_safely(text: &str) -> Result<Document<'_>, String> {
         return Err(format!("the XML nests elements deeper than {MAX_DEPTH} levels"));
     }
     Ok(document)
+}
+
+/// The XML declaration's `encoding` must be a well-formed name (XML 1.0, production 81) that the UTF-8 text
+/// honours: UTF-8 itself, or any ASCII-compatible name when the document is plain ASCII. A conforming parser
+/// refuses anything else, and so do we: the sender's tool wrote a broken file.
+fn check_declared_encoding(text: &str) -> Result<(), String> {
+    let Some(declaration) = text
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split("?>").next())
+    else {
+        return Ok(());
+    };
+    let Some(after) = declaration.split("encoding").nth(1) else {
+        return Ok(());
+    };
+    let after = after.trim_start().strip_prefix('=').unwrap_or(after).trim_start();
+    let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return Err("the XML declaration's encoding attribute is malformed".to_owned());
+    };
+    let name = after[1..].split(quote).next().unwrap_or_default();
+    let well_formed = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !well_formed {
+        return Err(format!(
+            "the XML declaration names the encoding '{name}', which is not a valid encoding name"
+        ));
+    }
+    let utf8 = name.eq_ignore_ascii_case("UTF-8") || name.eq_ignore_ascii_case("UTF8");
+    if !utf8 && !text.is_ascii() {
+        return Err(format!(
+            "the XML declares the encoding '{name}' but its bytes are UTF-8; e-invoices must be UTF-8"
+        ));
+    }
+    Ok(())
 }
 
 /// Decodes bytes as UTF-8 (with or without BOM). E-invoices are UTF-8 by the standards.
@@ -95,6 +132,18 @@ mod tests {
     fn absurd_nesting_is_refused() {
         let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 5), "</a>".repeat(MAX_DEPTH + 5));
         assert!(parse_safely(&deep).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn a_declared_encoding_must_be_a_valid_name_the_bytes_honour() {
+        assert!(parse_safely(r#"<?xml version="1.0" encoding="UTF-8"?><x>ä</x>"#).is_ok());
+        assert!(parse_safely(r#"<?xml version="1.0" encoding='utf-8'?><x>ä</x>"#).is_ok());
+        assert!(parse_safely(r#"<?xml version="1.0" encoding="ISO-8859-1"?><x>a</x>"#).is_ok());
+        assert!(parse_safely(r#"<?xml version="1.0"?><x>ä</x>"#).is_ok());
+        let invalid = parse_safely(r#"<?xml version="1.0" encoding="UTF-8-W/O-BOM"?><x/>"#).unwrap_err();
+        assert!(invalid.contains("UTF-8-W/O-BOM"), "{invalid}");
+        let mismatch = parse_safely(r#"<?xml version="1.0" encoding="ISO-8859-1"?><x>ä</x>"#).unwrap_err();
+        assert!(mismatch.contains("ISO-8859-1"), "{mismatch}");
     }
 
     #[test]

@@ -144,6 +144,19 @@ impl Extraction {
         }
     }
 
+    /// An invoice whose fields are not read (yet): a text PDF before the visual extraction exists. It has no
+    /// fields, so the decisions raise `MISSING_FIELD` and a person enters it.
+    pub fn unread(source: impl Into<String>, method: ExtractionMethod) -> Self {
+        Self {
+            source: source.into(),
+            method,
+            document_type: DocumentType::Invoice,
+            fields: BTreeMap::new(),
+            lines: Vec::new(),
+            invoice: Some(Invoice::empty(DocumentType::Invoice)),
+        }
+    }
+
     /// The lowest confidence among the required fields that are present (1.0 when all are certain).
     pub fn required_confidence(&self) -> f64 {
         REQUIRED_FIELDS
