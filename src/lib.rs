@@ -27,6 +27,7 @@ pub mod formats;
 pub mod import;
 pub mod intake;
 pub mod model;
+pub mod rules;
 pub mod store;
 
 pub use error::{Error, ErrorCode, Result};
