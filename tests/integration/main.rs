@@ -7,6 +7,7 @@ mod cli_import;
 mod cli_ingest;
 mod readers;
 mod rules_corpus;
+mod rules_parity;
 mod rules_vefa;
 mod support;
 mod workspace;
