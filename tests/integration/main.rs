@@ -6,6 +6,7 @@
 mod cli_import;
 mod cli_ingest;
 mod readers;
+mod rules_cli;
 mod rules_corpus;
 mod rules_parity;
 mod rules_vefa;
