@@ -20,13 +20,25 @@ fn whole_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![root.clone()];
     while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
-            let rel = path.strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-            let skipped = ["schematron/", "xslt/", "schema/", "Invoice-unit-UBL", "CreditNote-unit-UBL", "test/cii"]
-                .iter()
-                .any(|s| rel.contains(s));
+            let rel = path
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let skipped = [
+                "schematron/",
+                "xslt/",
+                "schema/",
+                "Invoice-unit-UBL",
+                "CreditNote-unit-UBL",
+                "test/cii",
+            ]
+            .iter()
+            .any(|s| rel.contains(s));
             if path.is_dir() {
                 if !skipped {
                     pending.push(path);
@@ -58,7 +70,12 @@ fn ours(texts: &[String], rounds: usize) -> (Duration, usize) {
 fn time_oracle(python: &Path, files: &[PathBuf]) -> Option<Duration> {
     let oracle = corpora().join("../tools/en16931-oracle");
     let start = Instant::now();
-    let out = Command::new(python).arg(oracle).arg("validate").args(files).output().ok()?;
+    let out = Command::new(python)
+        .arg(oracle)
+        .arg("validate")
+        .args(files)
+        .output()
+        .ok()?;
     out.status.success().then(|| start.elapsed())
 }
 
@@ -82,9 +99,14 @@ fn main() {
     println!("corpus: {} whole invoice XMLs", files.len());
     println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice (20 rounds, {} fatal violations per round)", fired / 20);
 
-    let python = std::env::var_os("ORACLE_PYTHON").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/work/wt/venv/bin/python"));
+    let python = std::env::var_os("ORACLE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/wt/venv/bin/python"));
     if !python.exists() {
-        println!("oracle: no Python environment at {} (set ORACLE_PYTHON); ratio not measured", python.display());
+        println!(
+            "oracle: no Python environment at {} (set ORACLE_PYTHON); ratio not measured",
+            python.display()
+        );
         return;
     }
     let (Some(one), Some(all)) = (time_oracle(&python, &files[..1]), time_oracle(&python, &files)) else {
@@ -92,7 +114,10 @@ fn main() {
         return;
     };
     let oracle_per_invoice = (all.saturating_sub(one)) / (files.len() - 1) as u32;
-    println!("oracle: 1 file {one:?}, {} files {all:?} => warm {oracle_per_invoice:?} per invoice", files.len());
+    println!(
+        "oracle: 1 file {one:?}, {} files {all:?} => warm {oracle_per_invoice:?} per invoice",
+        files.len()
+    );
     let ratio = oracle_per_invoice.as_secs_f64() / per_invoice.as_secs_f64();
     println!("ratio: ours is {ratio:.0}x the oracle's warm per-invoice rate (target >= 100x)");
 }

@@ -49,8 +49,16 @@ pub fn official_schema(syntax: Syntax) -> Option<&'static Schema> {
     static UBL: OnceLock<Schema> = OnceLock::new();
     static CII: OnceLock<Schema> = OnceLock::new();
     let (cell, source, text) = match syntax {
-        Syntax::Ubl => (&UBL, "assets/en16931/EN16931-UBL-validation-preprocessed.sch", UBL_SCHEMATRON),
-        Syntax::Cii => (&CII, "assets/en16931/EN16931-CII-validation-preprocessed.sch", CII_SCHEMATRON),
+        Syntax::Ubl => (
+            &UBL,
+            "assets/en16931/EN16931-UBL-validation-preprocessed.sch",
+            UBL_SCHEMATRON,
+        ),
+        Syntax::Cii => (
+            &CII,
+            "assets/en16931/EN16931-CII-validation-preprocessed.sch",
+            CII_SCHEMATRON,
+        ),
         Syntax::Zugferd1 => return None,
     };
     // the vendored artefacts are part of the build; a failure here is a build defect the unit tests catch
@@ -90,7 +98,10 @@ impl Validation {
     fn add(&mut self, fired: Vec<Fired>) {
         for f in fired {
             let message = match &f.error {
-                Some(error) => format!("{} (the rule could not be evaluated on this document: {error})", f.message),
+                Some(error) => format!(
+                    "{} (the rule could not be evaluated on this document: {error})",
+                    f.message
+                ),
                 None => f.message,
             };
             let violation = Violation {
@@ -126,7 +137,10 @@ impl Validation {
         for v in &self.fatal {
             seen.entry(v.id.as_str()).or_insert(v.message.as_str());
         }
-        let listed: Vec<String> = seen.iter().map(|(id, message)| format!("{id}: {message}")).collect();
+        let listed: Vec<String> = seen
+            .iter()
+            .map(|(id, message)| format!("{id}: {message}"))
+            .collect();
         let message = format!(
             "The e-invoice breaks {} EN 16931 business rule{}: {}",
             seen.len(),
@@ -171,7 +185,9 @@ mod tests {
         assert!(validation.fatal_ids().contains(&"BR-02".to_owned()));
         let reason = validation.fatal_reason().unwrap();
         assert_eq!(reason.code, ReasonCode::EinvoiceRuleViolation);
-        assert!(reason.message.contains("BR-02: [BR-02]-An Invoice shall have an Invoice number (BT-1)."));
+        assert!(reason
+            .message
+            .contains("BR-02: [BR-02]-An Invoice shall have an Invoice number (BT-1)."));
         assert!(reason.detail["rules"].as_array().is_some_and(|r| !r.is_empty()));
     }
 }

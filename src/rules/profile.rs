@@ -40,7 +40,9 @@ impl Syntax {
 pub enum Applicability {
     Applied,
     /// Recognised, but the document does not claim EN 16931 conformance; the sentence says why.
-    NotApplicable { reason: String },
+    NotApplicable {
+        reason: String,
+    },
 }
 
 /// The specification identifier (BT-24) as written, trimmed; `None` when absent or blank.
@@ -48,7 +50,11 @@ pub fn specification_identifier(doc: &Document<'_>, syntax: Syntax) -> Option<St
     let root = doc.root_element();
     let path: &[&str] = match syntax {
         Syntax::Ubl => &["CustomizationID"],
-        Syntax::Cii => &["ExchangedDocumentContext", "GuidelineSpecifiedDocumentContextParameter", "ID"],
+        Syntax::Cii => &[
+            "ExchangedDocumentContext",
+            "GuidelineSpecifiedDocumentContextParameter",
+            "ID",
+        ],
         Syntax::Zugferd1 => &[
             "SpecifiedExchangedDocumentContext",
             "GuidelineSpecifiedDocumentContextParameter",
@@ -56,7 +62,8 @@ pub fn specification_identifier(doc: &Document<'_>, syntax: Syntax) -> Option<St
         ],
     };
     let node = path.iter().try_fold(root, |node: Node<'_, '_>, name| {
-        node.children().find(|c| c.is_element() && c.tag_name().name() == *name)
+        node.children()
+            .find(|c| c.is_element() && c.tag_name().name() == *name)
     })?;
     let text = node.text()?.trim();
     (!text.is_empty()).then(|| text.to_owned())
@@ -117,7 +124,10 @@ mod tests {
             "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
             "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
         ] {
-            assert_eq!(applicability(Some(Syntax::Ubl), Some(profile)), Applicability::Applied);
+            assert_eq!(
+                applicability(Some(Syntax::Ubl), Some(profile)),
+                Applicability::Applied
+            );
         }
         assert!(matches!(
             applicability(Some(Syntax::Zugferd1), None),

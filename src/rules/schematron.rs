@@ -9,6 +9,7 @@ use roxmltree::{Document, Node};
 
 use super::xpath::ast::{Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
 use super::xpath::eval::general_compare;
+use super::xpath::index::{DocIndex, NameMap};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
 /// How severe a failed check is, from the rule's `flag`.
@@ -44,7 +45,7 @@ pub struct Pattern {
     pub id: String,
     pub rules: Vec<Rule>,
     /// Rules whose context can match an element of this local name (wildcard rules included), in order.
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: NameMap<String, Vec<usize>>,
     /// Rules whose context can match any element name, in order.
     any_name: Vec<usize>,
 }
@@ -136,7 +137,10 @@ impl Schema {
                     checks,
                 });
             }
-            patterns.push(Pattern::new(pattern.attribute("id").unwrap_or_default().to_owned(), rules));
+            patterns.push(Pattern::new(
+                pattern.attribute("id").unwrap_or_default().to_owned(),
+                rules,
+            ));
         }
         Ok(Schema {
             patterns,
@@ -146,18 +150,23 @@ impl Schema {
 
     /// Number of asserts and reports.
     pub fn check_count(&self) -> usize {
-        self.patterns.iter().flat_map(|p| &p.rules).map(|r| r.checks.len()).sum()
+        self.patterns
+            .iter()
+            .flat_map(|p| &p.rules)
+            .map(|r| r.checks.len())
+            .sum()
     }
 
     /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
-    pub fn run(&self, doc: &Document<'_>) -> Vec<Fired> {
+    pub fn run<'a>(&self, doc: &'a Document<'_>) -> Vec<Fired> {
         let root = doc.root();
+        let index = DocIndex::new(doc);
         let mut globals = Globals::new();
         let mut errors = Vec::new();
         let focus = Focus::of(Item::Node(root));
         for (name, expr) in &self.lets {
             // later lets may use earlier ones
-            let value = Evaluator::new(root, &globals).eval(expr, &focus);
+            let value = Evaluator::new(root, &globals, Some(&index)).eval(expr, &focus);
             match value {
                 Ok(value) => {
                     globals.insert(name.clone(), value);
@@ -175,7 +184,7 @@ impl Schema {
                 error: Some(message),
             });
         }
-        let mut ev = Evaluator::new(root, &globals);
+        let mut ev = Evaluator::new(root, &globals, Some(&index));
         for pattern in &self.patterns {
             for node in root.descendants().filter(Node::is_element) {
                 let candidates = pattern
@@ -187,7 +196,7 @@ impl Schema {
                     .map(|&i| &pattern.rules[i])
                     .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, node)));
                 if let Some(rule) = rule {
-                    run_rule(rule, node, &globals, &mut fired);
+                    run_rule(rule, node, &globals, &index, &mut fired);
                 }
             }
         }
@@ -195,7 +204,13 @@ impl Schema {
     }
 }
 
-fn run_rule<'a, 'i>(rule: &Rule, node: Node<'a, 'i>, globals: &Globals<'a, 'i>, fired: &mut Vec<Fired>) {
+fn run_rule<'a, 'i>(
+    rule: &Rule,
+    node: Node<'a, 'i>,
+    globals: &Globals<'a, 'i>,
+    index: &DocIndex<'a, 'i>,
+    fired: &mut Vec<Fired>,
+) {
     let focus = Focus::of(Item::Node(node));
     let root = node.document().root();
     let scoped;
@@ -204,13 +219,15 @@ fn run_rule<'a, 'i>(rule: &Rule, node: Node<'a, 'i>, globals: &Globals<'a, 'i>, 
     } else {
         let mut with_lets = globals.clone();
         for (name, expr) in &rule.lets {
-            let value = Evaluator::new(root, &with_lets).eval(expr, &focus).unwrap_or_default();
+            let value = Evaluator::new(root, &with_lets, Some(index))
+                .eval(expr, &focus)
+                .unwrap_or_default();
             with_lets.insert(name.clone(), value);
         }
         scoped = with_lets;
         &scoped
     };
-    let mut ev = Evaluator::new(root, globals);
+    let mut ev = Evaluator::new(root, globals, Some(index));
     for check in &rule.checks {
         let outcome = ev.boolean(&check.test, &focus);
         ev.vars.clear();
@@ -245,7 +262,10 @@ pub fn location(node: Node<'_, '_>) -> String {
                 Some(p) => format!("{p}:{}", name.name()),
                 None => name.name().to_owned(),
             };
-            let index = n.prev_siblings().filter(|s| s.is_element() && s.tag_name() == name).count();
+            let index = n
+                .prev_siblings()
+                .filter(|s| s.is_element() && s.tag_name() == name)
+                .count();
             if n.parent().is_some_and(|p| p.is_root()) {
                 format!("/{qualified}")
             } else {
@@ -259,7 +279,7 @@ pub fn location(node: Node<'_, '_>) -> String {
 
 impl Pattern {
     fn new(id: String, rules: Vec<Rule>) -> Pattern {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: NameMap<String, Vec<usize>> = NameMap::default();
         let mut any_name = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
@@ -314,7 +334,9 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
                     return Err("a context must be a path of element steps".to_owned());
                 };
                 match step.axis {
-                    Axis::DescendantOrSelf if step.test == NodeTest::AnyNode && step.predicates.is_empty() => {
+                    Axis::DescendantOrSelf
+                        if step.test == NodeTest::AnyNode && step.predicates.is_empty() =>
+                    {
                         through_descendants = true;
                     }
                     Axis::Descendant => {
@@ -327,7 +349,12 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
                         out.push((through_descendants, step.clone()));
                         through_descendants = false;
                     }
-                    _ => return Err(format!("the axis {:?} is not supported in a rule context", step.axis)),
+                    _ => {
+                        return Err(format!(
+                            "the axis {:?} is not supported in a rule context",
+                            step.axis
+                        ))
+                    }
                 }
             }
             if out.first().is_some_and(|(descendant, _)| *descendant) {
@@ -344,11 +371,16 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
 }
 
 impl MatchPath {
-    fn matches<'a, 'i>(&self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
+    fn matches<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
         self.matches_at(ev, node, self.steps.len() - 1)
     }
 
-    fn matches_at<'a, 'i>(&self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, index: usize) -> bool {
+    fn matches_at<'a, 'i>(
+        &'a self,
+        ev: &mut Evaluator<'a, 'i, '_>,
+        node: Node<'a, 'i>,
+        index: usize,
+    ) -> bool {
         let (through_descendants, step) = &self.steps[index];
         if !step_matches(ev, node, step) {
             return false;
@@ -357,7 +389,10 @@ impl MatchPath {
             return !self.anchored || node.parent().is_some_and(|p| p.is_root());
         }
         if *through_descendants {
-            node.ancestors().skip(1).filter(Node::is_element).any(|a| self.matches_at(ev, a, index - 1))
+            node.ancestors()
+                .skip(1)
+                .filter(Node::is_element)
+                .any(|a| self.matches_at(ev, a, index - 1))
         } else {
             node.parent()
                 .filter(Node::is_element)
@@ -368,7 +403,7 @@ impl MatchPath {
 
 /// Whether the element passes a pattern step: its name test and predicates (a dynamic error in a pattern is
 /// a non-match, as XSLT 3.0 specifies).
-fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &AxisStep) -> bool {
+fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
     if !super::xpath::eval::node_matches(node, &step.test) || !node.is_element() {
         return false;
     }

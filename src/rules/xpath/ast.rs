@@ -88,6 +88,9 @@ pub enum Axis {
     PrecedingSibling,
     Following,
     FollowingSibling,
+    /// Not XPath syntax: what `//@name` means (the attributes of every descendant-or-self element), made
+    /// by the parser so that it is one index lookup instead of a walk.
+    DescendantOrSelfAttribute,
 }
 
 impl Axis {

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
 use super::functions;
+use super::index::DocIndex;
 use super::value::{compare, decimal_to_double, Atomic, Item, Sequence, XError, XResult};
 
 /// The focus: the context item, its position (1-based) and the size of the sequence it came from.
@@ -37,19 +38,26 @@ pub struct Evaluator<'a, 'i, 'g> {
     pub root: Node<'a, 'i>,
     pub vars: Vec<Item<'a, 'i>>,
     pub globals: &'g Globals<'a, 'i>,
+    /// Speeds up `//name`; without it the axis walks the tree.
+    pub index: Option<&'g DocIndex<'a, 'i>>,
 }
 
 impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
-    pub fn new(root: Node<'a, 'i>, globals: &'g Globals<'a, 'i>) -> Self {
+    pub fn new(
+        root: Node<'a, 'i>,
+        globals: &'g Globals<'a, 'i>,
+        index: Option<&'g DocIndex<'a, 'i>>,
+    ) -> Self {
         Self {
             root,
             vars: Vec::new(),
             globals,
+            index,
         }
     }
 
     /// The effective boolean value of an expression, with shortcuts that avoid building sequences.
-    pub fn boolean(&mut self, expr: &Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
+    pub fn boolean(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match expr {
             Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
             Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
@@ -61,8 +69,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 let right = self.eval(b, focus)?;
                 general_compare(*op, &left, &right)
             }
-            Expr::Call(super::ast::Function::Not, args) if args.len() == 1 => Ok(!self.boolean(&args[0], focus)?),
-            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => Ok(!self.eval(&args[0], focus)?.is_empty()),
+            Expr::Call(super::ast::Function::Not, args) if args.len() == 1 => {
+                Ok(!self.boolean(&args[0], focus)?)
+            }
+            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => {
+                Ok(!self.eval(&args[0], focus)?.is_empty())
+            }
             _ => {
                 let value = self.eval(expr, focus)?;
                 effective_boolean(&value)
@@ -70,9 +82,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         }
     }
 
-    pub fn eval(&mut self, expr: &Expr, focus: &Focus<'a, 'i>) -> XResult<Sequence<'a, 'i>> {
+    pub fn eval(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Sequence<'a, 'i>> {
         match expr {
-            Expr::Str(s) => Ok(vec![Item::Atomic(Atomic::Str(s.clone().into()))]),
+            Expr::Str(s) => Ok(vec![Item::Atomic(Atomic::Str(std::borrow::Cow::Borrowed(
+                s.as_str(),
+            )))]),
             Expr::Num(n) => Ok(vec![Item::Atomic(Atomic::Decimal(*n))]),
             Expr::Double(f) => Ok(vec![Item::Atomic(Atomic::Double(*f))]),
             Expr::Var(slot) => self
@@ -96,13 +110,19 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 Ok(vec![Item::Atomic(Atomic::Bool(self.boolean(expr, focus)?))])
             }
             Expr::Value(op, a, b) => {
-                let (Some(left), Some(right)) = (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?) else {
+                let (Some(left), Some(right)) =
+                    (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?)
+                else {
                     return Ok(Vec::new());
                 };
-                Ok(vec![Item::Atomic(Atomic::Bool(compare(*op, &left, &right, false)?))])
+                Ok(vec![Item::Atomic(Atomic::Bool(compare(
+                    *op, &left, &right, false,
+                )?))])
             }
             Expr::Arith(op, a, b) => {
-                let (Some(left), Some(right)) = (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?) else {
+                let (Some(left), Some(right)) =
+                    (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?)
+                else {
                     return Ok(Vec::new());
                 };
                 Ok(vec![Item::Atomic(arithmetic(*op, &left, &right)?)])
@@ -168,7 +188,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     }
 
     /// Atomizes an expression that must give at most one value (else XPTY0004, as Saxon).
-    pub fn single_atomic(&mut self, expr: &Expr, focus: &Focus<'a, 'i>) -> XResult<Option<Atomic<'a>>> {
+    pub fn single_atomic(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Option<Atomic<'a>>> {
         let items = self.eval(expr, focus)?;
         match items.as_slice() {
             [] => Ok(None),
@@ -180,7 +200,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         }
     }
 
-    fn path(&mut self, start: &PathStart, steps: &[PathStep], focus: &Focus<'a, 'i>) -> XResult<Sequence<'a, 'i>> {
+    fn path(
+        &mut self,
+        start: &'a PathStart,
+        steps: &'a [PathStep],
+        focus: &Focus<'a, 'i>,
+    ) -> XResult<Sequence<'a, 'i>> {
         let mut current = match start {
             PathStart::Root => vec![Item::Node(self.root)],
             PathStart::Context => vec![focus.item.clone()],
@@ -194,7 +219,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 match step {
                     PathStep::Axis(axis_step) => {
                         if !item.is_node() {
-                            return Err(XError::new("XPTY0020", "a path step applied to a value that is not a node"));
+                            return Err(XError::new(
+                                "XPTY0020",
+                                "a path step applied to a value that is not a node",
+                            ));
                         }
                         self.axis_step(item, axis_step, &mut next)?;
                     }
@@ -220,9 +248,56 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         Ok(current)
     }
 
-    fn axis_step(&mut self, item: &Item<'a, 'i>, step: &AxisStep, out: &mut Sequence<'a, 'i>) -> XResult<()> {
+    fn axis_step(
+        &mut self,
+        item: &Item<'a, 'i>,
+        step: &'a AxisStep,
+        out: &mut Sequence<'a, 'i>,
+    ) -> XResult<()> {
         let mut found = Vec::new();
-        collect_axis(item, step.axis, &step.test, &mut found);
+        match (self.index, item, step.axis, &step.test) {
+            (
+                Some(index),
+                Item::Node(node),
+                Axis::Descendant | Axis::DescendantOrSelf,
+                NodeTest::Name(ns, local),
+            ) => {
+                let or_self = step.axis == Axis::DescendantOrSelf;
+                found.extend(
+                    index
+                        .descendants_named(*node, local, or_self)
+                        .iter()
+                        .filter(|n| n.tag_name().namespace() == ns.as_deref())
+                        .map(|n| Item::Node(*n)),
+                );
+            }
+            // the root element has many children and is the context of hundreds of `not(cac:X)` checks
+            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local))
+                if node.parent().is_some_and(|p| p.is_root()) =>
+            {
+                found.extend(
+                    index
+                        .descendants_named(*node, local, false)
+                        .iter()
+                        .filter(|n| n.parent() == Some(*node) && n.tag_name().namespace() == ns.as_deref())
+                        .map(|n| Item::Node(*n)),
+                );
+            }
+            (Some(index), Item::Node(node), Axis::DescendantOrSelfAttribute, NodeTest::Name(ns, local)) => {
+                found.extend(
+                    index
+                        .attributes_named(*node, local)
+                        .iter()
+                        .filter(|(n, i)| {
+                            n.attributes()
+                                .nth(*i)
+                                .is_some_and(|a| a.namespace() == ns.as_deref())
+                        })
+                        .map(|(n, i)| Item::Attr(*n, *i)),
+                );
+            }
+            _ => collect_axis(item, step.axis, &step.test, &mut found),
+        }
         if step.predicates.is_empty() {
             out.extend(found);
             return Ok(());
@@ -232,7 +307,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     }
 
     /// Applies predicates in turn; a numeric predicate selects by position.
-    pub fn filter(&mut self, mut items: Sequence<'a, 'i>, predicates: &[Expr]) -> XResult<Sequence<'a, 'i>> {
+    pub fn filter(
+        &mut self,
+        mut items: Sequence<'a, 'i>,
+        predicates: &'a [Expr],
+    ) -> XResult<Sequence<'a, 'i>> {
         for predicate in predicates {
             let size = items.len();
             let mut kept = Vec::with_capacity(size);
@@ -251,10 +330,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         Ok(items)
     }
 
-    fn predicate_holds(&mut self, predicate: &Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
+    fn predicate_holds(&mut self, predicate: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match predicate {
             Expr::Num(n) => Ok(Decimal::from(focus.position) == *n),
-            Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::Path(..) => self.boolean(predicate, focus),
+            Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::Path(..) => {
+                self.boolean(predicate, focus)
+            }
             _ => {
                 let value = self.eval(predicate, focus)?;
                 match value.as_slice() {
@@ -289,7 +370,11 @@ pub fn effective_boolean(items: &[Item<'_, '_>]) -> XResult<bool> {
 }
 
 /// `A op B` over sequences: true when some pair of atomized values compares true.
-pub fn general_compare(op: super::ast::CmpOp, left: &[Item<'_, '_>], right: &[Item<'_, '_>]) -> XResult<bool> {
+pub fn general_compare(
+    op: super::ast::CmpOp,
+    left: &[Item<'_, '_>],
+    right: &[Item<'_, '_>],
+) -> XResult<bool> {
     let right: Vec<Atomic<'_>> = right.iter().map(Item::atomize).collect();
     for l in left {
         let l = l.atomize();
@@ -372,7 +457,9 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
         NodeTest::AnyName => node.is_element(),
         NodeTest::Namespace(ns) => node.is_element() && node.tag_name().namespace() == Some(ns.as_str()),
         NodeTest::Name(ns, local) => {
-            node.is_element() && node.tag_name().name() == local && node.tag_name().namespace() == ns.as_deref()
+            node.is_element()
+                && node.tag_name().name() == local
+                && node.tag_name().namespace() == ns.as_deref()
         }
     }
 }
@@ -448,8 +535,12 @@ fn collect_axis<'a, 'i>(item: &Item<'a, 'i>, axis: Axis, test: &NodeTest, out: &
                 }
             }
         }
-        Axis::PrecedingSibling => out.extend(node.prev_siblings().skip(1).filter(|n| keep(*n)).map(Item::Node)),
-        Axis::FollowingSibling => out.extend(node.next_siblings().skip(1).filter(|n| keep(*n)).map(Item::Node)),
+        Axis::PrecedingSibling => {
+            out.extend(node.prev_siblings().skip(1).filter(|n| keep(*n)).map(Item::Node))
+        }
+        Axis::FollowingSibling => {
+            out.extend(node.next_siblings().skip(1).filter(|n| keep(*n)).map(Item::Node))
+        }
         Axis::Preceding => {
             // every node before this one in document order that is not an ancestor, nearest first
             for ancestor in node.ancestors() {
@@ -457,6 +548,15 @@ fn collect_axis<'a, 'i>(item: &Item<'a, 'i>, axis: Axis, test: &NodeTest, out: &
                     let mut subtree: Vec<Node<'a, 'i>> = sibling.descendants().collect();
                     subtree.reverse();
                     out.extend(subtree.into_iter().filter(|n| keep(*n)).map(Item::Node));
+                }
+            }
+        }
+        Axis::DescendantOrSelfAttribute => {
+            for element in node.descendants().filter(Node::is_element) {
+                for (index, attribute) in element.attributes().enumerate() {
+                    if attribute_matches(&attribute, test) {
+                        out.push(Item::Attr(element, index));
+                    }
                 }
             }
         }

@@ -31,14 +31,21 @@ fn arity(function: &Function, args: &[Expr], min: usize, max: usize) -> XResult<
 }
 
 /// A `xs:string?` argument: empty gives "", more than one item is an error.
-fn string_arg<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, expr: &Expr, focus: &Focus<'a, 'i>) -> XResult<Cow<'a, str>> {
-    Ok(ev.single_atomic(expr, focus)?.map(|a| a.string()).unwrap_or(Cow::Borrowed("")))
+fn string_arg<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    expr: &'a Expr,
+    focus: &Focus<'a, 'i>,
+) -> XResult<Cow<'a, str>> {
+    Ok(ev
+        .single_atomic(expr, focus)?
+        .map(|a| a.string())
+        .unwrap_or(Cow::Borrowed("")))
 }
 
 /// The string argument, or the context item's string value when the argument is omitted.
 fn string_or_context<'a, 'i>(
     ev: &mut Evaluator<'a, 'i, '_>,
-    args: &[Expr],
+    args: &'a [Expr],
     focus: &Focus<'a, 'i>,
 ) -> XResult<Cow<'a, str>> {
     match args.first() {
@@ -48,7 +55,11 @@ fn string_or_context<'a, 'i>(
 }
 
 /// A numeric argument (`numeric?`): untypedAtomic becomes a double.
-fn numeric_arg<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, expr: &Expr, focus: &Focus<'a, 'i>) -> XResult<Option<Atomic<'a>>> {
+fn numeric_arg<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    expr: &'a Expr,
+    focus: &Focus<'a, 'i>,
+) -> XResult<Option<Atomic<'a>>> {
     ev.single_atomic(expr, focus)?.map(|a| a.to_numeric()).transpose()
 }
 
@@ -71,8 +82,8 @@ fn round_half_up(value: Atomic<'_>) -> Atomic<'_> {
 
 pub fn call<'a, 'i>(
     ev: &mut Evaluator<'a, 'i, '_>,
-    function: &Function,
-    args: &[Expr],
+    function: &'a Function,
+    args: &'a [Expr],
     focus: &Focus<'a, 'i>,
 ) -> XResult<Sequence<'a, 'i>> {
     match function {
@@ -101,13 +112,17 @@ pub fn call<'a, 'i>(
             let mut total: Option<Atomic<'a>> = None;
             for item in &items {
                 let value = item.atomize().to_numeric().map_err(|_| {
-                    XError::new("FORG0006", format!("sum() over the non-numeric value {:?}", item.string()))
+                    XError::new(
+                        "FORG0006",
+                        format!("sum() over the non-numeric value {:?}", item.string()),
+                    )
                 })?;
                 total = Some(match (total, value) {
                     (None, v) => v,
-                    (Some(Atomic::Decimal(a)), Atomic::Decimal(b)) => {
-                        Atomic::Decimal(a.checked_add(b).ok_or_else(|| XError::new("FOAR0002", "decimal overflow"))?)
-                    }
+                    (Some(Atomic::Decimal(a)), Atomic::Decimal(b)) => Atomic::Decimal(
+                        a.checked_add(b)
+                            .ok_or_else(|| XError::new("FOAR0002", "decimal overflow"))?,
+                    ),
                     (Some(a), b) => Atomic::Double(as_double(&a) + as_double(&b)),
                 });
             }
@@ -139,7 +154,9 @@ pub fn call<'a, 'i>(
                 Some(expr) => ev.single_atomic(expr, focus)?,
                 None => Some(focus.item.atomize()),
             };
-            let number = value.and_then(|v| v.cast(CastType::Double).ok()).map(|v| as_double(&v));
+            let number = value
+                .and_then(|v| v.cast(CastType::Double).ok())
+                .map(|v| as_double(&v));
             one(Atomic::Double(number.unwrap_or(f64::NAN)))
         }
         Function::String => {
@@ -160,6 +177,19 @@ pub fn call<'a, 'i>(
             } else {
                 text.to_lowercase()
             })
+        }
+        Function::EndsWith if is_name_of_context(args) => {
+            // `ends-with(name(), 'Amount')` without building the prefixed name: a suffix without `:` can only
+            // match inside the local name
+            let Expr::Str(suffix) = &args[1] else {
+                return Err(XError::new("XPST0017", "ends-with(name(), …) without a literal"));
+            };
+            let local = match &focus.item {
+                Item::Node(n) if n.is_element() => n.tag_name().name(),
+                Item::Attr(n, i) => n.attributes().nth(*i).map(|a| a.name()).unwrap_or(""),
+                _ => "",
+            };
+            boolean(local.ends_with(suffix.as_str()))
         }
         Function::Contains | Function::StartsWith | Function::EndsWith => {
             arity(function, args, 2, 3)?;
@@ -257,7 +287,10 @@ pub fn call<'a, 'i>(
                 }
                 None => Some(focus.item.clone()),
             };
-            string(item.map(|i| node_name(&i, matches!(function, Function::Name))).unwrap_or_default())
+            string(
+                item.map(|i| node_name(&i, matches!(function, Function::Name)))
+                    .unwrap_or_default(),
+            )
         }
         Function::DistinctValues => {
             arity(function, args, 1, 2)?;
@@ -289,6 +322,11 @@ pub fn call<'a, 'i>(
     }
 }
 
+/// `ends-with(name(), 'literal without colon')`
+fn is_name_of_context(args: &[Expr]) -> bool {
+    matches!(args, [Expr::Call(Function::Name, name_args), Expr::Str(suffix)] if name_args.is_empty() && !suffix.contains(':'))
+}
+
 /// `name()` (with the document's prefix) or `local-name()` of a node; "" for values.
 fn node_name(item: &Item<'_, '_>, qualified: bool) -> String {
     let (local, namespace, holder) = match item {
@@ -299,7 +337,10 @@ fn node_name(item: &Item<'_, '_>, qualified: bool) -> String {
         },
         _ => return String::new(),
     };
-    match namespace.and_then(|ns| holder.lookup_prefix(ns)).filter(|p| qualified && !p.is_empty()) {
+    match namespace
+        .and_then(|ns| holder.lookup_prefix(ns))
+        .filter(|p| qualified && !p.is_empty())
+    {
         Some(prefix) => format!("{prefix}:{local}"),
         None => local.to_owned(),
     }

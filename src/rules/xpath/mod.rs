@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod eval;
 mod functions;
+pub mod index;
 pub mod parse;
 pub mod value;
 

@@ -158,7 +158,10 @@ pub fn parse(text: &str, namespaces: &HashMap<String, String>) -> Result<Expr, S
     };
     let expr = parser.expr()?;
     if parser.at != parser.tokens.len() {
-        return Err(format!("unexpected {:?} after the expression", parser.tokens[parser.at]));
+        return Err(format!(
+            "unexpected {:?} after the expression",
+            parser.tokens[parser.at]
+        ));
     }
     Ok(expr)
 }
@@ -424,10 +427,13 @@ impl Parser<'_> {
         let mut steps = vec![first];
         self.more_steps(&mut steps)?;
         let (start, steps) = match steps.remove(0) {
-            PathStep::Expr(expr, predicates) if predicates.is_empty() => (PathStart::Expr(Box::new(expr)), steps),
-            PathStep::Expr(expr, predicates) => {
-                (PathStart::Expr(Box::new(Expr::Filter(Box::new(expr), predicates))), steps)
+            PathStep::Expr(expr, predicates) if predicates.is_empty() => {
+                (PathStart::Expr(Box::new(expr)), steps)
             }
+            PathStep::Expr(expr, predicates) => (
+                PathStart::Expr(Box::new(Expr::Filter(Box::new(expr), predicates))),
+                steps,
+            ),
             axis @ PathStep::Axis(_) => {
                 let mut all = vec![axis];
                 all.extend(steps);
@@ -439,7 +445,9 @@ impl Parser<'_> {
 
     fn starts_step(&self) -> bool {
         match self.peek() {
-            Some(Token::Name(n)) => !matches!(n.as_str(), "and" | "or" | "div" | "mod" | "idiv" | "eq" | "ne"),
+            Some(Token::Name(n)) => {
+                !matches!(n.as_str(), "and" | "or" | "div" | "mod" | "idiv" | "eq" | "ne")
+            }
             Some(Token::PrefixWildcard(_)) => true,
             Some(Token::Symbol(s)) => matches!(*s, "*" | "@" | "." | ".." | "("),
             Some(Token::Var(_)) => true,
@@ -570,8 +578,8 @@ impl Parser<'_> {
             }
         }
         let resolved = self.resolve_function_name(name)?;
-        let mut function =
-            Function::from_name(&resolved).ok_or_else(|| format!("the function {name}() is not supported"))?;
+        let mut function = Function::from_name(&resolved)
+            .ok_or_else(|| format!("the function {name}() is not supported"))?;
         if let (Function::Matches(compiled), Some(Expr::Str(pattern))) = (&mut function, args.get(1)) {
             if args.len() == 2 {
                 *compiled = Some(Box::new(compile_regex(pattern)?));
@@ -606,10 +614,16 @@ impl Parser<'_> {
                 self.at += 1;
                 if matches!(name.as_str(), "node" | "text") && self.eat_symbol("(") {
                     self.expect_symbol(")")?;
-                    return Ok(if name == "node" { NodeTest::AnyNode } else { NodeTest::Text });
+                    return Ok(if name == "node" {
+                        NodeTest::AnyNode
+                    } else {
+                        NodeTest::Text
+                    });
                 }
                 match name.split_once(':') {
-                    Some((prefix, local)) => Ok(NodeTest::Name(Some(self.namespace_of(prefix)?), local.to_owned())),
+                    Some((prefix, local)) => {
+                        Ok(NodeTest::Name(Some(self.namespace_of(prefix)?), local.to_owned()))
+                    }
                     None => Ok(NodeTest::Name(None, name)),
                 }
             }
@@ -658,15 +672,31 @@ fn descendant_or_self() -> PathStep {
 fn optimise(steps: Vec<PathStep>) -> Vec<PathStep> {
     let mut out: Vec<PathStep> = Vec::with_capacity(steps.len());
     for step in steps {
-        if let PathStep::Axis(next) = &step {
-            let merge = next.axis == Axis::Child
-                && next.predicates.iter().all(|p| !may_be_positional(p))
-                && matches!(out.last(), Some(PathStep::Axis(AxisStep { axis: Axis::DescendantOrSelf, test: NodeTest::AnyNode, predicates })) if predicates.is_empty());
-            if merge {
+        let after_descendant_or_self = matches!(out.last(), Some(PathStep::Axis(AxisStep { axis: Axis::DescendantOrSelf, test: NodeTest::AnyNode, predicates })) if predicates.is_empty());
+        if after_descendant_or_self {
+            let merged = match &step {
+                PathStep::Axis(next) if next.predicates.iter().all(|p| !may_be_positional(p)) => {
+                    match next.axis {
+                        Axis::Child => Some(PathStep::Axis(AxisStep {
+                            axis: Axis::Descendant,
+                            ..next.clone()
+                        })),
+                        Axis::Attribute => Some(PathStep::Axis(AxisStep {
+                            axis: Axis::DescendantOrSelfAttribute,
+                            ..next.clone()
+                        })),
+                        _ => None,
+                    }
+                }
+                // `//(a|b)`: `//a | //b`
+                PathStep::Expr(expr, predicates) if predicates.is_empty() => {
+                    descendant_union(expr).map(|union| PathStep::Expr(union, Vec::new()))
+                }
+                _ => None,
+            };
+            if let Some(merged) = merged {
                 out.pop();
-                let mut next = next.clone();
-                next.axis = Axis::Descendant;
-                out.push(PathStep::Axis(next));
+                out.push(merged);
                 continue;
             }
         }
@@ -675,13 +705,48 @@ fn optimise(steps: Vec<PathStep>) -> Vec<PathStep> {
     out
 }
 
+/// A union of single child steps, each turned into a descendant step; `None` for anything else.
+fn descendant_union(expr: &Expr) -> Option<Expr> {
+    match expr {
+        Expr::Union(a, b) => Some(Expr::Union(
+            Box::new(descendant_union(a)?),
+            Box::new(descendant_union(b)?),
+        )),
+        Expr::Path(PathStart::Context, steps) => match steps.as_slice() {
+            [PathStep::Axis(step)]
+                if step.axis == Axis::Child && step.predicates.iter().all(|p| !may_be_positional(p)) =>
+            {
+                Some(Expr::Path(
+                    PathStart::Context,
+                    vec![PathStep::Axis(AxisStep {
+                        axis: Axis::Descendant,
+                        ..step.clone()
+                    })],
+                ))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Whether a predicate could select by position (a number, `position()`, `last()`).
 fn may_be_positional(predicate: &Expr) -> bool {
     match predicate {
-        Expr::Num(_) | Expr::Double(_) | Expr::Arith(..) | Expr::Negate(_) | Expr::Var(_) | Expr::Global(_) => true,
+        Expr::Num(_)
+        | Expr::Double(_)
+        | Expr::Arith(..)
+        | Expr::Negate(_)
+        | Expr::Var(_)
+        | Expr::Global(_) => true,
         Expr::Call(Function::Position | Function::Last, _) => true,
-        Expr::Call(Function::Count | Function::Sum | Function::Abs | Function::Round | Function::Number, _) => true,
-        Expr::Call(Function::Constructor(CastType::Decimal | CastType::Integer | CastType::Double), _) => true,
+        Expr::Call(
+            Function::Count | Function::Sum | Function::Abs | Function::Round | Function::Number,
+            _,
+        ) => true,
+        Expr::Call(Function::Constructor(CastType::Decimal | CastType::Integer | CastType::Double), _) => {
+            true
+        }
         Expr::Path(_, steps) => steps.iter().any(|s| matches!(s, PathStep::Expr(..))),
         _ => false,
     }
@@ -712,7 +777,9 @@ mod tests {
             "every $rate in xs:decimal(cbc:Percent) satisfies ../xs:decimal(cbc:TaxableAmount - 1) < $rate",
             "//ram:*[ends-with(name(), 'ID')]",
             "count(//cbc:PaymentID[not(preceding::cbc:PaymentID/. = .)]) <= 1",
-            "(ram:ChargeIndicator/udt:Indicator cast as xs:boolean)=true()".replace("udt:", "ram:").as_str(),
+            "(ram:ChargeIndicator/udt:Indicator cast as xs:boolean)=true()"
+                .replace("udt:", "ram:")
+                .as_str(),
             "round(sum(//(cbc:A|cbc:B)/xs:decimal(cbc:C)) * 10 * 10) div 100",
             "self::cbc:ID and ancestor::ram:X and child::cbc:ID",
             "xs:decimal((/ram:A/ram:B)[1])",

@@ -184,9 +184,9 @@ impl<'a> Atomic<'a> {
                 Atomic::Date(..) => Err(cast_error(self, "xs:boolean")),
             },
             CastType::Date => match self {
-                Atomic::Untyped(s) | Atomic::Str(s) => {
-                    parse_date(s.trim()).map(|(d, tz)| Atomic::Date(d, tz)).ok_or_else(|| cast_error(self, "xs:date"))
-                }
+                Atomic::Untyped(s) | Atomic::Str(s) => parse_date(s.trim())
+                    .map(|(d, tz)| Atomic::Date(d, tz))
+                    .ok_or_else(|| cast_error(self, "xs:date")),
                 Atomic::Date(d, tz) => Ok(Atomic::Date(*d, *tz)),
                 _ => Err(cast_error(self, "xs:date")),
             },
@@ -195,7 +195,10 @@ impl<'a> Atomic<'a> {
 }
 
 fn cast_error(value: &Atomic<'_>, target: &str) -> XError {
-    XError::new("FORG0001", format!("cannot convert {:?} to {target}", value.string()))
+    XError::new(
+        "FORG0001",
+        format!("cannot convert {:?} to {target}", value.string()),
+    )
 }
 
 /// xs:decimal lexical form: optional sign, digits with at most one point, surrounding whitespace allowed.
@@ -229,7 +232,10 @@ fn parse_integer(text: &str) -> XResult<Decimal> {
     let trimmed = text.trim();
     let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
     if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(XError::new("FORG0001", format!("cannot convert {text:?} to xs:integer")));
+        return Err(XError::new(
+            "FORG0001",
+            format!("cannot convert {text:?} to xs:integer"),
+        ));
     }
     parse_decimal(trimmed)
 }
@@ -253,7 +259,10 @@ pub fn parse_double(text: &str) -> XResult<f64> {
             return Ok(value);
         }
     }
-    Err(XError::new("FORG0001", format!("cannot convert {text:?} to xs:double")))
+    Err(XError::new(
+        "FORG0001",
+        format!("cannot convert {text:?} to xs:double"),
+    ))
 }
 
 /// `YYYY-MM-DD` with an optional `Z` or `±hh:mm`.
@@ -283,17 +292,26 @@ fn timezone_to_string(tz: Option<i32>) -> String {
     match tz {
         None => String::new(),
         Some(0) => "Z".to_owned(),
-        Some(m) => format!("{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60),
+        Some(m) => format!(
+            "{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.abs() / 60,
+            m.abs() % 60
+        ),
     }
 }
 
 pub fn decimal_to_double(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or_else(|| f64::from_str(&d.to_string()).unwrap_or(f64::NAN))
+    d.to_f64()
+        .unwrap_or_else(|| f64::from_str(&d.to_string()).unwrap_or(f64::NAN))
 }
 
 pub fn double_to_decimal(f: f64) -> XResult<Decimal> {
     if !f.is_finite() {
-        return Err(XError::new("FOCA0002", format!("cannot convert {f} to xs:decimal")));
+        return Err(XError::new(
+            "FOCA0002",
+            format!("cannot convert {f} to xs:decimal"),
+        ));
     }
     Decimal::from_f64(f).ok_or_else(|| XError::new("FOAR0002", format!("{f} is too large for xs:decimal")))
 }
@@ -401,9 +419,15 @@ mod tests {
 
     #[test]
     fn dates_compare_with_timezones() {
-        let a = Atomic::Untyped(Cow::Borrowed("2024-01-31")).cast(CastType::Date).unwrap();
-        let b = Atomic::Untyped(Cow::Borrowed("2024-02-01")).cast(CastType::Date).unwrap();
+        let a = Atomic::Untyped(Cow::Borrowed("2024-01-31"))
+            .cast(CastType::Date)
+            .unwrap();
+        let b = Atomic::Untyped(Cow::Borrowed("2024-02-01"))
+            .cast(CastType::Date)
+            .unwrap();
         assert!(compare(CmpOp::Lt, &a, &b, false).unwrap());
-        assert!(Atomic::Untyped(Cow::Borrowed("2024-02-30")).cast(CastType::Date).is_err());
+        assert!(Atomic::Untyped(Cow::Borrowed("2024-02-30"))
+            .cast(CastType::Date)
+            .is_err());
     }
 }
