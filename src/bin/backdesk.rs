@@ -272,7 +272,10 @@ fn validate(file: &Path, json: bool) -> Result<ExitCode, Error> {
         eprintln!("{}: EN 16931 rules not applied: {reason}", file.display());
     }
     for violation in validation.fatal.iter().chain(&validation.warning) {
-        eprintln!("{:?} {} at {}: {}", violation.flag, violation.id, violation.location, violation.message);
+        eprintln!(
+            "{:?} {} at {}: {}",
+            violation.flag, violation.id, violation.location, violation.message
+        );
     }
     let summary = api::ValidationSummary::from(&validation);
     if json {

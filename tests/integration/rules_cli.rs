@@ -40,15 +40,22 @@ fn a_valid_invoice_gives_the_four_keys_and_exit_0() {
 
 #[test]
 fn fatal_rules_give_their_ids_and_exit_1() {
-    let file = corpora().join("zugferd/XML-Rechnung/UBL/not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.ubl.xml");
+    let file = corpora().join(
+        "zugferd/XML-Rechnung/UBL/not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.ubl.xml",
+    );
     let out = validate(&file).code(1);
     assert_eq!(json(&out)["fatal"], serde_json::json!(["BR-CO-10", "BR-CO-15"]));
-    assert!(stderr(&out).contains("[BR-CO-10]-Sum of Invoice line net amount"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[BR-CO-10]-Sum of Invoice line net amount"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// CII example 1 with its grand total (BT-112) changed so that BR-CO-15 breaks.
 fn cii_with_broken_total() -> String {
-    let original = std::fs::read_to_string(corpora().join("en16931/cii/examples/CII_example1.xml")).expect("example");
+    let original =
+        std::fs::read_to_string(corpora().join("en16931/cii/examples/CII_example1.xml")).expect("example");
     let total = "<ram:GrandTotalAmount>";
     let at = original.find(total).expect("the example states a grand total") + total.len();
     let end = at + original[at..].find('<').expect("closing tag");
@@ -60,7 +67,12 @@ fn a_broken_total_in_a_cii_invoice_is_caught() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = validate(&write(dir.path(), "broken.xml", cii_with_broken_total())).code(1);
     let fatal = json(&out)["fatal"].clone();
-    assert!(fatal.as_array().is_some_and(|ids| ids.iter().any(|id| id == "BR-CO-15")), "{fatal}");
+    assert!(
+        fatal
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id == "BR-CO-15")),
+        "{fatal}"
+    );
 }
 
 #[test]
@@ -82,15 +94,21 @@ fn hostile_and_unreadable_input_exits_3_naming_the_file() {
     let cases = [
         (
             "xxe.xml",
-            r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#.to_owned(),
+            r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#
+                .to_owned(),
             "DTD",
         ),
         (
             "bomb.xml",
-            r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>"#.to_owned(),
+            r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>"#
+                .to_owned(),
             "DTD",
         ),
-        ("deep.xml", format!("{}{}", "<a>".repeat(500), "</a>".repeat(500)), "deeper"),
+        (
+            "deep.xml",
+            format!("{}{}", "<a>".repeat(500), "</a>".repeat(500)),
+            "deeper",
+        ),
         ("truncated.xml", "<Invoice><cbc:ID>".to_owned(), "malformed"),
         ("note.xml", "<note>not an invoice</note>".to_owned(), "not a UBL"),
         ("scan.pdf", "%PDF-1.7\n".to_owned(), "PDF: not yet"),
@@ -99,8 +117,14 @@ fn hostile_and_unreadable_input_exits_3_naming_the_file() {
         let file = write(dir.path(), name, content);
         let out = validate(&file).code(3);
         let message = stderr(&out);
-        assert!(message.contains(name) && message.contains(expected), "{name}: {message}");
-        assert!(out.get_output().stdout.is_empty(), "{name}: no JSON for unreadable input");
+        assert!(
+            message.contains(name) && message.contains(expected),
+            "{name}: {message}"
+        );
+        assert!(
+            out.get_output().stdout.is_empty(),
+            "{name}: no JSON for unreadable input"
+        );
     }
     let missing = validate(&dir.path().join("absent.xml")).code(3);
     assert!(stderr(&missing).contains("absent.xml"));

@@ -66,6 +66,10 @@ pub fn standalone(node: roxmltree::Node<'_, '_>, text: &str) -> String {
         .find(|c: char| c.is_whitespace())
         .unwrap_or(start_tag.len())
         .min(tag_end);
-    let name_end = if start_tag[..name_end].ends_with('/') { name_end - 1 } else { name_end };
+    let name_end = if start_tag[..name_end].ends_with('/') {
+        name_end - 1
+    } else {
+        name_end
+    };
     format!("{}{}{}", &source[..name_end], declarations, &source[name_end..])
 }

@@ -17,11 +17,18 @@ const DELIBERATE_DIVERGENCES: &[(&str, &str)] = &[];
 
 fn recorded() -> BTreeMap<String, Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oracle/whole-files.jsonl");
-    let text = std::fs::read_to_string(&path).expect("the oracle recording exists (scripts/oracle-record.sh)");
+    let text =
+        std::fs::read_to_string(&path).expect("the oracle recording exists (scripts/oracle-record.sh)");
     text.lines()
         .map(|line| {
             let record: Value = serde_json::from_str(line).expect("the recording is JSON lines");
-            (record["file"].as_str().expect("each record names its file").to_owned(), record)
+            (
+                record["file"]
+                    .as_str()
+                    .expect("each record names its file")
+                    .to_owned(),
+                record,
+            )
         })
         .collect()
 }
@@ -32,9 +39,11 @@ fn whole_files() -> Vec<String> {
         .iter()
         .map(|f| relative(f))
         .filter(|f| {
-            let artefact = ["ubl", "cii"]
-                .iter()
-                .any(|s| ["schematron", "xslt", "schema"].iter().any(|d| f.starts_with(&format!("en16931/{s}/{d}/"))));
+            let artefact = ["ubl", "cii"].iter().any(|s| {
+                ["schematron", "xslt", "schema"]
+                    .iter()
+                    .any(|d| f.starts_with(&format!("en16931/{s}/{d}/")))
+            });
             let test_set = ["Invoice-unit-UBL", "CreditNote-unit-UBL", "cii"]
                 .iter()
                 .any(|d| f.starts_with(&format!("en16931/test/{d}/")));
@@ -55,7 +64,10 @@ fn every_whole_corpus_file_fires_the_oracles_rules() {
     let recorded = recorded();
     let files = whole_files();
     let missing: Vec<&String> = files.iter().filter(|f| !recorded.contains_key(*f)).collect();
-    assert!(missing.is_empty(), "not in the oracle recording (rerun scripts/oracle-record.sh): {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "not in the oracle recording (rerun scripts/oracle-record.sh): {missing:?}"
+    );
 
     let mut differences = Vec::new();
     let mut compared = 0;
@@ -84,9 +96,19 @@ fn every_whole_corpus_file_fires_the_oracles_rules() {
                 "{file}: fatal ours {fatal:?} oracle {want_fatal:?}; warning ours {warning:?} oracle {want_warning:?}"
             ));
         } else if !differs && allowed {
-            differences.push(format!("{file}: listed as a divergence but agrees with the oracle now"));
+            differences.push(format!(
+                "{file}: listed as a divergence but agrees with the oracle now"
+            ));
         }
     }
-    assert!(differences.is_empty(), "{} file(s) differ:\n{}", differences.len(), differences.join("\n"));
-    assert!(compared >= 200, "only {compared} files compared: corpora or recording incomplete");
+    assert!(
+        differences.is_empty(),
+        "{} file(s) differ:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+    assert!(
+        compared >= 200,
+        "only {compared} files compared: corpora or recording incomplete"
+    );
 }

@@ -46,7 +46,11 @@ fn every_vefa_rule_test_gets_the_official_verdict() {
         if set.tag_name().name() != "testSet" {
             continue;
         }
-        for (index, test) in set.children().filter(|n| n.has_tag_name((VEFA, "test"))).enumerate() {
+        for (index, test) in set
+            .children()
+            .filter(|n| n.has_tag_name((VEFA, "test")))
+            .enumerate()
+        {
             let Some(invoice) = test
                 .children()
                 .find(|n| n.is_element() && n.tag_name().namespace() != Some(VEFA))
@@ -88,7 +92,10 @@ fn every_vefa_rule_test_gets_the_official_verdict() {
                             format!("fired {fired:?}")
                         }
                     };
-                    failures.push(format!("{} test {index}: expected {kind} {rule}: {detail}", relative(file)));
+                    failures.push(format!(
+                        "{} test {index}: expected {kind} {rule}: {detail}",
+                        relative(file)
+                    ));
                 }
             }
         }
