@@ -71,7 +71,10 @@ fn ours(texts: &[String], rounds: usize) -> (Duration, usize) {
 fn ours_rules_only(texts: &[String], rounds: usize) -> Duration {
     let docs: Vec<roxmltree::Document<'_>> = texts
         .iter()
-        .map(|t| backdesk::formats::xml::parse_safely(t).unwrap_or_else(|e| panic!("a corpus file does not parse: {e}")))
+        .map(|t| {
+            backdesk::formats::xml::parse_safely(t)
+                .unwrap_or_else(|e| panic!("a corpus file does not parse: {e}"))
+        })
         .collect();
     let start = Instant::now();
     for _ in 0..rounds {
@@ -110,11 +113,16 @@ fn main() {
         let _ = ours(&texts[..1], 1);
         (start.elapsed(), ())
     };
-    let (per_invoice, fired) = ours(&texts, 20);
-    let rules_only = ours_rules_only(&texts, 20);
+    // BENCH_ROUNDS=1 for a quick run (e.g. under callgrind, which counts instructions despite a busy machine)
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+    let (per_invoice, fired) = ours(&texts, rounds);
+    let rules_only = ours_rules_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
     println!("ours, rules only (document already parsed): {rules_only:?} per invoice");
-    println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice (20 rounds, {} fatal violations per round)", fired / 20);
+    println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice ({rounds} rounds, {} fatal violations per round)", fired / rounds);
 
     let python = std::env::var_os("ORACLE_PYTHON")
         .map(PathBuf::from)

@@ -410,16 +410,18 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
     if step.predicates.is_empty() {
         return true;
     }
-    let position = node
-        .prev_siblings()
-        .filter(|s| super::xpath::eval::node_matches(*s, &step.test) && s.is_element())
-        .count();
-    let size = position
-        + node
-            .next_siblings()
-            .skip(1)
-            .filter(|s| super::xpath::eval::node_matches(*s, &step.test) && s.is_element())
-            .count();
+    // the position among same-test siblings costs a sibling scan: only for predicates that may use it
+    let positional = step.predicates.iter().any(super::xpath::parse::may_be_positional);
+    let (position, size) = if positional {
+        let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
+        let position = node.prev_siblings().filter(same).count();
+        (
+            position,
+            position + node.next_siblings().skip(1).filter(same).count(),
+        )
+    } else {
+        (1, 1)
+    };
     let focus = Focus {
         item: Item::Node(node),
         position,

@@ -72,8 +72,23 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::Call(super::ast::Function::Not, args) if args.len() == 1 => {
                 Ok(!self.boolean(&args[0], focus)?)
             }
-            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => {
-                Ok(!self.eval(&args[0], focus)?.is_empty())
+            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => match &args[0] {
+                // a path of axis steps gives nodes: exists() is its effective boolean value
+                Expr::Path(_, steps) if is_node_path(steps) => self.boolean(&args[0], focus),
+                other => Ok(!self.eval(other, focus)?.is_empty()),
+            },
+            Expr::Path(start @ (PathStart::Root | PathStart::Context), steps) if is_existence_path(steps) => {
+                let start = match start {
+                    PathStart::Root => Item::Node(self.root),
+                    _ => focus.item.clone(),
+                };
+                if !start.is_node() {
+                    return Err(XError::new(
+                        "XPTY0020",
+                        "a path step applied to a value that is not a node",
+                    ));
+                }
+                self.exists_from(start, steps)
             }
             _ => {
                 let value = self.eval(expr, focus)?;
@@ -306,6 +321,65 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         Ok(())
     }
 
+    /// Whether the steps select at least one node from `item`: a depth-first search that stops at the first
+    /// hit and builds no sequences (only for axis steps without positional predicates).
+    fn exists_from(&mut self, item: Item<'a, 'i>, steps: &'a [PathStep]) -> XResult<bool> {
+        let Some((PathStep::Axis(step), rest)) = steps.split_first() else {
+            return Ok(true);
+        };
+        if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
+            let node = *node;
+            let from_index = match (&step.test, self.index) {
+                (NodeTest::Name(_, local), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
+                    Some(index.descendants_named(node, local, false))
+                }
+                _ => None,
+            };
+            if let Some(candidates) = from_index {
+                for child in candidates {
+                    if child.parent() == Some(node)
+                        && node_matches(*child, &step.test)
+                        && self.holds_all(*child, &step.predicates)?
+                        && self.exists_from(Item::Node(*child), rest)?
+                    {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
+            for child in node.children() {
+                if node_matches(child, &step.test)
+                    && self.holds_all(child, &step.predicates)?
+                    && self.exists_from(Item::Node(child), rest)?
+                {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        let mut found = Vec::new();
+        self.axis_step(&item, step, &mut found)?;
+        for next in found {
+            if self.exists_from(next, rest)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn holds_all(&mut self, node: Node<'a, 'i>, predicates: &'a [Expr]) -> XResult<bool> {
+        if predicates.is_empty() {
+            return Ok(true);
+        }
+        let focus = Focus::of(Item::Node(node));
+        for predicate in predicates {
+            if !self.predicate_holds(predicate, &focus)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Applies predicates in turn; a numeric predicate selects by position.
     pub fn filter(
         &mut self,
@@ -346,6 +420,19 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             }
         }
     }
+}
+
+/// Whether every step is an axis step (the path gives nodes, never values).
+fn is_node_path(steps: &[PathStep]) -> bool {
+    steps.iter().all(|s| matches!(s, PathStep::Axis(_)))
+}
+
+/// Axis steps whose predicates never depend on position: existence can be decided node by node.
+fn is_existence_path(steps: &[PathStep]) -> bool {
+    steps.iter().all(|s| match s {
+        PathStep::Axis(step) => !step.predicates.iter().any(super::parse::may_be_positional),
+        PathStep::Expr(..) => false,
+    })
 }
 
 /// Effective boolean value (XPath 2.0 §2.4.3).

@@ -731,7 +731,7 @@ fn descendant_union(expr: &Expr) -> Option<Expr> {
 }
 
 /// Whether a predicate could select by position (a number, `position()`, `last()`).
-fn may_be_positional(predicate: &Expr) -> bool {
+pub(crate) fn may_be_positional(predicate: &Expr) -> bool {
     match predicate {
         Expr::Num(_)
         | Expr::Double(_)
