@@ -158,7 +158,7 @@ impl Schema {
     }
 
     /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
-    pub fn run<'a>(&self, doc: &'a Document<'_>) -> Vec<Fired> {
+    pub fn run(&self, doc: &Document<'_>) -> Vec<Fired> {
         let root = doc.root();
         let index = DocIndex::new(doc);
         let mut globals = Globals::new();
