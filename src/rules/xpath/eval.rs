@@ -656,3 +656,65 @@ fn collect_axis<'a, 'i>(item: &Item<'a, 'i>, axis: Axis, test: &NodeTest, out: &
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// Evaluates `expr` with the root element of `xml` as context and returns its string value(s).
+    fn run(xml: &str, expr: &str) -> XResult<Vec<String>> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let ast = super::super::parse(expr, &namespaces).unwrap();
+        let globals = Globals::new();
+        let mut ev = Evaluator::new(doc.root(), &globals, None);
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let items = ev.eval(&ast, &focus)?;
+        Ok(items.iter().map(|i| i.string().into_owned()).collect())
+    }
+
+    const DOC: &str = "<r><a>1.005</a><a>2</a><b>x</b><c> 12.50 </c><d/></r>";
+
+    #[test]
+    fn round_goes_half_up_and_decimals_stay_exact() {
+        assert_eq!(run(DOC, "round(2.5)").unwrap(), ["3"]);
+        assert_eq!(run(DOC, "round(-2.5)").unwrap(), ["-2"]);
+        assert_eq!(
+            run(DOC, "round(xs:decimal(a[1]) * 100) div 100").unwrap(),
+            ["1.01"]
+        );
+        assert_eq!(run(DOC, "0.1 + 0.2 = 0.3").unwrap(), ["true"]);
+        assert_eq!(run(DOC, "sum(a/xs:decimal(.))").unwrap(), ["3.005"]);
+    }
+
+    #[test]
+    fn general_comparison_is_existential_over_sequences() {
+        assert_eq!(run(DOC, "a = 2").unwrap(), ["true"]);
+        assert_eq!(run(DOC, "a != 2").unwrap(), ["true"]);
+        // an empty element is "" as untypedAtomic: not a number, as Saxon reports
+        assert_eq!(run(DOC, "d = 2").unwrap_err().code, "FORG0001");
+        assert_eq!(run(DOC, "d = ''").unwrap(), ["true"]);
+        assert_eq!(run(DOC, "missing = missing").unwrap(), ["false"]);
+        assert_eq!(run(DOC, "c = 12.5").unwrap(), ["true"]);
+    }
+
+    #[test]
+    fn invalid_casts_and_cardinality_are_dynamic_errors_as_in_saxon() {
+        assert_eq!(run(DOC, "xs:decimal(b)").unwrap_err().code, "FORG0001");
+        assert_eq!(run(DOC, "xs:decimal(a)").unwrap_err().code, "XPTY0004");
+        assert_eq!(run(DOC, "b = 1").unwrap_err().code, "FORG0001");
+        assert_eq!(run(DOC, "xs:decimal(missing)").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn quantifiers_paths_and_strings() {
+        assert_eq!(run(DOC, "every $x in a satisfies $x > 0").unwrap(), ["true"]);
+        assert_eq!(run(DOC, "some $x in a satisfies $x > 5").unwrap(), ["false"]);
+        assert_eq!(run(DOC, "count(//a[not(preceding::a/. = .)])").unwrap(), ["2"]);
+        assert_eq!(run(DOC, "substring-after(a[1], '.')").unwrap(), ["005"]);
+        assert_eq!(run(DOC, "normalize-space(c)").unwrap(), ["12.50"]);
+        assert_eq!(run(DOC, "exists(//a) and not(//d/*)").unwrap(), ["true"]);
+    }
+}
