@@ -269,7 +269,13 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         step: &'a AxisStep,
         out: &mut Sequence<'a, 'i>,
     ) -> XResult<()> {
-        let mut found = Vec::new();
+        // without predicates the nodes go straight to the output: no intermediate sequence
+        let mut filtered = Vec::new();
+        let found = if step.predicates.is_empty() {
+            &mut *out
+        } else {
+            &mut filtered
+        };
         match (self.index, item, step.axis, &step.test) {
             (
                 Some(index),
@@ -311,13 +317,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|(n, i)| Item::Attr(*n, *i)),
                 );
             }
-            _ => collect_axis(item, step.axis, &step.test, &mut found),
+            _ => collect_axis(item, step.axis, &step.test, found),
         }
-        if step.predicates.is_empty() {
-            out.extend(found);
-            return Ok(());
+        if !step.predicates.is_empty() {
+            out.extend(self.filter(filtered, &step.predicates)?);
         }
-        out.extend(self.filter(found, &step.predicates)?);
         Ok(())
     }
 
@@ -462,6 +466,15 @@ pub fn general_compare(
     left: &[Item<'_, '_>],
     right: &[Item<'_, '_>],
 ) -> XResult<bool> {
+    if let [single] = right {
+        let r = single.atomize();
+        for l in left {
+            if compare(op, &l.atomize(), &r, true)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
     let right: Vec<Atomic<'_>> = right.iter().map(Item::atomize).collect();
     for l in left {
         let l = l.atomize();
