@@ -167,7 +167,7 @@ pub fn call<'a, 'i>(
         Function::NormalizeSpace => {
             arity(function, args, 0, 1)?;
             let text = string_or_context(ev, args, focus)?;
-            string(text.split_whitespace().collect::<Vec<_>>().join(" "))
+            one(Atomic::Str(normalize_space(text)))
         }
         Function::UpperCase | Function::LowerCase => {
             arity(function, args, 1, 1)?;
@@ -322,6 +322,28 @@ pub fn call<'a, 'i>(
     }
 }
 
+/// XPath whitespace: space, tab, CR, LF only (a no-break space is kept, unlike `char::is_whitespace`).
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// `normalize-space`: borrowed when the text is already normal (the common case: no allocation).
+fn normalize_space(text: Cow<'_, str>) -> Cow<'_, str> {
+    let normal = !text.starts_with(is_xml_space)
+        && !text.ends_with(is_xml_space)
+        && !text.contains(['\t', '\r', '\n'])
+        && !text.contains("  ");
+    if normal {
+        return text;
+    }
+    Cow::Owned(
+        text.split(is_xml_space)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// `ends-with(name(), 'literal without colon')`
 fn is_name_of_context(args: &[Expr]) -> bool {
     matches!(args, [Expr::Call(Function::Name, name_args), Expr::Str(suffix)] if name_args.is_empty() && !suffix.contains(':'))
@@ -343,5 +365,19 @@ fn node_name(item: &Item<'_, '_>, qualified: bool) -> String {
     {
         Some(prefix) => format!("{prefix}:{local}"),
         None => local.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_space_collapses_xml_whitespace_only() {
+        assert_eq!(normalize_space(Cow::Borrowed("  a \t\n b  ")), "a b");
+        assert_eq!(normalize_space(Cow::Borrowed("a b")), "a b");
+        // a no-break space is not XML whitespace
+        assert_eq!(normalize_space(Cow::Borrowed("\u{a0}a\u{a0}")), "\u{a0}a\u{a0}");
+        assert_eq!(normalize_space(Cow::Borrowed(" ")), "");
     }
 }
