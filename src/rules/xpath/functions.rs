@@ -268,8 +268,8 @@ pub fn call<'a, 'i>(
                 Some(regex) => boolean(regex.is_match(&text)),
                 None => {
                     let pattern = string_arg(ev, &args[1], focus)?;
-                    let regex = regex::Regex::new(&pattern)
-                        .map_err(|e| XError::new("FORX0002", format!("invalid pattern {pattern:?}: {e}")))?;
+                    let regex =
+                        super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
                     boolean(regex.is_match(&text))
                 }
             }

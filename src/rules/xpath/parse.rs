@@ -754,8 +754,32 @@ pub(crate) fn may_be_positional(predicate: &Expr) -> bool {
 
 /// XML Schema regular expressions are anchored by the caller (`matches` searches), and their syntax is, for
 /// what the artefacts use, the one the `regex` crate reads.
-fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(pattern).map_err(|e| format!("the pattern {pattern:?} is not supported: {e}"))
+pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(&xml_schema_classes(pattern))
+        .map_err(|e| format!("the pattern {pattern:?} is not supported: {e}"))
+}
+
+/// XML Schema's `\s`/`\S` mean XML whitespace only (space, tab, CR, LF), narrower than the `regex` crate's
+/// Unicode classes; other escapes carry over.
+fn xml_schema_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('s') => out.push_str("[ \\t\\n\\r]"),
+            Some('S') => out.push_str("[^ \\t\\n\\r]"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -786,6 +810,13 @@ mod tests {
         ] {
             parse(text, &ns()).unwrap_or_else(|e| panic!("{text}: {e}"));
         }
+    }
+
+    #[test]
+    fn regex_whitespace_is_xml_whitespace() {
+        let date = compile_regex(r"^\s*(\d{4})(1[0-2]|0[1-9])\s*$").unwrap();
+        assert!(date.is_match(" 202401\n"));
+        assert!(!date.is_match("\u{a0}202401"));
     }
 
     #[test]
