@@ -233,7 +233,6 @@ fn commands_that_have_not_landed_say_so_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
         vec!["watch"],
-        vec!["validate", "x.xml", "--json"],
         vec!["audit", "verify"],
         vec!["metrics", "--json"],
     ] {
