@@ -66,6 +66,20 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 if left.is_empty() {
                     return Ok(false);
                 }
+                // a literal on the right (`cbc:ID = 'S'`) needs no sequence
+                let literal = match b.as_ref() {
+                    Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
+                    Expr::Num(n) => Some(Atomic::Decimal(*n)),
+                    _ => None,
+                };
+                if let Some(right) = literal {
+                    for l in &left {
+                        if compare(*op, &l.atomize(), &right, true)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
                 let right = self.eval(b, focus)?;
                 general_compare(*op, &left, &right)
             }
@@ -221,6 +235,21 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         steps: &'a [PathStep],
         focus: &Focus<'a, 'i>,
     ) -> XResult<Sequence<'a, 'i>> {
+        // the most common path, one step from the context (`cbc:ID`): no intermediate sequence
+        if let (PathStart::Context, [PathStep::Axis(step)]) = (start, steps) {
+            if !focus.item.is_node() {
+                return Err(XError::new(
+                    "XPTY0020",
+                    "a path step applied to a value that is not a node",
+                ));
+            }
+            let mut out = Vec::new();
+            self.axis_step(&focus.item, step, &mut out)?;
+            if step.axis.is_reverse() {
+                sort_document_order(&mut out);
+            }
+            return Ok(out);
+        }
         let mut current = match start {
             PathStart::Root => vec![Item::Node(self.root)],
             PathStart::Context => vec![focus.item.clone()],
