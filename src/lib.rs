@@ -30,6 +30,7 @@ pub mod import;
 pub mod intake;
 pub mod model;
 pub mod policy;
+pub mod rules;
 pub mod scenario;
 pub mod store;
 

@@ -262,14 +262,13 @@ impl Workspace {
         let index = self.decision_cache().po_index(conn).await?;
         let resolution = resolve_vendor(invoice, &directory);
         let evidence = load_evidence(conn, &index, invoice, resolution.vendor_id(), deciding).await?;
-        Ok(decide_invoice(
-            extraction,
-            invoice,
-            &resolution,
-            &evidence,
-            policy,
-            now.date_naive(),
-        ))
+        let today = now.date_naive();
+        let mut decision = decide_invoice(extraction, invoice, &resolution, &evidence, policy, today);
+        // what reading the document found (EN 16931 rule violations) and figures that do not add up
+        let mut found = extraction.findings.clone();
+        found.extend(crate::rules::arithmetic::reason(invoice));
+        decision.add_reasons(found, policy, today);
+        Ok(decision)
     }
 
     /// Records a decision taken for a newly recorded invoice (ingest calls this after inserting it).

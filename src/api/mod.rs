@@ -6,6 +6,7 @@ pub mod demo;
 pub mod events;
 mod ingest;
 mod master_data;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
+pub use validate::{validate_file, ValidationSummary};
 
 use crate::error::{Error, Result};
 use crate::model::{InvoiceId, InvoiceStatus};

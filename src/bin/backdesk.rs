@@ -90,10 +90,11 @@ enum Command {
         #[arg(long)]
         words: bool,
     },
-    /// E-invoice business-rule check only.
+    /// E-invoice business-rule check only (EN 16931); exit 1 when fatal rules fire.
     Validate {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Push approved invoices to, and pull master data from, accounting systems.
     Sync {
@@ -288,7 +289,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Correct { .. } => Err(Error::NotAvailable("correct")),
         Command::Approve { .. } => Err(Error::NotAvailable("approve")),
         Command::Reject { .. } => Err(Error::NotAvailable("reject")),
-        Command::Validate { .. } => Err(Error::NotAvailable("validate")),
+        Command::Validate { file, json } => validate(&file, json),
         Command::Sync { .. } => Err(Error::NotAvailable("sync")),
         Command::Connect { .. } => Err(Error::NotAvailable("connect")),
         Command::Audit { .. } => Err(Error::NotAvailable("audit")),
@@ -418,6 +419,37 @@ fn extract_words(file: &Path) -> Result<ExitCode, Error> {
         }
     })?;
     print_json(&text)
+}
+
+/// Prints the contract's JSON (or a short report), the rule messages on stderr, and exits 1 on fatal rules.
+fn validate(file: &Path, json: bool) -> Result<ExitCode, Error> {
+    let validation = api::validate_file(file)?;
+    if let backdesk::rules::Applicability::NotApplicable { reason } = &validation.applicability {
+        eprintln!("{}: EN 16931 rules not applied: {reason}", file.display());
+    }
+    for violation in validation.fatal.iter().chain(&validation.warning) {
+        eprintln!(
+            "{:?} {} at {}: {}",
+            violation.flag, violation.id, violation.location, violation.message
+        );
+    }
+    let summary = api::ValidationSummary::from(&validation);
+    if json {
+        print_json(&summary)?;
+    } else {
+        println!(
+            "{}: {} fatal, {} warning ({})",
+            file.display(),
+            summary.fatal.len(),
+            summary.warning.len(),
+            summary.profile.as_deref().unwrap_or("no BT-24")
+        );
+    }
+    Ok(if validation.fatal.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<ExitCode, Error> {

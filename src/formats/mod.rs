@@ -3,6 +3,7 @@
 //! images wait for OCR.
 
 pub mod cii;
+pub mod einvoice;
 pub mod email;
 pub mod pdf;
 pub mod pdf_attachments;
@@ -107,15 +108,13 @@ impl DocumentReader for XmlInvoiceReader {
 
     fn read(&self, format: &Format, source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
         // ZUGFeRD 1.0 is CII of 2009: the method says CII
-        let (invoice, method) = match format {
-            Format::Cii => (cii::read(bytes), ExtractionMethod::Cii),
-            Format::Zugferd1 => (zugferd1::read(bytes), ExtractionMethod::Cii),
-            _ => (ubl::read(bytes), ExtractionMethod::Ubl),
+        let method = match format {
+            Format::Cii | Format::Zugferd1 => ExtractionMethod::Cii,
+            _ => ExtractionMethod::Ubl,
         };
-        let invoice = invoice.map_err(ReadFailure::unreadable)?;
-        Ok(ReadOutput::Invoices(vec![Extraction::from_structured(
-            source, method, invoice,
-        )]))
+        let extraction =
+            einvoice::read_checked(source, format, method, bytes).map_err(ReadFailure::unreadable)?;
+        Ok(ReadOutput::Invoices(vec![extraction]))
     }
 }
 

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use super::pdf::open_pdf;
 use super::pdf_attachments::{embedded_files, EmbeddedFile};
 use super::pdf_text::{extract_text, PdfText};
-use super::{cii, sniff, ubl, zugferd1, Format, ReadFailure, ReadOutput};
+use super::{einvoice, sniff, Format, ReadFailure, ReadOutput};
 use crate::model::extraction::{Extraction, ExtractionMethod};
 
 /// The names the Factur-X, ZUGFeRD (1.0 and 2.x) and XRechnung specifications give the invoice XML, most
@@ -72,24 +72,54 @@ fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFail
 /// The invoice in the embedded XML: a file under a standard name, else any embedded XML that is a UBL, CII
 /// or ZUGFeRD 1.0 invoice. `Ok(None)` when the PDF carries none.
 fn read_embedded_invoice(source: &str, files: &[EmbeddedFile]) -> Result<Option<Extraction>, ReadFailure> {
+    match invoice_xml_file(files) {
+        Some(file) => read_invoice_xml(source, file).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Which embedded file holds the invoice: one under a standard name first, else the first embedded XML
+/// that sniffs as UBL, CII or ZUGFeRD 1.0.
+fn invoice_xml_file(files: &[EmbeddedFile]) -> Option<&EmbeddedFile> {
     let standard = INVOICE_XML_NAMES.iter().find_map(|name| {
         files
             .iter()
             .find(|f| base_name(&f.name).eq_ignore_ascii_case(name))
     });
-    if let Some(file) = standard {
-        return read_invoice_xml(source, file).map(Some);
-    }
-    for file in files
-        .iter()
-        .filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml"))
-    {
-        let Ok(content) = &file.content else { continue };
-        if matches!(sniff(content), Format::Ubl | Format::Cii | Format::Zugferd1) {
-            return read_invoice_xml(source, file).map(Some);
-        }
-    }
-    Ok(None)
+    standard.or_else(|| {
+        files
+            .iter()
+            .filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml"))
+            .find(|f| {
+                f.content.as_ref().is_ok_and(|content| {
+                    matches!(sniff(content), Format::Ubl | Format::Cii | Format::Zugferd1)
+                })
+            })
+    })
+}
+
+/// The e-invoice XML a PDF carries, as `(embedded file name, bytes)`; `Ok(None)` when it carries none.
+/// For checking the XML on its own (`backdesk validate`); reading the invoice goes through [`read_pdf`].
+pub fn embedded_invoice_xml(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, ReadFailure> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let document = open_pdf(bytes).map_err(ReadFailure::unreadable)?;
+        let files = embedded_files(&document);
+        let Some(file) = invoice_xml_file(&files) else {
+            return Ok(None);
+        };
+        let content = file.content.as_ref().map_err(|problem| {
+            ReadFailure::unreadable(format!(
+                "the invoice XML embedded in the PDF as '{}' cannot be read: {problem}",
+                file.name
+            ))
+        })?;
+        Ok(Some((file.name.clone(), content.clone())))
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadFailure::unreadable(
+            "the PDF is damaged: reading it failed unexpectedly; ask the sender for a new copy",
+        ))
+    })
 }
 
 /// Reads one embedded XML file; a broken one rejects the PDF, naming the file.
@@ -107,23 +137,18 @@ fn read_invoice_xml(source: &str, file: &EmbeddedFile) -> Result<Extraction, Rea
              corrected e-invoice"
         ))
     };
-    let invoice = match sniff(content) {
-        Format::Cii => cii::read(content).map_err(broken)?,
-        Format::Ubl => ubl::read(content).map_err(broken)?,
-        Format::Zugferd1 => zugferd1::read(content).map_err(broken)?,
-        Format::MalformedXml(problem) => return Err(broken(problem)),
+    let format = sniff(content);
+    match &format {
+        Format::Cii | Format::Ubl | Format::Zugferd1 => {}
+        Format::MalformedXml(problem) => return Err(broken(problem.clone())),
         Format::OtherXml(root) => {
             return Err(ReadFailure::not_an_invoice(format!(
                 "the XML embedded in the PDF as '{name}' is a '{root}', not an invoice or credit note"
             )))
         }
         other => return Err(broken(format!("it is not XML but {} data", other.label()))),
-    };
-    Ok(Extraction::from_structured(
-        source,
-        ExtractionMethod::EmbeddedXml,
-        invoice,
-    ))
+    }
+    einvoice::read_checked(source, &format, ExtractionMethod::EmbeddedXml, content).map_err(broken)
 }
 
 /// The last path component of an attachment name (some writers store `dir/factur-x.xml`).

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::invoice::{DocumentType, Invoice};
 use super::money::decimal_text;
+use super::reason::Reason;
 
 /// How a document's fields were obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +76,13 @@ pub struct Extraction {
     /// The canonical invoice these fields describe.
     #[serde(skip)]
     pub invoice: Option<Invoice>,
+    /// Blocking problems found while reading the document itself (an e-invoice breaking EN 16931 business
+    /// rules): the decision adds them to its own reasons.
+    #[serde(skip)]
+    pub findings: Vec<Reason>,
+    /// Non-blocking remarks found while reading (EN 16931 warnings as `ID: message`), shown with the invoice.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// The fields that must be present (and confident) before an invoice can be paid (reason `MISSING_FIELD`).
@@ -141,6 +149,8 @@ impl Extraction {
             fields,
             lines,
             invoice: Some(invoice),
+            findings: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -154,6 +164,8 @@ impl Extraction {
             fields: BTreeMap::new(),
             lines: Vec::new(),
             invoice: Some(Invoice::empty(DocumentType::Invoice)),
+            findings: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

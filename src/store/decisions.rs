@@ -449,7 +449,9 @@ pub async fn stored_extraction(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
 ) -> Result<(Extraction, InvoiceStatus)> {
-    let row = sqlx::query("SELECT canonical, extraction_method, status FROM invoices WHERE id = ?")
+    let row = sqlx::query(
+        "SELECT canonical, extraction_method, status, reader_findings, reader_warnings FROM invoices WHERE id = ?",
+    )
         .bind(invoice.0)
         .fetch_optional(&mut *conn)
         .await
@@ -471,6 +473,15 @@ pub async fn stored_extraction(
         .parse()
         .map_err(Error::InvalidData)?;
     let mut extraction = Extraction::from_structured(format!("invoice {invoice}"), method, canonical);
+    let stored_list = |column: &str| {
+        Error::InvalidData(format!(
+            "stored invoice {invoice} has an unreadable {column} list"
+        ))
+    };
+    extraction.findings = serde_json::from_str(&row.get::<String, _>("reader_findings"))
+        .map_err(|_| stored_list("reader_findings"))?;
+    extraction.warnings = serde_json::from_str(&row.get::<String, _>("reader_warnings"))
+        .map_err(|_| stored_list("reader_warnings"))?;
     // the stored fields carry the confidence they were read with (a PDF or scan is not certain)
     let fields = sqlx::query("SELECT field, value, confidence FROM invoice_fields WHERE invoice_id = ?")
         .bind(invoice.0)

@@ -144,6 +144,18 @@ pub async fn insert(conn: &mut SqliteConnection, new: &NewInvoice<'_>, now: &str
     for (name, field) in &new.extraction.fields {
         insert_field(conn, id, name, field, new.extraction.method.as_str()).await?;
     }
+    if !new.extraction.findings.is_empty() || !new.extraction.warnings.is_empty() {
+        let as_json = |value: serde_json::Result<String>| {
+            value.map_err(|e| Error::InvalidData(format!("could not serialise what reading found: {e}")))
+        };
+        sqlx::query("UPDATE invoices SET reader_findings = ?, reader_warnings = ? WHERE id = ?")
+            .bind(as_json(serde_json::to_string(&new.extraction.findings))?)
+            .bind(as_json(serde_json::to_string(&new.extraction.warnings))?)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(Error::database(format!("record what reading invoice {id} found")))?;
+    }
     Ok(id)
 }
 

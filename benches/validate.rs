@@ -1,0 +1,150 @@
+//! Validation throughput against the reference validator, measured in the same run on the same files.
+//!
+//! Ours: parse (safely) + run the official EN 16931 rules on every whole invoice XML of the corpora, several
+//! rounds, per-invoice time. The oracle (`shared/tools/en16931-oracle`, Saxon over the official XSLT), when
+//! its Python environment exists (`ORACLE_PYTHON`, default `/work/wt/venv/bin/python`): timed on 1 file and
+//! on all N files, so (t(N) - t(1)) / (N - 1) is its warm per-invoice time without start-up. Prints both and
+//! the ratio. `cargo bench --bench validate`
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn corpora() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
+}
+
+/// The whole invoice XMLs, as `scripts/oracle-record.sh` chooses them.
+fn whole_files() -> Vec<PathBuf> {
+    let root = corpora();
+    let mut files = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let skipped = [
+                "schematron/",
+                "xslt/",
+                "schema/",
+                "Invoice-unit-UBL",
+                "CreditNote-unit-UBL",
+                "test/cii",
+            ]
+            .iter()
+            .any(|s| rel.contains(s));
+            if path.is_dir() {
+                if !skipped {
+                    pending.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) && !skipped {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn ours(texts: &[String], rounds: usize) -> (Duration, usize) {
+    let mut fired = 0;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for text in texts {
+            let doc = match backdesk::formats::xml::parse_safely(text) {
+                Ok(doc) => doc,
+                Err(e) => panic!("a corpus file does not parse: {e}"),
+            };
+            fired += backdesk::rules::validate(&doc).fatal.len();
+        }
+    }
+    (start.elapsed() / (rounds * texts.len()) as u32, fired)
+}
+
+/// Rules only, on documents parsed beforehand (what the pipeline pays: the reader has parsed the XML).
+fn ours_rules_only(texts: &[String], rounds: usize) -> Duration {
+    let docs: Vec<roxmltree::Document<'_>> = texts
+        .iter()
+        .map(|t| {
+            backdesk::formats::xml::parse_safely(t)
+                .unwrap_or_else(|e| panic!("a corpus file does not parse: {e}"))
+        })
+        .collect();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for doc in &docs {
+            std::hint::black_box(backdesk::rules::validate(doc));
+        }
+    }
+    start.elapsed() / (rounds * docs.len()) as u32
+}
+
+fn time_oracle(python: &Path, files: &[PathBuf]) -> Option<Duration> {
+    let oracle = corpora().join("../tools/en16931-oracle");
+    let start = Instant::now();
+    let out = Command::new(python)
+        .arg(oracle)
+        .arg("validate")
+        .args(files)
+        .output()
+        .ok()?;
+    out.status.success().then(|| start.elapsed())
+}
+
+fn main() {
+    let files = whole_files();
+    assert!(!files.is_empty(), "no corpus files at {}", corpora().display());
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)
+        })
+        .collect();
+    // warm up: the rules compile once (OnceLock), and caches settle
+    let (load, _) = {
+        let start = Instant::now();
+        let _ = ours(&texts[..1], 1);
+        (start.elapsed(), ())
+    };
+    // BENCH_ROUNDS=1 for a quick run (e.g. under callgrind, which counts instructions despite a busy machine)
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+    let (per_invoice, fired) = ours(&texts, rounds);
+    let rules_only = ours_rules_only(&texts, rounds);
+    println!("corpus: {} whole invoice XMLs", files.len());
+    println!("ours, rules only (document already parsed): {rules_only:?} per invoice");
+    println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice ({rounds} rounds, {} fatal violations per round)", fired / rounds);
+
+    let python = std::env::var_os("ORACLE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/wt/venv/bin/python"));
+    if !python.exists() {
+        println!(
+            "oracle: no Python environment at {} (set ORACLE_PYTHON); ratio not measured",
+            python.display()
+        );
+        return;
+    }
+    let (Some(one), Some(all)) = (time_oracle(&python, &files[..1]), time_oracle(&python, &files)) else {
+        println!("oracle: the run failed; ratio not measured");
+        return;
+    };
+    let oracle_per_invoice = (all.saturating_sub(one)) / (files.len() - 1) as u32;
+    println!(
+        "oracle: 1 file {one:?}, {} files {all:?} => warm {oracle_per_invoice:?} per invoice",
+        files.len()
+    );
+    let ratio = oracle_per_invoice.as_secs_f64() / per_invoice.as_secs_f64();
+    println!("ratio: parse + rules is {ratio:.0}x the oracle's warm per-invoice rate (target >= 100x)");
+    let ratio = oracle_per_invoice.as_secs_f64() / rules_only.as_secs_f64();
+    println!("ratio: rules only is {ratio:.0}x the oracle's warm per-invoice rate");
+}

@@ -1,0 +1,448 @@
+//! A Schematron engine for the official artefacts: loads a (preprocessed) schema — namespaces, `let`s,
+//! patterns, rules in order, asserts and reports with their `id`, `flag` and message — and runs it over a
+//! document the way the compiled XSLT does: every element is visited in document order, and within a
+//! pattern only the first rule whose context matches the element fires.
+
+use std::collections::HashMap;
+
+use roxmltree::{Document, Node};
+
+use super::xpath::ast::{Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
+use super::xpath::eval::general_compare;
+use super::xpath::index::{DocIndex, NameMap};
+use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
+
+/// How severe a failed check is, from the rule's `flag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flag {
+    Fatal,
+    Warning,
+}
+
+/// One `assert` (fires when its test is false) or `report` (fires when true).
+#[derive(Debug)]
+pub struct Check {
+    pub id: String,
+    pub flag: Flag,
+    pub is_report: bool,
+    pub test: Expr,
+    pub message: String,
+}
+
+/// One `rule`: where it applies, its variables and its checks.
+#[derive(Debug)]
+pub struct Rule {
+    pub context_text: String,
+    context: Vec<MatchPath>,
+    lets: Vec<(String, Expr)>,
+    pub checks: Vec<Check>,
+}
+
+/// One `pattern`: rules in priority order, indexed by the local name their context can match.
+#[derive(Debug)]
+pub struct Pattern {
+    pub id: String,
+    pub rules: Vec<Rule>,
+    /// Rules whose context can match an element of this local name (wildcard rules included), in order.
+    by_name: NameMap<String, Vec<usize>>,
+    /// Rules whose context can match any element name, in order.
+    any_name: Vec<usize>,
+}
+
+/// A loaded schema.
+#[derive(Debug)]
+pub struct Schema {
+    pub patterns: Vec<Pattern>,
+    lets: Vec<(String, Expr)>,
+}
+
+/// A check that fired on an element.
+#[derive(Debug, Clone)]
+pub struct Fired {
+    pub id: String,
+    pub flag: Flag,
+    pub message: String,
+    pub location: String,
+    /// Set when the test could not be evaluated (the official XSLT stops the whole run on such errors).
+    pub error: Option<String>,
+}
+
+/// A context pattern alternative: steps from the outermost to the matched element.
+#[derive(Debug)]
+struct MatchPath {
+    /// Starts with `/` (not `//`): the first step must be a child of the document node.
+    anchored: bool,
+    /// Each step with whether it is reached through `//` (any ancestor) instead of `/` (the parent).
+    steps: Vec<(bool, AxisStep)>,
+}
+
+impl Schema {
+    /// Loads a Schematron schema from its text; `source` names it in errors.
+    pub fn load(source: &str, text: &str) -> Result<Schema, String> {
+        let doc = Document::parse(text).map_err(|e| format!("{source}: not well-formed XML: {e}"))?;
+        let root = doc.root_element();
+        let is = |n: &Node<'_, '_>, name: &str| n.is_element() && n.tag_name().name() == name;
+        let mut namespaces = HashMap::new();
+        for ns in root.children().filter(|n| is(n, "ns")) {
+            let (Some(prefix), Some(uri)) = (ns.attribute("prefix"), ns.attribute("uri")) else {
+                return Err(format!("{source}: an <ns> element lacks its prefix or uri"));
+            };
+            namespaces.insert(prefix.to_owned(), uri.to_owned());
+        }
+        let compile = |what: &str, text: &str| {
+            parse(text, &namespaces).map_err(|e| format!("{source}: cannot compile {what} {text:?}: {e}"))
+        };
+        let lets_of = |node: Node<'_, '_>| -> Result<Vec<(String, Expr)>, String> {
+            node.children()
+                .filter(|n| is(n, "let"))
+                .map(|l| {
+                    let name = l.attribute("name").unwrap_or_default().to_owned();
+                    let value = l.attribute("value").unwrap_or_default();
+                    Ok((name, compile("let", value)?))
+                })
+                .collect()
+        };
+        let mut patterns = Vec::new();
+        for pattern in root.children().filter(|n| is(n, "pattern")) {
+            let mut rules = Vec::new();
+            for rule in pattern.children().filter(|n| is(n, "rule")) {
+                let context_text = rule.attribute("context").unwrap_or_default().to_owned();
+                let context = match_paths(&compile("rule context", &context_text)?)
+                    .map_err(|e| format!("{source}: rule context {context_text:?}: {e}"))?;
+                let mut checks = Vec::new();
+                for check in rule.children().filter(|n| is(n, "assert") || is(n, "report")) {
+                    let test = check.attribute("test").unwrap_or_default();
+                    let message = check
+                        .descendants()
+                        .filter(|d| d.is_text())
+                        .filter_map(|d| d.text())
+                        .collect::<String>();
+                    checks.push(Check {
+                        id: check.attribute("id").unwrap_or_default().to_owned(),
+                        flag: if check.attribute("flag") == Some("warning") {
+                            Flag::Warning
+                        } else {
+                            Flag::Fatal
+                        },
+                        is_report: is(&check, "report"),
+                        test: compile("test", test)?,
+                        message: message.split_whitespace().collect::<Vec<_>>().join(" "),
+                    });
+                }
+                rules.push(Rule {
+                    context_text,
+                    context,
+                    lets: lets_of(rule)?,
+                    checks,
+                });
+            }
+            patterns.push(Pattern::new(
+                pattern.attribute("id").unwrap_or_default().to_owned(),
+                rules,
+            ));
+        }
+        Ok(Schema {
+            patterns,
+            lets: lets_of(root)?,
+        })
+    }
+
+    /// Number of asserts and reports.
+    pub fn check_count(&self) -> usize {
+        self.patterns
+            .iter()
+            .flat_map(|p| &p.rules)
+            .map(|r| r.checks.len())
+            .sum()
+    }
+
+    /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
+    pub fn run(&self, doc: &Document<'_>) -> Vec<Fired> {
+        let root = doc.root();
+        let index = DocIndex::new(doc);
+        let mut globals = Globals::new();
+        let mut errors = Vec::new();
+        let focus = Focus::of(Item::Node(root));
+        for (name, expr) in &self.lets {
+            // later lets may use earlier ones
+            let value = Evaluator::new(root, &globals, Some(&index)).eval(expr, &focus);
+            match value {
+                Ok(value) => {
+                    globals.insert(name.clone(), value);
+                }
+                Err(e) => errors.push(format!("${name}: {e}")),
+            }
+        }
+        let mut fired = Vec::new();
+        for message in errors {
+            fired.push(Fired {
+                id: "schema-let".to_owned(),
+                flag: Flag::Fatal,
+                message: "a schema variable could not be evaluated".to_owned(),
+                location: "/".to_owned(),
+                error: Some(message),
+            });
+        }
+        let mut ev = Evaluator::new(root, &globals, Some(&index));
+        for pattern in &self.patterns {
+            for node in root.descendants().filter(Node::is_element) {
+                let candidates = pattern
+                    .by_name
+                    .get(node.tag_name().name())
+                    .unwrap_or(&pattern.any_name);
+                let rule = candidates
+                    .iter()
+                    .map(|&i| &pattern.rules[i])
+                    .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, node)));
+                if let Some(rule) = rule {
+                    run_rule(rule, node, &globals, &index, &mut fired);
+                }
+            }
+        }
+        fired
+    }
+}
+
+fn run_rule<'a, 'i>(
+    rule: &Rule,
+    node: Node<'a, 'i>,
+    globals: &Globals<'a, 'i>,
+    index: &DocIndex<'a, 'i>,
+    fired: &mut Vec<Fired>,
+) {
+    let focus = Focus::of(Item::Node(node));
+    let root = node.document().root();
+    let scoped;
+    let globals = if rule.lets.is_empty() {
+        globals
+    } else {
+        let mut with_lets = globals.clone();
+        for (name, expr) in &rule.lets {
+            let value = Evaluator::new(root, &with_lets, Some(index))
+                .eval(expr, &focus)
+                .unwrap_or_default();
+            with_lets.insert(name.clone(), value);
+        }
+        scoped = with_lets;
+        &scoped
+    };
+    let mut ev = Evaluator::new(root, globals, Some(index));
+    for check in &rule.checks {
+        let outcome = ev.boolean(&check.test, &focus);
+        ev.vars.clear();
+        let (fires, error) = match outcome {
+            Ok(holds) => (holds == check.is_report, None),
+            Err(e) => (true, Some(e)),
+        };
+        if fires {
+            fired.push(Fired {
+                id: check.id.clone(),
+                flag: check.flag,
+                message: check.message.clone(),
+                location: location(node),
+                error: error.map(|e: XError| e.to_string()),
+            });
+        }
+    }
+}
+
+/// An XPath to the element, as the official reports give it: `/Invoice/cac:TaxTotal[1]/cbc:TaxAmount[1]`.
+pub fn location(node: Node<'_, '_>) -> String {
+    let mut parts: Vec<String> = node
+        .ancestors()
+        .filter(Node::is_element)
+        .map(|n| {
+            let name = n.tag_name();
+            let prefix = name
+                .namespace()
+                .and_then(|ns| n.lookup_prefix(ns))
+                .filter(|p| !p.is_empty());
+            let qualified = match prefix {
+                Some(p) => format!("{p}:{}", name.name()),
+                None => name.name().to_owned(),
+            };
+            let index = n
+                .prev_siblings()
+                .filter(|s| s.is_element() && s.tag_name() == name)
+                .count();
+            if n.parent().is_some_and(|p| p.is_root()) {
+                format!("/{qualified}")
+            } else {
+                format!("/{qualified}[{index}]")
+            }
+        })
+        .collect();
+    parts.reverse();
+    parts.concat()
+}
+
+impl Pattern {
+    fn new(id: String, rules: Vec<Rule>) -> Pattern {
+        let mut by_name: NameMap<String, Vec<usize>> = NameMap::default();
+        let mut any_name = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            for path in &rule.context {
+                match path.steps.last().map(|(_, s)| &s.test) {
+                    Some(NodeTest::Name(_, local)) => {
+                        let entry = by_name.entry(local.clone()).or_default();
+                        if entry.last() != Some(&index) {
+                            entry.push(index);
+                        }
+                    }
+                    _ => {
+                        if any_name.last() != Some(&index) {
+                            any_name.push(index);
+                        }
+                    }
+                }
+            }
+        }
+        // wildcard rules apply to every name, in their place in the priority order
+        for list in by_name.values_mut() {
+            list.extend(any_name.iter().copied());
+            list.sort_unstable();
+            list.dedup();
+        }
+        Pattern {
+            id,
+            rules,
+            by_name,
+            any_name,
+        }
+    }
+}
+
+/// Turns a rule context (a union of paths) into match paths.
+fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
+    match expr {
+        Expr::Union(a, b) => {
+            let mut paths = match_paths(a)?;
+            paths.extend(match_paths(b)?);
+            Ok(paths)
+        }
+        Expr::Path(start, steps) => {
+            let anchored = matches!(start, PathStart::Root);
+            if matches!(start, PathStart::Expr(_)) {
+                return Err("a context must be a path of element steps".to_owned());
+            }
+            let mut out: Vec<(bool, AxisStep)> = Vec::new();
+            let mut through_descendants = false;
+            let mut anchored = anchored;
+            for step in steps {
+                let PathStep::Axis(step) = step else {
+                    return Err("a context must be a path of element steps".to_owned());
+                };
+                match step.axis {
+                    Axis::DescendantOrSelf
+                        if step.test == NodeTest::AnyNode && step.predicates.is_empty() =>
+                    {
+                        through_descendants = true;
+                    }
+                    Axis::Descendant => {
+                        let mut child = step.clone();
+                        child.axis = Axis::Child;
+                        out.push((true, child));
+                        through_descendants = false;
+                    }
+                    Axis::Child => {
+                        out.push((through_descendants, step.clone()));
+                        through_descendants = false;
+                    }
+                    _ => {
+                        return Err(format!(
+                            "the axis {:?} is not supported in a rule context",
+                            step.axis
+                        ))
+                    }
+                }
+            }
+            if out.first().is_some_and(|(descendant, _)| *descendant) {
+                // `//x` matches an x anywhere
+                anchored = false;
+            }
+            if out.is_empty() {
+                return Err("a context that matches no element".to_owned());
+            }
+            Ok(vec![MatchPath { anchored, steps: out }])
+        }
+        _ => Err("a context must be a path".to_owned()),
+    }
+}
+
+impl MatchPath {
+    fn matches<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
+        self.matches_at(ev, node, self.steps.len() - 1)
+    }
+
+    fn matches_at<'a, 'i>(
+        &'a self,
+        ev: &mut Evaluator<'a, 'i, '_>,
+        node: Node<'a, 'i>,
+        index: usize,
+    ) -> bool {
+        let (through_descendants, step) = &self.steps[index];
+        if !step_matches(ev, node, step) {
+            return false;
+        }
+        if index == 0 {
+            return !self.anchored || node.parent().is_some_and(|p| p.is_root());
+        }
+        if *through_descendants {
+            node.ancestors()
+                .skip(1)
+                .filter(Node::is_element)
+                .any(|a| self.matches_at(ev, a, index - 1))
+        } else {
+            node.parent()
+                .filter(Node::is_element)
+                .is_some_and(|p| self.matches_at(ev, p, index - 1))
+        }
+    }
+}
+
+/// Whether the element passes a pattern step: its name test and predicates (a dynamic error in a pattern is
+/// a non-match, as XSLT 3.0 specifies).
+fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
+    if !super::xpath::eval::node_matches(node, &step.test) || !node.is_element() {
+        return false;
+    }
+    if step.predicates.is_empty() {
+        return true;
+    }
+    // the position among same-test siblings costs a sibling scan: only for predicates that may use it
+    let positional = step.predicates.iter().any(super::xpath::parse::may_be_positional);
+    let (position, size) = if positional {
+        let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
+        let position = node.prev_siblings().filter(same).count();
+        (
+            position,
+            position + node.next_siblings().skip(1).filter(same).count(),
+        )
+    } else {
+        (1, 1)
+    };
+    let focus = Focus {
+        item: Item::Node(node),
+        position,
+        size,
+    };
+    for predicate in &step.predicates {
+        let holds = match predicate {
+            Expr::General(op, a, b) => ev
+                .eval(a, &focus)
+                .and_then(|l| ev.eval(b, &focus).and_then(|r| general_compare(*op, &l, &r))),
+            _ => ev.eval(predicate, &focus).and_then(|v| match v.as_slice() {
+                [Item::Atomic(super::xpath::value::Atomic::Decimal(n))] => {
+                    Ok(rust_decimal::Decimal::from(position) == *n)
+                }
+                _ => super::xpath::eval::effective_boolean(&v),
+            }),
+        };
+        ev.vars.clear();
+        if !matches!(holds, Ok(true)) {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,236 @@
+//! The syntax tree of the XPath 2.0 subset the official Schematron artefacts use. Names are resolved to
+//! namespace URIs when parsing, so evaluation never looks at prefixes.
+
+use rust_decimal::Decimal;
+
+/// One XPath expression.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A string literal.
+    Str(String),
+    /// A numeric literal (integer or decimal; both are exact decimals here).
+    Num(Decimal),
+    /// A double literal (`1e3`).
+    Double(f64),
+    /// A variable bound by `every`/`some`, by its slot on the variable stack.
+    Var(usize),
+    /// A variable bound outside the expression (a Schematron `let`), by name.
+    Global(String),
+    /// `.`
+    ContextItem,
+    /// A path: where it starts and the steps after it.
+    Path(PathStart, Vec<PathStep>),
+    /// A primary expression with predicates: `(a|b)[1]`.
+    Filter(Box<Expr>, Vec<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    /// `=`, `!=`, `<`… over sequences.
+    General(CmpOp, Box<Expr>, Box<Expr>),
+    /// `eq`, `ne`, `lt`… over single values.
+    Value(CmpOp, Box<Expr>, Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    Negate(Box<Expr>),
+    Union(Box<Expr>, Box<Expr>),
+    /// A sequence `(a, b)`.
+    Sequence(Vec<Expr>),
+    Call(Function, Vec<Expr>),
+    /// `every $x in S satisfies C` (`every` = true) or `some …`.
+    Quantified {
+        every: bool,
+        slot: usize,
+        domain: Box<Expr>,
+        condition: Box<Expr>,
+    },
+    /// `E cast as T` (`?` allows the empty sequence).
+    Cast(Box<Expr>, CastType, bool),
+    /// `if (C) then A else B`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// Where a path starts.
+#[derive(Debug, Clone)]
+pub enum PathStart {
+    /// `/…`: the document node.
+    Root,
+    /// A relative path: the context item.
+    Context,
+    /// A primary expression followed by `/`.
+    Expr(Box<Expr>),
+}
+
+/// One step of a path.
+#[derive(Debug, Clone)]
+pub enum PathStep {
+    Axis(AxisStep),
+    /// An expression used as a step (`…/xs:decimal(.)`), evaluated once per context item.
+    Expr(Expr, Vec<Expr>),
+}
+
+/// `axis::test[pred]…`
+#[derive(Debug, Clone)]
+pub struct AxisStep {
+    pub axis: Axis,
+    pub test: NodeTest,
+    pub predicates: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Child,
+    Descendant,
+    DescendantOrSelf,
+    Attribute,
+    SelfAxis,
+    Parent,
+    Ancestor,
+    AncestorOrSelf,
+    Preceding,
+    PrecedingSibling,
+    Following,
+    FollowingSibling,
+    /// Not XPath syntax: what `//@name` means (the attributes of every descendant-or-self element), made
+    /// by the parser so that it is one index lookup instead of a walk.
+    DescendantOrSelfAttribute,
+}
+
+impl Axis {
+    /// Reverse axes number their nodes from the context outwards.
+    pub fn is_reverse(self) -> bool {
+        matches!(
+            self,
+            Axis::Parent | Axis::Ancestor | Axis::AncestorOrSelf | Axis::Preceding | Axis::PrecedingSibling
+        )
+    }
+}
+
+/// What a step keeps of the nodes on its axis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeTest {
+    /// An expanded name: namespace URI (`None` for no namespace) and local name.
+    Name(Option<String>, String),
+    /// `prefix:*`
+    Namespace(String),
+    /// `*`: any element (or attribute on the attribute axis).
+    AnyName,
+    /// `node()`
+    AnyNode,
+    /// `text()`
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    IntDiv,
+    Mod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastType {
+    Boolean,
+    Decimal,
+    Double,
+    Integer,
+    String,
+    Date,
+}
+
+/// The functions the engine implements; anything else is refused when the rules are loaded.
+#[derive(Debug, Clone)]
+pub enum Function {
+    Not,
+    True,
+    False,
+    Boolean,
+    Exists,
+    Empty,
+    Count,
+    Sum,
+    Abs,
+    Round,
+    Floor,
+    Ceiling,
+    Number,
+    String,
+    NormalizeSpace,
+    UpperCase,
+    LowerCase,
+    Contains,
+    StartsWith,
+    EndsWith,
+    StringLength,
+    Concat,
+    Substring,
+    SubstringBefore,
+    SubstringAfter,
+    Translate,
+    /// `matches(s, pattern)` with the pattern compiled once when the rules load (when it is a literal).
+    Matches(Option<Box<regex::Regex>>),
+    LocalName,
+    Name,
+    DistinctValues,
+    Position,
+    Last,
+    /// A constructor function `xs:T(…)`.
+    Constructor(CastType),
+}
+
+impl Function {
+    /// The function for a resolved name (`fn:` functions unprefixed, constructors as `xs:T`).
+    pub fn from_name(name: &str) -> Option<Function> {
+        Some(match name {
+            "not" => Function::Not,
+            "true" => Function::True,
+            "false" => Function::False,
+            "boolean" => Function::Boolean,
+            "exists" => Function::Exists,
+            "empty" => Function::Empty,
+            "count" => Function::Count,
+            "sum" => Function::Sum,
+            "abs" => Function::Abs,
+            "round" => Function::Round,
+            "floor" => Function::Floor,
+            "ceiling" => Function::Ceiling,
+            "number" => Function::Number,
+            "string" => Function::String,
+            "normalize-space" => Function::NormalizeSpace,
+            "upper-case" => Function::UpperCase,
+            "lower-case" => Function::LowerCase,
+            "contains" => Function::Contains,
+            "starts-with" => Function::StartsWith,
+            "ends-with" => Function::EndsWith,
+            "string-length" => Function::StringLength,
+            "concat" => Function::Concat,
+            "substring" => Function::Substring,
+            "substring-before" => Function::SubstringBefore,
+            "substring-after" => Function::SubstringAfter,
+            "translate" => Function::Translate,
+            "matches" => Function::Matches(None),
+            "local-name" => Function::LocalName,
+            "name" => Function::Name,
+            "distinct-values" => Function::DistinctValues,
+            "position" => Function::Position,
+            "last" => Function::Last,
+            "xs:decimal" => Function::Constructor(CastType::Decimal),
+            "xs:double" => Function::Constructor(CastType::Double),
+            "xs:integer" => Function::Constructor(CastType::Integer),
+            "xs:boolean" => Function::Constructor(CastType::Boolean),
+            "xs:string" => Function::Constructor(CastType::String),
+            "xs:date" => Function::Constructor(CastType::Date),
+            _ => return None,
+        })
+    }
+}

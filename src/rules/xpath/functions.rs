@@ -1,0 +1,383 @@
+//! The XPath 2.0 functions the artefacts call, with their empty-sequence, cardinality and type rules.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+
+use super::ast::{CastType, CmpOp, Expr, Function};
+use super::eval::{Evaluator, Focus};
+use super::value::{compare, decimal_to_double, Atomic, Item, Sequence, XError, XResult};
+
+fn one<'a, 'i>(value: Atomic<'a>) -> XResult<Sequence<'a, 'i>> {
+    Ok(vec![Item::Atomic(value)])
+}
+
+fn boolean<'a, 'i>(value: bool) -> XResult<Sequence<'a, 'i>> {
+    one(Atomic::Bool(value))
+}
+
+fn string<'a, 'i>(value: String) -> XResult<Sequence<'a, 'i>> {
+    one(Atomic::Str(Cow::Owned(value)))
+}
+
+fn arity(function: &Function, args: &[Expr], min: usize, max: usize) -> XResult<()> {
+    if args.len() < min || args.len() > max {
+        return Err(XError::new(
+            "XPST0017",
+            format!("{function:?}() called with {} arguments", args.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// A `xs:string?` argument: empty gives "", more than one item is an error.
+fn string_arg<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    expr: &'a Expr,
+    focus: &Focus<'a, 'i>,
+) -> XResult<Cow<'a, str>> {
+    Ok(ev
+        .single_atomic(expr, focus)?
+        .map(|a| a.string())
+        .unwrap_or(Cow::Borrowed("")))
+}
+
+/// The string argument, or the context item's string value when the argument is omitted.
+fn string_or_context<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    args: &'a [Expr],
+    focus: &Focus<'a, 'i>,
+) -> XResult<Cow<'a, str>> {
+    match args.first() {
+        Some(expr) => string_arg(ev, expr, focus),
+        None => Ok(focus.item.string()),
+    }
+}
+
+/// A numeric argument (`numeric?`): untypedAtomic becomes a double.
+fn numeric_arg<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    expr: &'a Expr,
+    focus: &Focus<'a, 'i>,
+) -> XResult<Option<Atomic<'a>>> {
+    ev.single_atomic(expr, focus)?.map(|a| a.to_numeric()).transpose()
+}
+
+fn as_double(value: &Atomic<'_>) -> f64 {
+    match value {
+        Atomic::Decimal(d) => decimal_to_double(*d),
+        Atomic::Double(f) => *f,
+        _ => f64::NAN,
+    }
+}
+
+/// XPath `round`: half rounds towards positive infinity.
+fn round_half_up(value: Atomic<'_>) -> Atomic<'_> {
+    match value {
+        Atomic::Decimal(d) => Atomic::Decimal((d + Decimal::new(5, 1)).floor()),
+        Atomic::Double(f) if f.is_finite() => Atomic::Double((f + 0.5).floor()),
+        other => other,
+    }
+}
+
+pub fn call<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    function: &'a Function,
+    args: &'a [Expr],
+    focus: &Focus<'a, 'i>,
+) -> XResult<Sequence<'a, 'i>> {
+    match function {
+        Function::True => boolean(true),
+        Function::False => boolean(false),
+        Function::Not => {
+            arity(function, args, 1, 1)?;
+            boolean(!ev.boolean(&args[0], focus)?)
+        }
+        Function::Boolean => {
+            arity(function, args, 1, 1)?;
+            boolean(ev.boolean(&args[0], focus)?)
+        }
+        Function::Exists | Function::Empty => {
+            arity(function, args, 1, 1)?;
+            let empty = ev.eval(&args[0], focus)?.is_empty();
+            boolean(empty == matches!(function, Function::Empty))
+        }
+        Function::Count => {
+            arity(function, args, 1, 1)?;
+            one(Atomic::Decimal(Decimal::from(ev.eval(&args[0], focus)?.len())))
+        }
+        Function::Sum => {
+            arity(function, args, 1, 2)?;
+            let items = ev.eval(&args[0], focus)?;
+            let mut total: Option<Atomic<'a>> = None;
+            for item in &items {
+                let value = item.atomize().to_numeric().map_err(|_| {
+                    XError::new(
+                        "FORG0006",
+                        format!("sum() over the non-numeric value {:?}", item.string()),
+                    )
+                })?;
+                total = Some(match (total, value) {
+                    (None, v) => v,
+                    (Some(Atomic::Decimal(a)), Atomic::Decimal(b)) => Atomic::Decimal(
+                        a.checked_add(b)
+                            .ok_or_else(|| XError::new("FOAR0002", "decimal overflow"))?,
+                    ),
+                    (Some(a), b) => Atomic::Double(as_double(&a) + as_double(&b)),
+                });
+            }
+            match total {
+                Some(total) => one(total),
+                None if args.len() == 2 => ev.eval(&args[1], focus),
+                None => one(Atomic::Decimal(Decimal::ZERO)),
+            }
+        }
+        Function::Abs | Function::Round | Function::Floor | Function::Ceiling => {
+            arity(function, args, 1, 1)?;
+            let Some(value) = numeric_arg(ev, &args[0], focus)? else {
+                return Ok(Vec::new());
+            };
+            one(match (function, value) {
+                (Function::Round, v) => round_half_up(v),
+                (Function::Abs, Atomic::Decimal(d)) => Atomic::Decimal(d.abs()),
+                (Function::Abs, Atomic::Double(f)) => Atomic::Double(f.abs()),
+                (Function::Floor, Atomic::Decimal(d)) => Atomic::Decimal(d.floor()),
+                (Function::Floor, Atomic::Double(f)) => Atomic::Double(f.floor()),
+                (Function::Ceiling, Atomic::Decimal(d)) => Atomic::Decimal(d.ceil()),
+                (Function::Ceiling, Atomic::Double(f)) => Atomic::Double(f.ceil()),
+                (_, other) => other,
+            })
+        }
+        Function::Number => {
+            arity(function, args, 0, 1)?;
+            let value = match args.first() {
+                Some(expr) => ev.single_atomic(expr, focus)?,
+                None => Some(focus.item.atomize()),
+            };
+            let number = value
+                .and_then(|v| v.cast(CastType::Double).ok())
+                .map(|v| as_double(&v));
+            one(Atomic::Double(number.unwrap_or(f64::NAN)))
+        }
+        Function::String => {
+            arity(function, args, 0, 1)?;
+            let text = string_or_context(ev, args, focus)?;
+            one(Atomic::Str(text))
+        }
+        Function::NormalizeSpace => {
+            arity(function, args, 0, 1)?;
+            let text = string_or_context(ev, args, focus)?;
+            one(Atomic::Str(normalize_space(text)))
+        }
+        Function::UpperCase | Function::LowerCase => {
+            arity(function, args, 1, 1)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            string(if matches!(function, Function::UpperCase) {
+                text.to_uppercase()
+            } else {
+                text.to_lowercase()
+            })
+        }
+        Function::EndsWith if is_name_of_context(args) => {
+            // `ends-with(name(), 'Amount')` without building the prefixed name: a suffix without `:` can only
+            // match inside the local name
+            let Expr::Str(suffix) = &args[1] else {
+                return Err(XError::new("XPST0017", "ends-with(name(), …) without a literal"));
+            };
+            let local = match &focus.item {
+                Item::Node(n) if n.is_element() => n.tag_name().name(),
+                Item::Attr(n, i) => n.attributes().nth(*i).map(|a| a.name()).unwrap_or(""),
+                _ => "",
+            };
+            boolean(local.ends_with(suffix.as_str()))
+        }
+        Function::Contains | Function::StartsWith | Function::EndsWith => {
+            arity(function, args, 2, 3)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            let part = string_arg(ev, &args[1], focus)?;
+            boolean(match function {
+                Function::Contains => text.contains(part.as_ref()),
+                Function::StartsWith => text.starts_with(part.as_ref()),
+                _ => text.ends_with(part.as_ref()),
+            })
+        }
+        Function::StringLength => {
+            arity(function, args, 0, 1)?;
+            let text = string_or_context(ev, args, focus)?;
+            one(Atomic::Decimal(Decimal::from(text.chars().count())))
+        }
+        Function::Concat => {
+            let mut out = String::new();
+            for arg in args {
+                out.push_str(&string_arg(ev, arg, focus)?);
+            }
+            string(out)
+        }
+        Function::SubstringBefore | Function::SubstringAfter => {
+            arity(function, args, 2, 3)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            let part = string_arg(ev, &args[1], focus)?;
+            let result = match (text.find(part.as_ref()), function) {
+                (Some(at), Function::SubstringBefore) => text[..at].to_owned(),
+                (Some(at), _) => text[at + part.len()..].to_owned(),
+                (None, _) => String::new(),
+            };
+            string(result)
+        }
+        Function::Substring => {
+            arity(function, args, 2, 3)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            let start = numeric_arg(ev, &args[1], focus)?.map(|v| as_double(&round_half_up(v)));
+            let length = match args.get(2) {
+                Some(expr) => numeric_arg(ev, expr, focus)?.map(|v| as_double(&round_half_up(v))),
+                None => Some(f64::INFINITY),
+            };
+            let (Some(start), Some(length)) = (start, length) else {
+                return string(String::new());
+            };
+            let end = start + length;
+            let result: String = text
+                .chars()
+                .enumerate()
+                .filter(|(i, _)| {
+                    let p = (*i + 1) as f64;
+                    p >= start && p < end
+                })
+                .map(|(_, c)| c)
+                .collect();
+            string(result)
+        }
+        Function::Translate => {
+            arity(function, args, 3, 3)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            let from: Vec<char> = string_arg(ev, &args[1], focus)?.chars().collect();
+            let to: Vec<char> = string_arg(ev, &args[2], focus)?.chars().collect();
+            let result = text
+                .chars()
+                .filter_map(|c| match from.iter().position(|f| *f == c) {
+                    Some(i) => to.get(i).copied(),
+                    None => Some(c),
+                })
+                .collect();
+            string(result)
+        }
+        Function::Matches(compiled) => {
+            arity(function, args, 2, 3)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            match compiled {
+                Some(regex) => boolean(regex.is_match(&text)),
+                None => {
+                    let pattern = string_arg(ev, &args[1], focus)?;
+                    let regex =
+                        super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
+                    boolean(regex.is_match(&text))
+                }
+            }
+        }
+        Function::LocalName | Function::Name => {
+            arity(function, args, 0, 1)?;
+            let item = match args.first() {
+                Some(expr) => {
+                    let items = ev.eval(expr, focus)?;
+                    match items.len() {
+                        0 => return string(String::new()),
+                        1 => items.into_iter().next(),
+                        _ => return Err(XError::new("XPTY0004", "name() of several nodes")),
+                    }
+                }
+                None => Some(focus.item.clone()),
+            };
+            string(
+                item.map(|i| node_name(&i, matches!(function, Function::Name)))
+                    .unwrap_or_default(),
+            )
+        }
+        Function::DistinctValues => {
+            arity(function, args, 1, 2)?;
+            let items = ev.eval(&args[0], focus)?;
+            let mut distinct: Vec<Atomic<'a>> = Vec::new();
+            for item in &items {
+                let value = match item.atomize() {
+                    Atomic::Untyped(s) => Atomic::Str(s),
+                    other => other,
+                };
+                let seen = distinct
+                    .iter()
+                    .any(|d| compare(CmpOp::Eq, d, &value, false).unwrap_or(false));
+                if !seen {
+                    distinct.push(value);
+                }
+            }
+            Ok(distinct.into_iter().map(Item::Atomic).collect())
+        }
+        Function::Position => one(Atomic::Decimal(Decimal::from(focus.position))),
+        Function::Last => one(Atomic::Decimal(Decimal::from(focus.size))),
+        Function::Constructor(target) => {
+            arity(function, args, 1, 1)?;
+            match ev.single_atomic(&args[0], focus)? {
+                None => Ok(Vec::new()),
+                Some(value) => one(value.cast(*target)?),
+            }
+        }
+    }
+}
+
+/// XPath whitespace: space, tab, CR, LF only (a no-break space is kept, unlike `char::is_whitespace`).
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// `normalize-space`: borrowed when the text is already normal (the common case: no allocation).
+fn normalize_space(text: Cow<'_, str>) -> Cow<'_, str> {
+    let normal = !text.starts_with(is_xml_space)
+        && !text.ends_with(is_xml_space)
+        && !text.contains(['\t', '\r', '\n'])
+        && !text.contains("  ");
+    if normal {
+        return text;
+    }
+    Cow::Owned(
+        text.split(is_xml_space)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// `ends-with(name(), 'literal without colon')`
+fn is_name_of_context(args: &[Expr]) -> bool {
+    matches!(args, [Expr::Call(Function::Name, name_args), Expr::Str(suffix)] if name_args.is_empty() && !suffix.contains(':'))
+}
+
+/// `name()` (with the document's prefix) or `local-name()` of a node; "" for values.
+fn node_name(item: &Item<'_, '_>, qualified: bool) -> String {
+    let (local, namespace, holder) = match item {
+        Item::Node(n) if n.is_element() => (n.tag_name().name(), n.tag_name().namespace(), *n),
+        Item::Attr(n, i) => match n.attributes().nth(*i) {
+            Some(a) => (a.name(), a.namespace(), *n),
+            None => return String::new(),
+        },
+        _ => return String::new(),
+    };
+    match namespace
+        .and_then(|ns| holder.lookup_prefix(ns))
+        .filter(|p| qualified && !p.is_empty())
+    {
+        Some(prefix) => format!("{prefix}:{local}"),
+        None => local.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_space_collapses_xml_whitespace_only() {
+        assert_eq!(normalize_space(Cow::Borrowed("  a \t\n b  ")), "a b");
+        assert_eq!(normalize_space(Cow::Borrowed("a b")), "a b");
+        // a no-break space is not XML whitespace
+        assert_eq!(normalize_space(Cow::Borrowed("\u{a0}a\u{a0}")), "\u{a0}a\u{a0}");
+        assert_eq!(normalize_space(Cow::Borrowed(" ")), "");
+    }
+}

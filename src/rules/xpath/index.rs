@@ -1,0 +1,112 @@
+//! A per-document index that turns `//name` (the descendant axis with a name test) from a walk of the whole
+//! tree into a binary search: elements by local name in document order, and where each subtree ends.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use roxmltree::{Document, Node};
+
+/// FNV-1a: names are short, and SipHash's resistance to crafted keys buys nothing for a per-document
+/// index of element names (the map is bounded by the document, which is bounded by the parser's limits).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// A hash map keyed by names.
+pub type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// Built once per validated document.
+pub struct DocIndex<'a, 'i> {
+    by_local_name: NameMap<&'a str, Vec<Node<'a, 'i>>>,
+    /// Attributes by local name: their element and index, in document order.
+    attributes_by_local_name: NameMap<&'a str, Vec<(Node<'a, 'i>, usize)>>,
+    /// For each node id, one past the last node id of its subtree (nodes are stored in document order).
+    subtree_end: Vec<usize>,
+}
+
+impl<'a, 'i> DocIndex<'a, 'i> {
+    pub fn new(doc: &'a Document<'i>) -> Self {
+        let nodes: Vec<Node<'a, 'i>> = doc.root().descendants().collect();
+        let mut by_local_name: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
+        let mut attributes_by_local_name: NameMap<&'a str, Vec<(Node<'a, 'i>, usize)>> = NameMap::default();
+        for node in nodes.iter().filter(|n| n.is_element()) {
+            by_local_name
+                .entry(node.tag_name().name())
+                .or_default()
+                .push(*node);
+            for (index, attribute) in node.attributes().enumerate() {
+                attributes_by_local_name
+                    .entry(attribute.name())
+                    .or_default()
+                    .push((*node, index));
+            }
+        }
+        let mut subtree_end = vec![0; nodes.len()];
+        for node in nodes.iter().rev() {
+            let id = node.id().get() as usize;
+            subtree_end[id] = match node.last_child() {
+                Some(last) => subtree_end[last.id().get() as usize],
+                None => id + 1,
+            };
+        }
+        Self {
+            by_local_name,
+            attributes_by_local_name,
+            subtree_end,
+        }
+    }
+
+    /// Attributes named `local` (any namespace) on `node` or its descendants, in document order.
+    pub fn attributes_named(&self, node: Node<'a, 'i>, local: &str) -> &[(Node<'a, 'i>, usize)] {
+        let Some(all) = self.attributes_by_local_name.get(local) else {
+            return &[];
+        };
+        let id = node.id().get() as usize;
+        let Some(&end) = self.subtree_end.get(id) else {
+            return &[];
+        };
+        let first = all.partition_point(|(n, _)| (n.id().get() as usize) < id);
+        let last = all.partition_point(|(n, _)| (n.id().get() as usize) < end);
+        &all[first..last.max(first)]
+    }
+
+    /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
+    /// `or_self`, in document order.
+    pub fn descendants_named(&self, node: Node<'a, 'i>, local: &str, or_self: bool) -> &[Node<'a, 'i>] {
+        let Some(all) = self.by_local_name.get(local) else {
+            return &[];
+        };
+        let id = node.id().get() as usize;
+        let Some(&end) = self.subtree_end.get(id) else {
+            return &[];
+        };
+        let first = all.partition_point(|n| {
+            let nid = n.id().get() as usize;
+            if or_self {
+                nid < id
+            } else {
+                nid <= id
+            }
+        });
+        let last = all.partition_point(|n| (n.id().get() as usize) < end);
+        &all[first..last.max(first)]
+    }
+}

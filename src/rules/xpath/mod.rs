@@ -1,0 +1,15 @@
+//! An XPath 2.0 subset, enough for the official EN 16931 (and XRechnung) Schematron artefacts: a parser to
+//! a syntax tree ([`parse`]) and an evaluator over `roxmltree` ([`eval`]) with the XPath 2.0 rules that
+//! decide verdicts (general comparisons, untypedAtomic promotion, exact decimals, dynamic errors).
+
+pub mod ast;
+pub mod eval;
+mod functions;
+pub mod index;
+pub mod parse;
+pub mod value;
+
+pub use ast::Expr;
+pub use eval::{Evaluator, Focus, Globals};
+pub use parse::parse;
+pub use value::{Item, XError};

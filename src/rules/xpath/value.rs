@@ -1,0 +1,433 @@
+//! XPath 2.0 values: items (nodes, attributes, atomic values), the casts between atomic types with their
+//! lexical rules, and the comparison rules of general and value comparisons (untypedAtomic promotion,
+//! numeric promotion to double, dynamic errors where Saxon raises them).
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use roxmltree::Node;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+
+use super::ast::{CastType, CmpOp};
+
+/// A dynamic error (XPath error code and a sentence). The official XSLT stops on these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl XError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for XError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+pub type XResult<T> = Result<T, XError>;
+
+/// One item of a sequence.
+#[derive(Debug, Clone)]
+pub enum Item<'a, 'i> {
+    /// An element, text node or the document node.
+    Node(Node<'a, 'i>),
+    /// The attribute with this index on its element.
+    Attr(Node<'a, 'i>, usize),
+    Atomic(Atomic<'a>),
+}
+
+/// An atomic value.
+#[derive(Debug, Clone)]
+pub enum Atomic<'a> {
+    /// The typed value of a node from an untyped document.
+    Untyped(Cow<'a, str>),
+    Str(Cow<'a, str>),
+    /// xs:decimal and xs:integer alike.
+    Decimal(Decimal),
+    Double(f64),
+    Bool(bool),
+    /// A date with its timezone offset in minutes, if any.
+    Date(NaiveDate, Option<i32>),
+}
+
+pub type Sequence<'a, 'i> = Vec<Item<'a, 'i>>;
+
+impl<'a, 'i> Item<'a, 'i> {
+    /// The position in document order (element id, then 0 for the element and 1+ for its attributes).
+    pub fn order_key(&self) -> Option<(usize, usize)> {
+        match self {
+            Item::Node(n) => Some((n.id().get() as usize, 0)),
+            Item::Attr(n, i) => Some((n.id().get() as usize, i + 1)),
+            Item::Atomic(_) => None,
+        }
+    }
+
+    pub fn is_node(&self) -> bool {
+        !matches!(self, Item::Atomic(_))
+    }
+
+    /// Atomization: nodes give their string value as untypedAtomic.
+    pub fn atomize(&self) -> Atomic<'a> {
+        match self {
+            Item::Node(n) => Atomic::Untyped(string_value(*n)),
+            Item::Attr(n, i) => Atomic::Untyped(Cow::Borrowed(attribute_value(*n, *i))),
+            Item::Atomic(a) => a.clone(),
+        }
+    }
+
+    /// `string(.)`
+    pub fn string(&self) -> Cow<'a, str> {
+        match self {
+            Item::Node(n) => string_value(*n),
+            Item::Attr(n, i) => Cow::Borrowed(attribute_value(*n, *i)),
+            Item::Atomic(a) => a.string(),
+        }
+    }
+}
+
+fn attribute_value<'a>(node: Node<'a, '_>, index: usize) -> &'a str {
+    node.attributes().nth(index).map(|a| a.value()).unwrap_or("")
+}
+
+/// The string value of a node: its text, or the concatenated text of its descendants.
+pub fn string_value<'a>(node: Node<'a, '_>) -> Cow<'a, str> {
+    if node.is_text() {
+        return Cow::Borrowed(node.text().unwrap_or(""));
+    }
+    let mut texts = node.descendants().filter(|d| d.is_text());
+    let Some(first) = texts.next() else {
+        return Cow::Borrowed("");
+    };
+    let Some(second) = texts.next() else {
+        return Cow::Borrowed(first.text().unwrap_or(""));
+    };
+    let mut all = String::from(first.text().unwrap_or(""));
+    all.push_str(second.text().unwrap_or(""));
+    for text in texts {
+        all.push_str(text.text().unwrap_or(""));
+    }
+    Cow::Owned(all)
+}
+
+impl<'a> Atomic<'a> {
+    pub fn string(&self) -> Cow<'a, str> {
+        match self {
+            Atomic::Untyped(s) | Atomic::Str(s) => s.clone(),
+            Atomic::Decimal(d) => Cow::Owned(decimal_to_string(*d)),
+            Atomic::Double(f) => Cow::Owned(double_to_string(*f)),
+            Atomic::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            Atomic::Date(d, tz) => Cow::Owned(format!("{}{}", d.format("%Y-%m-%d"), timezone_to_string(*tz))),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Atomic::Decimal(_) | Atomic::Double(_))
+    }
+
+    /// Converts to a number for arithmetic: untypedAtomic becomes xs:double.
+    pub fn to_numeric(&self) -> XResult<Atomic<'a>> {
+        match self {
+            Atomic::Untyped(s) => parse_double(s).map(Atomic::Double),
+            Atomic::Decimal(_) | Atomic::Double(_) => Ok(self.clone()),
+            other => Err(XError::new(
+                "XPTY0004",
+                format!("arithmetic on the non-numeric value {:?}", other.string()),
+            )),
+        }
+    }
+
+    /// `E cast as T`
+    pub fn cast(&self, target: CastType) -> XResult<Atomic<'a>> {
+        match target {
+            CastType::String => Ok(Atomic::Str(self.string())),
+            CastType::Decimal => match self {
+                Atomic::Untyped(s) | Atomic::Str(s) => parse_decimal(s).map(Atomic::Decimal),
+                Atomic::Decimal(d) => Ok(Atomic::Decimal(*d)),
+                Atomic::Double(f) => double_to_decimal(*f).map(Atomic::Decimal),
+                Atomic::Bool(b) => Ok(Atomic::Decimal(Decimal::from(u8::from(*b)))),
+                Atomic::Date(..) => Err(cast_error(self, "xs:decimal")),
+            },
+            CastType::Integer => match self {
+                Atomic::Untyped(s) | Atomic::Str(s) => parse_integer(s).map(Atomic::Decimal),
+                Atomic::Decimal(d) => Ok(Atomic::Decimal(d.trunc())),
+                Atomic::Double(f) => double_to_decimal(f.trunc()).map(Atomic::Decimal),
+                Atomic::Bool(b) => Ok(Atomic::Decimal(Decimal::from(u8::from(*b)))),
+                Atomic::Date(..) => Err(cast_error(self, "xs:integer")),
+            },
+            CastType::Double => match self {
+                Atomic::Untyped(s) | Atomic::Str(s) => parse_double(s).map(Atomic::Double),
+                Atomic::Decimal(d) => Ok(Atomic::Double(decimal_to_double(*d))),
+                Atomic::Double(f) => Ok(Atomic::Double(*f)),
+                Atomic::Bool(b) => Ok(Atomic::Double(if *b { 1.0 } else { 0.0 })),
+                Atomic::Date(..) => Err(cast_error(self, "xs:double")),
+            },
+            CastType::Boolean => match self {
+                Atomic::Untyped(s) | Atomic::Str(s) => match s.trim() {
+                    "true" | "1" => Ok(Atomic::Bool(true)),
+                    "false" | "0" => Ok(Atomic::Bool(false)),
+                    _ => Err(cast_error(self, "xs:boolean")),
+                },
+                Atomic::Decimal(d) => Ok(Atomic::Bool(!d.is_zero())),
+                Atomic::Double(f) => Ok(Atomic::Bool(*f != 0.0 && !f.is_nan())),
+                Atomic::Bool(b) => Ok(Atomic::Bool(*b)),
+                Atomic::Date(..) => Err(cast_error(self, "xs:boolean")),
+            },
+            CastType::Date => match self {
+                Atomic::Untyped(s) | Atomic::Str(s) => parse_date(s.trim())
+                    .map(|(d, tz)| Atomic::Date(d, tz))
+                    .ok_or_else(|| cast_error(self, "xs:date")),
+                Atomic::Date(d, tz) => Ok(Atomic::Date(*d, *tz)),
+                _ => Err(cast_error(self, "xs:date")),
+            },
+        }
+    }
+}
+
+fn cast_error(value: &Atomic<'_>, target: &str) -> XError {
+    XError::new(
+        "FORG0001",
+        format!("cannot convert {:?} to {target}", value.string()),
+    )
+}
+
+/// xs:decimal lexical form: optional sign, digits with at most one point, surrounding whitespace allowed.
+pub fn parse_decimal(text: &str) -> XResult<Decimal> {
+    let trimmed = text.trim();
+    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let valid = !(whole.is_empty() && fraction.is_empty())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !valid {
+        return Err(XError::new(
+            "FORG0001",
+            format!("cannot convert {text:?} to xs:decimal"),
+        ));
+    }
+    let negative = trimmed.starts_with('-');
+    let normal = format!(
+        "{}{}{}{}",
+        if negative { "-" } else { "" },
+        if whole.is_empty() { "0" } else { whole },
+        if fraction.is_empty() { "" } else { "." },
+        fraction
+    );
+    Decimal::from_str_exact(&normal)
+        .or_else(|_| Decimal::from_str(&normal))
+        .map_err(|_| XError::new("FOAR0002", format!("{text:?} is too large for a decimal")))
+}
+
+fn parse_integer(text: &str) -> XResult<Decimal> {
+    let trimmed = text.trim();
+    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(XError::new(
+            "FORG0001",
+            format!("cannot convert {text:?} to xs:integer"),
+        ));
+    }
+    parse_decimal(trimmed)
+}
+
+/// xs:double lexical form (XSD 1.0 plus a leading `+`, as Saxon accepts): no `inf`/`nan` spellings but `INF`.
+pub fn parse_double(text: &str) -> XResult<f64> {
+    let trimmed = text.trim();
+    match trimmed {
+        "INF" | "+INF" => return Ok(f64::INFINITY),
+        "-INF" => return Ok(f64::NEG_INFINITY),
+        "NaN" => return Ok(f64::NAN),
+        _ => {}
+    }
+    let plausible = !trimmed.is_empty()
+        && trimmed
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && trimmed.bytes().any(|b| b.is_ascii_digit());
+    if plausible {
+        if let Ok(value) = f64::from_str(trimmed) {
+            return Ok(value);
+        }
+    }
+    Err(XError::new(
+        "FORG0001",
+        format!("cannot convert {text:?} to xs:double"),
+    ))
+}
+
+/// `YYYY-MM-DD` with an optional `Z` or `±hh:mm`.
+pub fn parse_date(text: &str) -> Option<(NaiveDate, Option<i32>)> {
+    let (date, tz) = if let Some(rest) = text.strip_suffix('Z') {
+        (rest, Some(0))
+    } else if text.len() > 10 && matches!(text.as_bytes()[text.len() - 6], b'+' | b'-') {
+        let (date, zone) = text.split_at(text.len() - 6);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let hours: i32 = zone.get(1..3)?.parse().ok()?;
+        let minutes: i32 = zone.get(4..6)?.parse().ok()?;
+        if zone.as_bytes().get(3) != Some(&b':') || hours > 14 || minutes > 59 {
+            return None;
+        }
+        (date, Some(sign * (hours * 60 + minutes)))
+    } else {
+        (text, None)
+    };
+    let bytes = date.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(|d| (d, tz))
+}
+
+fn timezone_to_string(tz: Option<i32>) -> String {
+    match tz {
+        None => String::new(),
+        Some(0) => "Z".to_owned(),
+        Some(m) => format!(
+            "{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.abs() / 60,
+            m.abs() % 60
+        ),
+    }
+}
+
+pub fn decimal_to_double(d: Decimal) -> f64 {
+    d.to_f64()
+        .unwrap_or_else(|| f64::from_str(&d.to_string()).unwrap_or(f64::NAN))
+}
+
+pub fn double_to_decimal(f: f64) -> XResult<Decimal> {
+    if !f.is_finite() {
+        return Err(XError::new(
+            "FOCA0002",
+            format!("cannot convert {f} to xs:decimal"),
+        ));
+    }
+    Decimal::from_f64(f).ok_or_else(|| XError::new("FOAR0002", format!("{f} is too large for xs:decimal")))
+}
+
+/// The canonical decimal form: no trailing zeros after the point, no point for whole numbers.
+pub fn decimal_to_string(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// The XPath 2.0 canonical double form for the values the rules print (whole numbers without `.0`).
+pub fn double_to_string(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { "INF" } else { "-INF" }.to_owned()
+    } else if f == f.trunc() && f.abs() < 1e6 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Compares two atomic values after the operands of a general comparison have been converted
+/// (`general` = true applies the untypedAtomic rules of general comparisons; value comparisons treat
+/// untypedAtomic as a string).
+pub fn compare(op: CmpOp, left: &Atomic<'_>, right: &Atomic<'_>, general: bool) -> XResult<bool> {
+    let ordering = match (left, right) {
+        (Atomic::Untyped(a), Atomic::Untyped(b))
+        | (Atomic::Untyped(a), Atomic::Str(b))
+        | (Atomic::Str(a), Atomic::Untyped(b))
+        | (Atomic::Str(a), Atomic::Str(b)) => Some(a.as_ref().cmp(b.as_ref())),
+        (Atomic::Untyped(a), other) if general => return compare(op, &promote(a, other)?, other, general),
+        (other, Atomic::Untyped(b)) if general => return compare(op, other, &promote(b, other)?, general),
+        (Atomic::Untyped(a), other) => return compare(op, &Atomic::Str(a.clone()), other, general),
+        (other, Atomic::Untyped(b)) => return compare(op, other, &Atomic::Str(b.clone()), general),
+        (Atomic::Decimal(a), Atomic::Decimal(b)) => Some(a.cmp(b)),
+        (Atomic::Decimal(a), Atomic::Double(b)) => decimal_to_double(*a).partial_cmp(b),
+        (Atomic::Double(a), Atomic::Decimal(b)) => a.partial_cmp(&decimal_to_double(*b)),
+        (Atomic::Double(a), Atomic::Double(b)) => a.partial_cmp(b),
+        (Atomic::Bool(a), Atomic::Bool(b)) => Some(a.cmp(b)),
+        (Atomic::Date(a, ta), Atomic::Date(b, tb)) => Some(date_instant(*a, *ta).cmp(&date_instant(*b, *tb))),
+        (a, b) => {
+            return Err(XError::new(
+                "XPTY0004",
+                format!("cannot compare {:?} with {:?}", a.string(), b.string()),
+            ))
+        }
+    };
+    // NaN compares false with everything (and `!=` true)
+    let Some(ordering) = ordering else {
+        return Ok(op == CmpOp::Ne);
+    };
+    Ok(match op {
+        CmpOp::Eq => ordering == Ordering::Equal,
+        CmpOp::Ne => ordering != Ordering::Equal,
+        CmpOp::Lt => ordering == Ordering::Less,
+        CmpOp::Le => ordering != Ordering::Greater,
+        CmpOp::Gt => ordering == Ordering::Greater,
+        CmpOp::Ge => ordering != Ordering::Less,
+    })
+}
+
+/// General comparison: an untypedAtomic operand takes the other operand's type (numbers as xs:double).
+fn promote<'a>(text: &Cow<'a, str>, other: &Atomic<'_>) -> XResult<Atomic<'a>> {
+    match other {
+        Atomic::Decimal(_) | Atomic::Double(_) => parse_double(text).map(Atomic::Double),
+        Atomic::Bool(_) => Atomic::Untyped(text.clone()).cast(CastType::Boolean),
+        Atomic::Date(..) => Atomic::Untyped(text.clone()).cast(CastType::Date),
+        Atomic::Untyped(_) | Atomic::Str(_) => Ok(Atomic::Str(text.clone())),
+    }
+}
+
+/// Minutes since the epoch of the date's start; a date without timezone is taken as UTC (the implicit
+/// timezone of the reference run).
+fn date_instant(date: NaiveDate, tz: Option<i32>) -> i64 {
+    let days = date.signed_duration_since(NaiveDate::MIN).num_days();
+    days * 24 * 60 - i64::from(tz.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_lexical_rules_follow_xml_schema() {
+        assert_eq!(parse_decimal(" 12.50 ").unwrap(), Decimal::new(1250, 2));
+        assert_eq!(parse_decimal(".5").unwrap(), Decimal::new(5, 1));
+        assert_eq!(parse_decimal("-3.").unwrap(), Decimal::from(-3));
+        for bad in ["", "1e3", "1,5", "abc", "."] {
+            assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn untyped_against_number_compares_as_double() {
+        let untyped = Atomic::Untyped(Cow::Borrowed("100.00"));
+        assert!(compare(CmpOp::Eq, &untyped, &Atomic::Decimal(Decimal::from(100)), true).unwrap());
+        let bad = Atomic::Untyped(Cow::Borrowed("n/a"));
+        assert!(compare(CmpOp::Eq, &bad, &Atomic::Decimal(Decimal::from(1)), true).is_err());
+        // two untyped values compare as strings
+        let a = Atomic::Untyped(Cow::Borrowed("1.0"));
+        let b = Atomic::Untyped(Cow::Borrowed("1"));
+        assert!(!compare(CmpOp::Eq, &a, &b, true).unwrap());
+    }
+
+    #[test]
+    fn dates_compare_with_timezones() {
+        let a = Atomic::Untyped(Cow::Borrowed("2024-01-31"))
+            .cast(CastType::Date)
+            .unwrap();
+        let b = Atomic::Untyped(Cow::Borrowed("2024-02-01"))
+            .cast(CastType::Date)
+            .unwrap();
+        assert!(compare(CmpOp::Lt, &a, &b, false).unwrap());
+        assert!(Atomic::Untyped(Cow::Borrowed("2024-02-30"))
+            .cast(CastType::Date)
+            .is_err());
+    }
+}
