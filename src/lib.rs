@@ -32,5 +32,6 @@ pub mod model;
 pub mod policy;
 pub mod scenario;
 pub mod store;
+pub mod workflow;
 
 pub use error::{Error, ErrorCode, Result};

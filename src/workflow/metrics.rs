@@ -1,0 +1,293 @@
+//! The numbers that show the workflow works, computed from the audit trail (so they cover exactly what
+//! happened, with the times it happened): cycle times receipt → approved → posted (median, p90), the
+//! touchless rate, the exception rate by reason code per day of receipt, time in each state, per-vendor
+//! extraction accuracy (share of fields corrected), approvals waiting past their SLA and the estimated
+//! hours saved. Pure: the entries, the accuracy rows and the clock are passed in.
+//!
+//! Durations are hours with two decimals. The median of an even count is the mean of the middle two; p90 is
+//! the nearest rank (the ⌈0.9·n⌉-th smallest).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use super::audit::{Entry, SYSTEM};
+use crate::model::InvoiceStatus;
+
+/// The settings key of the minutes a person spends on an invoice that is not touchless.
+pub const MINUTES_PER_MANUAL_INVOICE: &str = "workflow.minutes_per_manual_invoice";
+
+/// The default when the settings name none.
+pub const DEFAULT_MINUTES_PER_MANUAL_INVOICE: i64 = 15;
+
+/// Median and p90 of a set of durations, in hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spread {
+    pub count: usize,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub median_hours: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub p90_hours: Option<Decimal>,
+}
+
+/// Cycle times between the milestones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CycleTimes {
+    pub receipt_to_approved: Spread,
+    pub approved_to_posted: Spread,
+    pub receipt_to_posted: Spread,
+}
+
+/// Exceptions among the invoices received on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExceptionPeriod {
+    /// The UTC day of receipt.
+    pub period: String,
+    pub received: usize,
+    pub exceptions: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub exception_rate: Decimal,
+    /// Invoices received as exceptions carrying each reason code.
+    pub by_reason: BTreeMap<String, usize>,
+}
+
+/// Extraction accuracy of one vendor's invoices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VendorAccuracy {
+    pub vendor_id: Option<String>,
+    pub invoices: usize,
+    pub fields: usize,
+    pub fields_corrected: usize,
+    /// Share of fields not corrected.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub accuracy: Decimal,
+}
+
+/// Everything `backdesk metrics --json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Metrics {
+    pub as_of: String,
+    pub invoices_received: usize,
+    pub cycle_times: CycleTimes,
+    /// Invoices approved on receipt without a person (straight through).
+    pub touchless: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub touchless_rate: Decimal,
+    /// Invoices that were an exception on receipt.
+    pub exceptions: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub exception_rate: Decimal,
+    /// Invoices received as exceptions carrying each reason code (all periods).
+    pub exceptions_by_reason: BTreeMap<String, usize>,
+    pub exceptions_over_time: Vec<ExceptionPeriod>,
+    /// Time spent in each status (intervals still open are measured up to `as_of`; paid and rejected are
+    /// final and not measured).
+    pub time_in_state: BTreeMap<String, Spread>,
+    pub vendor_accuracy: Vec<VendorAccuracy>,
+    pub approvals_past_sla: usize,
+    pub minutes_per_manual_invoice: i64,
+    /// Touchless invoices × minutes per manual invoice, in hours.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub estimated_hours_saved: Decimal,
+}
+
+/// What the metrics are computed from.
+#[derive(Debug, Clone)]
+pub struct Inputs<'a> {
+    pub entries: &'a [Entry],
+    pub vendor_accuracy: Vec<VendorAccuracy>,
+    pub approvals_past_sla: usize,
+    pub minutes_per_manual_invoice: i64,
+    pub now: DateTime<Utc>,
+}
+
+fn instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> Decimal {
+    (Decimal::from((to - from).num_seconds()) / Decimal::from(3600)).round_dp(2)
+}
+
+/// Median and nearest-rank p90.
+pub fn spread(mut values: Vec<Decimal>) -> Spread {
+    values.sort();
+    let n = values.len();
+    if n == 0 {
+        return Spread {
+            count: 0,
+            median_hours: None,
+            p90_hours: None,
+        };
+    }
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        ((values[n / 2 - 1] + values[n / 2]) / Decimal::TWO).round_dp(2)
+    };
+    let rank = (n * 9).div_ceil(10).max(1);
+    Spread {
+        count: n,
+        median_hours: Some(median),
+        p90_hours: Some(values[rank - 1]),
+    }
+}
+
+/// A share rounded to four decimals (0 of nothing is 0).
+pub fn rate(part: usize, whole: usize) -> Decimal {
+    if whole == 0 {
+        return Decimal::ZERO;
+    }
+    (Decimal::from(part) / Decimal::from(whole)).round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[derive(Default)]
+struct Timeline {
+    received: Option<(DateTime<Utc>, String, Vec<String>, String)>,
+    statuses: Vec<(DateTime<Utc>, String)>,
+    approved: Option<DateTime<Utc>>,
+    posted: Option<DateTime<Utc>>,
+}
+
+fn text_of(value: &serde_json::Value, key: &str) -> String {
+    value.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// Computes the metrics.
+pub fn compute(inputs: Inputs<'_>) -> Metrics {
+    let mut timelines: BTreeMap<i64, Timeline> = BTreeMap::new();
+    for entry in inputs.entries {
+        let (Some(id), Some(at)) = (entry.invoice_id, instant(&entry.at)) else {
+            continue;
+        };
+        let timeline = timelines.entry(id).or_default();
+        let to = match entry.action.as_str() {
+            "received" => {
+                let status = text_of(&entry.detail, "status");
+                let reasons = entry
+                    .detail
+                    .get("reasons")
+                    .and_then(serde_json::Value::as_array)
+                    .map(|r| r.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default();
+                timeline.received = Some((at, status.clone(), reasons, entry.actor.clone()));
+                status
+            }
+            "status_changed" => text_of(&entry.detail, "to"),
+            _ => continue,
+        };
+        if to == InvoiceStatus::Approved.as_str() {
+            timeline.approved.get_or_insert(at);
+        }
+        if to == InvoiceStatus::Posted.as_str() {
+            timeline.posted.get_or_insert(at);
+        }
+        timeline.statuses.push((at, to));
+    }
+
+    let (mut to_approved, mut to_posted_from_approved, mut to_posted) = (Vec::new(), Vec::new(), Vec::new());
+    let mut in_state: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
+    let (mut received, mut touchless, mut exceptions) = (0, 0, 0);
+    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    let mut periods: BTreeMap<String, ExceptionPeriod> = BTreeMap::new();
+    for timeline in timelines.values() {
+        let Some((received_at, first_status, reasons, actor)) = &timeline.received else {
+            continue;
+        };
+        received += 1;
+        let period = periods
+            .entry(received_at.date_naive().to_string())
+            .or_insert_with(|| ExceptionPeriod {
+                period: received_at.date_naive().to_string(),
+                received: 0,
+                exceptions: 0,
+                exception_rate: Decimal::ZERO,
+                by_reason: BTreeMap::new(),
+            });
+        period.received += 1;
+        if first_status == InvoiceStatus::Exception.as_str() {
+            exceptions += 1;
+            period.exceptions += 1;
+            for code in reasons {
+                *by_reason.entry(code.clone()).or_default() += 1;
+                *period.by_reason.entry(code.clone()).or_default() += 1;
+            }
+        }
+        if first_status == InvoiceStatus::Approved.as_str() && actor == SYSTEM {
+            touchless += 1;
+        }
+        if let Some(approved) = timeline.approved {
+            to_approved.push(hours(*received_at, approved));
+            if let Some(posted) = timeline.posted {
+                to_posted_from_approved.push(hours(approved, posted));
+            }
+        }
+        if let Some(posted) = timeline.posted {
+            to_posted.push(hours(*received_at, posted));
+        }
+        for (i, (at, status)) in timeline.statuses.iter().enumerate() {
+            if status == InvoiceStatus::Paid.as_str() || status == InvoiceStatus::Rejected.as_str() {
+                continue;
+            }
+            let end = timeline.statuses.get(i + 1).map_or(inputs.now, |(next, _)| *next);
+            in_state.entry(status.clone()).or_default().push(hours(*at, end));
+        }
+    }
+    let exceptions_over_time = periods
+        .into_values()
+        .map(|mut p| {
+            p.exception_rate = rate(p.exceptions, p.received);
+            p
+        })
+        .collect();
+    let minutes = inputs.minutes_per_manual_invoice;
+    Metrics {
+        as_of: crate::store::timestamp(inputs.now),
+        invoices_received: received,
+        cycle_times: CycleTimes {
+            receipt_to_approved: spread(to_approved),
+            approved_to_posted: spread(to_posted_from_approved),
+            receipt_to_posted: spread(to_posted),
+        },
+        touchless,
+        touchless_rate: rate(touchless, received),
+        exceptions,
+        exception_rate: rate(exceptions, received),
+        exceptions_by_reason: by_reason,
+        exceptions_over_time,
+        time_in_state: in_state.into_iter().map(|(k, v)| (k, spread(v))).collect(),
+        vendor_accuracy: inputs.vendor_accuracy,
+        approvals_past_sla: inputs.approvals_past_sla,
+        minutes_per_manual_invoice: minutes,
+        estimated_hours_saved: (Decimal::from(touchless) * Decimal::from(minutes) / Decimal::from(60)).round_dp(2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn median_and_p90_by_nearest_rank() {
+        let s = spread((1..=10).map(Decimal::from).collect());
+        assert_eq!((s.median_hours, s.p90_hours), (Some(d("5.5")), Some(d("9"))));
+        let s = spread(vec![d("3"), d("1"), d("2")]);
+        assert_eq!((s.median_hours, s.p90_hours), (Some(d("2")), Some(d("3"))));
+        assert_eq!(spread(Vec::new()).median_hours, None);
+        let s = spread(vec![d("4")]);
+        assert_eq!((s.median_hours, s.p90_hours), (Some(d("4")), Some(d("4"))));
+    }
+
+    #[test]
+    fn rates_round_to_four_places() {
+        assert_eq!(rate(1, 3), d("0.3333"));
+        assert_eq!(rate(2, 3), d("0.6667"));
+        assert_eq!(rate(0, 0), Decimal::ZERO);
+    }
+}
