@@ -346,7 +346,9 @@ impl Workspace {
         )?;
         repo::insert_decision(conn, id, &decision, &timestamp(now)).await?;
         repo::update_invoice_outcome(conn, id, &decision, &timestamp(now)).await?;
-        crate::workflow::audit::record_status_change(conn, id, who, before, after, why, now).await?;
+        if after != before {
+            crate::workflow::audit::record_status_change(conn, id, who, before, after, why, now).await?;
+        }
         Ok(decision)
     }
 

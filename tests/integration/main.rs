@@ -10,4 +10,6 @@ mod decide_scenario;
 mod decide_store;
 mod readers;
 mod support;
+mod workflow_simulation;
+mod workflow_support;
 mod workspace;
