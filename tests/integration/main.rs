@@ -10,6 +10,8 @@ mod decide_scenario;
 mod decide_store;
 mod readers;
 mod support;
+mod workflow_audit;
+mod workflow_cli;
 mod workflow_simulation;
 mod workflow_support;
 mod workspace;
