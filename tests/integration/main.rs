@@ -10,6 +10,7 @@ mod decide_scenario;
 mod decide_store;
 mod readers;
 mod support;
+mod workflow_approvals;
 mod workflow_audit;
 mod workflow_cli;
 mod workflow_simulation;
