@@ -112,7 +112,9 @@ impl std::str::FromStr for ExportFormat {
         match text {
             "csv" => Ok(Self::Csv),
             "json" => Ok(Self::Json),
-            other => Err(Error::Usage(format!("'{other}' is not an export format; use csv or json"))),
+            other => Err(Error::Usage(format!(
+                "'{other}' is not an export format; use csv or json"
+            ))),
         }
     }
 }
@@ -149,10 +151,14 @@ impl Workspace {
     ) -> Result<Person> {
         let name = name.trim();
         if name.is_empty() || name.starts_with('-') {
-            return Err(Error::Usage("a person needs a name, e.g. backdesk people add Ana --role manager".into()));
+            return Err(Error::Usage(
+                "a person needs a name, e.g. backdesk people add Ana --role manager".into(),
+            ));
         }
         if limit.is_some_and(|l| l < Decimal::ZERO) {
-            return Err(Error::Usage(format!("the approval limit of {name} cannot be negative")));
+            return Err(Error::Usage(format!(
+                "the approval limit of {name} cannot be negative"
+            )));
         }
         let person = Person {
             name: name.to_owned(),
@@ -169,7 +175,9 @@ impl Workspace {
             detail,
         };
         audit::append(&mut tx, entry, now).await?;
-        tx.commit().await.map_err(Error::database(format!("save person {name}")))?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("save person {name}")))?;
         Ok(person)
     }
 
@@ -179,7 +187,12 @@ impl Workspace {
     }
 
     /// Corrects fields of an invoice as `who`, then decides it again (validation, matching, routing).
-    pub async fn correct_invoice(&self, id: InvoiceId, fields: &[Correction], who: &str) -> Result<CorrectionReport> {
+    pub async fn correct_invoice(
+        &self,
+        id: InvoiceId,
+        fields: &[Correction],
+        who: &str,
+    ) -> Result<CorrectionReport> {
         self.correct_invoice_at(id, fields, who, Utc::now()).await
     }
 
@@ -209,9 +222,23 @@ impl Workspace {
             if old.as_deref() == Some(new.as_str()) {
                 continue;
             }
-            repo::insert_correction(&mut tx, id, &correction.field, old.as_deref(), &new, &person.name, &at).await?;
+            repo::insert_correction(
+                &mut tx,
+                id,
+                &correction.field,
+                old.as_deref(),
+                &new,
+                &person.name,
+                &at,
+            )
+            .await?;
             let detail = serde_json::json!({ "field": correction.field, "old": old, "new": new });
-            audit::append(&mut tx, NewEntry::invoice(&person.name, Action::FieldCorrected, id, detail), now).await?;
+            audit::append(
+                &mut tx,
+                NewEntry::invoice(&person.name, Action::FieldCorrected, id, detail),
+                now,
+            )
+            .await?;
             changes.push(FieldChange {
                 field: correction.field.clone(),
                 old,
@@ -228,20 +255,32 @@ impl Workspace {
             None => false,
         };
         repo::rewrite_invoice(&mut tx, id, &invoice, &at).await?;
-        let decision = self.redecide_in(&mut tx, id, &person.name, "corrected", now).await?;
+        let decision = self
+            .redecide_in(&mut tx, id, &person.name, "corrected", now)
+            .await?;
         self.after_correction(&mut tx, id, &changes).await?;
-        tx.commit().await.map_err(Error::database(format!("record the correction of invoice {id}")))?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("record the correction of invoice {id}")))?;
         self.publish(CoreEvent::InvoicesChanged);
 
         let status = decision.status;
         let approval_reopened = (before == InvoiceStatus::Approved && status != InvoiceStatus::Approved)
             || (had_approvals && status == InvoiceStatus::AwaitingApproval);
         let names: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-        let mut message = format!("invoice {id}: corrected {} by {}; now {status}", names.join(", "), person.name);
+        let mut message = format!(
+            "invoice {id}: corrected {} by {}; now {status}",
+            names.join(", "),
+            person.name
+        );
         if approval_reopened {
             message.push_str(&format!(
                 " — it was {before}{}; the change re-opens approval and earlier approvals no longer count",
-                if had_approvals { " with approvals given" } else { "" }
+                if had_approvals {
+                    " with approvals given"
+                } else {
+                    ""
+                }
             ));
         }
         Ok(CorrectionReport {
@@ -249,7 +288,11 @@ impl Workspace {
             changes,
             status_before: before,
             status,
-            reasons: decision.reasons.iter().map(|r| r.code.as_str().to_owned()).collect(),
+            reasons: decision
+                .reasons
+                .iter()
+                .map(|r| r.code.as_str().to_owned())
+                .collect(),
             approval_reopened,
             message,
         })
@@ -257,12 +300,22 @@ impl Workspace {
 
     /// MERGE HOOK (extraction: learn the vendor layout from a correction). Called once per correction, inside
     /// its transaction, with the fields that changed; the lead connects it to `api::extraction` at merge.
-    async fn after_correction(&self, _conn: &mut SqliteConnection, _id: InvoiceId, _changes: &[FieldChange]) -> Result<()> {
+    async fn after_correction(
+        &self,
+        _conn: &mut SqliteConnection,
+        _id: InvoiceId,
+        _changes: &[FieldChange],
+    ) -> Result<()> {
         Ok(())
     }
 
     /// Approves the current step of invoice `id` as `who`.
-    pub async fn approve_invoice(&self, id: InvoiceId, who: &str, comment: Option<&str>) -> Result<ApprovalReport> {
+    pub async fn approve_invoice(
+        &self,
+        id: InvoiceId,
+        who: &str,
+        comment: Option<&str>,
+    ) -> Result<ApprovalReport> {
         self.approve_invoice_at(id, who, comment, Utc::now()).await
     }
 
@@ -313,7 +366,10 @@ impl Workspace {
             step_order: granted.step_order,
             person: person.name.clone(),
             acting_for: granted.acting_for.clone(),
-            comment: comment.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            comment: comment
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
             at: timestamp(now),
         };
         repo::insert_approval(&mut tx, id, decision_id, &approval).await?;
@@ -321,15 +377,30 @@ impl Workspace {
             "step": granted.step_order, "acting_for": granted.acting_for, "comment": approval.comment,
             "decision_id": decision_id,
         });
-        audit::append(&mut tx, NewEntry::invoice(&person.name, Action::Approved, id, entry_detail), now).await?;
+        audit::append(
+            &mut tx,
+            NewEntry::invoice(&person.name, Action::Approved, id, entry_detail),
+            now,
+        )
+        .await?;
         let mut status_after = status;
         if granted.completes {
             status_after = InvoiceStatus::Approved;
             repo::set_status(&mut tx, id, status_after, &timestamp(now)).await?;
-            audit::record_status_change(&mut tx, id, &person.name, status, status_after, "all approval steps approved", now)
-                .await?;
+            audit::record_status_change(
+                &mut tx,
+                id,
+                &person.name,
+                status,
+                status_after,
+                "all approval steps approved",
+                now,
+            )
+            .await?;
         }
-        tx.commit().await.map_err(Error::database(format!("record the approval of invoice {id}")))?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("record the approval of invoice {id}")))?;
         self.publish(CoreEvent::InvoicesChanged);
         let mut after = given;
         after.push(approval);
@@ -352,9 +423,17 @@ impl Workspace {
     }
 
     /// [`Self::reject_invoice`] at `now`.
-    pub async fn reject_invoice_at(&self, id: InvoiceId, who: &str, reason: &str, now: DateTime<Utc>) -> Result<InvoiceStatus> {
+    pub async fn reject_invoice_at(
+        &self,
+        id: InvoiceId,
+        who: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<InvoiceStatus> {
         if reason.trim().is_empty() {
-            return Err(Error::Usage(format!("say why invoice {id} is rejected: --reason TEXT")));
+            return Err(Error::Usage(format!(
+                "say why invoice {id} is rejected: --reason TEXT"
+            )));
         }
         let mut tx = self.store().begin("reject an invoice").await?;
         let person = person_named(&mut tx, who).await?;
@@ -362,9 +441,16 @@ impl Workspace {
         let after = state::transition(id, before, Event::Rejected)?;
         repo::set_status(&mut tx, id, after, &timestamp(now)).await?;
         let detail = serde_json::json!({ "reason": reason.trim() });
-        audit::append(&mut tx, NewEntry::invoice(&person.name, Action::Rejected, id, detail), now).await?;
+        audit::append(
+            &mut tx,
+            NewEntry::invoice(&person.name, Action::Rejected, id, detail),
+            now,
+        )
+        .await?;
         audit::record_status_change(&mut tx, id, &person.name, before, after, reason.trim(), now).await?;
-        tx.commit().await.map_err(Error::database(format!("record the rejection of invoice {id}")))?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("record the rejection of invoice {id}")))?;
         self.publish(CoreEvent::InvoicesChanged);
         Ok(after)
     }
@@ -387,50 +473,96 @@ impl Workspace {
         let after = state::transition(id, before, event)?;
         repo::set_status(&mut tx, id, after, &timestamp(now)).await?;
         if !payload.is_null() {
-            audit::append(&mut tx, NewEntry::invoice(who, Action::SyncPayload, id, payload), now).await?;
+            audit::append(
+                &mut tx,
+                NewEntry::invoice(who, Action::SyncPayload, id, payload),
+                now,
+            )
+            .await?;
         }
         audit::record_status_change(&mut tx, id, who, before, after, event.name(), now).await?;
-        tx.commit().await.map_err(Error::database(format!("record the booking of invoice {id}")))?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("record the booking of invoice {id}")))?;
         self.publish(CoreEvent::InvoicesChanged);
         Ok(after)
     }
 
     /// Puts an open invoice on hold (`Some(reason)`) or releases it (`None`).
-    pub async fn hold_invoice_at(&self, id: InvoiceId, who: &str, reason: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+    pub async fn hold_invoice_at(
+        &self,
+        id: InvoiceId,
+        who: &str,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut tx = self.store().begin("hold an invoice").await?;
         let person = person_named(&mut tx, who).await?;
         let (_, status) = store::decisions::stored_extraction(&mut tx, id).await?;
         if !state::is_open(status) {
-            return Err(Error::Usage(format!("invoice {id} is {status}: only open invoices can be held")));
+            return Err(Error::Usage(format!(
+                "invoice {id} is {status}: only open invoices can be held"
+            )));
         }
         let reason = reason.map(str::trim);
         if reason.is_some_and(str::is_empty) {
             return Err(Error::Usage(format!("say why invoice {id} is put on hold")));
         }
-        repo::set_hold(&mut tx, id, reason.map(|r| (person.name.as_str(), r)), &timestamp(now)).await?;
+        repo::set_hold(
+            &mut tx,
+            id,
+            reason.map(|r| (person.name.as_str(), r)),
+            &timestamp(now),
+        )
+        .await?;
         let detail = serde_json::json!({ "on_hold": reason.is_some(), "reason": reason });
-        audit::append(&mut tx, NewEntry::invoice(&person.name, Action::Hold, id, detail), now).await?;
-        tx.commit().await.map_err(Error::database(format!("change the hold on invoice {id}")))?;
+        audit::append(
+            &mut tx,
+            NewEntry::invoice(&person.name, Action::Hold, id, detail),
+            now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("change the hold on invoice {id}")))?;
         self.publish(CoreEvent::InvoicesChanged);
         Ok(())
     }
 
     /// Makes `owner` responsible for invoice `id` (shown in the exception queue).
-    pub async fn assign_invoice_at(&self, id: InvoiceId, owner: &str, who: &str, now: DateTime<Utc>) -> Result<()> {
+    pub async fn assign_invoice_at(
+        &self,
+        id: InvoiceId,
+        owner: &str,
+        who: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut tx = self.store().begin("assign an invoice").await?;
         let owner = person_named(&mut tx, owner).await?;
         let actor = person_named(&mut tx, who).await?;
         store::decisions::stored_extraction(&mut tx, id).await?;
         repo::set_owner(&mut tx, id, &owner.name, &timestamp(now)).await?;
         let detail = serde_json::json!({ "owner": owner.name });
-        audit::append(&mut tx, NewEntry::invoice(&actor.name, Action::Assigned, id, detail), now).await?;
-        tx.commit().await.map_err(Error::database(format!("assign invoice {id}")))?;
+        audit::append(
+            &mut tx,
+            NewEntry::invoice(&actor.name, Action::Assigned, id, detail),
+            now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("assign invoice {id}")))?;
         Ok(())
     }
 
     /// The audit trail and approval state of one invoice, as JSON for its detail view.
-    pub(crate) async fn workflow_of(&self, id: InvoiceId) -> Result<(Vec<serde_json::Value>, serde_json::Value)> {
-        let json = |e: serde_json::Error| Error::InvalidData(format!("could not show the workflow of invoice {id}: {e}"));
+    pub(crate) async fn workflow_of(
+        &self,
+        id: InvoiceId,
+    ) -> Result<(Vec<serde_json::Value>, serde_json::Value)> {
+        let json = |e: serde_json::Error| {
+            Error::InvalidData(format!("could not show the workflow of invoice {id}: {e}"))
+        };
         let trail = self
             .audit_trail(Some(id))
             .await?
@@ -450,7 +582,12 @@ impl Workspace {
             .await?
             .map(|(by, reason, at)| serde_json::json!({ "by": by, "reason": reason, "since": at }));
         let Some((decision_id, steps)) = repo::current_decision(&mut conn, id).await? else {
-            return Ok(ApprovalState { decision_id: None, steps: Vec::new(), current_step: None, on_hold });
+            return Ok(ApprovalState {
+                decision_id: None,
+                steps: Vec::new(),
+                current_step: None,
+                on_hold,
+            });
         };
         let given = repo::given(&mut conn, decision_id).await?;
         let current_step = approvals::current_step(&steps, &given, &people).map(|s| s.order);
@@ -458,11 +595,20 @@ impl Workspace {
             .into_iter()
             .map(|step| StepState {
                 complete: approvals::step_complete(&step, &given, &people),
-                approvals: given.iter().filter(|g| g.step_order == step.order).cloned().collect(),
+                approvals: given
+                    .iter()
+                    .filter(|g| g.step_order == step.order)
+                    .cloned()
+                    .collect(),
                 step,
             })
             .collect();
-        Ok(ApprovalState { decision_id: Some(decision_id), steps, current_step, on_hold })
+        Ok(ApprovalState {
+            decision_id: Some(decision_id),
+            steps,
+            current_step,
+            on_hold,
+        })
     }
 
     async fn sla_hours(&self, queue: Queue) -> Result<i64> {
@@ -485,25 +631,26 @@ impl Workspace {
         for queue in Queue::ALL {
             sla.insert(queue.as_str().to_owned(), self.sla_hours(queue).await?);
         }
-        let item = |queue: Queue, r: &sqlx::sqlite::SqliteRow, reasons: Vec<String>, owner: Option<String>| {
-            let since: Option<String> = r.get("since");
-            let age = age_hours(since.as_deref(), now);
-            let sla_hours = sla[queue.as_str()];
-            QueueItem {
-                queue,
-                invoice_id: r.get("invoice_id"),
-                vendor_name: r.get("vendor_name"),
-                invoice_number: r.get("invoice_number"),
-                total_gross: r.get("total_gross"),
-                currency: r.get("currency"),
-                reasons,
-                owner,
-                since,
-                age_hours: age,
-                sla_hours,
-                overdue: is_overdue(age, sla_hours),
-            }
-        };
+        let item =
+            |queue: Queue, r: &sqlx::sqlite::SqliteRow, reasons: Vec<String>, owner: Option<String>| {
+                let since: Option<String> = r.get("since");
+                let age = age_hours(since.as_deref(), now);
+                let sla_hours = sla[queue.as_str()];
+                QueueItem {
+                    queue,
+                    invoice_id: r.get("invoice_id"),
+                    vendor_name: r.get("vendor_name"),
+                    invoice_number: r.get("invoice_number"),
+                    total_gross: r.get("total_gross"),
+                    currency: r.get("currency"),
+                    reasons,
+                    owner,
+                    since,
+                    age_hours: age,
+                    sla_hours,
+                    overdue: is_overdue(age, sla_hours),
+                }
+            };
         let rows = sqlx::query("SELECT * FROM report_exception_queue ORDER BY since, invoice_id")
             .fetch_all(pool)
             .await
@@ -511,7 +658,10 @@ impl Workspace {
         let mut exception: Vec<QueueItem> = Vec::new();
         for r in &rows {
             let code: String = r.get("reason_code");
-            match exception.iter_mut().find(|i| i.invoice_id == r.get::<i64, _>("invoice_id")) {
+            match exception
+                .iter_mut()
+                .find(|i| i.invoice_id == r.get::<i64, _>("invoice_id"))
+            {
                 Some(existing) => existing.reasons.push(code),
                 None => exception.push(item(Queue::Exception, r, vec![code], r.get("owner"))),
             }
@@ -524,7 +674,8 @@ impl Workspace {
         let people = store::people::list(&mut conn).await?;
         let mut awaiting_approval = Vec::new();
         for r in &rows {
-            let steps: Vec<ApprovalStep> = serde_json::from_str(&r.get::<String, _>("approval_steps")).unwrap_or_default();
+            let steps: Vec<ApprovalStep> =
+                serde_json::from_str(&r.get::<String, _>("approval_steps")).unwrap_or_default();
             let given = repo::given(&mut conn, r.get("decision_id")).await?;
             let waiting = approvals::current_step(&steps, &given, &people).map(waiting_for);
             awaiting_approval.push(item(Queue::AwaitingApproval, r, Vec::new(), waiting));
@@ -537,7 +688,13 @@ impl Workspace {
             .iter()
             .map(|r| item(Queue::OnHold, r, vec![r.get("reason")], r.get("held_by")))
             .collect();
-        Ok(Queues { as_of: timestamp(now), sla_hours: sla, exception, awaiting_approval, on_hold })
+        Ok(Queues {
+            as_of: timestamp(now),
+            sla_hours: sla,
+            exception,
+            awaiting_approval,
+            on_hold,
+        })
     }
 
     /// Approval steps waiting past the approval queue's SLA at `now` (what the desktop notifies about). A step
@@ -552,13 +709,19 @@ impl Workspace {
         let people = store::people::list(&mut conn).await?;
         let mut reminders = Vec::new();
         for r in &rows {
-            let steps: Vec<ApprovalStep> = serde_json::from_str(&r.get::<String, _>("approval_steps")).unwrap_or_default();
+            let steps: Vec<ApprovalStep> =
+                serde_json::from_str(&r.get::<String, _>("approval_steps")).unwrap_or_default();
             let given = repo::given(&mut conn, r.get("decision_id")).await?;
             let Some(step) = approvals::current_step(&steps, &given, &people) else {
                 continue;
             };
             let since: Option<String> = r.get("since");
-            let since = given.iter().map(|g| g.at.clone()).chain(since).max().unwrap_or_default();
+            let since = given
+                .iter()
+                .map(|g| g.at.clone())
+                .chain(since)
+                .max()
+                .unwrap_or_default();
             let hours_waiting = age_hours(Some(&since), now);
             if is_overdue(hours_waiting, sla_hours) {
                 reminders.push(Reminder {
@@ -578,18 +741,34 @@ impl Workspace {
     /// Approves, as `who`, the current step of every invoice awaiting approval that is clean (no reasons), not
     /// on hold and that `who` may approve (role, limit, delegation, separation of duties). Each invoice is
     /// its own transaction; the others are listed with why they were left.
-    pub async fn approve_clean_under_limit_at(&self, who: &str, comment: Option<&str>, now: DateTime<Utc>) -> Result<BulkApproval> {
+    pub async fn approve_clean_under_limit_at(
+        &self,
+        who: &str,
+        comment: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<BulkApproval> {
         person_named(&mut *self.connection().await?, who).await?;
-        let mut report = BulkApproval { approved: Vec::new(), skipped: Vec::new() };
-        for invoice in store::invoices::list(self.store().pool(), Some(InvoiceStatus::AwaitingApproval)).await? {
+        let mut report = BulkApproval {
+            approved: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for invoice in
+            store::invoices::list(self.store().pool(), Some(InvoiceStatus::AwaitingApproval)).await?
+        {
             if !invoice.reasons.is_empty() {
                 let codes: Vec<&str> = invoice.reasons.iter().map(|r| r.code.as_str()).collect();
-                report.skipped.push(Skipped { invoice_id: invoice.id, why: format!("not clean: {}", codes.join(", ")) });
+                report.skipped.push(Skipped {
+                    invoice_id: invoice.id,
+                    why: format!("not clean: {}", codes.join(", ")),
+                });
                 continue;
             }
             match self.approve_invoice_at(invoice.id, who, comment, now).await {
                 Ok(done) => report.approved.push(done),
-                Err(Error::Usage(why)) => report.skipped.push(Skipped { invoice_id: invoice.id, why }),
+                Err(Error::Usage(why)) => report.skipped.push(Skipped {
+                    invoice_id: invoice.id,
+                    why,
+                }),
                 Err(other) => return Err(other),
             }
         }
@@ -620,9 +799,20 @@ impl Workspace {
                 .map_err(|e| Error::InvalidData(format!("could not write the audit trail as JSON: {e}"))),
             ExportFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(Vec::new());
-                let csv_error = |e: csv::Error| Error::InvalidData(format!("could not write the audit trail as CSV: {e}"));
+                let csv_error = |e: csv::Error| {
+                    Error::InvalidData(format!("could not write the audit trail as CSV: {e}"))
+                };
                 writer
-                    .write_record(["id", "at", "actor", "action", "invoice_id", "detail", "prev_hash", "hash"])
+                    .write_record([
+                        "id",
+                        "at",
+                        "actor",
+                        "action",
+                        "invoice_id",
+                        "detail",
+                        "prev_hash",
+                        "hash",
+                    ])
                     .map_err(csv_error)?;
                 for e in &entries {
                     writer
@@ -638,17 +828,22 @@ impl Workspace {
                         ])
                         .map_err(csv_error)?;
                 }
-                let bytes = writer
-                    .into_inner()
-                    .map_err(|e| Error::InvalidData(format!("could not write the audit trail as CSV: {e}")))?;
-                String::from_utf8(bytes).map_err(|e| Error::InvalidData(format!("the audit CSV is not UTF-8: {e}")))
+                let bytes = writer.into_inner().map_err(|e| {
+                    Error::InvalidData(format!("could not write the audit trail as CSV: {e}"))
+                })?;
+                String::from_utf8(bytes)
+                    .map_err(|e| Error::InvalidData(format!("the audit CSV is not UTF-8: {e}")))
             }
         }
     }
 }
 
 fn waiting_for(step: &ApprovalStep) -> String {
-    let who = step.person.clone().or_else(|| step.role.clone()).unwrap_or_default();
+    let who = step
+        .person
+        .clone()
+        .or_else(|| step.role.clone())
+        .unwrap_or_default();
     match &step.delegated_to {
         Some(to) => format!("{who} (delegated to {to})"),
         None => who,

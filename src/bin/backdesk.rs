@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use backdesk::api::workflow::ExportFormat;
 use backdesk::api::{self, MasterDataKind, Workspace};
 use backdesk::error::Error;
 use backdesk::formats::ReadOutput;
-use backdesk::api::workflow::ExportFormat;
 use backdesk::model::{InvoiceId, InvoiceStatus};
 use backdesk::workflow::approvals::Role;
 use clap::{Parser, Subcommand};
@@ -451,7 +451,11 @@ async fn policy(data_dir: Option<PathBuf>, action: PolicyAction) -> Result<ExitC
     }
 }
 
-async fn people(data_dir: Option<PathBuf>, action: Option<PeopleAction>, json: bool) -> Result<ExitCode, Error> {
+async fn people(
+    data_dir: Option<PathBuf>,
+    action: Option<PeopleAction>,
+    json: bool,
+) -> Result<ExitCode, Error> {
     let workspace = open(data_dir).await?;
     match action {
         Some(PeopleAction::Add { name, role, limit }) => {

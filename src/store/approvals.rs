@@ -10,7 +10,10 @@ use crate::policy::routing::ApprovalStep;
 use crate::workflow::approvals::GivenApproval;
 
 /// The latest decision of an invoice: its id and approval steps.
-pub async fn current_decision(conn: &mut SqliteConnection, id: InvoiceId) -> Result<Option<(i64, Vec<ApprovalStep>)>> {
+pub async fn current_decision(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> Result<Option<(i64, Vec<ApprovalStep>)>> {
     let row = sqlx::query(
         "SELECT id, approval_steps FROM invoice_decisions WHERE invoice_id = ? ORDER BY id DESC LIMIT 1",
     )
@@ -20,7 +23,9 @@ pub async fn current_decision(conn: &mut SqliteConnection, id: InvoiceId) -> Res
     .map_err(Error::database(format!("read the decision of invoice {id}")))?;
     row.map(|r| {
         let steps = serde_json::from_str(&r.get::<String, _>("approval_steps")).map_err(|e| {
-            Error::InvalidData(format!("the approval steps of invoice {id} cannot be read back: {e}"))
+            Error::InvalidData(format!(
+                "the approval steps of invoice {id} cannot be read back: {e}"
+            ))
         })?;
         Ok((r.get("id"), steps))
     })
@@ -71,7 +76,12 @@ pub async fn insert_approval(
 }
 
 /// Sets an invoice's status.
-pub async fn set_status(conn: &mut SqliteConnection, id: InvoiceId, status: crate::model::InvoiceStatus, now: &str) -> Result<()> {
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    status: crate::model::InvoiceStatus,
+    now: &str,
+) -> Result<()> {
     sqlx::query("UPDATE invoices SET status = ?, updated_at = ? WHERE id = ?")
         .bind(status.as_str())
         .bind(now)
@@ -94,11 +104,13 @@ pub async fn correctors(conn: &mut SqliteConnection, id: InvoiceId) -> Result<Ve
 
 /// Who uploaded an invoice: the actor of its `received` audit entry.
 pub async fn uploader(conn: &mut SqliteConnection, id: InvoiceId) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT actor FROM audit_log WHERE invoice_id = ? AND action = 'received' ORDER BY id LIMIT 1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await
-        .map_err(Error::database(format!("read who uploaded invoice {id}")))?;
+    let row = sqlx::query(
+        "SELECT actor FROM audit_log WHERE invoice_id = ? AND action = 'received' ORDER BY id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await
+    .map_err(Error::database(format!("read who uploaded invoice {id}")))?;
     Ok(row.map(|r| r.get("actor")))
 }
 
@@ -146,12 +158,19 @@ pub async fn insert_correction(
     .bind(now)
     .execute(&mut *conn)
     .await
-    .map_err(Error::database(format!("record the correction of {field} on invoice {id}")))?;
+    .map_err(Error::database(format!(
+        "record the correction of {field} on invoice {id}"
+    )))?;
     Ok(())
 }
 
 /// Rewrites the invoice's canonical form and the columns read from it after a correction.
-pub async fn rewrite_invoice(conn: &mut SqliteConnection, id: InvoiceId, invoice: &Invoice, now: &str) -> Result<()> {
+pub async fn rewrite_invoice(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    invoice: &Invoice,
+    now: &str,
+) -> Result<()> {
     let canonical = serde_json::to_string(invoice)
         .map_err(|e| Error::InvalidData(format!("could not serialise invoice {id}: {e}")))?;
     let confidence = sqlx::query(
@@ -201,7 +220,12 @@ pub async fn rewrite_invoice(conn: &mut SqliteConnection, id: InvoiceId, invoice
 }
 
 /// Puts an invoice on hold (replacing an earlier hold) or releases it.
-pub async fn set_hold(conn: &mut SqliteConnection, id: InvoiceId, hold: Option<(&str, &str)>, now: &str) -> Result<()> {
+pub async fn set_hold(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    hold: Option<(&str, &str)>,
+    now: &str,
+) -> Result<()> {
     let query = match hold {
         Some((who, why)) => sqlx::query(
             "INSERT INTO invoice_holds (invoice_id, held_by, reason, held_at) VALUES (?, ?, ?, ?)

@@ -12,7 +12,15 @@ pub async fn append(conn: &mut SqliteConnection, new: NewEntry, at: &str) -> Res
     let id = last_id + 1;
     let invoice_id = new.invoice_id.map(|i| i.0);
     let action = new.action.as_str();
-    let hash = hash_of(&canonical(id, at, &new.actor, action, invoice_id, &new.detail, &prev_hash));
+    let hash = hash_of(&canonical(
+        id,
+        at,
+        &new.actor,
+        action,
+        invoice_id,
+        &new.detail,
+        &prev_hash,
+    ));
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, action, invoice_id, detail, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -33,7 +33,9 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Person> {
         .get::<Option<String>, _>("approval_limit")
         .map(|l| {
             l.parse::<Decimal>().map_err(|e| {
-                Error::InvalidData(format!("the approval limit of {name} ('{l}') is not a number: {e}"))
+                Error::InvalidData(format!(
+                    "the approval limit of {name} ('{l}') is not a number: {e}"
+                ))
             })
         })
         .transpose()?;

@@ -140,7 +140,11 @@ pub fn step_complete(step: &ApprovalStep, given: &[GivenApproval], people: &[Per
 }
 
 /// The first step still waiting, in order.
-pub fn current_step<'s>(steps: &'s [ApprovalStep], given: &[GivenApproval], people: &[Person]) -> Option<&'s ApprovalStep> {
+pub fn current_step<'s>(
+    steps: &'s [ApprovalStep],
+    given: &[GivenApproval],
+    people: &[Person],
+) -> Option<&'s ApprovalStep> {
     let mut ordered: Vec<&ApprovalStep> = steps.iter().collect();
     ordered.sort_by_key(|s| s.order);
     ordered.into_iter().find(|s| !step_complete(s, given, people))
@@ -157,7 +161,12 @@ fn describe(step: &ApprovalStep) -> String {
 
 /// How `person` may act on `step` on `today`: in their own right (`Some(None)`), for someone through a
 /// delegation (`Some(Some(from))`), or not at all.
-pub fn standing(person: &Person, step: &ApprovalStep, delegations: &[Delegation], today: NaiveDate) -> Option<Option<String>> {
+pub fn standing(
+    person: &Person,
+    step: &ApprovalStep,
+    delegations: &[Delegation],
+    today: NaiveDate,
+) -> Option<Option<String>> {
     let own = match (&step.person, &step.role) {
         (Some(p), _) => same(p, &person.name),
         (None, Some(role)) => role.parse::<Role>().is_ok_and(|r| person.role >= r),
@@ -169,7 +178,12 @@ pub fn standing(person: &Person, step: &ApprovalStep, delegations: &[Delegation]
     delegations
         .iter()
         .filter(|d| same(&d.to, &person.name) && d.start <= today && today <= d.end)
-        .find(|d| step.person.as_deref().or(step.role.as_deref()).is_some_and(|who| same(who, &d.from)))
+        .find(|d| {
+            step.person
+                .as_deref()
+                .or(step.role.as_deref())
+                .is_some_and(|who| same(who, &d.from))
+        })
         .map(|d| Some(d.from.clone()))
 }
 
@@ -183,9 +197,8 @@ pub fn check(ctx: &Context<'_>, who: &str) -> Result<Granted> {
         ))
     })?;
     let name = &person.name;
-    let step = current_step(ctx.steps, ctx.given, ctx.people).ok_or_else(|| {
-        Error::Usage(format!("invoice {id} has no approval step waiting"))
-    })?;
+    let step = current_step(ctx.steps, ctx.given, ctx.people)
+        .ok_or_else(|| Error::Usage(format!("invoice {id} has no approval step waiting")))?;
     let acting_for = standing(person, step, ctx.delegations, ctx.today).ok_or_else(|| {
         Error::Usage(format!(
             "{name} ({}) cannot approve step {} of invoice {id}: it needs {}, and no delegation to {name} is in \
@@ -340,7 +353,10 @@ mod tests {
     fn a_manager_step_is_approved_by_a_manager_or_an_owner_not_a_clerk() {
         let case = Case::new(vec![step(1, "manager", Needs::One)], 2_000);
         assert!(case.check("Max", "2026-03-01").unwrap().completes);
-        assert!(case.check("olga", "2026-03-01").is_ok(), "names are matched without case");
+        assert!(
+            case.check("olga", "2026-03-01").is_ok(),
+            "names are matched without case"
+        );
         let e = refusal(case.check("Cleo", "2026-03-01"));
         assert!(e.contains("needs a manager"), "{e}");
         let e = refusal(case.check("Nobody", "2026-03-01"));
@@ -349,7 +365,10 @@ mod tests {
 
     #[test]
     fn two_steps_need_two_different_people_in_order() {
-        let mut case = Case::new(vec![step(1, "manager", Needs::One), step(2, "owner", Needs::One)], 20_000);
+        let mut case = Case::new(
+            vec![step(1, "manager", Needs::One), step(2, "owner", Needs::One)],
+            20_000,
+        );
         let e = refusal(case.check("Olga", "2026-03-01").and_then(|g| {
             // Olga may take step 1 (an owner outranks a manager) …
             assert_eq!(g.step_order, 1);
@@ -367,7 +386,10 @@ mod tests {
 
     #[test]
     fn nobody_approves_two_steps() {
-        let mut case = Case::new(vec![step(1, "manager", Needs::One), step(2, "manager", Needs::One)], 2_000);
+        let mut case = Case::new(
+            vec![step(1, "manager", Needs::One), step(2, "manager", Needs::One)],
+            2_000,
+        );
         case.approve("Max");
         let e = refusal(case.check("Max", "2026-03-01"));
         assert!(e.contains("already approved step 1"), "{e}");
@@ -398,7 +420,10 @@ mod tests {
         assert!(case.check("Mia", "2026-03-01").is_ok(), "another manager may");
 
         // with two steps the corrector may take one, as long as someone else takes the other
-        let mut two = Case::new(vec![step(1, "manager", Needs::One), step(2, "owner", Needs::One)], 20_000);
+        let mut two = Case::new(
+            vec![step(1, "manager", Needs::One), step(2, "owner", Needs::One)],
+            20_000,
+        );
         two.corrected_by = vec!["Olga".into()];
         two.approve("Max");
         assert!(two.check("Olga", "2026-03-01").unwrap().completes);
@@ -412,7 +437,10 @@ mod tests {
         assert!(e.contains("uploaded invoice 9"), "{e}");
         let mut small = Case::new(vec![step(1, "manager", Needs::One)], 999);
         small.uploaded_by = Some("Max".into());
-        assert!(small.check("Max", "2026-03-01").is_ok(), "below the threshold it is allowed");
+        assert!(
+            small.check("Max", "2026-03-01").is_ok(),
+            "below the threshold it is allowed"
+        );
     }
 
     #[test]
@@ -427,7 +455,10 @@ mod tests {
         let granted = case.check("Max", "2026-03-14").unwrap();
         assert_eq!(granted.acting_for.as_deref(), Some("owner"));
         let e = refusal(case.check("Max", "2026-03-15"));
-        assert!(e.contains("no delegation to Max is in force on 2026-03-15"), "{e}");
+        assert!(
+            e.contains("no delegation to Max is in force on 2026-03-15"),
+            "{e}"
+        );
         assert!(case.check("Max", "2026-02-28").is_err());
         // a delegation does not lift the delegate's own limit
         case.people[1] = person("Mia", Role::Manager, Some(5_000));
@@ -450,6 +481,9 @@ mod tests {
             start: day("2026-03-01"),
             end: day("2026-03-01"),
         }];
-        assert_eq!(case.check("Max", "2026-03-01").unwrap().acting_for.as_deref(), Some("olga"));
+        assert_eq!(
+            case.check("Max", "2026-03-01").unwrap().acting_for.as_deref(),
+            Some("olga")
+        );
     }
 }

@@ -182,8 +182,7 @@ pub fn verify(entries: &[Entry], head: Option<(i64, String)>) -> Verification {
         first_break: Some(Break { entry, problem }),
     };
     let mut previous_hash = GENESIS.to_owned();
-    let mut expected_id = 1;
-    for entry in entries {
+    for (expected_id, entry) in (1_i64..).zip(entries) {
         if entry.id != expected_id {
             return broken(
                 expected_id,
@@ -207,11 +206,13 @@ pub fn verify(entries: &[Entry], head: Option<(i64, String)>) -> Verification {
         if entry.expected_hash() != entry.hash {
             return broken(
                 entry.id,
-                format!("entry {} was altered: its content no longer matches its hash", entry.id),
+                format!(
+                    "entry {} was altered: its content no longer matches its hash",
+                    entry.id
+                ),
             );
         }
         previous_hash.clone_from(&entry.hash);
-        expected_id += 1;
     }
     let last = entries.last().map(|e| (e.id, e.hash.clone()));
     match (head, last) {
@@ -219,7 +220,10 @@ pub fn verify(entries: &[Entry], head: Option<(i64, String)>) -> Verification {
         (Some((head_id, head_hash)), last) if Some((head_id, head_hash.clone())) != last => {
             let next = last.as_ref().map_or(1, |(id, _)| id + 1);
             if last.as_ref().is_some_and(|(id, _)| *id >= head_id) {
-                return broken(head_id, format!("entry {head_id} differs from the recorded head of the trail"));
+                return broken(
+                    head_id,
+                    format!("entry {head_id} differs from the recorded head of the trail"),
+                );
             }
             return broken(
                 next,
@@ -227,7 +231,10 @@ pub fn verify(entries: &[Entry], head: Option<(i64, String)>) -> Verification {
             );
         }
         (None, Some((id, _))) => {
-            return broken(1, format!("the trail has {id} entries but no recorded head: it was rebuilt outside backdesk"));
+            return broken(
+                1,
+                format!("the trail has {id} entries but no recorded head: it was rebuilt outside backdesk"),
+            );
         }
         _ => {}
     }
@@ -270,7 +277,12 @@ pub async fn record_status_change(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "why": why });
-    append(conn, NewEntry::invoice(actor, Action::StatusChanged, id, detail), now).await?;
+    append(
+        conn,
+        NewEntry::invoice(actor, Action::StatusChanged, id, detail),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -311,8 +323,24 @@ mod tests {
 
     #[test]
     fn canonical_form_does_not_depend_on_key_order() {
-        let a = canonical(1, "t", "x", "y", None, &serde_json::json!({"b": 1, "a": {"d": 2, "c": 3}}), GENESIS);
-        let b = canonical(1, "t", "x", "y", None, &serde_json::json!({"a": {"c": 3, "d": 2}, "b": 1}), GENESIS);
+        let a = canonical(
+            1,
+            "t",
+            "x",
+            "y",
+            None,
+            &serde_json::json!({"b": 1, "a": {"d": 2, "c": 3}}),
+            GENESIS,
+        );
+        let b = canonical(
+            1,
+            "t",
+            "x",
+            "y",
+            None,
+            &serde_json::json!({"a": {"c": 3, "d": 2}, "b": 1}),
+            GENESIS,
+        );
         assert_eq!(a, b);
         assert!(a.contains(r#"{"a":{"c":3,"d":2},"b":1}"#), "{a}");
     }

@@ -45,7 +45,9 @@ pub fn parse_assignments(args: &[String]) -> Result<Vec<Correction>> {
     args.iter()
         .map(|arg| {
             let (field, value) = arg.split_once('=').ok_or_else(|| {
-                Error::Usage(format!("'{arg}' is not FIELD=VALUE (e.g. invoice_number=INV-1001)"))
+                Error::Usage(format!(
+                    "'{arg}' is not FIELD=VALUE (e.g. invoice_number=INV-1001)"
+                ))
             })?;
             let field = field.trim();
             if !CORRECTABLE_FIELDS.contains(&field) {
@@ -71,7 +73,13 @@ pub fn apply(invoice: &mut Invoice, correction: &Correction) -> Result<String> {
             .map_err(|_| bad("not a date; write it as YYYY-MM-DD".into()))
     };
     let amount = || parse_plain_decimal(value).map_err(bad);
-    let identifier = || value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let identifier = || {
+        value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
     if value.is_empty() {
         return Err(bad("a correction needs a value".into()));
     }
@@ -118,7 +126,11 @@ pub fn apply(invoice: &mut Invoice, correction: &Correction) -> Result<String> {
         "total_tax" => decimal(&mut invoice.totals.tax_total, amount()?),
         "total_gross" => decimal(&mut invoice.totals.tax_inclusive, amount()?),
         "amount_due" => decimal(&mut invoice.totals.amount_due, amount()?),
-        other => return Err(Error::Usage(format!("'{other}' is not a field that can be corrected"))),
+        other => {
+            return Err(Error::Usage(format!(
+                "'{other}' is not a field that can be corrected"
+            )))
+        }
     };
     Ok(stored)
 }
@@ -145,21 +157,36 @@ mod tests {
     fn corrections_are_normalised_like_extraction() {
         let mut invoice = Invoice::empty(DocumentType::Invoice);
         assert_eq!(apply(&mut invoice, &one("total_gross=1190.5")).unwrap(), "1190.5");
-        assert_eq!(invoice.totals.tax_inclusive, Some(rust_decimal::Decimal::new(119_050, 2)));
-        assert_eq!(apply(&mut invoice, &one("iban=de89 3704 0044 0532 0130 00")).unwrap(), "DE89370400440532013000");
+        assert_eq!(
+            invoice.totals.tax_inclusive,
+            Some(rust_decimal::Decimal::new(119_050, 2))
+        );
+        assert_eq!(
+            apply(&mut invoice, &one("iban=de89 3704 0044 0532 0130 00")).unwrap(),
+            "DE89370400440532013000"
+        );
         assert_eq!(invoice.payee_account(), Some("DE89370400440532013000"));
-        assert_eq!(apply(&mut invoice, &one("issue_date=2026-02-03")).unwrap(), "2026-02-03");
+        assert_eq!(
+            apply(&mut invoice, &one("issue_date=2026-02-03")).unwrap(),
+            "2026-02-03"
+        );
         assert_eq!(apply(&mut invoice, &one("currency=eur")).unwrap(), "EUR");
     }
 
     #[test]
     fn bad_values_and_unknown_fields_say_what_to_write() {
         let mut invoice = Invoice::empty(DocumentType::Invoice);
-        let e = apply(&mut invoice, &one("issue_date=3.2.2026")).unwrap_err().to_string();
+        let e = apply(&mut invoice, &one("issue_date=3.2.2026"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("YYYY-MM-DD"), "{e}");
-        let e = parse_assignments(&["colour=red".to_owned()]).unwrap_err().to_string();
+        let e = parse_assignments(&["colour=red".to_owned()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("total_gross"), "{e}");
-        let e = parse_assignments(&["total_gross".to_owned()]).unwrap_err().to_string();
+        let e = parse_assignments(&["total_gross".to_owned()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("FIELD=VALUE"), "{e}");
     }
 }

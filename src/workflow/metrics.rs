@@ -104,7 +104,9 @@ pub struct Inputs<'a> {
 }
 
 fn instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> Decimal {
@@ -140,7 +142,8 @@ pub fn rate(part: usize, whole: usize) -> Decimal {
     if whole == 0 {
         return Decimal::ZERO;
     }
-    (Decimal::from(part) / Decimal::from(whole)).round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+    (Decimal::from(part) / Decimal::from(whole))
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
 }
 
 #[derive(Default)]
@@ -152,7 +155,11 @@ struct Timeline {
 }
 
 fn text_of(value: &serde_json::Value, key: &str) -> String {
-    value.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Computes the metrics.
@@ -261,7 +268,8 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
         vendor_accuracy: inputs.vendor_accuracy,
         approvals_past_sla: inputs.approvals_past_sla,
         minutes_per_manual_invoice: minutes,
-        estimated_hours_saved: (Decimal::from(touchless) * Decimal::from(minutes) / Decimal::from(60)).round_dp(2),
+        estimated_hours_saved: (Decimal::from(touchless) * Decimal::from(minutes) / Decimal::from(60))
+            .round_dp(2),
     }
 }
 

@@ -44,7 +44,12 @@ pub fn is_open(status: InvoiceStatus) -> bool {
 /// The status after `event`, or why `event` may not happen to invoice `id` in `from`.
 pub fn transition(id: InvoiceId, from: InvoiceStatus, event: Event) -> Result<InvoiceStatus> {
     use InvoiceStatus as S;
-    let refused = |why: &str| Err(Error::Usage(format!("invoice {id} is {from}: cannot {}; {why}", event.name())));
+    let refused = |why: &str| {
+        Err(Error::Usage(format!(
+            "invoice {id} is {from}: cannot {}; {why}",
+            event.name()
+        )))
+    };
     match (from, event) {
         // a decision yields exception, awaiting approval or approved (straight through); never a closed state
         (S::Exception | S::AwaitingApproval | S::Approved, Event::Reevaluated(to))
@@ -63,9 +68,9 @@ pub fn transition(id: InvoiceId, from: InvoiceStatus, event: Event) -> Result<In
             refused("it needs a person to resolve its reasons first (correct it or record an override)")
         }
         (S::Approved, Event::Approved) => refused("it is already approved"),
-        (S::Posted | S::Paid, Event::Reevaluated(_)) => refused(
-            "it is already in the accounting system and cannot change; record a credit note instead",
-        ),
+        (S::Posted | S::Paid, Event::Reevaluated(_)) => {
+            refused("it is already in the accounting system and cannot change; record a credit note instead")
+        }
         (S::Rejected, _) => refused("a rejected invoice is closed; ingest a corrected document instead"),
         (S::Posted | S::Paid, Event::Rejected) => {
             refused("it is already in the accounting system; record a credit note instead")
@@ -115,7 +120,10 @@ mod tests {
                     }
                     (None, Err(error)) => {
                         let text = error.to_string();
-                        assert!(text.starts_with(&format!("invoice 7 is {from}: cannot ")), "{text}");
+                        assert!(
+                            text.starts_with(&format!("invoice 7 is {from}: cannot ")),
+                            "{text}"
+                        );
                         assert!(text.contains("; "), "a reason follows: {text}");
                         refused += 1;
                     }
@@ -144,13 +152,17 @@ mod tests {
 
     #[test]
     fn forbidden_transitions_say_what_to_do() {
-        let text = transition(ID, S::Exception, Event::Approved).unwrap_err().to_string();
+        let text = transition(ID, S::Exception, Event::Approved)
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("resolve its reasons"), "{text}");
         let text = transition(ID, S::Posted, Event::Reevaluated(S::AwaitingApproval))
             .unwrap_err()
             .to_string();
         assert!(text.contains("credit note"), "{text}");
-        let text = transition(ID, S::Rejected, Event::Rejected).unwrap_err().to_string();
+        let text = transition(ID, S::Rejected, Event::Rejected)
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("closed"), "{text}");
     }
 

@@ -12,16 +12,28 @@ fn trail_of_six() -> tempfile::TempDir {
     let dir = workspace_with_demo_master_data();
     let files = tempfile::tempdir().unwrap();
     let xml = std::fs::read_to_string(demo("inbox/elektron-181301674.xml")).unwrap();
-    let file = write(files.path(), "e.xml", xml.replace("DE91100000000123456789", "DE89370400440532013000"));
+    let file = write(
+        files.path(),
+        "e.xml",
+        xml.replace("DE91100000000123456789", "DE89370400440532013000"),
+    );
     let report = backdesk_json(dir.path(), &["ingest", file.to_str().unwrap()]);
     let id = report["invoice_ids"][0].as_i64().unwrap().to_string();
     for name in ["ann", "mia", "max"] {
         backdesk(dir.path(), &["people", "add", name, "--role", "manager"]).success();
     }
-    backdesk(dir.path(), &["correct", &id, "iban=DE91100000000123456789", "--as", "ann"]).success();
+    backdesk(
+        dir.path(),
+        &["correct", &id, "iban=DE91100000000123456789", "--as", "ann"],
+    )
+    .success();
     let verified = backdesk(dir.path(), &["audit", "verify", "--json"]).success();
     let json: serde_json::Value = serde_json::from_slice(&verified.get_output().stdout).unwrap();
-    assert_eq!((json["ok"].as_bool(), json["entries"].as_i64()), (Some(true), Some(6)), "{json}");
+    assert_eq!(
+        (json["ok"].as_bool(), json["entries"].as_i64()),
+        (Some(true), Some(6)),
+        "{json}"
+    );
     dir
 }
 
@@ -41,8 +53,7 @@ fn tamper(sql: &str) -> String {
     stderr_of(&broken)
 }
 
-const UNLOCK: &str =
-    "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;";
+const UNLOCK: &str = "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;";
 
 #[test]
 fn the_table_refuses_edits_while_its_triggers_stand() {
@@ -57,8 +68,13 @@ fn the_table_refuses_edits_while_its_triggers_stand() {
 
 #[test]
 fn an_altered_entry_is_named() {
-    let message = tamper(&format!("{UNLOCK} UPDATE audit_log SET actor = 'eve' WHERE id = 3;"));
-    assert!(message.contains("broken at entry 3: entry 3 was altered"), "{message}");
+    let message = tamper(&format!(
+        "{UNLOCK} UPDATE audit_log SET actor = 'eve' WHERE id = 3;"
+    ));
+    assert!(
+        message.contains("broken at entry 3: entry 3 was altered"),
+        "{message}"
+    );
     let message = tamper(&format!(
         "{UNLOCK} UPDATE audit_log SET detail = replace(detail, 'DE91', 'DE00') WHERE id = 5;"
     ));
@@ -68,10 +84,16 @@ fn an_altered_entry_is_named() {
 #[test]
 fn a_removed_entry_is_named() {
     let message = tamper(&format!("{UNLOCK} DELETE FROM audit_log WHERE id = 2;"));
-    assert!(message.contains("broken at entry 2: entry 2 is missing"), "{message}");
+    assert!(
+        message.contains("broken at entry 2: entry 2 is missing"),
+        "{message}"
+    );
     // removing the newest entries leaves a valid chain; the recorded head finds them
     let message = tamper(&format!("{UNLOCK} DELETE FROM audit_log WHERE id >= 5;"));
-    assert!(message.contains("broken at entry 5: entry 5 is missing"), "{message}");
+    assert!(
+        message.contains("broken at entry 5: entry 5 is missing"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -9,7 +9,11 @@ const ON_FILE: &str = "DE91100000000123456789";
 /// The demo Elektron invoice asking to be paid into another IBAN (an exception until a person acts).
 fn elektron_paying_elsewhere(dir: &std::path::Path) -> std::path::PathBuf {
     let xml = std::fs::read_to_string(demo("inbox/elektron-181301674.xml")).unwrap();
-    write(dir, "elektron-paying-elsewhere.xml", xml.replace(ON_FILE, "DE89370400440532013000"))
+    write(
+        dir,
+        "elektron-paying-elsewhere.xml",
+        xml.replace(ON_FILE, "DE89370400440532013000"),
+    )
 }
 
 #[test]
@@ -17,23 +21,41 @@ fn correct_approve_reopen_and_reject_from_the_command_line() {
     let dir = workspace_with_demo_master_data();
     let data = dir.path();
     let files = tempfile::tempdir().unwrap();
-    let report = backdesk_json(data, &["ingest", elektron_paying_elsewhere(files.path()).to_str().unwrap()]);
+    let report = backdesk_json(
+        data,
+        &[
+            "ingest",
+            elektron_paying_elsewhere(files.path()).to_str().unwrap(),
+        ],
+    );
     let id = report["invoice_ids"][0].as_i64().unwrap().to_string();
 
     for (name, role) in [("ann", "clerk"), ("mia", "manager"), ("max", "manager")] {
         backdesk(data, &["people", "add", name, "--role", role]).success();
     }
-    backdesk(data, &["people", "add", "olga", "--role", "owner", "--limit", "50000"]).success();
+    backdesk(
+        data,
+        &["people", "add", "olga", "--role", "owner", "--limit", "50000"],
+    )
+    .success();
     let people = backdesk_json(data, &["people", "--json"]);
     assert_eq!(people.as_array().unwrap().len(), 4);
     assert_eq!(people[3]["name"], "olga");
     assert_eq!(people[3]["approval_limit"], "50000");
     let bad = backdesk(data, &["people", "add", "eve", "--role", "boss"]).code(2);
-    assert!(stderr_of(&bad).contains("clerk, manager or owner"), "{}", stderr_of(&bad));
+    assert!(
+        stderr_of(&bad).contains("clerk, manager or owner"),
+        "{}",
+        stderr_of(&bad)
+    );
 
     // an exception cannot be approved; a manager corrects the IBAN back to the one on file
     let refused = backdesk(data, &["approve", &id, "--as", "mia"]).code(2);
-    assert!(stderr_of(&refused).contains("resolve its reasons"), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("resolve its reasons"),
+        "{}",
+        stderr_of(&refused)
+    );
     let corrected = backdesk_json(data, &["correct", &id, &format!("iban={ON_FILE}"), "--as", "mia"]);
     assert_eq!(corrected["status_before"], "exception");
     assert_eq!(corrected["status"], "awaiting_approval", "{corrected}");
@@ -42,23 +64,53 @@ fn correct_approve_reopen_and_reject_from_the_command_line() {
 
     // separation of duties: the corrector cannot be the only approver; a clerk cannot take a manager's step
     let refused = backdesk(data, &["approve", &id, "--as", "mia"]).code(2);
-    assert!(stderr_of(&refused).contains("cannot be its only approver"), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("cannot be its only approver"),
+        "{}",
+        stderr_of(&refused)
+    );
     let refused = backdesk(data, &["approve", &id, "--as", "ann"]).code(2);
-    assert!(stderr_of(&refused).contains("needs a manager"), "{}", stderr_of(&refused));
-    let approved = backdesk_json(data, &["approve", &id, "--as", "max", "--comment", "matches the PO"]);
+    assert!(
+        stderr_of(&refused).contains("needs a manager"),
+        "{}",
+        stderr_of(&refused)
+    );
+    let approved = backdesk_json(
+        data,
+        &["approve", &id, "--as", "max", "--comment", "matches the PO"],
+    );
     assert_eq!(approved["status"], "approved");
 
     // a change after approval re-opens approval and says so
     let assert = backdesk(data, &["correct", &id, "buyer_reference=PROJ-42", "--as", "ann"]).success();
-    assert!(stderr_of(&assert).contains("re-opens approval"), "{}", stderr_of(&assert));
+    assert!(
+        stderr_of(&assert).contains("re-opens approval"),
+        "{}",
+        stderr_of(&assert)
+    );
     let invoice = backdesk_json(data, &["invoice", &id, "--json"]);
     assert_eq!(invoice["status"], "awaiting_approval");
     assert_eq!(invoice["approval"]["current_step"], 1);
-    assert_eq!(invoice["approval"]["steps"][0]["approvals"].as_array().unwrap().len(), 0, "earlier approvals no longer count");
+    assert_eq!(
+        invoice["approval"]["steps"][0]["approvals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "earlier approvals no longer count"
+    );
 
-    backdesk(data, &["reject", &id, "--as", "max", "--reason", "ordered elsewhere"]).success();
+    backdesk(
+        data,
+        &["reject", &id, "--as", "max", "--reason", "ordered elsewhere"],
+    )
+    .success();
     let refused = backdesk(data, &["approve", &id, "--as", "max"]).code(2);
-    assert!(stderr_of(&refused).contains("rejected"), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("rejected"),
+        "{}",
+        stderr_of(&refused)
+    );
     let refused = backdesk(data, &["correct", &id, "buyer_reference=X", "--as", "ann"]).code(2);
     assert!(stderr_of(&refused).contains("closed"), "{}", stderr_of(&refused));
 
@@ -90,17 +142,44 @@ fn correct_approve_reopen_and_reject_from_the_command_line() {
     assert_eq!(trail[6]["detail"]["from"], "approved");
 
     let verified = backdesk(data, &["audit", "verify"]).success();
-    assert!(stderr_of(&verified).contains("intact"), "{}", stderr_of(&verified));
+    assert!(
+        stderr_of(&verified).contains("intact"),
+        "{}",
+        stderr_of(&verified)
+    );
     let json = backdesk_json(data, &["audit", "export", "--format", "json"]);
     let entries = json.as_array().unwrap();
-    assert!(entries.len() >= 9 + 4, "people and the invoice: {}", entries.len());
-    let csv = backdesk(data, &["audit", "export", "--format", "csv"]).success().get_output().stdout.clone();
+    assert!(
+        entries.len() >= 9 + 4,
+        "people and the invoice: {}",
+        entries.len()
+    );
+    let csv = backdesk(data, &["audit", "export", "--format", "csv"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let csv = String::from_utf8(csv).unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["id", "at", "actor", "action", "invoice_id", "detail", "prev_hash", "hash"]);
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "invoice_id",
+            "detail",
+            "prev_hash",
+            "hash"
+        ]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), entries.len());
-    assert_eq!(rows.last().unwrap()[7], *entries.last().unwrap()["hash"].as_str().unwrap());
+    assert_eq!(
+        rows.last().unwrap()[7],
+        *entries.last().unwrap()["hash"].as_str().unwrap()
+    );
     backdesk(data, &["audit", "export", "--format", "xml"]).code(2);
 }
 
@@ -109,7 +188,13 @@ fn metrics_and_queues_from_the_command_line() {
     let dir = workspace_with_demo_master_data();
     let data = dir.path();
     let files = tempfile::tempdir().unwrap();
-    backdesk_json(data, &["ingest", elektron_paying_elsewhere(files.path()).to_str().unwrap()]);
+    backdesk_json(
+        data,
+        &[
+            "ingest",
+            elektron_paying_elsewhere(files.path()).to_str().unwrap(),
+        ],
+    );
     let metrics = backdesk_json(data, &["metrics", "--json"]);
     assert_eq!(metrics["invoices_received"], 1);
     assert_eq!(metrics["exceptions"], 1);

@@ -44,7 +44,10 @@ async fn act(ws: &Workspace, id: InvoiceId, what: &Act, at: DateTime<Utc>) {
     match what {
         Act::Receive => unreachable!("receipts are taken in by the loop"),
         Act::Correct(who) => {
-            let fields = [Correction { field: "buyer_reference".into(), value: "DEPT-7".into() }];
+            let fields = [Correction {
+                field: "buyer_reference".into(),
+                value: "DEPT-7".into(),
+            }];
             let report = ws.correct_invoice_at(id, &fields, who, at).await.unwrap();
             assert_eq!(report.status, InvoiceStatus::AwaitingApproval);
         }
@@ -56,10 +59,14 @@ async fn act(ws: &Workspace, id: InvoiceId, what: &Act, at: DateTime<Utc>) {
         }
         Act::Post => {
             let payload = json!({ "target": "simulated", "invoice_id": id.0 });
-            ws.record_booking_at(id, Event::Posted, "sync", payload, at).await.unwrap();
+            ws.record_booking_at(id, Event::Posted, "sync", payload, at)
+                .await
+                .unwrap();
         }
         Act::Pay => {
-            ws.record_booking_at(id, Event::Paid, "sync", serde_json::Value::Null, at).await.unwrap();
+            ws.record_booking_at(id, Event::Paid, "sync", serde_json::Value::Null, at)
+                .await
+                .unwrap();
         }
     }
 }
@@ -124,14 +131,25 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
         let id = ids[k];
         if let (3, Act::Approve("Max")) = (k, what) {
             // Mia's limit (5000.00) is below 13461.53; the clerk may not approve a manager's step
-            let e = ws.approve_invoice_at(id, "Mia", None, *at).await.unwrap_err().to_string();
+            let e = ws
+                .approve_invoice_at(id, "Mia", None, *at)
+                .await
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("approval limit"), "{e}");
-            let e = ws.approve_invoice_at(id, "Ann", None, *at).await.unwrap_err().to_string();
+            let e = ws
+                .approve_invoice_at(id, "Ann", None, *at)
+                .await
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("needs a manager"), "{e}");
         }
         if let (7, Act::Approve(_)) = (k, what) {
             // one minute before Mia approves, k=7 has waited 25 h 59 min: past the 24 h SLA, the only one
-            let reminders = ws.approval_reminders_at(*at - Duration::minutes(1)).await.unwrap();
+            let reminders = ws
+                .approval_reminders_at(*at - Duration::minutes(1))
+                .await
+                .unwrap();
             assert_eq!(reminders.len(), 1, "{reminders:?}");
             assert_eq!((reminders[0].invoice_id, reminders[0].hours_waiting), (id.0, 25));
             assert_eq!(reminders[0].waiting_for, "manager");
@@ -146,7 +164,11 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     }
 
     use InvoiceStatus::{Approved as A, AwaitingApproval as W, Exception as E};
-    assert_eq!(statuses, [E, E, E, W, W, A, A, W, E, A, A, A], "the decisions for seed 7");
+    assert_eq!(
+        statuses,
+        [E, E, E, W, W, A, A, W, E, A, A, A],
+        "the decisions for seed 7"
+    );
     let ids: Vec<InvoiceId> = ids.into_values().collect();
 
     let now: DateTime<Utc> = "2026-02-04T00:00:00Z".parse().unwrap();
@@ -155,7 +177,11 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     // 5 straight through of 12 = 0.41666… ; 4 exceptions of 12
     assert_eq!((m.touchless, m.touchless_rate), (5, d("0.4167")));
     assert_eq!((m.exceptions, m.exception_rate), (4, d("0.3333")));
-    let by_reason: Vec<(&str, usize)> = m.exceptions_by_reason.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let by_reason: Vec<(&str, usize)> = m
+        .exceptions_by_reason
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
     assert_eq!(
         by_reason,
         [
@@ -172,12 +198,21 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     assert_eq!(m.exceptions_over_time[0].exception_rate, Decimal::ONE);
     assert_eq!(m.exceptions_over_time[0].by_reason.len(), 2);
     assert_eq!(m.exceptions_over_time[5].period, "2026-01-15");
-    assert_eq!((m.exceptions_over_time[5].received, m.exceptions_over_time[5].exceptions), (1, 0));
+    assert_eq!(
+        (
+            m.exceptions_over_time[5].received,
+            m.exceptions_over_time[5].exceptions
+        ),
+        (1, 0)
+    );
 
     // receipt → approved: 0,0,0,0,0 (straight through), 26, 26, 50 → median of the 4th and 5th = 0;
     // p90 is the ⌈7.2⌉ = 8th = 50
     let c = &m.cycle_times;
-    assert_eq!((c.receipt_to_approved.count, c.receipt_to_approved.median_hours), (8, Some(d("0"))));
+    assert_eq!(
+        (c.receipt_to_approved.count, c.receipt_to_approved.median_hours),
+        (8, Some(d("0")))
+    );
     assert_eq!(c.receipt_to_approved.p90_hours, Some(d("50")));
     // approved → posted: 6 for all eight
     assert_eq!(c.approved_to_posted.median_hours, Some(d("6")));
@@ -197,7 +232,10 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     assert_eq!(t["awaiting_approval"].median_hours, Some(d("26")));
     assert_eq!(t["awaiting_approval"].p90_hours, Some(d("50")));
     // approved 6 h and posted 24 h, eight times each; paid and rejected are final
-    assert_eq!((t["approved"].count, t["approved"].median_hours), (8, Some(d("6"))));
+    assert_eq!(
+        (t["approved"].count, t["approved"].median_hours),
+        (8, Some(d("6")))
+    );
     assert_eq!((t["posted"].count, t["posted"].p90_hours), (8, Some(d("24"))));
     assert!(!t.contains_key("paid") && !t.contains_key("rejected"));
 
@@ -213,8 +251,14 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
         .collect();
     let v018 = by_vendor["V018"];
     assert_eq!((v018.invoices, v018.fields_corrected), (1, 1));
-    assert_eq!(v018.accuracy, Decimal::ONE - (Decimal::ONE / Decimal::from(v018.fields)).round_dp(4));
-    assert_eq!((by_vendor["V015"].invoices, by_vendor["V015"].fields_corrected), (3, 0));
+    assert_eq!(
+        v018.accuracy,
+        Decimal::ONE - (Decimal::ONE / Decimal::from(v018.fields)).round_dp(4)
+    );
+    assert_eq!(
+        (by_vendor["V015"].invoices, by_vendor["V015"].fields_corrected),
+        (3, 0)
+    );
     assert_eq!(by_vendor["V015"].accuracy, Decimal::ONE);
 
     // the final statuses and an intact trail

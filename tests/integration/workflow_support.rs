@@ -17,16 +17,29 @@ pub async fn company(dir: &std::path::Path, scenario: &Scenario) -> Workspace {
     let workspace = Workspace::open(dir).await.unwrap();
     for (kind, name, csv) in [
         (MasterDataKind::Vendors, "vendors.csv", &scenario.vendors_csv),
-        (MasterDataKind::PurchaseOrders, "purchase_orders.csv", &scenario.purchase_orders_csv),
+        (
+            MasterDataKind::PurchaseOrders,
+            "purchase_orders.csv",
+            &scenario.purchase_orders_csv,
+        ),
         (MasterDataKind::Receipts, "receipts.csv", &scenario.receipts_csv),
     ] {
-        workspace.import_master_data_bytes(kind, name, csv.as_bytes()).await.unwrap();
+        workspace
+            .import_master_data_bytes(kind, name, csv.as_bytes())
+            .await
+            .unwrap();
     }
     workspace
 }
 
 /// Takes in one document at `now`, uploaded by `actor`.
-pub async fn receive(workspace: &Workspace, name: &str, xml: &str, actor: &str, now: DateTime<Utc>) -> InvoiceId {
+pub async fn receive(
+    workspace: &Workspace,
+    name: &str,
+    xml: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> InvoiceId {
     let stamp = now.to_rfc3339_opts(SecondsFormat::Millis, true);
     let bytes = xml.as_bytes();
     let ReadOutput::Invoices(mut extractions) = read_document(name, bytes).unwrap() else {
@@ -42,8 +55,13 @@ pub async fn receive(workspace: &Workspace, name: &str, xml: &str, actor: &str, 
         size_bytes: bytes.len() as u64,
         media_type: None,
     };
-    let doc = documents::insert_received(&mut tx, &new_doc, &stamp).await.unwrap();
-    let decision = workspace.decide_extraction(&mut tx, &extraction, &invoice, now).await.unwrap();
+    let doc = documents::insert_received(&mut tx, &new_doc, &stamp)
+        .await
+        .unwrap();
+    let decision = workspace
+        .decide_extraction(&mut tx, &extraction, &invoice, now)
+        .await
+        .unwrap();
     let new = NewInvoice {
         document_id: doc,
         status: decision.status,
@@ -53,10 +71,17 @@ pub async fn receive(workspace: &Workspace, name: &str, xml: &str, actor: &str, 
         reasons: &decision.reasons,
     };
     let id = invoices::insert(&mut tx, &new, &stamp).await.unwrap();
-    workspace.record_decision(&mut tx, id, &decision, now).await.unwrap();
+    workspace
+        .record_decision(&mut tx, id, &decision, now)
+        .await
+        .unwrap();
     let actor = if actor.is_empty() { SYSTEM } else { actor };
-    record_received(&mut tx, id, actor, decision.status, &decision.reasons, now).await.unwrap();
-    documents::finish(&mut tx, doc, DocumentState::Processed, None, None, None, &stamp).await.unwrap();
+    record_received(&mut tx, id, actor, decision.status, &decision.reasons, now)
+        .await
+        .unwrap();
+    documents::finish(&mut tx, doc, DocumentState::Processed, None, None, None, &stamp)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
