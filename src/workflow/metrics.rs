@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use super::audit::{Entry, SYSTEM};
+use super::audit::Entry;
 use crate::model::InvoiceStatus;
 
 /// The settings key of the minutes a person spends on an invoice that is not touchless.
@@ -71,7 +71,7 @@ pub struct Metrics {
     pub as_of: String,
     pub invoices_received: usize,
     pub cycle_times: CycleTimes,
-    /// Invoices approved on receipt without a person (straight through).
+    /// Invoices approved on receipt (straight through) that no person acted on since.
     pub touchless: usize,
     #[serde(with = "rust_decimal::serde::str")]
     pub touchless_rate: Decimal,
@@ -148,7 +148,9 @@ pub fn rate(part: usize, whole: usize) -> Decimal {
 
 #[derive(Default)]
 struct Timeline {
-    received: Option<(DateTime<Utc>, String, Vec<String>, String)>,
+    received: Option<(DateTime<Utc>, String, Vec<String>)>,
+    /// A person acted on it (corrected, approved, rejected, overrode, held or assigned it).
+    touched: bool,
     statuses: Vec<(DateTime<Utc>, String)>,
     approved: Option<DateTime<Utc>>,
     posted: Option<DateTime<Utc>>,
@@ -179,10 +181,20 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
                     .and_then(serde_json::Value::as_array)
                     .map(|r| r.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
                     .unwrap_or_default();
-                timeline.received = Some((at, status.clone(), reasons, entry.actor.clone()));
+                timeline.received = Some((at, status.clone(), reasons));
                 status
             }
             "status_changed" => text_of(&entry.detail, "to"),
+            "field_corrected"
+            | "approved"
+            | "rejected"
+            | "bank_details_confirmed"
+            | "not_duplicate"
+            | "hold"
+            | "assigned" => {
+                timeline.touched = true;
+                continue;
+            }
             _ => continue,
         };
         if to == InvoiceStatus::Approved.as_str() {
@@ -200,7 +212,7 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
     let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
     let mut periods: BTreeMap<String, ExceptionPeriod> = BTreeMap::new();
     for timeline in timelines.values() {
-        let Some((received_at, first_status, reasons, actor)) = &timeline.received else {
+        let Some((received_at, first_status, reasons)) = &timeline.received else {
             continue;
         };
         received += 1;
@@ -222,7 +234,7 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
                 *period.by_reason.entry(code.clone()).or_default() += 1;
             }
         }
-        if first_status == InvoiceStatus::Approved.as_str() && actor == SYSTEM {
+        if first_status == InvoiceStatus::Approved.as_str() && !timeline.touched {
             touchless += 1;
         }
         if let Some(approved) = timeline.approved {
@@ -290,6 +302,75 @@ mod tests {
         assert_eq!(spread(Vec::new()).median_hours, None);
         let s = spread(vec![d("4")]);
         assert_eq!((s.median_hours, s.p90_hours), (Some(d("4")), Some(d("4"))));
+    }
+
+    fn entry(id: i64, invoice: i64, at: &str, action: &str, detail: serde_json::Value) -> Entry {
+        Entry {
+            id,
+            at: at.into(),
+            actor: "x".into(),
+            action: action.into(),
+            invoice_id: Some(invoice),
+            detail,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_straight_through_invoice_a_person_touched_later_is_not_touchless() {
+        let entries = [
+            entry(
+                1,
+                1,
+                "2026-01-01T00:00:00Z",
+                "received",
+                serde_json::json!({"status": "approved"}),
+            ),
+            entry(
+                2,
+                2,
+                "2026-01-01T00:00:00Z",
+                "received",
+                serde_json::json!({"status": "approved"}),
+            ),
+            entry(
+                3,
+                2,
+                "2026-01-01T05:00:00Z",
+                "field_corrected",
+                serde_json::json!({"field": "iban"}),
+            ),
+            entry(
+                4,
+                3,
+                "2026-01-01T00:00:00Z",
+                "received",
+                serde_json::json!({"status": "exception", "reasons": ["PO_NOT_FOUND"]}),
+            ),
+            entry(
+                5,
+                3,
+                "2026-01-01T10:00:00Z",
+                "status_changed",
+                serde_json::json!({"from": "exception", "to": "awaiting_approval"}),
+            ),
+        ];
+        let m = compute(Inputs {
+            entries: &entries,
+            vendor_accuracy: Vec::new(),
+            approvals_past_sla: 0,
+            minutes_per_manual_invoice: 30,
+            now: "2026-01-02T00:00:00Z".parse().unwrap(),
+        });
+        assert_eq!((m.invoices_received, m.touchless, m.exceptions), (3, 1, 1));
+        assert_eq!(m.estimated_hours_saved, d("0.5"));
+        assert_eq!(m.exceptions_by_reason["PO_NOT_FOUND"], 1);
+        // exception 10 h; awaiting approval still open: 14 h until `now`; approved (1 and 2) open for 24 h
+        assert_eq!(m.time_in_state["exception"].median_hours, Some(d("10")));
+        assert_eq!(m.time_in_state["awaiting_approval"].median_hours, Some(d("14")));
+        assert_eq!(m.time_in_state["approved"].count, 2);
+        assert_eq!(m.cycle_times.receipt_to_approved.count, 2);
     }
 
     #[test]
