@@ -624,6 +624,16 @@ impl Workspace {
         }
     }
 
+    /// The queues now.
+    pub async fn queues(&self) -> Result<Queues> {
+        self.queues_at(Utc::now()).await
+    }
+
+    /// Approval steps waiting past their SLA now (the desktop notifies about these).
+    pub async fn approval_reminders(&self) -> Result<Vec<Reminder>> {
+        self.approval_reminders_at(Utc::now()).await
+    }
+
     /// The queues as of `now`, oldest first in each.
     pub async fn queues_at(&self, now: DateTime<Utc>) -> Result<Queues> {
         let pool = self.store().pool();

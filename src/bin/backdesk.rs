@@ -375,9 +375,30 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("invoice {id}: rejected by {by}");
             print_json(&serde_json::json!({ "invoice_id": id, "status": status }))
         }
-        Command::Queues { json: _ } => {
-            let queues = open(cli.data_dir).await?.queues_at(chrono::Utc::now()).await?;
-            print_json(&queues)
+        Command::Queues { json } => {
+            let queues = open(cli.data_dir).await?.queues().await?;
+            if json {
+                return print_json(&queues);
+            }
+            for item in queues
+                .exception
+                .iter()
+                .chain(&queues.awaiting_approval)
+                .chain(&queues.on_hold)
+            {
+                println!(
+                    "{:<18} {:>5}  {:<30} {:>4} h / {:>3} h{}  {:<20} {}",
+                    item.queue.as_str(),
+                    item.invoice_id,
+                    item.vendor_name.as_deref().unwrap_or("-"),
+                    item.age_hours,
+                    item.sla_hours,
+                    if item.overdue { " OVERDUE" } else { "" },
+                    item.owner.as_deref().unwrap_or("-"),
+                    item.reasons.join(",")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Validate { .. } => Err(Error::NotAvailable("validate")),
         Command::Sync { .. } => Err(Error::NotAvailable("sync")),
