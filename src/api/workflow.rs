@@ -330,8 +330,7 @@ impl Workspace {
         let policy = self.policy()?;
         let mut tx = self.store().begin("approve an invoice").await?;
         let person = person_named(&mut tx, who).await?;
-        let detail = store::invoices::get(self.store().pool(), id).await?;
-        let status = detail.summary.status;
+        let (extraction, status) = store::decisions::stored_extraction(&mut tx, id).await?;
         state::transition(id, status, Event::Approved)?;
         if let Some((by, why, _)) = repo::hold_of(&mut tx, id).await? {
             return Err(Error::Usage(format!(
@@ -345,7 +344,7 @@ impl Workspace {
         let people = store::people::list(&mut tx).await?;
         let corrected_by = repo::correctors(&mut tx, id).await?;
         let uploaded_by = repo::uploader(&mut tx, id).await?.filter(|u| u != audit::SYSTEM);
-        let gross = detail.invoice.totals.tax_inclusive;
+        let gross = extraction.invoice.and_then(|i| i.totals.tax_inclusive);
         let granted = approvals::check(
             &approvals::Context {
                 invoice: id,

@@ -268,6 +268,23 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     }
     use InvoiceStatus::{Paid as P, Rejected as R};
     assert_eq!(final_status, [R, E, E, P, P, P, P, P, R, P, P, P]);
+    // a paid invoice is in the books: it cannot be corrected, re-approved or rejected
+    let fields = [Correction {
+        field: "total_gross".into(),
+        value: "1.00".into(),
+    }];
+    let e = ws
+        .correct_invoice_at(ids[5], &fields, "Ann", now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is paid") && e.contains("credit note"), "{e}");
+    let e = ws
+        .reject_invoice_at(ids[5], "Ann", "late", now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("credit note"), "{e}");
     let verification = ws.verify_audit().await.unwrap();
     assert!(verification.ok, "{verification:?}");
 }
