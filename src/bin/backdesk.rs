@@ -99,6 +99,33 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Put an open invoice on hold (it leaves the exception and approval queues until released).
+    Hold {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release an invoice from hold.
+    Release {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+    },
+    /// Make a person the owner of an invoice (shown in the exception queue).
+    Assign {
+        id: i64,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+    },
+    /// Approval steps waiting past the approval queue's SLA.
+    Reminders {
+        #[arg(long)]
+        json: bool,
+    },
     /// The queues (exceptions, awaiting approval, on hold) with owners, ages and SLAs.
     Queues {
         #[arg(long)]
@@ -374,6 +401,35 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .await?;
             eprintln!("invoice {id}: rejected by {by}");
             print_json(&serde_json::json!({ "invoice_id": id, "status": status }))
+        }
+        Command::Hold { id, by, reason } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .hold_invoice_at(InvoiceId(id), &by, Some(&reason), chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: on hold ({by}: {reason})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { id, by } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .hold_invoice_at(InvoiceId(id), &by, None, chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: released by {by}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Assign { id, to, by } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .assign_invoice_at(InvoiceId(id), &to, &by, chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: assigned to {to}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reminders { json: _ } => {
+            let reminders = open(cli.data_dir).await?.approval_reminders().await?;
+            eprintln!("{} approval step(s) past their SLA", reminders.len());
+            print_json(&reminders)
         }
         Command::Queues { json } => {
             let queues = open(cli.data_dir).await?.queues().await?;

@@ -203,4 +203,40 @@ fn metrics_and_queues_from_the_command_line() {
     let queues = backdesk_json(data, &["queues", "--json"]);
     assert_eq!(queues["exception"][0]["reasons"][0], "BANK_DETAILS_CHANGED");
     assert_eq!(queues["sla_hours"]["exception"], 48);
+    assert!(queues["exception"][0]["owner"].is_null());
+
+    let id = queues["exception"][0]["invoice_id"].as_i64().unwrap().to_string();
+    backdesk(data, &["people", "add", "ann", "--role", "clerk"]).success();
+    let refused = backdesk(data, &["assign", &id, "--to", "bob", "--as", "ann"]).code(2);
+    assert!(
+        stderr_of(&refused).contains("people add bob"),
+        "{}",
+        stderr_of(&refused)
+    );
+    backdesk(data, &["assign", &id, "--to", "ann", "--as", "ann"]).success();
+    let queues = backdesk_json(data, &["queues", "--json"]);
+    assert_eq!(queues["exception"][0]["owner"], "ann");
+    backdesk(
+        data,
+        &["hold", &id, "--as", "ann", "--reason", "asked the vendor"],
+    )
+    .success();
+    let queues = backdesk_json(data, &["queues", "--json"]);
+    assert_eq!(queues["exception"].as_array().unwrap().len(), 0);
+    assert_eq!(queues["on_hold"][0]["reasons"][0], "asked the vendor");
+    assert_eq!(queues["on_hold"][0]["owner"], "ann");
+    backdesk(data, &["release", &id, "--as", "ann"]).success();
+    let queues = backdesk_json(data, &["queues", "--json"]);
+    assert_eq!(queues["exception"].as_array().unwrap().len(), 1);
+    assert_eq!(queues["on_hold"].as_array().unwrap().len(), 0);
+    let reminders = backdesk_json(data, &["reminders", "--json"]);
+    assert_eq!(reminders.as_array().unwrap().len(), 0);
+    let trail = backdesk_json(data, &["invoice", &id, "--json"])["audit_trail"].clone();
+    let actions: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["received", "assigned", "hold", "hold"]);
 }
