@@ -118,3 +118,14 @@ fn swapped_entries_are_named() {
     ));
     assert!(message.contains("broken at entry 3"), "{message}");
 }
+
+#[test]
+fn a_rewritten_head_is_named() {
+    let message = tamper("UPDATE audit_head SET last_hash = 'f00d';");
+    assert!(
+        message.contains("broken at entry 6: entry 6 differs from the recorded head"),
+        "{message}"
+    );
+    let message = tamper("DELETE FROM audit_head;");
+    assert!(message.contains("no recorded head"), "{message}");
+}
