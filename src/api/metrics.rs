@@ -47,12 +47,24 @@ impl Workspace {
                 ))
             })?,
         };
+        let hourly_cost = match store::settings::get(pool, metrics::HOURLY_COST).await? {
+            None => None,
+            Some(text) => Some(
+                crate::model::money::parse_plain_decimal(text.trim()).map_err(|e| {
+                    Error::InvalidData(format!(
+                        "setting {} is '{text}': {e}; set it to a plain amount such as 45.00",
+                        metrics::HOURLY_COST
+                    ))
+                })?,
+            ),
+        };
         let approvals_past_sla = self.approval_reminders_at(now).await?.len();
         Ok(metrics::compute(metrics::Inputs {
             entries: &entries,
             vendor_accuracy,
             approvals_past_sla,
             minutes_per_manual_invoice: minutes,
+            hourly_cost,
             now,
         }))
     }

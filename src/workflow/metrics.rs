@@ -1,8 +1,8 @@
 //! The numbers that show the workflow works, computed from the audit trail (so they cover exactly what
 //! happened, with the times it happened): cycle times receipt → approved → posted (median, p90), the
 //! touchless rate, the exception rate by reason code per day of receipt, time in each state, per-vendor
-//! extraction accuracy (share of fields corrected), approvals waiting past their SLA and the estimated
-//! hours saved. Pure: the entries, the accuracy rows and the clock are passed in.
+//! extraction accuracy (share of fields corrected) and the overall field error rate, approvals waiting past
+//! their SLA, the estimated hours saved and, given an hourly cost, the cost of people's time per invoice. Pure: the entries, the accuracy rows and the clock are passed in.
 //!
 //! Durations are hours with two decimals. The median of an even count is the mean of the middle two; p90 is
 //! the nearest rank (the ⌈0.9·n⌉-th smallest).
@@ -21,6 +21,9 @@ pub const MINUTES_PER_MANUAL_INVOICE: &str = "workflow.minutes_per_manual_invoic
 
 /// The default when the settings name none.
 pub const DEFAULT_MINUTES_PER_MANUAL_INVOICE: i64 = 15;
+
+/// The settings key of what an hour of a person's time costs (a decimal; no cost figure without it).
+pub const HOURLY_COST: &str = "workflow.hourly_cost";
 
 /// Median and p90 of a set of durations, in hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,8 +89,15 @@ pub struct Metrics {
     /// final and not measured).
     pub time_in_state: BTreeMap<String, Spread>,
     pub vendor_accuracy: Vec<VendorAccuracy>,
+    /// Share of all extracted fields that a person corrected (the error rate).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub field_error_rate: Decimal,
     pub approvals_past_sla: usize,
     pub minutes_per_manual_invoice: i64,
+    /// Cost of people's time per received invoice: invoices that were not touchless × minutes per manual
+    /// invoice × the hourly cost, over all received (only when the hourly cost is set).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub estimated_cost_per_invoice: Option<Decimal>,
     /// Touchless invoices × minutes per manual invoice, in hours.
     #[serde(with = "rust_decimal::serde::str")]
     pub estimated_hours_saved: Decimal,
@@ -100,6 +110,7 @@ pub struct Inputs<'a> {
     pub vendor_accuracy: Vec<VendorAccuracy>,
     pub approvals_past_sla: usize,
     pub minutes_per_manual_invoice: i64,
+    pub hourly_cost: Option<Decimal>,
     pub now: DateTime<Utc>,
 }
 
@@ -262,6 +273,13 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
         })
         .collect();
     let minutes = inputs.minutes_per_manual_invoice;
+    let fields: usize = inputs.vendor_accuracy.iter().map(|v| v.fields).sum();
+    let corrected: usize = inputs.vendor_accuracy.iter().map(|v| v.fields_corrected).sum();
+    let manual_hours = Decimal::from(received - touchless) * Decimal::from(minutes) / Decimal::from(60);
+    let estimated_cost_per_invoice = inputs
+        .hourly_cost
+        .filter(|_| received > 0)
+        .map(|cost| (manual_hours * cost / Decimal::from(received)).round_dp(2));
     Metrics {
         as_of: crate::store::timestamp(inputs.now),
         invoices_received: received,
@@ -278,8 +296,10 @@ pub fn compute(inputs: Inputs<'_>) -> Metrics {
         exceptions_over_time,
         time_in_state: in_state.into_iter().map(|(k, v)| (k, spread(v))).collect(),
         vendor_accuracy: inputs.vendor_accuracy,
+        field_error_rate: rate(corrected, fields),
         approvals_past_sla: inputs.approvals_past_sla,
         minutes_per_manual_invoice: minutes,
+        estimated_cost_per_invoice,
         estimated_hours_saved: (Decimal::from(touchless) * Decimal::from(minutes) / Decimal::from(60))
             .round_dp(2),
     }
@@ -361,10 +381,13 @@ mod tests {
             vendor_accuracy: Vec::new(),
             approvals_past_sla: 0,
             minutes_per_manual_invoice: 30,
+            hourly_cost: Some(d("60")),
             now: "2026-01-02T00:00:00Z".parse().unwrap(),
         });
         assert_eq!((m.invoices_received, m.touchless, m.exceptions), (3, 1, 1));
         assert_eq!(m.estimated_hours_saved, d("0.5"));
+        // 2 manual invoices × 30 min × 60.00 an hour over 3 received = 20.00
+        assert_eq!(m.estimated_cost_per_invoice, Some(d("20")));
         assert_eq!(m.exceptions_by_reason["PO_NOT_FOUND"], 1);
         // exception 10 h; awaiting approval still open: 14 h until `now`; approved (1 and 2) open for 24 h
         assert_eq!(m.time_in_state["exception"].median_hours, Some(d("10")));

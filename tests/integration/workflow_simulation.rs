@@ -172,6 +172,9 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     let ids: Vec<InvoiceId> = ids.into_values().collect();
 
     let now: DateTime<Utc> = "2026-02-04T00:00:00Z".parse().unwrap();
+    backdesk::store::settings::set(ws.store().pool(), "workflow.hourly_cost", "40.00")
+        .await
+        .unwrap();
     let m = ws.metrics_at(now).await.unwrap();
     assert_eq!(m.invoices_received, 12);
     // 5 straight through of 12 = 0.41666… ; 4 exceptions of 12
@@ -242,6 +245,8 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
     // everything approved by the end: nothing past its SLA; 5 touchless × 15 min = 1.25 h saved
     assert_eq!(m.approvals_past_sla, 0);
     assert_eq!(m.estimated_hours_saved, d("1.25"));
+    // 7 manual invoices × 15 min × 40.00 an hour = 70.00, over 12 received = 5.833… → 5.83
+    assert_eq!(m.estimated_cost_per_invoice, Some(d("5.83")));
 
     // accuracy: one field of V018's only invoice (k=4) was corrected; V015 sent k=0, 7 and 8, none corrected
     let by_vendor: BTreeMap<&str, _> = m
@@ -260,6 +265,12 @@ async fn a_simulated_month_gives_the_hand_computed_metrics() {
         (3, 0)
     );
     assert_eq!(by_vendor["V015"].accuracy, Decimal::ONE);
+    // one corrected field among all extracted ones
+    let fields: usize = m.vendor_accuracy.iter().map(|v| v.fields).sum();
+    assert_eq!(
+        m.field_error_rate,
+        (Decimal::ONE / Decimal::from(fields)).round_dp(4)
+    );
 
     // the final statuses and an intact trail
     let mut final_status = Vec::new();
