@@ -240,3 +240,38 @@ fn metrics_and_queues_from_the_command_line() {
         .collect();
     assert_eq!(actions, ["received", "assigned", "hold", "hold"]);
 }
+
+#[test]
+fn correcting_a_missing_field_clears_the_exception() {
+    let dir = workspace_with_demo_master_data();
+    let data = dir.path();
+    let files = tempfile::tempdir().unwrap();
+    // the demo Bluem invoice without its number (BT-1)
+    let xml = std::fs::read_to_string(demo("inbox/bluem-20150483.xml")).unwrap();
+    let start = xml.find("<cbc:ID>").unwrap();
+    let end = xml[start..].find("</cbc:ID>").unwrap() + start + "</cbc:ID>".len();
+    let file = write(
+        files.path(),
+        "no-number.xml",
+        format!("{}{}", &xml[..start], &xml[end..]),
+    );
+    let report = backdesk_json(data, &["ingest", file.to_str().unwrap()]);
+    let id = report["invoice_ids"][0].as_i64().unwrap().to_string();
+    let invoice = backdesk_json(data, &["invoice", &id, "--json"]);
+    assert_eq!(invoice["status"], "exception");
+    assert_eq!(invoice["reasons"][0]["code"], "MISSING_FIELD");
+
+    backdesk(data, &["people", "add", "ann", "--role", "clerk"]).success();
+    let corrected = backdesk_json(data, &["correct", &id, "invoice_number=20150483", "--as", "ann"]);
+    assert_eq!(corrected["changes"][0]["old"], serde_json::Value::Null);
+    assert_eq!(corrected["status"], "awaiting_approval", "{corrected}");
+    let invoice = backdesk_json(data, &["invoice", &id, "--json"]);
+    assert_eq!(invoice["invoice_number"], "20150483");
+    assert_eq!(invoice["fields"]["invoice_number"]["method"], "manual");
+    assert_eq!(invoice["fields"]["invoice_number"]["confidence"], 1.0);
+    assert_eq!(
+        invoice["invoice"]["number"], "20150483",
+        "the canonical invoice is corrected too"
+    );
+    assert!(invoice["reasons"].as_array().unwrap().is_empty());
+}
