@@ -33,5 +33,6 @@ pub mod policy;
 pub mod rules;
 pub mod scenario;
 pub mod store;
+pub mod workflow;
 
 pub use error::{Error, ErrorCode, Result};

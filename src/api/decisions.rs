@@ -233,6 +233,19 @@ impl Workspace {
         let temporary = path.with_extension("toml.tmp");
         std::fs::write(&temporary, text).map_err(|e| Error::io("write", &temporary, e))?;
         std::fs::rename(&temporary, &path).map_err(|e| Error::io("replace", &path, e))?;
+        if proposed != current {
+            let mut tx = self.store().begin("record the policy change").await?;
+            let entry = crate::workflow::audit::NewEntry {
+                actor: crate::workflow::audit::SYSTEM.to_owned(),
+                action: crate::workflow::audit::Action::PolicyChanged,
+                invoice_id: None,
+                detail: serde_json::json!({ "from": current.version, "to": proposed.version, "source": source }),
+            };
+            crate::workflow::audit::append(&mut tx, entry, Utc::now()).await?;
+            tx.commit()
+                .await
+                .map_err(Error::database("record the policy change in the audit trail"))?;
+        }
         Ok(proposed)
     }
 
@@ -285,23 +298,56 @@ impl Workspace {
     /// Decides a stored invoice again under the policy in force (after a confirmation, an override or a
     /// master-data change) and records the new decision, status and reasons.
     pub async fn redecide_invoice(&self, id: InvoiceId) -> Result<Decision> {
-        let policy = self.policy()?;
-        let now = Utc::now();
+        self.redecide_invoice_as(id, crate::workflow::audit::SYSTEM, "decided again", Utc::now())
+            .await
+    }
+
+    /// [`Self::redecide_invoice`] on behalf of `who` (in the audit trail, with `why`) at `now`.
+    pub async fn redecide_invoice_as(
+        &self,
+        id: InvoiceId,
+        who: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Decision> {
         let mut tx = self.store().begin("decide an invoice again").await?;
-        let (extraction, _) = repo::stored_extraction(&mut tx, id).await?;
+        let decision = self.redecide_in(&mut tx, id, who, why, now).await?;
+        tx.commit().await.map_err(Error::database(format!(
+            "record the new decision on invoice {id}"
+        )))?;
+        self.publish(super::CoreEvent::InvoicesChanged);
+        Ok(decision)
+    }
+
+    /// Decides a stored invoice again inside the caller's transaction: records the decision, the status
+    /// (checked against the invoice life cycle) and its audit entry.
+    pub(crate) async fn redecide_in(
+        &self,
+        conn: &mut SqliteConnection,
+        id: InvoiceId,
+        who: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Decision> {
+        let policy = self.policy()?;
+        let (extraction, before) = repo::stored_extraction(conn, id).await?;
         let invoice = extraction
             .invoice
             .clone()
             .ok_or_else(|| Error::InvalidData(format!("stored invoice {id} has no canonical form")))?;
         let decision = self
-            .decide_with(&mut tx, &policy, &extraction, &invoice, Deciding::Stored(id), now)
+            .decide_with(conn, &policy, &extraction, &invoice, Deciding::Stored(id), now)
             .await?;
-        repo::insert_decision(&mut tx, id, &decision, &timestamp(now)).await?;
-        repo::update_invoice_outcome(&mut tx, id, &decision, &timestamp(now)).await?;
-        tx.commit().await.map_err(Error::database(format!(
-            "record the new decision on invoice {id}"
-        )))?;
-        self.publish(super::CoreEvent::InvoicesChanged);
+        let after = crate::workflow::state::transition(
+            id,
+            before,
+            crate::workflow::state::Event::Reevaluated(decision.status),
+        )?;
+        repo::insert_decision(conn, id, &decision, &timestamp(now)).await?;
+        repo::update_invoice_outcome(conn, id, &decision, &timestamp(now)).await?;
+        if after != before {
+            crate::workflow::audit::record_status_change(conn, id, who, before, after, why, now).await?;
+        }
         Ok(decision)
     }
 
@@ -314,6 +360,7 @@ impl Workspace {
                 "a bank-details confirmation needs who confirmed it (--as NAME) and how (--how TEXT)".into(),
             ));
         }
+        let now = Utc::now();
         let mut tx = self.store().begin("confirm bank details").await?;
         let (extraction, _) = repo::stored_extraction(&mut tx, id).await?;
         let detail = store::invoices::get(self.store().pool(), id).await?;
@@ -333,13 +380,24 @@ impl Workspace {
             account,
             confirmed_by: who.trim().to_owned(),
             method: how.trim().to_owned(),
-            confirmed_at: timestamp(Utc::now()),
+            confirmed_at: timestamp(now),
         };
         repo::insert_bank_confirmation(&mut tx, &confirmation, Some(id)).await?;
+        let entry = crate::workflow::audit::NewEntry::invoice(
+            &confirmation.confirmed_by,
+            crate::workflow::audit::Action::BankDetailsConfirmed,
+            id,
+            serde_json::json!({ "account": confirmation.account, "how": confirmation.method }),
+        );
+        crate::workflow::audit::append(&mut tx, entry, now).await?;
+        let decision = self
+            .redecide_in(&mut tx, id, who.trim(), "bank details confirmed", now)
+            .await?;
         tx.commit().await.map_err(Error::database(format!(
             "record the confirmation for invoice {id}"
         )))?;
-        self.redecide_invoice(id).await
+        self.publish(super::CoreEvent::InvoicesChanged);
+        Ok(decision)
     }
 
     /// A person decided invoice `id` is not a duplicate of the invoice(s) its duplicate reasons name.
@@ -367,8 +425,16 @@ impl Workspace {
                 "invoice {id} carries no DUPLICATE_INVOICE or POSSIBLE_DUPLICATE reason to override"
             )));
         }
-        let now = timestamp(Utc::now());
+        let at = Utc::now();
+        let now = timestamp(at);
         let mut tx = self.store().begin("record a not-a-duplicate override").await?;
+        let entry = crate::workflow::audit::NewEntry::invoice(
+            who.trim(),
+            crate::workflow::audit::Action::NotDuplicate,
+            id,
+            serde_json::json!({ "not_duplicate_of": others, "reason": why.trim() }),
+        );
+        crate::workflow::audit::append(&mut tx, entry, at).await?;
         for other in others {
             let o = DuplicateOverride {
                 invoice_id: id,
@@ -378,10 +444,14 @@ impl Workspace {
             };
             repo::insert_duplicate_override(&mut tx, &o, &now).await?;
         }
+        let decision = self
+            .redecide_in(&mut tx, id, who.trim(), "marked not a duplicate", at)
+            .await?;
         tx.commit()
             .await
             .map_err(Error::database(format!("record the override for invoice {id}")))?;
-        self.redecide_invoice(id).await
+        self.publish(super::CoreEvent::InvoicesChanged);
+        Ok(decision)
     }
 
     /// Decides every stored invoice again under the policy in `policy_file`, each against what was known

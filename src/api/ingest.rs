@@ -136,6 +136,16 @@ impl Workspace {
                     let invoice_id = store::invoices::insert(&mut tx, &new, &now).await?;
                     self.record_decision(&mut tx, invoice_id, &decision, decided_at)
                         .await?;
+                    use crate::workflow::audit::{record_received, SYSTEM};
+                    record_received(
+                        &mut tx,
+                        invoice_id,
+                        SYSTEM,
+                        decision.status,
+                        &decision.reasons,
+                        decided_at,
+                    )
+                    .await?;
                     report.invoice_ids.push(invoice_id);
                 }
                 store::documents::finish(&mut tx, id, DocumentState::Processed, None, None, None, &now)

@@ -6,7 +6,9 @@ pub mod demo;
 pub mod events;
 mod ingest;
 mod master_data;
+pub mod metrics;
 mod validate;
+pub mod workflow;
 
 use std::path::{Path, PathBuf};
 
@@ -128,6 +130,7 @@ impl Workspace {
     pub async fn get_invoice(&self, id: InvoiceId) -> Result<InvoiceDetail> {
         let mut detail = store::invoices::get(self.store.pool(), id).await?;
         (detail.decisions, detail.matches) = self.decisions_and_matches(id).await?;
+        (detail.audit_trail, detail.approval) = self.workflow_of(id).await?;
         self.fill_approval_steps(std::slice::from_mut(&mut detail.summary))
             .await?;
         Ok(detail)

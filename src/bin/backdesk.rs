@@ -5,10 +5,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use backdesk::api::workflow::ExportFormat;
 use backdesk::api::{self, MasterDataKind, Workspace};
 use backdesk::error::Error;
 use backdesk::formats::ReadOutput;
 use backdesk::model::{InvoiceId, InvoiceStatus};
+use backdesk::workflow::approvals::Role;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -61,25 +63,73 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// People who act on invoices.
+    /// People who act on invoices: `people add NAME --role R [--limit AMOUNT]`, or list them.
     People {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[command(subcommand)]
+        action: Option<PeopleAction>,
+        #[arg(long)]
+        json: bool,
     },
-    /// Correct extracted fields (FIELD=VALUE ...).
+    /// Correct extracted fields (FIELD=VALUE ...); the invoice is decided again.
     Correct {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        id: i64,
+        #[arg(required = true, value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
     },
-    /// Approve the current approval step.
+    /// Approve the current approval step of an invoice, or (`--all-clean`) of every clean invoice you may.
     Approve {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[arg(required_unless_present = "all_clean", conflicts_with = "all_clean")]
+        id: Option<i64>,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        #[arg(long)]
+        comment: Option<String>,
+        /// Approve every invoice awaiting approval with no reasons that NAME may approve (role, limit,
+        /// delegation, separation of duties).
+        #[arg(long)]
+        all_clean: bool,
     },
     /// Reject an invoice.
     Reject {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Put an open invoice on hold (it leaves the exception and approval queues until released).
+    Hold {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release an invoice from hold.
+    Release {
+        id: i64,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+    },
+    /// Make a person the owner of an invoice (shown in the exception queue).
+    Assign {
+        id: i64,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+    },
+    /// Approval steps waiting past the approval queue's SLA.
+    Reminders {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The queues (exceptions, awaiting approval, on hold) with owners, ages and SLAs.
+    Queues {
+        #[arg(long)]
+        json: bool,
     },
     /// Extraction only (contracts/extraction.md); needs no data directory.
     Extract {
@@ -106,10 +156,10 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Audit trail commands (verify).
+    /// The audit trail: `audit verify` checks its hash chain, `audit export --format csv|json` prints it.
     Audit {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[command(subcommand)]
+        action: AuditAction,
     },
     /// The decision policy: `policy show` prints the one in force, `policy replay FILE` shows what a proposed
     /// policy would decide on past invoices (nothing is saved).
@@ -134,10 +184,39 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Cycle time, touchless rate, exceptions by reason.
+    /// Cycle time, touchless rate, exceptions by reason, time in state, per-vendor accuracy, hours saved.
     Metrics {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeopleAction {
+    /// Add a person (or change their role and limit).
+    Add {
+        name: String,
+        /// clerk | manager | owner
+        #[arg(long)]
+        role: String,
+        /// The largest gross total this person may approve (none: no limit).
+        #[arg(long)]
+        limit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain; exit 1 naming the first altered, removed or re-ordered entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the whole trail for an auditor.
+    Export {
+        /// csv | json
+        #[arg(long, default_value = "json")]
+        format: String,
     },
 }
 
@@ -285,15 +364,130 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             print_json(&decision)
         }
         Command::Watch { .. } => Err(Error::NotAvailable("watch")),
-        Command::People { .. } => Err(Error::NotAvailable("people")),
-        Command::Correct { .. } => Err(Error::NotAvailable("correct")),
-        Command::Approve { .. } => Err(Error::NotAvailable("approve")),
-        Command::Reject { .. } => Err(Error::NotAvailable("reject")),
+        Command::People { action, json } => people(cli.data_dir, action, json).await,
+        Command::Correct { id, fields, by } => {
+            let fields = backdesk::workflow::corrections::parse_assignments(&fields)?;
+            let report = open(cli.data_dir)
+                .await?
+                .correct_invoice(InvoiceId(id), &fields, &by)
+                .await?;
+            eprintln!("{}", report.message);
+            print_json(&report)
+        }
+        Command::Approve {
+            id,
+            by,
+            comment,
+            all_clean,
+        } => {
+            let workspace = open(cli.data_dir).await?;
+            let Some(id) = id.filter(|_| !all_clean) else {
+                let report = workspace
+                    .approve_clean_under_limit_at(&by, comment.as_deref(), chrono::Utc::now())
+                    .await?;
+                eprintln!(
+                    "{} approved by {by}; {} left for someone else",
+                    report.approved.len(),
+                    report.skipped.len()
+                );
+                return print_json(&report);
+            };
+            let report = workspace
+                .approve_invoice(InvoiceId(id), &by, comment.as_deref())
+                .await?;
+            eprintln!(
+                "invoice {id}: step {} approved by {by}; now {} ({} step(s) waiting)",
+                report.step_order, report.status, report.steps_remaining
+            );
+            print_json(&report)
+        }
+        Command::Reject { id, by, reason } => {
+            let status = open(cli.data_dir)
+                .await?
+                .reject_invoice(InvoiceId(id), &by, &reason)
+                .await?;
+            eprintln!("invoice {id}: rejected by {by}");
+            print_json(&serde_json::json!({ "invoice_id": id, "status": status }))
+        }
+        Command::Hold { id, by, reason } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .hold_invoice_at(InvoiceId(id), &by, Some(&reason), chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: on hold ({by}: {reason})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { id, by } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .hold_invoice_at(InvoiceId(id), &by, None, chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: released by {by}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Assign { id, to, by } => {
+            let workspace = open(cli.data_dir).await?;
+            workspace
+                .assign_invoice_at(InvoiceId(id), &to, &by, chrono::Utc::now())
+                .await?;
+            eprintln!("invoice {id}: assigned to {to}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reminders { json: _ } => {
+            let reminders = open(cli.data_dir).await?.approval_reminders().await?;
+            eprintln!("{} approval step(s) past their SLA", reminders.len());
+            print_json(&reminders)
+        }
+        Command::Queues { json } => {
+            let queues = open(cli.data_dir).await?.queues().await?;
+            if json {
+                return print_json(&queues);
+            }
+            for item in queues
+                .exception
+                .iter()
+                .chain(&queues.awaiting_approval)
+                .chain(&queues.on_hold)
+            {
+                println!(
+                    "{:<18} {:>5}  {:<30} {:>4} h / {:>3} h{}  {:<20} {}",
+                    item.queue.as_str(),
+                    item.invoice_id,
+                    item.vendor_name.as_deref().unwrap_or("-"),
+                    item.age_hours,
+                    item.sla_hours,
+                    if item.overdue { " OVERDUE" } else { "" },
+                    item.owner.as_deref().unwrap_or("-"),
+                    item.reasons.join(",")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate { file, json } => validate(&file, json),
         Command::Sync { .. } => Err(Error::NotAvailable("sync")),
         Command::Connect { .. } => Err(Error::NotAvailable("connect")),
-        Command::Audit { .. } => Err(Error::NotAvailable("audit")),
-        Command::Metrics { .. } => Err(Error::NotAvailable("metrics")),
+        Command::Audit { action } => audit(cli.data_dir, action).await,
+        Command::Metrics { json } => {
+            let metrics = open(cli.data_dir).await?.metrics().await?;
+            if json {
+                return print_json(&metrics);
+            }
+            eprintln!(
+                "{} invoices; touchless {}; exceptions {}; receipt to approved median {} h; {} approvals past SLA; \
+                 about {} hours saved",
+                metrics.invoices_received,
+                metrics.touchless_rate,
+                metrics.exception_rate,
+                metrics
+                    .cycle_times
+                    .receipt_to_approved
+                    .median_hours
+                    .map_or("-".to_owned(), |h| h.to_string()),
+                metrics.approvals_past_sla,
+                metrics.estimated_hours_saved
+            );
+            print_json(&metrics)
+        }
     }
 }
 
@@ -335,6 +529,66 @@ async fn policy(data_dir: Option<PathBuf>, action: PolicyAction) -> Result<ExitC
                     f.from,
                     f.to
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn people(
+    data_dir: Option<PathBuf>,
+    action: Option<PeopleAction>,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    match action {
+        Some(PeopleAction::Add { name, role, limit }) => {
+            let role: Role = role.parse()?;
+            let limit = limit
+                .map(|l| {
+                    backdesk::model::money::parse_plain_decimal(&l)
+                        .map_err(|e| Error::Usage(format!("--limit {l}: {e}")))
+                })
+                .transpose()?;
+            let person = workspace.add_person(&name, role, limit).await?;
+            eprintln!("{} is a {}", person.name, person.role);
+            print_json(&person)
+        }
+        None if json => print_json(&workspace.people().await?),
+        None => {
+            for p in workspace.people().await? {
+                let limit = p.approval_limit.map_or("no limit".to_owned(), |l| l.to_string());
+                println!("{:<24} {:<8} {limit}", p.name, p.role);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn audit(data_dir: Option<PathBuf>, action: AuditAction) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    match action {
+        AuditAction::Verify { json } => {
+            let verification = workspace.verify_audit().await?;
+            match &verification.first_break {
+                None => eprintln!("audit trail intact: {} entries", verification.entries),
+                Some(b) => eprintln!("audit trail broken at entry {}: {}", b.entry, b.problem),
+            }
+            if json {
+                print_json(&verification)?;
+            }
+            Ok(if verification.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        AuditAction::Export { format } => {
+            let text = workspace.export_audit(format.parse::<ExportFormat>()?).await?;
+            let mut stdout = std::io::stdout().lock();
+            write!(stdout, "{text}").map_err(|e| Error::io("write to", "stdout", e))?;
+            if !text.ends_with('\n') {
+                writeln!(stdout).map_err(|e| Error::io("write to", "stdout", e))?;
             }
             Ok(ExitCode::SUCCESS)
         }

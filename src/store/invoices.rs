@@ -71,6 +71,8 @@ pub struct InvoiceDetail {
     pub decisions: Vec<serde_json::Value>,
     /// Audit entries (filled in by the workflow work).
     pub audit_trail: Vec<serde_json::Value>,
+    /// Approval steps with their approvals, and any hold (filled in by the workflow work).
+    pub approval: serde_json::Value,
 }
 
 /// What is recorded for a new invoice.
@@ -250,6 +252,7 @@ pub async fn get(pool: &SqlitePool, id: InvoiceId) -> Result<InvoiceDetail> {
         matches: Vec::new(),
         decisions: Vec::new(),
         audit_trail: Vec::new(),
+        approval: serde_json::Value::Null,
     })
 }
 

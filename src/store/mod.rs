@@ -4,9 +4,12 @@
 //! SQL lives here and only here, so that a move to PostgreSQL for teams touches this module alone.
 
 pub mod accounts;
+pub mod approvals;
+pub mod audit;
 pub mod decisions;
 pub mod documents;
 pub mod invoices;
+pub mod people;
 pub mod purchase_orders;
 pub mod receipts;
 pub mod settings;
