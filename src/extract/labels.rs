@@ -273,18 +273,14 @@ pub const AMOUNT_DUE: &[Label] = &[
 
 pub const BUYER_REFERENCE: &[Label] = &[
     ("buyer reference", 1.0),
-    ("your reference", 0.8),
     ("customer reference", 0.8),
     ("leitweg id", 1.0),
     ("leitwegid", 1.0),
+    ("leitwege id", 1.0),
+    ("référence client", 0.8),
     ("käuferreferenz", 1.0),
-    ("ihre referenz", 0.8),
     ("ihr zeichen", 0.7),
-    ("votre référence", 0.8),
     ("référence acheteur", 1.0),
-    ("uw referentie", 0.8),
-    ("su referencia", 0.8),
-    ("vostro riferimento", 0.8),
     ("riferimento cliente", 0.8),
 ];
 
@@ -312,6 +308,17 @@ pub const PURCHASE_ORDER: &[Label] = &[
     ("número de pedido", 0.9),
     ("pedido", 0.7),
     ("orden de compra", 1.0),
+    ("bestellung", 0.7),
+    ("bestellnr", 1.0),
+    ("order", 0.5),
+    ("commande", 0.6),
+    // the reference the buyer gave: on an invoice, their order
+    ("your reference", 0.7),
+    ("votre référence", 0.7),
+    ("ihre referenz", 0.6),
+    ("uw referentie", 0.7),
+    ("su referencia", 0.7),
+    ("vostro riferimento", 0.7),
     ("numero ordine", 0.9),
     ("ordine", 0.6),
     ("ordine d acquisto", 1.0),

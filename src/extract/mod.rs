@@ -61,9 +61,11 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
     let order = dates::document_order(&all_words, currency_code.as_deref());
 
     put("currency", currency);
-    put("invoice_number", invoice_number(&lines, order));
+    let number = invoice_number(&lines, order);
+    let number_line = number.as_ref().map(|n| n.best.line);
+    put("invoice_number", number);
     let due = best(&labelled(&lines, labels::DUE_DATE, Kind::Date, order));
-    put("issue_date", issue_date(&lines, order, due.as_ref()));
+    put("issue_date", issue_date(&lines, order, due.as_ref(), number_line));
     put("due_date", due);
     put(
         "purchase_order_reference",
@@ -189,7 +191,12 @@ fn invoice_number(lines: &[Line], order: DateOrder) -> Option<Choice> {
 
 /// The issue date: beside a date label (not a due-date or delivery-date label), else the first date on the
 /// first page.
-fn issue_date(lines: &[Line], order: DateOrder, due: Option<&Choice>) -> Option<Choice> {
+fn issue_date(
+    lines: &[Line],
+    order: DateOrder,
+    due: Option<&Choice>,
+    number_line: Option<usize>,
+) -> Option<Choice> {
     let other_labels: &[labels::Label] = &[
         ("lieferdatum", 1.0),
         ("leistungsdatum", 1.0),
@@ -215,6 +222,13 @@ fn issue_date(lines: &[Line], order: DateOrder, due: Option<&Choice>) -> Option<
             !excluded
                 .iter()
                 .any(|(line, bbox)| *line == c.line && *bbox == c.bbox)
+        })
+        .map(|mut c| {
+            // `Rechnung Nr. 4711 vom 05.03.2018`: a plain `date`/`vom` beside the invoice number is its date
+            if Some(c.label_line) == number_line {
+                c.score += 0.35;
+            }
+            c
         })
         .collect();
     if found.is_empty() {
@@ -245,7 +259,7 @@ fn iban(lines: &[Line]) -> Option<Choice> {
             .words
             .iter()
             .any(|w| labels::squash(&w.text).starts_with("iban"));
-        for hit in ids::ibans_in(&line.words) {
+        for hit in ids::ibans_in(&line.words, labelled_line) {
             let score = 0.3 + if hit.checked { 0.4 } else { 0.0 } + if labelled_line { 0.3 } else { 0.0 };
             let mut c = candidate_at(line, index, hit.start, hit.end, hit.value, score);
             c.bbox = hit.bbox;
@@ -292,6 +306,20 @@ fn seller_vat_id(lines: &[Line], sections: &[Option<Party>]) -> Option<Choice> {
     best(&found)
 }
 
+/// How the titles of invoices and credit notes end (`Mietrechnung`, `Invoice`, `Gutschrift`).
+const TITLE_ENDINGS: &[&str] = &[
+    "rechnung",
+    "gutschrift",
+    "korrektur",
+    "invoice",
+    "note",
+    "facture",
+    "avoir",
+    "factuur",
+    "factura",
+    "fattura",
+];
+
 /// The UNTDID 1001 type code: printed in parentheses after the title (`Handelsrechnung (380)`), else from the
 /// title's words (credit note 381, corrected invoice 384), else a commercial invoice (380).
 fn type_code(lines: &[Line]) -> String {
@@ -319,9 +347,15 @@ fn type_code(lines: &[Line]) -> String {
                 && word.text.ends_with(')')
                 && code.len() == 3
                 && code.chars().all(|c| c.is_ascii_digit())
-                && labels::find(line, labels::INVOICE_NUMBER)
+                && (labels::find(line, labels::INVOICE_NUMBER)
                     .iter()
                     .any(|h| h.end == i)
+                    || words
+                        .get(i + 1)
+                        .is_some_and(|w| labels::FILLER.contains(&labels::squash(&w.text).as_str()))
+                    || TITLE_ENDINGS
+                        .iter()
+                        .any(|t| labels::squash(&words[i - 1].text).ends_with(t)))
             {
                 return code.to_owned();
             }

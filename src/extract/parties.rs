@@ -61,7 +61,7 @@ pub fn sections(lines: &[Line]) -> Vec<Option<Party>> {
     let mut out = vec![None; lines.len()];
     for (index, line) in lines.iter().enumerate() {
         for (party, heading) in [(Party::Seller, SELLER_SECTION), (Party::Buyer, BUYER_SECTION)] {
-            for hit in labels::find(line, heading) {
+            for hit in headings(line, heading) {
                 let column = union(&line.words[hit.start..hit.end]);
                 let mut followers = 0;
                 for (offset, next) in lines.iter().enumerate().skip(index).take(9) {
@@ -89,12 +89,29 @@ pub fn sections(lines: &[Line]) -> Vec<Option<Party>> {
     out
 }
 
+/// Heading hits that really head a block: at the start of the line, and either alone on it or ending in a
+/// colon (`Bill to: ACME`), so `Lieferant GmbH` is a name, not the heading `Lieferant`.
+fn headings(line: &Line, heading: &[Label]) -> Vec<labels::LabelHit> {
+    labels::find(line, heading)
+        .into_iter()
+        .filter(|h| h.start == 0)
+        .filter(|h| {
+            let rest_is_punctuation = line.words[h.end..line.cell_range(0).end.max(h.end)]
+                .iter()
+                .all(|w| labels::squash(&w.text).is_empty());
+            let colon = line.words[h.end - 1].text.ends_with(':')
+                || line.words.get(h.end).is_some_and(|w| w.text.starts_with(':'));
+            rest_is_punctuation || colon
+        })
+        .collect()
+}
+
 fn heads_other(line: &Line, party: Party) -> bool {
     let other: &[Label] = match party {
         Party::Seller => BUYER_SECTION,
         Party::Buyer => SELLER_SECTION,
     };
-    labels::find(line, other).iter().any(|h| h.start == 0)
+    !headings(line, other).is_empty()
 }
 
 /// Candidate names for `party`.
@@ -115,7 +132,7 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
             }
         }
         // the heading itself: `Bill to: ACME Corp`, else the first line under it
-        for hit in labels::find(line, heading).into_iter().filter(|h| h.start == 0) {
+        for hit in headings(line, heading) {
             let rest = skip_punctuation(line, hit.end);
             let end = line
                 .cell_range(line.cell_of(rest.min(line.words.len().saturating_sub(1))))
@@ -148,15 +165,10 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
             }
             let cell = line.cell_range(line.cell_of(i));
             // `GmbH & Co. KG`: take the following words of the form too
-            let mut end = i + 1;
-            while end < cell.end && end < i + 4 {
-                let next = labels::squash(&line.words[end].text);
-                if next.is_empty() || next == "co" || LEGAL_FORMS.contains(&next.as_str()) {
-                    end += 1;
-                } else {
-                    break;
-                }
-            }
+            // the name goes on to the end of its cell or to a separator (`ACME SARL - 12 rue …`)
+            let end = (i + 1..cell.end)
+                .find(|k| is_separator(&line.words[*k].text))
+                .unwrap_or(cell.end);
             let start = name_start(line, cell.start, i);
             if start >= i {
                 continue;
@@ -179,11 +191,15 @@ fn name_start(line: &Line, cell_start: usize, form: usize) -> usize {
     let mut start = cell_start;
     for k in cell_start..form {
         let text = line.words[k].text.as_str();
-        if matches!(text, "-" | "–" | "|" | "·" | "•") || text.ends_with(':') {
+        if is_separator(text) || text.ends_with(':') {
             start = k + 1;
         }
     }
     start
+}
+
+fn is_separator(text: &str) -> bool {
+    matches!(text, "-" | "–" | "|" | "·" | "•" | ",")
 }
 
 fn skip_punctuation(line: &Line, mut from: usize) -> usize {
@@ -203,7 +219,7 @@ fn looks_like_id_line(line: &Line) -> bool {
 fn named(line: &Line, index: usize, start: usize, end: usize, score: f64) -> Candidate {
     let words = &line.words[start..end.min(line.words.len())];
     let value = join(words)
-        .trim_matches(|c: char| matches!(c, ',' | ';' | ':'))
+        .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '-' | '–' | ' '))
         .to_owned();
     Candidate {
         value,
