@@ -12,6 +12,7 @@ pub mod confidence;
 pub mod currency;
 pub mod dates;
 pub mod ids;
+pub mod invoice;
 pub mod labels;
 pub mod layout;
 pub mod numbers;
@@ -110,13 +111,14 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
             bbox: None,
         },
     );
+    let invoice = invoice::from_fields(&fields, document_type);
     Extraction {
         source: source.to_owned(),
         method,
         document_type,
         fields,
         lines: Vec::new(),
-        invoice: None,
+        invoice: Some(invoice),
     }
 }
 

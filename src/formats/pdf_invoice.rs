@@ -125,9 +125,10 @@ fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure
              enter it by hand",
         ));
     }
-    Ok(ReadOutput::Invoices(vec![Extraction::unread(
+    Ok(ReadOutput::Invoices(vec![crate::extract::extract(
         source,
         ExtractionMethod::PdfText,
+        text,
     )]))
 }
 
