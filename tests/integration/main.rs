@@ -5,6 +5,8 @@
 
 mod cli_import;
 mod cli_ingest;
+mod extract_accuracy;
+mod extract_scoring;
 mod formats_email;
 mod formats_pdf;
 mod formats_pdf_text;
