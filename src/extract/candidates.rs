@@ -40,7 +40,12 @@ enum Place {
 }
 
 /// Candidates for a field of `kind` named by `field_labels`.
-pub fn labelled(lines: &[Line], field_labels: &[Label], kind: Kind, order: DateOrder) -> Vec<Candidate> {
+pub fn labelled(
+    lines: &[Line],
+    field_labels: &'static [Label],
+    kind: Kind,
+    order: DateOrder,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         for hit in labels::find(line, field_labels) {

@@ -2,6 +2,9 @@
 //! Italian, with how strongly each one names its field. Labels are compared with punctuation and spacing
 //! removed (`Rechnungs-Nr.:`, `Rechnung Nr` and `RechnungsNr` are the same label).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::layout::Line;
 
 /// A label and how specific it is (1.0: names the field and nothing else).
@@ -437,7 +440,8 @@ pub struct LabelHit {
 }
 
 /// Every place a label of `labels` occurs on the line; where labels overlap, the longest wins.
-pub fn find(line: &Line, labels: &[Label]) -> Vec<LabelHit> {
+pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
+    let wanted = squashed_labels(labels);
     let squashed: Vec<String> = line.words.iter().map(|w| squash(&w.text)).collect();
     let mut hits: Vec<LabelHit> = Vec::new();
     let mut i = 0;
@@ -454,15 +458,12 @@ pub fn find(line: &Line, labels: &[Label]) -> Vec<LabelHit> {
                 break;
             }
             joined.push_str(word);
-            for (label, strength) in labels {
-                let wanted: String = squash(label);
-                if joined == wanted {
-                    best = Some(LabelHit {
-                        start: i,
-                        end: j + 1,
-                        strength: *strength,
-                    });
-                }
+            if let Some(strength) = wanted.get(&joined) {
+                best = Some(LabelHit {
+                    start: i,
+                    end: j + 1,
+                    strength: *strength,
+                });
             }
             if joined.len() > 40 {
                 break;
@@ -477,4 +478,25 @@ pub fn find(line: &Line, labels: &[Label]) -> Vec<LabelHit> {
         }
     }
     hits
+}
+
+/// The labels of a list, squashed, with their strengths (computed once per list and thread).
+fn squashed_labels(labels: &'static [Label]) -> std::rc::Rc<HashMap<String, f64>> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<usize, std::rc::Rc<HashMap<String, f64>>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(labels.as_ptr() as usize)
+            .or_insert_with(|| {
+                let mut map = HashMap::new();
+                for (label, strength) in labels {
+                    let entry = map.entry(squash(label)).or_insert(*strength);
+                    *entry = f64::max(*entry, *strength);
+                }
+                std::rc::Rc::new(map)
+            })
+            .clone()
+    })
 }

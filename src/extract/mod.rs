@@ -146,7 +146,7 @@ fn candidate_at(line: &Line, index: usize, start: usize, end: usize, value: Stri
 
 /// The currency: a labelled code (`Währung: EUR`) first, else the code or symbol printed most often.
 fn currency_choice(lines: &[Line]) -> Option<Choice> {
-    let labels: &[labels::Label] = &[
+    let labels: &'static [labels::Label] = &[
         ("currency", 1.0),
         ("währung", 1.0),
         ("devise", 1.0),
@@ -199,7 +199,7 @@ fn issue_date(
     due: Option<&Choice>,
     number_line: Option<usize>,
 ) -> Option<Choice> {
-    let other_labels: &[labels::Label] = &[
+    let other_labels: &'static [labels::Label] = &[
         ("lieferdatum", 1.0),
         ("leistungsdatum", 1.0),
         ("liefer und leistungsdatum", 1.0),
@@ -275,7 +275,7 @@ fn iban(lines: &[Line]) -> Option<Choice> {
 
 /// The seller's VAT id: a VAT id not in the buyer's block nor on a line naming the buyer.
 fn seller_vat_id(lines: &[Line], sections: &[Option<Party>]) -> Option<Choice> {
-    let buyer_words: &[labels::Label] = &[
+    let buyer_words: &'static [labels::Label] = &[
         ("client", 1.0),
         ("customer", 1.0),
         ("kunde", 1.0),
@@ -325,7 +325,7 @@ const TITLE_ENDINGS: &[&str] = &[
 /// The UNTDID 1001 type code: printed in parentheses after the title (`Handelsrechnung (380)`), else from the
 /// title's words (credit note 381, corrected invoice 384), else a commercial invoice (380).
 fn type_code(lines: &[Line]) -> String {
-    let credit: &[labels::Label] = &[
+    let credit: &'static [labels::Label] = &[
         ("credit note", 1.0),
         ("gutschrift", 1.0),
         ("avoir", 1.0),
@@ -334,7 +334,7 @@ fn type_code(lines: &[Line]) -> String {
         ("nota di credito", 1.0),
         ("factura rectificativa", 1.0),
     ];
-    let corrected: &[labels::Label] = &[
+    let corrected: &'static [labels::Label] = &[
         ("rechnungskorrektur", 1.0),
         ("corrected invoice", 1.0),
         ("facture rectificative", 1.0),

@@ -91,7 +91,7 @@ pub fn sections(lines: &[Line]) -> Vec<Option<Party>> {
 
 /// Heading hits that really head a block: at the start of the line, and either alone on it or ending in a
 /// colon (`Bill to: ACME`), so `Lieferant GmbH` is a name, not the heading `Lieferant`.
-fn headings(line: &Line, heading: &[Label]) -> Vec<labels::LabelHit> {
+fn headings(line: &Line, heading: &'static [Label]) -> Vec<labels::LabelHit> {
     labels::find(line, heading)
         .into_iter()
         .filter(|h| h.start == 0)
@@ -107,7 +107,7 @@ fn headings(line: &Line, heading: &[Label]) -> Vec<labels::LabelHit> {
 }
 
 fn heads_other(line: &Line, party: Party) -> bool {
-    let other: &[Label] = match party {
+    let other: &'static [Label] = match party {
         Party::Seller => BUYER_SECTION,
         Party::Buyer => SELLER_SECTION,
     };
@@ -117,7 +117,7 @@ fn heads_other(line: &Line, party: Party) -> bool {
 /// Candidate names for `party`.
 pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let heading: &[Label] = match party {
+    let heading: &'static [Label] = match party {
         Party::Seller => SELLER_SECTION,
         Party::Buyer => BUYER_SECTION,
     };

@@ -33,11 +33,26 @@ fn header_fields_lines_and_confidence_on_the_text_pdfs() {
     let dev_report = run(&dev);
     let held_report = run(&held);
     let per_pdf = started.elapsed().as_secs_f64() / (2 * all.len()) as f64;
-    println!("{}", visual_report.table(&format!("pdf-visual ({} PDFs)", visual.len())));
-    println!("{}", i2d_report.table(&format!("invoice2data/compare ({} PDFs)", i2d.len())));
-    println!("{}", dev_report.table(&format!("development split ({} PDFs)", dev.len())));
-    println!("{}", held_report.table(&format!("held-out split ({} PDFs)", held.len())));
-    println!("mean time per PDF (text + extraction, debug build): {:.1} ms", per_pdf * 1000.0);
+    println!(
+        "{}",
+        visual_report.table(&format!("pdf-visual ({} PDFs)", visual.len()))
+    );
+    println!(
+        "{}",
+        i2d_report.table(&format!("invoice2data/compare ({} PDFs)", i2d.len()))
+    );
+    println!(
+        "{}",
+        dev_report.table(&format!("development split ({} PDFs)", dev.len()))
+    );
+    println!(
+        "{}",
+        held_report.table(&format!("held-out split ({} PDFs)", held.len()))
+    );
+    println!(
+        "mean time per PDF (text + extraction, debug build): {:.1} ms",
+        per_pdf * 1000.0
+    );
     for mistake in &all_report.mistakes {
         println!("  {mistake}");
     }
@@ -49,5 +64,9 @@ fn header_fields_lines_and_confidence_on_the_text_pdfs() {
     );
     let (precision, n) = all_report.precision_at(0.9);
     assert!(n > 300, "only {n} values were reported at ≥ 0.9");
-    assert!(precision >= 0.9, "values reported at ≥ 0.9 were right only {:.1}% of the time", 100.0 * precision);
+    assert!(
+        precision >= 0.9,
+        "values reported at ≥ 0.9 were right only {:.1}% of the time",
+        100.0 * precision
+    );
 }

@@ -11,9 +11,21 @@ use rust_decimal::Decimal;
 
 /// The header fields scored (contracts/extraction.md).
 pub const HEADER_FIELDS: &[&str] = &[
-    "invoice_number", "type_code", "issue_date", "due_date", "currency", "seller_name", "seller_vat_id",
-    "buyer_name", "buyer_reference", "purchase_order_reference", "iban", "total_net", "total_tax",
-    "total_gross", "amount_due",
+    "invoice_number",
+    "type_code",
+    "issue_date",
+    "due_date",
+    "currency",
+    "seller_name",
+    "seller_vat_id",
+    "buyer_name",
+    "buyer_reference",
+    "purchase_order_reference",
+    "iban",
+    "total_net",
+    "total_tax",
+    "total_gross",
+    "amount_due",
 ];
 
 /// The corpora's root (`../shared/corpora` beside the repository).
@@ -169,7 +181,10 @@ pub fn same(field: &str, expected: &str, got: &str) -> bool {
     }
     let squash = |s: &str| -> String {
         if matches!(field, "iban" | "seller_vat_id") {
-            s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase()
         } else {
             s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
         }
@@ -207,13 +222,19 @@ impl Report {
                     if right {
                         tally.right += 1;
                     } else {
-                        self.mistakes.push(format!("{} {field}: expected {expected:?}, got {:?}", case.name, got.value));
+                        self.mistakes.push(format!(
+                            "{} {field}: expected {expected:?}, got {:?}",
+                            case.name, got.value
+                        ));
                     }
                     self.reported.push((got.confidence, right));
                 }
                 (Some(expected), None) => {
                     tally.expected += 1;
-                    self.mistakes.push(format!("{} {field}: expected {expected:?}, got nothing", case.name));
+                    self.mistakes.push(format!(
+                        "{} {field}: expected {expected:?}, got nothing",
+                        case.name
+                    ));
                 }
                 (None, Some(got)) => {
                     tally.spurious += 1;
@@ -289,14 +310,21 @@ impl Report {
 
     /// Among values reported at ≥ `threshold`, the share that was right (and how many there were).
     pub fn precision_at(&self, threshold: f64) -> (f64, usize) {
-        let above: Vec<bool> = self.reported.iter().filter(|(c, _)| *c >= threshold).map(|(_, r)| *r).collect();
+        let above: Vec<bool> = self
+            .reported
+            .iter()
+            .filter(|(c, _)| *c >= threshold)
+            .map(|(_, r)| *r)
+            .collect();
         let right = above.iter().filter(|r| **r).count();
         (right as f64 / above.len().max(1) as f64, above.len())
     }
 
     /// The per-field table, the line table and the calibration table.
     pub fn table(&self, title: &str) -> String {
-        let mut out = format!("\n## {title}\n| field | right / expected | accuracy | spurious |\n| --- | --- | --- | --- |\n");
+        let mut out = format!(
+            "\n## {title}\n| field | right / expected | accuracy | spurious |\n| --- | --- | --- | --- |\n"
+        );
         for (field, t) in &self.fields {
             out.push_str(&format!(
                 "| {field} | {} / {} | {:.1}% | {} |\n",
@@ -306,7 +334,10 @@ impl Report {
                 t.spurious
             ));
         }
-        out.push_str(&format!("| **header, all fields** | | **{:.1}%** | |\n", 100.0 * self.header_accuracy()));
+        out.push_str(&format!(
+            "| **header, all fields** | | **{:.1}%** | |\n",
+            100.0 * self.header_accuracy()
+        ));
         for (field, t) in &self.lines {
             out.push_str(&format!(
                 "| line {field} | {} / {} | {:.1}% | {} |\n",
@@ -326,8 +357,12 @@ impl Report {
                 b if b >= 0.5 => 0.7,
                 _ => 0.5,
             };
-            let members: Vec<bool> =
-                self.reported.iter().filter(|(c, _)| *c >= band && *c < upper).map(|(_, r)| *r).collect();
+            let members: Vec<bool> = self
+                .reported
+                .iter()
+                .filter(|(c, _)| *c >= band && *c < upper)
+                .map(|(_, r)| *r)
+                .collect();
             let right = members.iter().filter(|r| **r).count();
             out.push_str(&format!(
                 "| [{band:.2}, {upper:.2}) | {} | {:.1}% |\n",
