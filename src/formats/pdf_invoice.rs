@@ -44,7 +44,7 @@ fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFail
             order.name
         )));
     }
-    read_text_pdf(source, &extract_text(&document))
+    read_text_pdf(source, &document, &extract_text(&document))
 }
 
 /// The invoice in the embedded XML: a file under a standard name, else any embedded XML that is a UBL, CII
@@ -111,13 +111,17 @@ fn base_name(name: &str) -> &str {
 
 /// A PDF without e-invoice XML. Its fields are left for the visual extraction: until it exists, the
 /// invoice is recorded with no fields, so it lands in the queue for a person (`MISSING_FIELD`).
-fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure> {
-    if text.is_empty() {
-        return Err(ReadFailure::unreadable(
-            "the PDF has no text layer (it is a scan or an image): OCR is not available yet, so it needs to be \
-             entered by hand; the original is kept",
-        ));
-    }
+fn read_text_pdf(source: &str, document: &lopdf::Document, text: &PdfText) -> Result<ReadOutput, ReadFailure> {
+    // a scan (no text layer) or a garbled text layer is read by OCR instead
+    let (ocr_text, method);
+    let text = if super::ocr::text_layer_unusable(text) {
+        ocr_text = super::ocr::recognise_pdf(document, text).map_err(ReadFailure::unreadable)?;
+        method = ExtractionMethod::Ocr;
+        &ocr_text
+    } else {
+        method = ExtractionMethod::PdfText;
+        text
+    };
     let plain = text.plain_text().to_lowercase();
     if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) {
         return Err(ReadFailure::not_an_invoice(
@@ -125,11 +129,7 @@ fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure
              enter it by hand",
         ));
     }
-    Ok(ReadOutput::Invoices(vec![crate::extract::extract(
-        source,
-        ExtractionMethod::PdfText,
-        text,
-    )]))
+    Ok(ReadOutput::Invoices(vec![crate::extract::extract(source, method, text)]))
 }
 
 /// The positioned text of a PDF, for the visual extraction. Errors as for [`read_pdf`].
