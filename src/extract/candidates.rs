@@ -138,7 +138,7 @@ fn candidate(
 /// The words right of a label where its value can be: for amounts the rest of the line up to the next
 /// letter-only word that starts a new cell; for ids and dates the rest of the label's cell, or else the next
 /// cell.
-fn right_of(line: &Line, from: usize, kind: Kind) -> std::ops::Range<usize> {
+pub fn right_of(line: &Line, from: usize, kind: Kind) -> std::ops::Range<usize> {
     let n = line.words.len();
     if from >= n {
         return n..n;
@@ -183,7 +183,7 @@ fn is_filler(text: &str) -> bool {
 }
 
 /// Reads a value of `kind` from `words[range]`: the value and the word range it took.
-fn read(
+pub fn read(
     words: &[Word],
     range: std::ops::Range<usize>,
     kind: Kind,

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod invoice;
 pub mod labels;
 pub mod layout;
+pub mod memory;
 pub mod numbers;
 pub mod parties;
 pub mod select;
@@ -41,6 +42,39 @@ pub fn money_text(value: Decimal) -> String {
         v.rescale(2);
     }
     v.to_string()
+}
+
+/// Extracts an invoice's fields, reading first where the vendor's learnt layout (if one of `layouts` is this
+/// document's vendor's) says each field is.
+pub fn extract_with_layouts(
+    source: &str,
+    method: ExtractionMethod,
+    text: &PdfText,
+    layouts: &[memory::VendorLayout],
+) -> Extraction {
+    let mut extraction = extract(source, method, text);
+    let keys = memory::vendor_keys(&extraction);
+    let Some(vendor) = layouts.iter().find(|l| keys.contains(&l.vendor_key)) else {
+        return extraction;
+    };
+    let lines = layout::lines(text);
+    let currency = extraction.fields.get("currency").map(|c| c.value.clone());
+    let words: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l.words.iter().map(|w| w.text.as_str()))
+        .collect();
+    let order = dates::document_order(&words, currency.as_deref());
+    let mut changed = false;
+    for learnt in &vendor.fields {
+        if let Some(choice) = best(&memory::candidates(&lines, learnt, order)) {
+            extraction.fields.insert(learnt.field.clone(), field(&choice));
+            changed = true;
+        }
+    }
+    if changed {
+        extraction.invoice = Some(invoice::from_fields(&extraction.fields, extraction.document_type));
+    }
+    extraction
 }
 
 /// Extracts an invoice's fields from the positioned words of a document.
