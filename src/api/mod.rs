@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod events;
+mod extraction;
 mod ingest;
 mod master_data;
 
@@ -16,6 +17,7 @@ pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
+pub use extraction::{CorrectionOutcome, LayoutFile};
 
 use crate::error::{Error, Result};
 use crate::model::{InvoiceId, InvoiceStatus};

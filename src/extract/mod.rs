@@ -35,6 +35,25 @@ use layout::Line;
 use parties::Party;
 use select::{best, Choice};
 
+/// The header fields of contracts/extraction.md.
+pub const FIELD_NAMES: &[&str] = &[
+    "invoice_number",
+    "type_code",
+    "issue_date",
+    "due_date",
+    "currency",
+    "seller_name",
+    "seller_vat_id",
+    "buyer_name",
+    "buyer_reference",
+    "purchase_order_reference",
+    "iban",
+    "total_net",
+    "total_tax",
+    "total_gross",
+    "amount_due",
+];
+
 /// An amount as the contract writes it: plain, `.` as decimal separator, at least two decimals.
 pub fn money_text(value: Decimal) -> String {
     let mut v = value.normalize();

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod documents;
 pub mod invoices;
+pub mod layouts;
 pub mod purchase_orders;
 pub mod receipts;
 pub mod settings;

@@ -6,6 +6,7 @@
 mod cli_import;
 mod cli_ingest;
 mod extract_accuracy;
+mod extract_corrections;
 mod extract_learning;
 mod extract_scans;
 mod extract_scoring;
