@@ -15,6 +15,7 @@ pub mod ids;
 pub mod invoice;
 pub mod labels;
 pub mod layout;
+pub mod lines;
 pub mod memory;
 pub mod numbers;
 pub mod parties;
@@ -170,7 +171,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         method,
         document_type,
         fields,
-        lines: Vec::new(),
+        lines: lines::extract(&lines),
         invoice: Some(invoice),
     }
 }
