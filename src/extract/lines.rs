@@ -71,6 +71,12 @@ const UNIT_PRICE: &[Label] = &[
     ("einzelpreis netto", 1.0),
 ];
 const AMOUNT: &[Label] = &[
+    ("entgelt", 1.0),
+    ("nettowert", 1.0),
+    ("positionsbetrag", 1.0),
+    ("line amount", 1.0),
+    ("extended price", 1.0),
+    ("ext price", 1.0),
     ("amount", 1.0),
     ("total", 0.8),
     ("line total", 1.0),
@@ -146,6 +152,24 @@ fn header_of(line: &Line) -> Option<Header> {
     (numeric >= 2 || (has_amount && columns.len() >= 2)).then_some(Header { columns })
 }
 
+/// Headings of the sections that follow an item table (tax breakdown, payment terms).
+const AFTER_TABLE: &[Label] = &[
+    ("umsatzsteueraufschlüsselung", 1.0),
+    ("steueraufschlüsselung", 1.0),
+    ("zahlungsbedingungen", 1.0),
+    ("belegsummen", 1.0),
+    ("vat breakdown", 1.0),
+    ("tax summary", 1.0),
+    ("vat summary", 1.0),
+    ("payment terms", 1.0),
+    ("récapitulatif tva", 1.0),
+    ("conditions de paiement", 1.0),
+    ("btw specificatie", 1.0),
+    ("betalingsvoorwaarden", 1.0),
+    ("resumen iva", 1.0),
+    ("riepilogo iva", 1.0),
+];
+
 /// Whether a line ends the table (a totals line).
 fn ends_table(line: &Line) -> bool {
     [
@@ -153,6 +177,7 @@ fn ends_table(line: &Line) -> bool {
         labels::TOTAL_GROSS,
         labels::AMOUNT_DUE,
         labels::TOTAL_TAX,
+        AFTER_TABLE,
     ]
     .iter()
     .any(|list| {
@@ -202,14 +227,21 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
             index += 1;
             continue;
         };
-        let page = lines[index].page;
+        let mut page = lines[index].page;
         let (left, right) = description_span(&header);
         let mut current: Option<Row> = None;
         index += 1;
-        while index < lines.len() && lines[index].page == page {
+        while index < lines.len() {
             let line = &lines[index];
             if ends_table(line) || header_of(line).is_some() {
                 break;
+            }
+            // a table running on over a page break: the next page's header and footer lines are not items
+            if line.page != page {
+                page = line.page;
+                if let Some(row) = current.take() {
+                    rows.push(row);
+                }
             }
             let mut numbers = Vec::new();
             let mut used = vec![false; line.words.len()];
@@ -246,7 +278,12 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
             if let Some(row) = current.as_mut() {
                 if !description.is_empty() && (starts_row || row.values.is_empty() || !priced) {
                     let words: Vec<_> = description.iter().map(|w| (*w).clone()).collect();
-                    row.description.push(join(&words));
+                    let text = join(&words);
+                    // a word broken at a hyphen or slash at the end of the line goes on without a space
+                    match row.description.last_mut() {
+                        Some(last) if last.ends_with('-') || last.ends_with('/') => last.push_str(&text),
+                        _ => row.description.push(text),
+                    }
                     let bbox = union(&words);
                     row.description_box = Some(match row.description_box {
                         Some((p, b)) => (

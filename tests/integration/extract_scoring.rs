@@ -264,6 +264,8 @@ impl Report {
                         .count()
                 });
             let Some((index, got)) = best else {
+                self.mistakes
+                    .push(format!("{} line: expected {expected:?}, got no line", case.name));
                 for field in expected.keys() {
                     self.lines.entry(field.clone()).or_default().expected += 1;
                 }
@@ -286,6 +288,10 @@ impl Report {
             }
             if all {
                 self.lines.entry("whole line".to_owned()).or_default().right += 1;
+            } else {
+                let got: BTreeMap<&String, &String> = got.iter().map(|(k, v)| (k, &v.value)).collect();
+                self.mistakes
+                    .push(format!("{} line: expected {expected:?}, got {got:?}", case.name));
             }
         }
         let whole = self.lines.entry("whole line".to_owned()).or_default();
