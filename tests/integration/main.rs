@@ -8,6 +8,7 @@ mod cli_ingest;
 mod extract_accuracy;
 mod extract_corrections;
 mod extract_learning;
+mod extract_robustness;
 mod extract_scans;
 mod extract_scoring;
 mod formats_email;
