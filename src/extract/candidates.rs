@@ -223,6 +223,17 @@ pub fn read(
                     continue;
                 }
                 let value = text.trim_matches(|c: char| matches!(c, ':' | ',' | ';' | '.' | '#'));
+                // a number word glued to the value: `n°562044387`, `Nr.4711`, `#INV-7`
+                let value = ["n°", "nº", "no.", "nr.", "n.", "#"]
+                    .iter()
+                    .find_map(|p| {
+                        value
+                            .get(..p.len())
+                            .filter(|head| head.eq_ignore_ascii_case(p))
+                            .map(|_| &value[p.len()..])
+                    })
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or(value);
                 if is_id(value) && date_at(words, i, order).is_none() {
                     return Some((value.to_owned(), i..i + 1));
                 }

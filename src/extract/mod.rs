@@ -116,11 +116,13 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
     let order = dates::document_order(&all_words, currency_code.as_deref());
 
     put("currency", currency);
-    let number = invoice_number(&lines, order);
-    let number_line = number.as_ref().map(|n| n.best.line);
+    let (number, number_lines) = invoice_number(&lines, order);
     put("invoice_number", number);
     let due = best(&labelled(&lines, labels::DUE_DATE, Kind::Date, order));
-    put("issue_date", issue_date(&lines, order, due.as_ref(), number_line));
+    put(
+        "issue_date",
+        issue_date(&lines, order, due.as_ref(), &number_lines),
+    );
     put("due_date", due);
     put(
         "purchase_order_reference",
@@ -156,6 +158,16 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
 
     let type_code = type_code(&lines);
     let document_type = DocumentType::from_type_code(&type_code);
+    // a credit note prints its amounts as negative; the document type already says they reduce what is owed
+    if document_type == DocumentType::CreditNote {
+        for name in ["total_net", "total_tax", "total_gross", "amount_due"] {
+            if let Some(field) = fields.get_mut(name) {
+                if let Some(positive) = field.value.strip_prefix('-') {
+                    field.value = positive.to_owned();
+                }
+            }
+        }
+    }
     fields.insert(
         "type_code".to_owned(),
         FieldValue {
@@ -234,15 +246,44 @@ fn currency_choice(lines: &[Line]) -> Option<Choice> {
 }
 
 /// The invoice number: beside a number label; a document title followed by an id counts as a label too.
-fn invoice_number(lines: &[Line], order: DateOrder) -> Option<Choice> {
+/// The chosen number and every line that states it.
+fn invoice_number(lines: &[Line], order: DateOrder) -> (Option<Choice>, Vec<usize>) {
     let mut found = labelled(lines, labels::INVOICE_NUMBER, Kind::Id, order);
+    // a compound title before a number word: `Baurechnung Nr.`, `Proforma-Invoice No`
+    for (index, line) in lines.iter().enumerate() {
+        for i in 1..line.words.len() {
+            let title = labels::squash(&line.words[i - 1].text);
+            let filler = labels::squash(&line.words[i].text);
+            if TITLE_ENDINGS.iter().any(|t| title.ends_with(t) && title != *t)
+                && labels::FILLER.contains(&filler.as_str())
+            {
+                let range = candidates::right_of(line, i + 1, Kind::Id);
+                if let Some((value, r)) = candidates::read(&line.words, range, Kind::Id, order) {
+                    let mut c = candidate_at(line, index, r.start, r.end, value, 0.9);
+                    c.label_bbox = layout::union(&line.words[i - 1..=i]);
+                    found.push(c);
+                }
+            }
+        }
+    }
     for c in &mut found {
         // the header of the first page is where the number is printed
         if c.page == 1 {
             c.score += 0.05;
         }
     }
-    best(&found)
+    let choice = best(&found);
+    let stated_on = choice
+        .as_ref()
+        .map(|chosen| {
+            found
+                .iter()
+                .filter(|c| c.value == chosen.value)
+                .map(|c| c.label_line)
+                .collect()
+        })
+        .unwrap_or_default();
+    (choice, stated_on)
 }
 
 /// The issue date: beside a date label (not a due-date or delivery-date label), else the first date on the
@@ -251,7 +292,7 @@ fn issue_date(
     lines: &[Line],
     order: DateOrder,
     due: Option<&Choice>,
-    number_line: Option<usize>,
+    number_lines: &[usize],
 ) -> Option<Choice> {
     let other_labels: &'static [labels::Label] = &[
         ("lieferdatum", 1.0),
@@ -281,8 +322,16 @@ fn issue_date(
         })
         .map(|mut c| {
             // `Rechnung Nr. 4711 vom 05.03.2018`: a plain `date`/`vom` beside the invoice number is its date
-            if Some(c.label_line) == number_line {
+            if number_lines.contains(&c.label_line) {
                 c.score += 0.35;
+            }
+            // `Stylesheet-Version 2.0 vom 18.10.2018` dates a version, not the invoice
+            if lines[c.label_line]
+                .words
+                .iter()
+                .any(|w| labels::squash(&w.text).ends_with("version"))
+            {
+                c.score -= 0.3;
             }
             c
         })
@@ -291,6 +340,13 @@ fn issue_date(
         for (index, line) in lines.iter().enumerate().filter(|(_, l)| l.page == 1) {
             for i in 0..line.words.len() {
                 if let Some((date, taken)) = dates::date_at(&line.words, i, order) {
+                    if line
+                        .words
+                        .iter()
+                        .any(|w| labels::squash(&w.text).ends_with("version"))
+                    {
+                        continue;
+                    }
                     let c = candidate_at(line, index, i, i + taken, date.to_string(), 0.3);
                     if !excluded.iter().any(|(l, b)| *l == index && *b == c.bbox)
                         && due.is_none_or(|d| d.value != c.value)
@@ -314,7 +370,7 @@ fn iban(lines: &[Line]) -> Option<Choice> {
         let labelled_line = line
             .words
             .iter()
-            .any(|w| labels::squash(&w.text).starts_with("iban"));
+            .any(|w| labels::squash(&w.text).contains("iban"));
         for hit in ids::ibans_in(&line.words, labelled_line) {
             let score = 0.3 + if hit.checked { 0.4 } else { 0.0 } + if labelled_line { 0.3 } else { 0.0 };
             let mut c = candidate_at(line, index, hit.start, hit.end, hit.value, score);

@@ -166,9 +166,18 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
             let cell = line.cell_range(line.cell_of(i));
             // `GmbH & Co. KG`: take the following words of the form too
             // the name goes on to the end of its cell or to a separator (`ACME SARL - 12 rue …`)
-            let end = (i + 1..cell.end)
-                .find(|k| is_separator(&line.words[*k].text))
-                .unwrap_or(cell.end);
+            // and on after the form only while the words look like part of a name (`Kunden AG Mitte`,
+            // `GmbH & Co. KG`), not a sentence (`Free SAS au capital de …`)
+            let mut end = i + 1;
+            while end < cell.end && end < i + 4 {
+                let next = &line.words[end].text;
+                let name_like = next.starts_with(|c: char| c.is_uppercase())
+                    || matches!(next.as_str(), "&" | "+" | "und" | "and" | "et");
+                if is_separator(next) || next.contains(':') || !name_like {
+                    break;
+                }
+                end += 1;
+            }
             let start = name_start(line, cell.start, i);
             if start >= i {
                 continue;
