@@ -156,7 +156,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         best(&parties::names(&lines, &sections, Party::Buyer)),
     );
 
-    let type_code = type_code(&lines);
+    let (type_code, type_confidence) = type_code(&lines);
     let document_type = DocumentType::from_type_code(&type_code);
     // a credit note prints its amounts as negative; the document type already says they reduce what is owed
     if document_type == DocumentType::CreditNote {
@@ -172,7 +172,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         "type_code".to_owned(),
         FieldValue {
             value: type_code,
-            confidence: 0.7,
+            confidence: type_confidence,
             page: None,
             bbox: None,
         },
@@ -434,7 +434,9 @@ const TITLE_ENDINGS: &[&str] = &[
 
 /// The UNTDID 1001 type code: printed in parentheses after the title (`Handelsrechnung (380)`), else from the
 /// title's words (credit note 381, corrected invoice 384), else a commercial invoice (380).
-fn type_code(lines: &[Line]) -> String {
+/// With the code, its confidence: printed codes are near certain, a code from the title likely, the default
+/// a guess.
+fn type_code(lines: &[Line]) -> (String, f64) {
     let credit: &'static [labels::Label] = &[
         ("credit note", 1.0),
         ("gutschrift", 1.0),
@@ -469,17 +471,17 @@ fn type_code(lines: &[Line]) -> String {
                         .iter()
                         .any(|t| labels::squash(&words[i - 1].text).ends_with(t)))
             {
-                return code.to_owned();
+                return (code.to_owned(), 0.97);
             }
         }
     }
     for line in lines.iter().filter(|l| l.page == 1).take(25) {
         if labels::find(line, corrected).iter().any(|h| h.start == 0) {
-            return "384".to_owned();
+            return ("384".to_owned(), 0.8);
         }
         if labels::find(line, credit).iter().any(|h| h.start == 0) {
-            return "381".to_owned();
+            return ("381".to_owned(), 0.8);
         }
     }
-    "380".to_owned()
+    ("380".to_owned(), 0.6)
 }

@@ -353,27 +353,18 @@ impl Report {
                 t.spurious
             ));
         }
-        out.push_str("\n| confidence band | values | right |\n| --- | --- | --- |\n");
-        for band in [0.0, 0.5, 0.7, 0.8, 0.9, 0.95] {
-            let upper = match band {
-                b if b >= 0.95 => 1.01,
-                b if b >= 0.9 => 0.95,
-                b if b >= 0.8 => 0.9,
-                b if b >= 0.7 => 0.8,
-                b if b >= 0.5 => 0.7,
-                _ => 0.5,
-            };
-            let members: Vec<bool> = self
-                .reported
-                .iter()
-                .filter(|(c, _)| *c >= band && *c < upper)
-                .map(|(_, r)| *r)
-                .collect();
-            let right = members.iter().filter(|r| **r).count();
+        out.push_str("\n| reported confidence | values | right |\n| --- | --- | --- |\n");
+        let mut levels: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
+        for (confidence, right) in &self.reported {
+            let level = levels.entry((confidence * 100.0).round() as u32).or_default();
+            level.0 += 1;
+            level.1 += usize::from(*right);
+        }
+        for (level, (n, right)) in &levels {
             out.push_str(&format!(
-                "| [{band:.2}, {upper:.2}) | {} | {:.1}% |\n",
-                members.len(),
-                100.0 * right as f64 / members.len().max(1) as f64
+                "| {:.2} | {n} | {:.1}% |\n",
+                f64::from(*level) / 100.0,
+                100.0 * *right as f64 / (*n).max(1) as f64
             ));
         }
         let (precision, n) = self.precision_at(0.9);
