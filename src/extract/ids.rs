@@ -147,8 +147,8 @@ pub fn vat_ids_in(words: &[Word]) -> Vec<Found> {
     while i < words.len() {
         let mut value = String::new();
         let mut best: Option<(String, usize)> = None;
-        for end in i..words.len().min(i + 5) {
-            let part = words[end]
+        for (end, word) in words.iter().enumerate().take(i + 5).skip(i) {
+            let part = word
                 .text
                 .trim_end_matches([',', ';', '.', ')'])
                 .trim_start_matches('(');

@@ -192,28 +192,6 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
     page
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tsv_words_become_words_in_points_from_the_bottom() {
-        let tsv =
-            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
-                   1\t1\t0\t0\t0\t0\t0\t0\t1700\t2200\t-1\t\n\
-                   4\t1\t1\t1\t1\t0\t100\t200\t400\t40\t-1\t\n\
-                   5\t1\t1\t1\t1\t1\t100\t200\t150\t40\t96.5\tInvoice\n\
-                   5\t1\t1\t1\t1\t2\t300\t205\t200\t35\t91.0\t4711\n";
-        let page = parse_tsv(tsv, 1, 72.0 / 200.0);
-        assert_eq!(page.words.len(), 2);
-        assert_eq!(page.words[0].text, "Invoice");
-        let scale = 72.0 / 200.0;
-        assert!((page.height - 2200.0 * scale).abs() < 1e-9);
-        assert!((page.words[0].bbox[3] - (2200.0 - 200.0) * scale).abs() < 1e-9);
-        assert!((page.words[1].bbox[0] - 300.0 * scale).abs() < 1e-9);
-    }
-}
-
 /// Images (PNG, JPEG, TIFF, …): recognised, then read by the visual extraction.
 pub struct OcrImageReader;
 
@@ -299,4 +277,26 @@ pub fn recognise_pdf(document: &lopdf::Document, layer: &PdfText) -> Result<PdfT
         page.number = number;
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_words_become_words_in_points_from_the_bottom() {
+        let tsv =
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t1700\t2200\t-1\t\n\
+                   4\t1\t1\t1\t1\t0\t100\t200\t400\t40\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t100\t200\t150\t40\t96.5\tInvoice\n\
+                   5\t1\t1\t1\t1\t2\t300\t205\t200\t35\t91.0\t4711\n";
+        let page = parse_tsv(tsv, 1, 72.0 / 200.0);
+        assert_eq!(page.words.len(), 2);
+        assert_eq!(page.words[0].text, "Invoice");
+        let scale = 72.0 / 200.0;
+        assert!((page.height - 2200.0 * scale).abs() < 1e-9);
+        assert!((page.words[0].bbox[3] - (2200.0 - 200.0) * scale).abs() < 1e-9);
+        assert!((page.words[1].bbox[0] - 300.0 * scale).abs() < 1e-9);
+    }
 }
