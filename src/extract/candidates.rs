@@ -235,6 +235,26 @@ pub fn read(
                     .filter(|rest| !rest.is_empty())
                     .unwrap_or(value);
                 if is_id(value) && date_at(words, i, order).is_none() {
+                    // a reference printed in digit groups: `05 158 004 - 11023 - 45`
+                    let mut end = i + 1;
+                    if value.len() <= 5 && value.chars().all(|c| c.is_ascii_digit()) {
+                        while end < range.end
+                            && words[end]
+                                .text
+                                .chars()
+                                .all(|c| c.is_ascii_digit() || c == '-' || c == '/')
+                            && words[end].bbox[0] - words[end - 1].bbox[2] < words[end].size.max(1.0)
+                        {
+                            end += 1;
+                        }
+                        while end > i + 1 && !words[end - 1].text.ends_with(|c: char| c.is_ascii_digit()) {
+                            end -= 1;
+                        }
+                    }
+                    if end > i + 1 {
+                        let joined = crate::extract::layout::join(&words[i..end]);
+                        return Some((joined, i..end));
+                    }
                     return Some((value.to_owned(), i..i + 1));
                 }
                 return None;

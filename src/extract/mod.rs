@@ -325,15 +325,14 @@ fn issue_date(
             if number_lines.contains(&c.label_line) {
                 c.score += 0.35;
             }
-            // `Stylesheet-Version 2.0 vom 18.10.2018` dates a version, not the invoice
-            if lines[c.label_line]
+            c
+        })
+        // `Stylesheet-Version 2.0 vom 18.10.2018` dates a version, not the invoice
+        .filter(|c| {
+            !lines[c.label_line]
                 .words
                 .iter()
                 .any(|w| labels::squash(&w.text).ends_with("version"))
-            {
-                c.score -= 0.3;
-            }
-            c
         })
         .collect();
     if found.is_empty() {
