@@ -133,11 +133,21 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         best(&labelled(&lines, labels::BUYER_REFERENCE, Kind::Id, order)),
     );
 
+    let items = lines::extract(&lines);
+    let lines_sum = items
+        .iter()
+        .map(|item| {
+            item.get("net_amount")
+                .and_then(|a| a.value.parse::<Decimal>().ok())
+        })
+        .sum::<Option<Decimal>>()
+        .filter(|_| !items.is_empty());
     let totals = totals::resolve(
         &labelled(&lines, labels::TOTAL_NET, Kind::Amount, order),
         &labelled(&lines, labels::TOTAL_TAX, Kind::Amount, order),
         &labelled(&lines, labels::TOTAL_GROSS, Kind::Amount, order),
         &labelled(&lines, labels::AMOUNT_DUE, Kind::Amount, order),
+        lines_sum,
     );
     put("total_net", totals.net);
     put("total_tax", totals.tax);
@@ -183,7 +193,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         method,
         document_type,
         fields,
-        lines: lines::extract(&lines),
+        lines: items,
         invoice: Some(invoice),
     }
 }

@@ -19,7 +19,15 @@ pub struct Totals {
 const TOP: usize = 5;
 
 /// Picks the totals from their candidates.
-pub fn resolve(net: &[Candidate], tax: &[Candidate], gross: &[Candidate], due: &[Candidate]) -> Totals {
+/// `lines_sum` is the sum of the line items' amounts, when a table was read: a net total equal to it is
+/// confirmed by the lines.
+pub fn resolve(
+    net: &[Candidate],
+    tax: &[Candidate],
+    gross: &[Candidate],
+    due: &[Candidate],
+    lines_sum: Option<Decimal>,
+) -> Totals {
     let options = |c: &[Candidate]| {
         let mut g = grouped(c);
         g.truncate(TOP);
@@ -62,6 +70,12 @@ pub fn resolve(net: &[Candidate], tax: &[Candidate], gross: &[Candidate], due: &
                     if let (Some(nv), Some(gv)) = (value(n), value(g)) {
                         if nv.abs() > gv.abs() {
                             score -= 1.0;
+                        }
+                    }
+                    if let (Some(nv), Some(sum)) = (value(n), lines_sum) {
+                        if nv == sum {
+                            score += 0.5;
+                            confirmed[0] = true;
                         }
                     }
                     if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
