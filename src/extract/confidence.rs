@@ -24,11 +24,15 @@ pub fn raw(choice: &Choice) -> f64 {
 }
 
 /// The calibration table: raw-score band → share of values that were right in that band on the corpora.
+///
+/// Read from the development split of the text PDFs (`tests/integration/extract_accuracy.rs`, which prints
+/// the share right per reported level): the band from 0.6 was right 87% of the time there (held out: 94%),
+/// 0.45–0.6 about 60%, below that under a half; above 0.75, 96–100%.
 const TABLE: &[(f64, f64)] = &[
     (0.0, 0.3),
-    (0.3, 0.5),
-    (0.45, 0.7),
-    (0.6, 0.85),
+    (0.3, 0.4),
+    (0.45, 0.6),
+    (0.6, 0.88),
     (0.75, 0.93),
     (0.85, 0.97),
 ];

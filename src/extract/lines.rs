@@ -328,14 +328,14 @@ fn to_fields(row: Row) -> BTreeMap<String, FieldValue> {
         (Some(q), Some(p), Some(a)) => ((q * p).round_dp(2) - a).abs() <= Decimal::new(1, 2),
         _ => false,
     };
-    let confidence = if confirmed { 0.95 } else { 0.75 };
+    let confidence = if confirmed { 0.95 } else { 0.6 };
     if let Some((page, bbox)) = row.description_box {
         let text = row.description.join(" ");
         out.insert(
             "description".to_owned(),
             FieldValue {
                 value: text,
-                confidence: if confirmed { 0.85 } else { 0.7 },
+                confidence: if confirmed { 0.93 } else { 0.5 },
                 page: Some(page),
                 bbox: Some(bbox),
             },
