@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         number: 1,
         width: 595.0,
         height: 842.0,
+        rotation: 0,
         words,
     };
     let _ = backdesk::extract::extract(

@@ -86,6 +86,9 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+        /// For a PDF: print its text layer instead (every word with page and box in points).
+        #[arg(long)]
+        words: bool,
     },
     /// E-invoice business-rule check only.
     Validate {
@@ -134,7 +137,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Extract { file, json } => extract(&file, json),
+        Command::Extract { file, json, words } => match words {
+            true => extract_words(&file),
+            false => extract(&file, json),
+        },
         Command::Init => {
             let workspace = open(cli.data_dir).await?;
             eprintln!("data directory ready: {}", workspace.paths().data_dir.display());
@@ -247,21 +253,67 @@ fn extract(file: &Path, _json: bool) -> Result<ExitCode, Error> {
         })?;
     let extractions = match output {
         ReadOutput::Invoices(extractions) => extractions,
-        ReadOutput::Container(container) => {
-            return Err(Error::UnreadableDocument {
-                file: source,
-                reason: format!(
-                    "this is an e-mail with {} attachment(s): extract each attachment on its own",
-                    container.parts.len()
-                ),
-            })
-        }
+        ReadOutput::Container(container) => extract_parts(&source, container, 0)?,
     };
     if let [single] = extractions.as_slice() {
         print_json(single)
     } else {
         print_json(&extractions)
     }
+}
+
+/// The invoices in an e-mail's attachments (attached e-mails included, three levels deep); each part that
+/// holds none is named on stderr with the reason.
+fn extract_parts(
+    source: &str,
+    container: backdesk::formats::Container,
+    depth: usize,
+) -> Result<Vec<backdesk::model::extraction::Extraction>, Error> {
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    for part in container.parts {
+        let part_source = format!("{source}/{}", part.name);
+        match backdesk::formats::read_document(&part_source, &part.bytes) {
+            Ok(ReadOutput::Invoices(extractions)) => found.extend(extractions),
+            Ok(ReadOutput::Container(inner)) if depth < 3 => {
+                found.extend(extract_parts(&part_source, inner, depth + 1)?)
+            }
+            Ok(ReadOutput::Container(_)) => skipped.push(format!("{part_source}: e-mails nested too deep")),
+            Err(failure) => skipped.push(format!("{part_source}: {}", failure.message)),
+        }
+    }
+    for line in &skipped {
+        eprintln!("skipped {line}");
+    }
+    if found.is_empty() && depth == 0 {
+        return Err(Error::UnreadableDocument {
+            file: source.to_owned(),
+            reason: format!(
+                "no attachment of this e-mail is an invoice ({})",
+                skipped.join("; ")
+            ),
+        });
+    }
+    Ok(found)
+}
+
+/// `extract FILE --words`: the positioned text layer of a PDF as JSON.
+fn extract_words(file: &Path) -> Result<ExitCode, Error> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
+    let format = backdesk::formats::sniff(&bytes);
+    if format != backdesk::formats::Format::Pdf {
+        return Err(Error::UnreadableDocument {
+            file: file.display().to_string(),
+            reason: format!("--words reads PDFs; this file is {}", format.label()),
+        });
+    }
+    let text = backdesk::formats::pdf_invoice::read_pdf_text(&bytes).map_err(|failure| {
+        Error::UnreadableDocument {
+            file: file.display().to_string(),
+            reason: failure.message,
+        }
+    })?;
+    print_json(&text)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<ExitCode, Error> {

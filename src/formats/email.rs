@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::{sniff, Container, ContainedFile, EmailContext, Format, ReadFailure, ReadOutput};
+use super::{sniff, ContainedFile, Container, EmailContext, Format, ReadFailure, ReadOutput};
 
 /// File names longer than this (in characters) are shortened, keeping the extension.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -62,14 +62,15 @@ fn read_email_unguarded(bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
 
 /// Sender, subject, date and message id.
 fn context_of(message: &Message<'_>) -> EmailContext {
-    let from = message.from().and_then(|a| a.first()).map(|addr| {
-        match (addr.name(), addr.address()) {
+    let from = message
+        .from()
+        .and_then(|a| a.first())
+        .map(|addr| match (addr.name(), addr.address()) {
             (Some(name), Some(address)) => format!("{name} <{address}>"),
             (None, Some(address)) => address.to_owned(),
             (Some(name), None) => name.to_owned(),
             (None, None) => String::new(),
-        }
-    });
+        });
     EmailContext {
         from: from.filter(|f| !f.is_empty()).map(|f| strip_controls(&f)),
         subject: message.subject().map(strip_controls),
@@ -102,9 +103,12 @@ fn extension_for(part: &MessagePart<'_>, bytes: &[u8]) -> &'static str {
     }
     match sniff(bytes) {
         Format::Pdf => ".pdf",
-        Format::Ubl | Format::Cii | Format::Zugferd1 | Format::OtherXml(_) | Format::MalformedXml(_) => ".xml",
+        Format::Ubl | Format::Cii | Format::Zugferd1 | Format::OtherXml(_) | Format::MalformedXml(_) => {
+            ".xml"
+        }
         Format::Image => ".img",
         Format::Email => ".eml",
+        Format::OutlookMessage => ".msg",
         Format::Empty | Format::Unknown => ".bin",
     }
 }
@@ -117,7 +121,13 @@ pub fn sanitise_file_name(raw: &str, fallback: &str) -> String {
     let cleaned: String = last
         .chars()
         .filter(|c| !c.is_control())
-        .map(|c| if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.replace("..", ".");
     let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());

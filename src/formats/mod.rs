@@ -207,6 +207,10 @@ fn unread_format(format: &Format) -> ReadFailure {
             "the file is not a format Backdesk reads (XML e-invoice, PDF, image or e-mail), whatever its name \
              says; ask the sender for the invoice as a PDF or an e-invoice",
         ),
+        Format::OutlookMessage => ReadFailure::unreadable(
+            "Outlook .msg files are not read: save the attachments from Outlook (or forward the e-mail as an \
+             .eml file) into the inbox",
+        ),
         Format::Ubl | Format::Cii | Format::Zugferd1 | Format::Pdf | Format::Image | Format::Email => {
             ReadFailure::unreadable(format!(
                 "{} files are archived but not read yet by this version of Backdesk; the original is kept",

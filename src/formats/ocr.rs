@@ -144,6 +144,7 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
         number,
         width: 0.0,
         height: 0.0,
+        rotation: 0,
         words: Vec::new(),
     };
     let mut line_height = 0.0;

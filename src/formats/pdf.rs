@@ -44,7 +44,8 @@ pub fn open_pdf(bytes: &[u8]) -> Result<Document, String> {
         }
         Err(_) => {
             return Err(
-                "the PDF is damaged: its structure could not be parsed; ask the sender for a new copy".to_owned(),
+                "the PDF is damaged: its structure could not be parsed; ask the sender for a new copy"
+                    .to_owned(),
             )
         }
     };
@@ -81,9 +82,12 @@ pub fn resolve<'a>(document: &'a Document, object: &'a Object) -> Option<&'a Obj
 /// A PDF text string (PDFDocEncoding, UTF-16BE or UTF-8 with BOM) as Rust text.
 pub fn text_string(document: &Document, object: &Object) -> Option<String> {
     let object = resolve(document, object)?;
-    lopdf::decode_text_string(object)
-        .ok()
-        .or_else(|| object.as_str().ok().map(|b| String::from_utf8_lossy(b).into_owned()))
+    lopdf::decode_text_string(object).ok().or_else(|| {
+        object
+            .as_str()
+            .ok()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    })
 }
 
 #[cfg(test)]

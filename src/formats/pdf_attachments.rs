@@ -1,5 +1,6 @@
-//! Files embedded in a PDF: the document's associated files (`/AF`, PDF/A-3, where Factur-X puts its XML)
-//! and the `/EmbeddedFiles` name tree, each with its name, relationship and decoded bytes.
+//! Files embedded in a PDF: the document's associated files (`/AF`, PDF/A-3, where Factur-X puts its XML),
+//! the `/EmbeddedFiles` name tree and file-attachment annotations on the pages, each with its name,
+//! relationship and decoded bytes.
 
 use std::collections::HashSet;
 
@@ -44,6 +45,25 @@ pub fn embedded_files(document: &Document) -> Vec<EmbeddedFile> {
             .and_then(|o| o.as_dict().ok());
         if let Some(tree) = tree {
             collect_name_tree(document, tree, 0, &mut HashSet::new(), &mut specs);
+        }
+    }
+    for page_id in document.page_iter() {
+        if specs.len() >= MAX_ATTACHMENTS {
+            break;
+        }
+        for annotation in document.get_page_annotations(page_id).unwrap_or_default() {
+            let is_attachment = annotation
+                .get(b"Subtype")
+                .ok()
+                .and_then(|o| o.as_name().ok())
+                .is_some_and(|s| s == b"FileAttachment");
+            if let Some(Object::Dictionary(spec)) = is_attachment
+                .then(|| annotation.get(b"FS").ok())
+                .flatten()
+                .and_then(|o| resolve(document, o))
+            {
+                specs.push((None, spec));
+            }
         }
     }
 
@@ -102,7 +122,12 @@ fn read_file_spec(
     spec: &Dictionary,
     seen_streams: &mut HashSet<ObjectId>,
 ) -> Option<EmbeddedFile> {
-    let embedded = spec.get(b"EF").ok().and_then(|o| resolve(document, o))?.as_dict().ok()?;
+    let embedded = spec
+        .get(b"EF")
+        .ok()
+        .and_then(|o| resolve(document, o))?
+        .as_dict()
+        .ok()?;
     let stream_ref = embedded.get(b"UF").or_else(|_| embedded.get(b"F")).ok()?;
     if let Object::Reference(id) = stream_ref {
         if !seen_streams.insert(*id) {

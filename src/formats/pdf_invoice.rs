@@ -18,8 +18,30 @@ const ORDER_XML_NAME: &str = "order-x.xml";
 /// Words that name an invoice or credit note in the languages the extraction reads (lower case). A PDF whose
 /// text has none of them is not taken for an invoice.
 const INVOICE_WORDS: &[&str] = &[
-    "invoice", "credit note", "bill", "rechnung", "gutschrift", "facture", "avoir", "factura", "abono",
-    "fattura", "nota di credito", "factuur", "creditnota", "faktura", "receipt", "quittung",
+    "invoice",
+    "credit note",
+    "bill",
+    "rechnung",
+    "gutschrift",
+    "facture",
+    "avoir",
+    "factura",
+    "abono",
+    "fattura",
+    "nota di credito",
+    "factuur",
+    "creditnota",
+    "faktura",
+    "receipt",
+    "quittung",
+];
+
+/// Everyday words of the same languages. A text with none of them is not read as language (a garbled text
+/// layer, or too little text to judge), so it is never called "not an invoice": a person looks at it.
+const COMMON_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "for", "our", "your", "with", "from", "der", "die", "das", "und", "für", "mit",
+    "von", "ihre", "le", "la", "les", "et", "des", "pour", "avec", "votre", "het", "een", "van", "voor",
+    "met", "uw", "el", "los", "las", "y", "con", "para", "il", "di", "per", "con", "della",
 ];
 
 /// Reads a PDF. Every failure is a sentence naming what is wrong and what to do.
@@ -50,13 +72,18 @@ fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFail
 /// The invoice in the embedded XML: a file under a standard name, else any embedded XML that is a UBL, CII
 /// or ZUGFeRD 1.0 invoice. `Ok(None)` when the PDF carries none.
 fn read_embedded_invoice(source: &str, files: &[EmbeddedFile]) -> Result<Option<Extraction>, ReadFailure> {
-    let standard = INVOICE_XML_NAMES
-        .iter()
-        .find_map(|name| files.iter().find(|f| base_name(&f.name).eq_ignore_ascii_case(name)));
+    let standard = INVOICE_XML_NAMES.iter().find_map(|name| {
+        files
+            .iter()
+            .find(|f| base_name(&f.name).eq_ignore_ascii_case(name))
+    });
     if let Some(file) = standard {
         return read_invoice_xml(source, file).map(Some);
     }
-    for file in files.iter().filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml")) {
+    for file in files
+        .iter()
+        .filter(|f| base_name(&f.name).to_ascii_lowercase().ends_with(".xml"))
+    {
         let Ok(content) = &file.content else { continue };
         if matches!(sniff(content), Format::Ubl | Format::Cii | Format::Zugferd1) {
             return read_invoice_xml(source, file).map(Some);
@@ -90,12 +117,7 @@ fn read_invoice_xml(source: &str, file: &EmbeddedFile) -> Result<Extraction, Rea
                 "the XML embedded in the PDF as '{name}' is a '{root}', not an invoice or credit note"
             )))
         }
-        other => {
-            return Err(broken(format!(
-                "it is not XML but {} data",
-                other.label()
-            )))
-        }
+        other => return Err(broken(format!("it is not XML but {} data", other.label()))),
     };
     Ok(Extraction::from_structured(
         source,
@@ -123,13 +145,24 @@ fn read_text_pdf(source: &str, document: &lopdf::Document, text: &PdfText) -> Re
         text
     };
     let plain = text.plain_text().to_lowercase();
-    if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) {
+    if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) && reads_as_language(&plain) {
         return Err(ReadFailure::not_an_invoice(
             "the PDF's text names no invoice or credit note in any language Backdesk reads; if it is one, \
              enter it by hand",
         ));
     }
     Ok(ReadOutput::Invoices(vec![crate::extract::extract(source, method, text)]))
+}
+
+/// Whether at least three everyday words appear: the text layer decodes to language, so the absence of any
+/// word for an invoice means something.
+fn reads_as_language(lower_text: &str) -> bool {
+    lower_text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| COMMON_WORDS.contains(word))
+        .take(3)
+        .count()
+        >= 3
 }
 
 /// The positioned text of a PDF, for the visual extraction. Errors as for [`read_pdf`].

@@ -5,7 +5,9 @@
 //! `Tw`, `Tz`, `TL`, `Ts`), positioning (`Td`, `TD`, `Tm`, `T*`), showing (`Tj`, `TJ`, `'`, `"`) and form
 //! XObjects (`Do`). Glyph advances come from the font's widths (`/Widths`, or `/W` of a CID font), so
 //! words are split where the page shows a gap, not only where a space character is. Not handled: page
-//! rotation (`/Rotate`: boxes stay in unrotated page space), vertical writing, Type 3 font matrices.
+//! rotation (`/Rotate` is reported, boxes stay in unrotated page space), vertical writing, the vertical part
+//! of Type 3 font matrices (their widths are scaled; boxes are one em high). Characters come from a font's
+//! `/ToUnicode` map when it has one, else from its encoding.
 
 use std::collections::HashMap;
 
@@ -36,6 +38,8 @@ pub struct PageText {
     /// The page's size in points (its media box).
     pub width: f64,
     pub height: f64,
+    /// The page's `/Rotate` (0, 90, 180 or 270, clockwise when shown): boxes are in unrotated page space.
+    pub rotation: i64,
     /// In the order the page draws them.
     pub words: Vec<Word>,
 }
@@ -87,7 +91,11 @@ impl PageText {
             .into_iter()
             .map(|(_, _, mut members)| {
                 members.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
-                members.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+                members
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
             .collect()
     }
@@ -110,6 +118,9 @@ fn extract_page(document: &Document, number: u32, page_id: ObjectId) -> PageText
         number,
         width: (media_box[2] - media_box[0]).abs(),
         height: (media_box[3] - media_box[1]).abs(),
+        rotation: inherited(document, page_id, b"Rotate")
+            .and_then(self::number)
+            .map_or(0, |r| (r as i64).rem_euclid(360)),
         words: Vec::new(),
     };
     let Ok(content) = document.get_page_content_with_limit(page_id, MAX_DECODED_STREAM_BYTES) else {
@@ -151,13 +162,16 @@ struct Font<'a> {
     two_byte: bool,
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Glyph space → text space: thousandths of an em, except for Type 3 fonts (their `/FontMatrix`).
+    width_scale: f64,
 }
 
 impl<'a> Font<'a> {
     fn new(document: &'a Document, font: &'a Dictionary) -> Self {
-        let encoding = font
-            .get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
-            .ok();
+        let encoding = unicode_map(document, font).or_else(|| {
+            font.get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
+                .ok()
+        });
         let subtype = font.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
         let mut widths = HashMap::new();
         if subtype == Some(b"Type0".as_slice()) {
@@ -184,6 +198,7 @@ impl<'a> Font<'a> {
                 two_byte: true,
                 widths,
                 default_width,
+                width_scale: 0.001,
             };
         }
         let first_char = font.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
@@ -202,17 +217,30 @@ impl<'a> Font<'a> {
             .and_then(|d| d.get(b"MissingWidth").ok())
             .and_then(number)
             .filter(|w| *w > 0.0);
+        let width_scale = match subtype {
+            Some(b"Type3") => font
+                .get(b"FontMatrix")
+                .ok()
+                .and_then(|o| resolve(document, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|m| m.first())
+                .and_then(number)
+                .filter(|a| *a != 0.0)
+                .map_or(0.001, f64::abs),
+            _ => 0.001,
+        };
         Self {
             encoding,
             two_byte: false,
             widths,
             // the standard 14 fonts carry no widths: an average Latin glyph is about half an em wide
-            default_width: missing.unwrap_or(500.0),
+            default_width: missing.unwrap_or(0.5 / width_scale),
+            width_scale,
         }
     }
 
     fn width(&self, code: u32) -> f64 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width) / 1000.0
+        self.widths.get(&code).copied().unwrap_or(self.default_width) * self.width_scale
     }
 
     fn decode(&self, code: &[u8]) -> String {
@@ -222,6 +250,24 @@ impl<'a> Font<'a> {
             .and_then(|e| e.bytes_to_string(code).ok())
             .unwrap_or_default();
         text.chars().filter(|c| *c != '\0').collect()
+    }
+}
+
+/// The font's `/ToUnicode` map, which states the characters outright and so wins over `/Encoding` (as in
+/// PDF 32000-1, 9.10.2): lopdf reads the encoding first, and a `/Differences` array with private glyph names
+/// would decode to the wrong letters. `None` when the font has no usable map.
+fn unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Encoding<'b>> {
+    if !font.has(b"ToUnicode") {
+        return None;
+    }
+    let mut without_encoding = font.clone();
+    without_encoding.remove(b"Encoding");
+    match without_encoding
+        .get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
+        .ok()?
+    {
+        Encoding::UnicodeMapEncoding(map) => Some(Encoding::UnicodeMapEncoding(map)),
+        _ => None,
     }
 }
 
@@ -366,7 +412,10 @@ impl<'a> Interpreter<'a> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    state.font = operands.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+                    state.font = operands
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .map(<[u8]>::to_vec);
                     state.size = operands.get(1).and_then(number).unwrap_or(state.size);
                 }
                 "Tc" => state.char_spacing = operands.first().and_then(number).unwrap_or(0.0),
@@ -523,10 +572,9 @@ impl<'a> Interpreter<'a> {
             ];
             let text = font.decode(code_bytes);
             let is_space = code_length == 1 && code == 32;
-            let advance = (width * state.size
-                + state.char_spacing
-                + if is_space { state.word_spacing } else { 0.0 })
-                * state.scale;
+            let advance =
+                (width * state.size + state.char_spacing + if is_space { state.word_spacing } else { 0.0 })
+                    * state.scale;
             *tm = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], tm);
             if text.is_empty() {
                 continue;
@@ -548,7 +596,11 @@ impl<'a> Interpreter<'a> {
                 ],
                 start: apply(&render, 0.0, 0.0),
                 // the text matrix has already advanced: this is the pen after the glyph, in page space
-                end: apply(&multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, state.rise], &multiply(tm, ctm)), 0.0, 0.0),
+                end: apply(
+                    &multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, state.rise], &multiply(tm, ctm)),
+                    0.0,
+                    0.0,
+                ),
                 size,
             });
         }
@@ -602,18 +654,12 @@ fn words_from_glyphs(glyphs: &[Glyph]) -> Vec<Word> {
     words
 }
 
-/// The page's media box (inherited from the page tree when the page does not state it).
-fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
+/// A page attribute, inherited from the page tree when the page does not state it (PDF 32000-1, 7.7.3.4).
+fn inherited<'a>(document: &'a Document, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
     let mut node = document.get_dictionary(page_id).ok()?;
     for _ in 0..32 {
-        if let Some(Object::Array(values)) = node.get(b"MediaBox").ok().and_then(|o| resolve(document, o)) {
-            let values: Vec<f64> = values
-                .iter()
-                .filter_map(|v| resolve(document, v).and_then(number))
-                .collect();
-            if let [x0, y0, x1, y1] = values[..] {
-                return Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]);
-            }
+        if let Some(value) = node.get(key).ok().and_then(|o| resolve(document, o)) {
+            return Some(value);
         }
         node = node
             .get(b"Parent")
@@ -622,6 +668,21 @@ fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
             .and_then(|o| o.as_dict().ok())?;
     }
     None
+}
+
+/// The page's media box.
+fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
+    let Some(Object::Array(values)) = inherited(document, page_id, b"MediaBox") else {
+        return None;
+    };
+    let values: Vec<f64> = values
+        .iter()
+        .filter_map(|v| resolve(document, v).and_then(number))
+        .collect();
+    match values[..] {
+        [x0, y0, x1, y1] => Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]),
+        _ => None,
+    }
 }
 
 /// The page's `/XObject` resources (inherited through the page tree when the page does not state them).
@@ -646,4 +707,55 @@ fn page_xobjects(document: &Document, page_id: ObjectId) -> Option<&Dictionary> 
             .and_then(|o| o.as_dict().ok())?;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    #[test]
+    fn glyph_widths_are_read_per_font_kind() {
+        let mut document = Document::with_version("1.7");
+        let simple = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "FirstChar" => 65, "Widths" => vec![600.into(), 700.into()],
+        });
+        let type3 = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type3", "FirstChar" => 65, "Widths" => vec![50.into()],
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        });
+        let cid = document.add_object(
+            dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "DW" => 900,
+            "W" => vec![3.into(), vec![250.into(), 260.into()].into(), 10.into(), 12.into(), 333.into()] },
+        );
+        let type0 = document.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+        });
+        let font = |id| Font::new(&document, document.get_dictionary(id).unwrap());
+        let widths = |font: &Font<'_>, codes: &[u32]| -> Vec<f64> {
+            codes
+                .iter()
+                .map(|c| (font.width(*c) * 1e6).round() / 1e6)
+                .collect()
+        };
+        let simple = font(simple);
+        assert_eq!(
+            widths(&simple, &[65, 66, 67]),
+            [0.6, 0.7, 0.5],
+            "listed, listed, missing"
+        );
+        let type3 = font(type3);
+        assert_eq!(
+            widths(&type3, &[65]),
+            [0.5],
+            "50 glyph units at FontMatrix 0.01 are half an em"
+        );
+        let type0 = font(type0);
+        assert!(type0.two_byte);
+        assert_eq!(
+            widths(&type0, &[4, 11, 99]),
+            [0.26, 0.333, 0.9],
+            "list, range, default"
+        );
+    }
 }

@@ -28,6 +28,8 @@ pub enum Format {
     Pdf,
     Image,
     Email,
+    /// An Outlook `.msg` (an OLE compound file with MAPI property streams).
+    OutlookMessage,
     Unknown,
 }
 
@@ -43,6 +45,7 @@ impl Format {
             Self::Pdf => "PDF",
             Self::Image => "Image",
             Self::Email => "E-mail",
+            Self::OutlookMessage => "Outlook message",
             Self::Unknown => "unknown",
         }
     }
@@ -70,6 +73,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     {
         return Format::Image;
     }
+    if is_outlook_message(body) {
+        return Format::OutlookMessage;
+    }
     if body.starts_with(b"<") {
         return sniff_xml(bytes);
     }
@@ -96,6 +102,14 @@ fn sniff_xml(bytes: &[u8]) -> Format {
         ("CrossIndustryDocument", ZUGFERD1_NS) => Format::Zugferd1,
         (name, _) => Format::OtherXml(name.to_owned()),
     }
+}
+
+/// An OLE compound file (`D0 CF 11 E0 …`) holding MAPI property streams (`__substg1.0_…`, UTF-16 names in
+/// the directory): Word and Excel files share the container but not those streams.
+fn is_outlook_message(body: &[u8]) -> bool {
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    let marker: Vec<u8> = "__substg1.0_".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    body.starts_with(OLE) && body.windows(marker.len()).any(|w| w == marker.as_slice())
 }
 
 fn looks_like_email(body: &[u8]) -> bool {
@@ -130,6 +144,16 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Format::Image);
         assert_eq!(sniff(b"From: a@b.c\nSubject: invoice\n\nbody"), Format::Email);
         assert_eq!(sniff(&[0u8, 159, 146, 150, 1, 2, 3]), Format::Unknown);
+        let mut msg = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        msg.extend(vec![0u8; 500]);
+        msg.extend("__substg1.0_0037001F".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&msg), Format::OutlookMessage);
+        msg.truncate(508);
+        assert_eq!(
+            sniff(&msg),
+            Format::Unknown,
+            "an OLE file without MAPI streams (a .doc) is not a .msg"
+        );
     }
 
     #[test]

@@ -47,7 +47,10 @@ pub fn parse_safely(text: &str) -> Result<Document<'_>, String> {
 /// honours: UTF-8 itself, or any ASCII-compatible name when the document is plain ASCII. A conforming parser
 /// refuses anything else, and so do we: the sender's tool wrote a broken file.
 fn check_declared_encoding(text: &str) -> Result<(), String> {
-    let Some(declaration) = text.strip_prefix("<?xml").and_then(|rest| rest.split("?>").next()) else {
+    let Some(declaration) = text
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split("?>").next())
+    else {
         return Ok(());
     };
     let Some(after) = declaration.split("encoding").nth(1) else {

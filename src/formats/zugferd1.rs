@@ -43,7 +43,10 @@ fn write_renamed(node: Node<'_, '_>, in_line: bool, out: &mut String) {
         return;
     }
     let local = node.tag_name().name();
-    let parent = node.parent_element().map(|p| p.tag_name().name()).unwrap_or_default();
+    let parent = node
+        .parent_element()
+        .map(|p| p.tag_name().name())
+        .unwrap_or_default();
     let name = d16b_name(local, parent, in_line);
     let in_line = in_line || local == "IncludedSupplyChainTradeLineItem";
     out.push('<');
@@ -80,8 +83,12 @@ fn d16b_name<'a>(local: &'a str, parent: &str, in_line: bool) -> &'a str {
         ("SpecifiedSupplyChainTradeAgreement", _) => "SpecifiedLineTradeAgreement",
         ("SpecifiedSupplyChainTradeDelivery", _) => "SpecifiedLineTradeDelivery",
         ("SpecifiedSupplyChainTradeSettlement", _) => "SpecifiedLineTradeSettlement",
-        ("SpecifiedTradeSettlementMonetarySummation", false) => "SpecifiedTradeSettlementHeaderMonetarySummation",
-        ("SpecifiedTradeSettlementMonetarySummation", true) => "SpecifiedTradeSettlementLineMonetarySummation",
+        ("SpecifiedTradeSettlementMonetarySummation", false) => {
+            "SpecifiedTradeSettlementHeaderMonetarySummation"
+        }
+        ("SpecifiedTradeSettlementMonetarySummation", true) => {
+            "SpecifiedTradeSettlementLineMonetarySummation"
+        }
         // D09A's VAT rate is `ram:ApplicablePercent`; D16B's `ram:RateApplicablePercent`.
         ("ApplicablePercent", _) if matches!(parent, "ApplicableTradeTax" | "CategoryTradeTax") => {
             "RateApplicablePercent"
@@ -155,7 +162,11 @@ mod tests {
     #[test]
     fn zugferd_1_header_parties_totals_and_lines_are_read() {
         let invoice = read(SAMPLE.as_bytes()).unwrap();
-        assert_eq!(invoice.number.as_deref(), Some("RE-1 & 2"), "escaped text survives the rewrite");
+        assert_eq!(
+            invoice.number.as_deref(),
+            Some("RE-1 & 2"),
+            "escaped text survives the rewrite"
+        );
         assert_eq!(invoice.issue_date.unwrap().to_string(), "2013-03-05");
         assert_eq!(
             invoice.specification_id.as_deref(),
@@ -168,9 +179,17 @@ mod tests {
         assert_eq!(invoice.totals.tax_inclusive, Some(Decimal::new(11900, 2)));
         assert_eq!(invoice.totals.amount_due, Some(Decimal::new(11900, 2)));
         assert_eq!(invoice.vat_breakdown.len(), 1);
-        assert_eq!(invoice.vat_breakdown[0].rate, Some(Decimal::new(1900, 2)), "ApplicablePercent is the rate");
+        assert_eq!(
+            invoice.vat_breakdown[0].rate,
+            Some(Decimal::new(1900, 2)),
+            "ApplicablePercent is the rate"
+        );
         assert_eq!(invoice.lines.len(), 1);
-        assert_eq!(invoice.lines[0].net_amount, Some(Decimal::new(10000, 2)), "line-level summation");
+        assert_eq!(
+            invoice.lines[0].net_amount,
+            Some(Decimal::new(10000, 2)),
+            "line-level summation"
+        );
         assert_eq!(invoice.lines[0].item_name.as_deref(), Some("Trennblätter <A4>"));
     }
 }

@@ -65,6 +65,7 @@ fn page(lines: &[&str]) -> PdfText {
             number: 1,
             width: 595.0,
             height: 842.0,
+            rotation: 0,
             words,
         }],
     }

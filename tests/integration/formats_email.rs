@@ -13,7 +13,10 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -75,10 +78,19 @@ fn an_email_with_a_pdf_and_an_xml_gives_two_parts_with_their_exact_bytes_and_the
     assert_eq!(names, ["EN16931_Einfach.pdf", "EN16931_Einfach.cii.xml"]);
     assert!(container.parts[0].bytes == pdf, "the PDF part is byte-identical");
     assert!(container.parts[1].bytes == xml, "the XML part is byte-identical");
-    assert_eq!(container.context.from.as_deref(), Some("Accounts <billing@vendor.example>"));
+    assert_eq!(
+        container.context.from.as_deref(),
+        Some("Accounts <billing@vendor.example>")
+    );
     assert_eq!(container.context.subject.as_deref(), Some("Invoice 471102"));
-    assert_eq!(container.context.date.as_deref(), Some("2024-03-05T10:15:00+01:00"));
-    assert_eq!(container.context.message_id.as_deref(), Some("abc.123@vendor.example"));
+    assert_eq!(
+        container.context.date.as_deref(),
+        Some("2024-03-05T10:15:00+01:00")
+    );
+    assert_eq!(
+        container.context.message_id.as_deref(),
+        Some("abc.123@vendor.example")
+    );
     // each part reads as the document it is
     let methods: Vec<ExtractionMethod> = container
         .parts
@@ -115,7 +127,11 @@ fn an_email_without_attachments_is_not_an_invoice() {
         Ok(other) => panic!("should be rejected: {other:?}"),
     };
     assert_eq!(failure.code, ReasonCode::NotAnInvoice);
-    assert!(failure.message.starts_with("e-mail without attachments"), "{}", failure.message);
+    assert!(
+        failure.message.starts_with("e-mail without attachments"),
+        "{}",
+        failure.message
+    );
     assert!(failure.message.contains("kept"), "{}", failure.message);
 }
 
@@ -131,7 +147,12 @@ fn an_attached_message_is_a_part_of_its_own_and_a_small_inline_logo_is_not() {
     );
     outer = outer.replacen("--SEP--\r\n", &forwarded, 1);
     let container = container(outer.as_bytes());
-    assert_eq!(container.parts.len(), 1, "{:?}", container.parts.iter().map(|p| &p.name).collect::<Vec<_>>());
+    assert_eq!(
+        container.parts.len(),
+        1,
+        "{:?}",
+        container.parts.iter().map(|p| &p.name).collect::<Vec<_>>()
+    );
     let part = &container.parts[0];
     assert!(part.name.ends_with(".eml"), "{}", part.name);
     // the attached message is itself an e-mail carrying the XML

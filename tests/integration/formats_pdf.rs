@@ -38,7 +38,9 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(name)
 }
 
 fn read_one(name: &str, bytes: &[u8]) -> Result<Extraction, ReadFailure> {
@@ -89,7 +91,10 @@ fn every_corpus_pdf_with_embedded_xml_yields_its_invoice_from_the_xml() {
                     && invoice.issue_date.is_some()
                     && invoice.totals.tax_inclusive.is_some()
                     && invoice.specification_id.is_some()
-                    && extraction.fields.values().all(|f| f.confidence == 1.0 && f.bbox.is_none());
+                    && extraction
+                        .fields
+                        .values()
+                        .all(|f| f.confidence == 1.0 && f.bbox.is_none());
                 if complete {
                     read += 1;
                 } else {
@@ -98,9 +103,17 @@ fn every_corpus_pdf_with_embedded_xml_yields_its_invoice_from_the_xml() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} PDFs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} PDFs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // the corpus has 92 PDFs: one plain (unstructured/) and the broken one aside, all carry XML
-    assert!(read >= 90, "only {read} PDFs with embedded XML were found and read");
+    assert!(
+        read >= 90,
+        "only {read} PDFs with embedded XML were found and read"
+    );
 }
 
 /// Element names, attributes and trimmed texts in document order: equal for two files that state the same
@@ -112,8 +125,10 @@ fn xml_content(bytes: &[u8]) -> Vec<String> {
         .descendants()
         .filter_map(|node| {
             if node.is_element() {
-                let attributes: Vec<String> =
-                    node.attributes().map(|a| format!("{}={}", a.name(), a.value())).collect();
+                let attributes: Vec<String> = node
+                    .attributes()
+                    .map(|a| format!("{}={}", a.name(), a.value()))
+                    .collect();
                 Some(format!("<{} {}>", node.tag_name().name(), attributes.join(" ")))
             } else if node.is_text() {
                 let text = node.text().unwrap_or_default().trim();
@@ -147,17 +162,30 @@ fn the_embedded_xml_gives_the_same_invoice_as_the_xml_file_beside_the_pdf() {
         assert_eq!(from_xml.method, ExtractionMethod::Cii);
         if xml_content(&embedded) != xml_content(&xml) {
             // the corpus regenerated some XML files for a later XRechnung version: not the same content
-            assert_ne!(from_pdf.invoice, from_xml.invoice, "{stem}: different XML, yet equal invoices?");
+            assert_ne!(
+                from_pdf.invoice, from_xml.invoice,
+                "{stem}: different XML, yet equal invoices?"
+            );
             other_versions.push(stem);
             continue;
         }
-        assert_eq!(from_pdf.invoice, from_xml.invoice, "{stem}: canonical invoices differ");
+        assert_eq!(
+            from_pdf.invoice, from_xml.invoice,
+            "{stem}: canonical invoices differ"
+        );
         assert_eq!(from_pdf.fields, from_xml.fields, "{stem}: contract fields differ");
         assert_eq!(from_pdf.lines, from_xml.lines, "{stem}: lines differ");
         compared.push(stem);
     }
-    println!("equal to the XML beside the PDF: {} pairs; other versions: {other_versions:?}", compared.len());
-    assert!(compared.len() >= 20, "only {} pairs had the same content: {other_versions:?}", compared.len());
+    println!(
+        "equal to the XML beside the PDF: {} pairs; other versions: {other_versions:?}",
+        compared.len()
+    );
+    assert!(
+        compared.len() >= 20,
+        "only {} pairs had the same content: {other_versions:?}",
+        compared.len()
+    );
 }
 
 #[test]
@@ -174,7 +202,15 @@ fn zugferd_1_and_2() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let pdf = std::fs::read(path).unwrap();
     let document = open_pdf(&pdf).unwrap();
     let files = embedded_files(&document);
-    let content = |name: &str| files.iter().find(|f| f.name == name).unwrap().content.clone().unwrap();
+    let content = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .content
+            .clone()
+            .unwrap()
+    };
     let (zf1, zf2) = (content("ZUGFeRD-invoice.xml"), content("factur-x.xml"));
     (pdf, zf1, zf2)
 }
@@ -187,13 +223,28 @@ fn zugferd_1_states_the_same_invoice_as_its_zugferd_2_twin() {
     let two = read_one("factur-x.xml", &zf2).unwrap();
     let (one_invoice, two_invoice) = (one.invoice.clone().unwrap(), two.invoice.clone().unwrap());
     assert!(
-        one_invoice.specification_id.as_deref().unwrap().starts_with("urn:ferd:CrossIndustryDocument:invoice:1p0"),
+        one_invoice
+            .specification_id
+            .as_deref()
+            .unwrap()
+            .starts_with("urn:ferd:CrossIndustryDocument:invoice:1p0"),
         "BT-24 kept: {:?}",
         one_invoice.specification_id
     );
-    for field in ["invoice_number", "issue_date", "currency", "seller_name", "seller_vat_id", "buyer_name",
-        "total_net", "total_tax", "total_gross", "amount_due", "iban", "due_date"]
-    {
+    for field in [
+        "invoice_number",
+        "issue_date",
+        "currency",
+        "seller_name",
+        "seller_vat_id",
+        "buyer_name",
+        "total_net",
+        "total_tax",
+        "total_gross",
+        "amount_due",
+        "iban",
+        "due_date",
+    ] {
         assert_eq!(
             one.fields.get(field).map(|f| &f.value),
             two.fields.get(field).map(|f| &f.value),
@@ -202,11 +253,19 @@ fn zugferd_1_states_the_same_invoice_as_its_zugferd_2_twin() {
     }
     assert_eq!(one.lines, two.lines, "the lines agree");
     assert_eq!(one_invoice.vat_breakdown, two_invoice.vat_breakdown);
-    let rates = |i: &backdesk::model::Invoice| i.lines.iter().map(|l| (l.vat_category.clone(), l.vat_rate)).collect::<Vec<_>>();
+    let rates = |i: &backdesk::model::Invoice| {
+        i.lines
+            .iter()
+            .map(|l| (l.vat_category.clone(), l.vat_rate))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(rates(&one_invoice), rates(&two_invoice), "line VAT agrees");
     // the PDF itself is read from the newer XML
     let from_pdf = read_one("both.pdf", &pdf).unwrap();
-    assert_eq!(from_pdf.invoice.unwrap().specification_id, two_invoice.specification_id);
+    assert_eq!(
+        from_pdf.invoice.unwrap().specification_id,
+        two_invoice.specification_id
+    );
 }
 
 #[test]
@@ -239,7 +298,11 @@ fn a_truncated_pdf_is_rejected_wherever_it_was_cut() {
         let cut = &bytes[..bytes.len() * share / 100];
         let failure = rejection("cut.pdf", cut);
         assert_eq!(failure.code, ReasonCode::UnreadableDocument, "cut at {share}%");
-        assert!(failure.message.contains("truncated"), "cut at {share}%: {}", failure.message);
+        assert!(
+            failure.message.contains("truncated"),
+            "cut at {share}%: {}",
+            failure.message
+        );
         assert!(failure.message.contains("ask the sender"), "{}", failure.message);
     }
 }
@@ -258,7 +321,12 @@ fn a_pdf_damaged_inside_is_rejected_not_a_panic() {
         *b = state as u8;
     }
     let failure = rejection("damaged.pdf", &damaged);
-    assert_eq!(failure.code, ReasonCode::UnreadableDocument, "{}", failure.message);
+    assert_eq!(
+        failure.code,
+        ReasonCode::UnreadableDocument,
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -267,8 +335,16 @@ fn a_password_protected_pdf_is_rejected_asking_for_an_unprotected_copy() {
     assert_eq!(sniff(&bytes), Format::Pdf);
     let failure = rejection("encrypted.pdf", &bytes);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("password-protected"), "{}", failure.message);
-    assert!(failure.message.contains("ask the vendor for an unprotected copy"), "{}", failure.message);
+    assert!(
+        failure.message.contains("password-protected"),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure.message.contains("ask the vendor for an unprotected copy"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -293,7 +369,11 @@ fn random_bytes_named_pdf_are_rejected_whatever_the_name() {
         .collect();
     let failure = rejection("invoice.pdf", &random);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("not a format Backdesk reads"), "{}", failure.message);
+    assert!(
+        failure.message.contains("not a format Backdesk reads"),
+        "{}",
+        failure.message
+    );
     // the same noise behind a PDF header and before an end marker
     let mut fake = b"%PDF-1.7\n".to_vec();
     fake.extend_from_slice(&random);
@@ -323,7 +403,10 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
     }
     operations.push(Operation::new("ET", vec![]));
     // a drawn rectangle, so a PDF without text still has content
-    operations.push(Operation::new("re", vec![50.into(), 50.into(), 100.into(), 100.into()]));
+    operations.push(Operation::new(
+        "re",
+        vec![50.into(), 50.into(), 100.into(), 100.into()],
+    ));
     operations.push(Operation::new("S", vec![]));
     let content = Content { operations };
     let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
@@ -352,7 +435,10 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
     }
     let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
     if !attachments.is_empty() {
-        catalog.set("Names", dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } });
+        catalog.set(
+            "Names",
+            dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } },
+        );
         catalog.set("AF", associated);
     }
     let catalog_id = doc.add_object(catalog);
@@ -364,10 +450,32 @@ pub fn make_pdf(lines: &[&str], attachments: &[(&str, &[u8])]) -> Vec<u8> {
 
 #[test]
 fn a_pdf_that_is_not_an_invoice_is_rejected_as_such() {
-    let bytes = make_pdf(&["Quarterly newsletter", "Our new opening hours from May"], &[]);
+    let bytes = make_pdf(
+        &[
+            "Quarterly newsletter of the garden club",
+            "Our new opening hours from May",
+        ],
+        &[],
+    );
     let failure = rejection("newsletter.pdf", &bytes);
     assert_eq!(failure.code, ReasonCode::NotAnInvoice, "{}", failure.message);
-    assert!(failure.message.contains("enter it by hand"), "{}", failure.message);
+    assert!(
+        failure.message.contains("enter it by hand"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn a_text_layer_that_does_not_read_as_language_is_queued_not_called_a_non_invoice() {
+    // what a font without a usable character map decodes to: letters, but no words
+    let bytes = make_pdf(
+        &["Sfdiovoh Os 4711 wpn 05.03.2024", "Hftbnucfusbh 529,87 FVS"],
+        &[],
+    );
+    let extraction = read_one("garbled.pdf", &bytes).unwrap();
+    assert_eq!(extraction.method, ExtractionMethod::PdfText);
+    assert!(extraction.fields.is_empty());
 }
 
 #[test]
@@ -382,8 +490,13 @@ fn a_pdf_carrying_an_order_x_order_is_not_an_invoice() {
 #[test]
 fn an_embedded_invoice_under_any_standard_name_or_none_is_found() {
     let cii = std::fs::read(corpora().join("zugferd/XML-Rechnung/CII/EN16931_Einfach.cii.xml")).unwrap();
-    for name in ["factur-x.xml", "ZUGFeRD-invoice.xml", "zugferd-invoice.xml", "xrechnung.xml", "rechnung-2024.xml"]
-    {
+    for name in [
+        "factur-x.xml",
+        "ZUGFeRD-invoice.xml",
+        "zugferd-invoice.xml",
+        "xrechnung.xml",
+        "rechnung-2024.xml",
+    ] {
         let bytes = make_pdf(&["Rechnung"], &[("readme.txt", b"hello"), (name, &cii)]);
         let extraction = read_one(name, &bytes).unwrap_or_else(|f| panic!("{name}: {}", f.message));
         assert_eq!(extraction.method, ExtractionMethod::EmbeddedXml, "{name}");
@@ -396,8 +509,14 @@ fn a_text_pdf_without_xml_becomes_an_invoice_with_no_fields_for_a_person() {
     let path = corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Einfach.pdf");
     let extraction = read_one("einfach.pdf", &std::fs::read(path).unwrap()).unwrap();
     assert_eq!(extraction.method, ExtractionMethod::PdfText);
-    assert!(extraction.fields.is_empty(), "no fields are guessed before the visual extraction exists");
-    assert!(extraction.invoice.is_some(), "the invoice is recorded so that it reaches the queue");
+    assert!(
+        extraction.fields.is_empty(),
+        "no fields are guessed before the visual extraction exists"
+    );
+    assert!(
+        extraction.invoice.is_some(),
+        "the invoice is recorded so that it reaches the queue"
+    );
 }
 
 #[test]
@@ -413,6 +532,108 @@ fn an_image_is_refused_until_ocr_exists() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
     let failure = rejection("scan.png", png);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
-    assert!(failure.message.contains("scanned image: OCR is not available yet"), "{}", failure.message);
+    assert!(
+        failure
+            .message
+            .contains("scanned image: OCR is not available yet"),
+        "{}",
+        failure.message
+    );
 }
 
+#[test]
+fn mutated_corpus_pdfs_are_read_or_rejected_without_a_panic_inside() {
+    // the reader contains panics of the PDF library; this counts any that happen on this thread, so a
+    // panic in the library or in our own code shows up here instead of hiding behind the containment
+    let me = std::thread::current().id();
+    let caught: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let previous: std::sync::Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> =
+        std::sync::Arc::from(std::panic::take_hook());
+    {
+        let (caught, previous) = (caught.clone(), previous.clone());
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() == me {
+                caught.lock().unwrap().push(info.to_string());
+            } else {
+                previous(info);
+            }
+        }));
+    }
+    let mut pdfs = files_with_extension(&corpora().join("invoice2data/compare"), "pdf");
+    pdfs.push(corpora().join("zugferd/XML-Rechnung/FX/EN16931_Einfach.pdf"));
+    pdfs.push(corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Rabatte.pdf"));
+    let mut state = 0x1234_5678_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut outcomes = 0;
+    for pdf in &pdfs {
+        let bytes = std::fs::read(pdf).unwrap();
+        for round in 0..30 {
+            let mut mutated = bytes.clone();
+            for _ in 0..1 + next() % 20 {
+                let at = (next() as usize) % mutated.len();
+                mutated[at] = next() as u8;
+            }
+            if round % 5 == 0 {
+                mutated.truncate((next() as usize) % mutated.len());
+                mutated.extend_from_slice(b"\n%%EOF\n");
+            }
+            let _ = read_document("mutated.pdf", &mutated);
+            outcomes += 1;
+        }
+    }
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    let caught = caught.lock().unwrap();
+    assert!(
+        caught.is_empty(),
+        "{} of {outcomes} mutated PDFs panicked inside: {caught:?}",
+        caught.len()
+    );
+}
+
+#[test]
+fn an_invoice_attached_through_a_page_annotation_is_found() {
+    let cii = std::fs::read(corpora().join("zugferd/XML-Rechnung/CII/EN16931_Einfach.cii.xml")).unwrap();
+    let mut doc = Document::load_mem(&make_pdf(&["Rechnung"], &[])).unwrap();
+    let file_id = doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile" }, cii));
+    let spec_id = doc.add_object(dictionary! {
+        "Type" => "Filespec", "F" => Object::string_literal("factur-x.xml"), "EF" => dictionary! { "F" => file_id },
+    });
+    let annotation_id = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FileAttachment", "FS" => spec_id,
+        "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+    });
+    let page_id = *doc.get_pages().get(&1).unwrap();
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", vec![Object::from(annotation_id)]);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let extraction = read_one("annotated.pdf", &bytes).unwrap();
+    assert_eq!(extraction.method, ExtractionMethod::EmbeddedXml);
+    assert_eq!(extraction.fields["invoice_number"].value, "471102");
+}
+
+#[test]
+fn no_invoice_pdf_of_the_visual_corpora_is_rejected() {
+    // text PDFs are queued for a person; one invoice2data PDF (AzureInterior, from Odoo) carries Factur-X
+    let mut pdfs = files_with_extension(&corpora().join("pdf-visual"), "pdf");
+    pdfs.extend(files_with_extension(
+        &corpora().join("invoice2data/compare"),
+        "pdf",
+    ));
+    pdfs.push(corpora().join("zugferd/unstructured/RE-E-974-Hetzner_2016-01-19_R0005532486.pdf"));
+    let rejected: Vec<String> = pdfs
+        .iter()
+        .filter_map(|pdf| match read_one("text.pdf", &std::fs::read(pdf).unwrap()) {
+            Ok(_) => None,
+            Err(failure) => Some(format!("{}: {}", pdf.display(), failure.message)),
+        })
+        .collect();
+    assert!(pdfs.len() >= 80, "{} PDFs", pdfs.len());
+    assert!(rejected.is_empty(), "{rejected:#?}");
+}

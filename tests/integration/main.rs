@@ -12,6 +12,7 @@ mod extract_robustness;
 mod extract_scans;
 mod extract_scoring;
 mod formats_email;
+mod formats_ingest;
 mod formats_pdf;
 mod formats_pdf_text;
 mod readers;
