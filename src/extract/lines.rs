@@ -350,7 +350,7 @@ fn to_fields(row: Row) -> BTreeMap<String, FieldValue> {
             out.insert(
                 name.to_owned(),
                 FieldValue {
-                    value: value.normalize().to_string(),
+                    value: value.to_string(),
                     confidence,
                     page: Some(*page),
                     bbox: Some(*bbox),
