@@ -177,7 +177,13 @@ impl DocumentReader for ImageReader {
 
 /// The readers intake uses, in the order they are asked.
 pub fn readers() -> &'static [&'static dyn DocumentReader] {
-    &[&XmlInvoiceReader, &PdfReader, &EmailReader, &ocr::OcrImageReader, &ImageReader]
+    &[
+        &XmlInvoiceReader,
+        &PdfReader,
+        &EmailReader,
+        &ocr::OcrImageReader,
+        &ImageReader,
+    ]
 }
 
 /// Reads a document (sniffing its format first). `source` names the document in messages.
