@@ -148,7 +148,8 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
         words: Vec::new(),
     };
     let mut line_height = 0.0;
-    let mut rows: Vec<(f64, [f64; 4], String)> = Vec::new();
+    // (line key, size, box in image pixels, text)
+    let mut rows: Vec<(String, f64, [f64; 4], String)> = Vec::new();
     for row in tsv.lines().skip(1) {
         let cols: Vec<&str> = row.splitn(12, '\t').collect();
         if cols.len() < 11 {
@@ -169,6 +170,7 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
                     continue;
                 }
                 rows.push((
+                    format!("{}/{}/{}", cols[2], cols[3], cols[4]),
                     line_height.max(height),
                     [left, top, left + width, top + height],
                     text.to_owned(),
@@ -177,20 +179,55 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
             _ => {}
         }
     }
-    for (size, [x0, top, x1, bottom], text) in rows {
+    // deskew: a slightly rotated scan puts a label and its value far to the right on different heights;
+    // the page's skew is the median slope of tesseract's own text lines, undone about the page centre
+    let skew = median_slope(&rows);
+    let cx = page.width / scale / 2.0;
+    for (_, size, [x0, top, x1, bottom], text) in rows {
+        let (mx, my) = ((x0 + x1) / 2.0, (top + bottom) / 2.0);
+        // rotate the centre back; the box keeps its size
+        let shift = -skew * (mx - cx);
+        let (half_w, half_h) = ((x1 - x0) / 2.0, (bottom - top) / 2.0);
+        let my = my + shift;
         // image rows grow downwards, PDF points upwards
         page.words.push(Word {
             text,
             bbox: [
-                x0 * scale,
-                page.height - bottom * scale,
-                x1 * scale,
-                page.height - top * scale,
+                (mx - half_w) * scale,
+                page.height - (my + half_h) * scale,
+                (mx + half_w) * scale,
+                page.height - (my - half_h) * scale,
             ],
             size: size * scale * 0.8,
         });
     }
     page
+}
+
+/// The median vertical drift per horizontal pixel of the words along tesseract's text lines (0 when there
+/// are too few lines to tell); limited to ±5°.
+fn median_slope(rows: &[(String, f64, [f64; 4], String)]) -> f64 {
+    let mut lines: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = std::collections::BTreeMap::new();
+    for (key, _, b, _) in rows {
+        lines
+            .entry(key.as_str())
+            .or_default()
+            .push(((b[0] + b[2]) / 2.0, b[3]));
+    }
+    let mut slopes: Vec<f64> = lines
+        .values()
+        .filter(|points| points.len() >= 3)
+        .filter_map(|points| {
+            let (first, last) = (points.first()?, points.last()?);
+            let dx = last.0 - first.0;
+            (dx > 200.0).then(|| (last.1 - first.1) / dx)
+        })
+        .collect();
+    if slopes.len() < 3 {
+        return 0.0;
+    }
+    slopes.sort_by(f64::total_cmp);
+    slopes[slopes.len() / 2].clamp(-0.0875, 0.0875)
 }
 
 /// Images (PNG, JPEG, TIFF, …): recognised, then read by the visual extraction.
