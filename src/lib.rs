@@ -25,6 +25,7 @@
 pub mod api;
 pub mod decide;
 pub mod error;
+pub mod extract;
 pub mod formats;
 pub mod import;
 pub mod intake;

@@ -4,6 +4,7 @@
 pub mod decisions;
 pub mod demo;
 pub mod events;
+mod extraction;
 mod ingest;
 mod master_data;
 pub mod metrics;
@@ -20,6 +21,7 @@ pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
+pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use validate::{validate_file, ValidationSummary};
 
 use crate::error::{Error, Result};

@@ -5,10 +5,12 @@
 pub mod cii;
 pub mod einvoice;
 pub mod email;
+pub mod ocr;
 pub mod pdf;
 pub mod pdf_attachments;
 pub mod pdf_invoice;
 pub mod pdf_text;
+pub mod raster;
 pub mod sniff;
 pub mod ubl;
 pub mod xml;
@@ -174,7 +176,13 @@ impl DocumentReader for ImageReader {
 
 /// The readers intake uses, in the order they are asked.
 pub fn readers() -> &'static [&'static dyn DocumentReader] {
-    &[&XmlInvoiceReader, &PdfReader, &EmailReader, &ImageReader]
+    &[
+        &XmlInvoiceReader,
+        &PdfReader,
+        &EmailReader,
+        &ocr::OcrImageReader,
+        &ImageReader,
+    ]
 }
 
 /// Reads a document (sniffing its format first). `source` names the document in messages.

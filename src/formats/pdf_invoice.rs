@@ -1,5 +1,5 @@
 //! PDF → invoices: the e-invoice XML a Factur-X / ZUGFeRD / XRechnung PDF carries is the source of the fields;
-//! a PDF without one is read for its text (the fields themselves come with the visual extraction, issue 5).
+//! a PDF without one is read visually (its text layer, or OCR of its page images) by `extract`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -66,7 +66,7 @@ fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFail
             order.name
         )));
     }
-    read_text_pdf(source, &extract_text(&document))
+    read_text_pdf(source, &document, &extract_text(&document))
 }
 
 /// The invoice in the embedded XML: a file under a standard name, else any embedded XML that is a UBL, CII
@@ -156,25 +156,46 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
-/// A PDF without e-invoice XML. Its fields are left for the visual extraction: until it exists, the
-/// invoice is recorded with no fields, so it lands in the queue for a person (`MISSING_FIELD`).
-fn read_text_pdf(source: &str, text: &PdfText) -> Result<ReadOutput, ReadFailure> {
-    if text.is_empty() {
-        return Err(ReadFailure::unreadable(
-            "the PDF has no text layer (it is a scan or an image): OCR is not available yet, so it needs to be \
-             entered by hand; the original is kept",
-        ));
-    }
+/// A PDF without e-invoice XML: its text layer is read by the visual extraction (`extract`); a scan or a
+/// garbled layer is read by OCR first; a layer that is not language and has no page images is recorded with
+/// no fields, so it lands in the queue for a person (`MISSING_FIELD`).
+fn read_text_pdf(
+    source: &str,
+    document: &lopdf::Document,
+    text: &PdfText,
+) -> Result<ReadOutput, ReadFailure> {
+    // a scan (no text layer) or a garbled text layer is read by OCR instead
+    let (ocr_text, method);
+    let text = if super::ocr::text_layer_unusable(text) {
+        ocr_text = super::ocr::recognise_pdf(document, text).map_err(ReadFailure::unreadable)?;
+        method = ExtractionMethod::Ocr;
+        &ocr_text
+    } else {
+        method = ExtractionMethod::PdfText;
+        text
+    };
     let plain = text.plain_text().to_lowercase();
-    if !INVOICE_WORDS.iter().any(|word| plain.contains(word)) && reads_as_language(&plain) {
+    let names_an_invoice = INVOICE_WORDS.iter().any(|word| plain.contains(word));
+    if !names_an_invoice && reads_as_language(&plain) {
         return Err(ReadFailure::not_an_invoice(
             "the PDF's text names no invoice or credit note in any language Backdesk reads; if it is one, \
              enter it by hand",
         ));
     }
-    Ok(ReadOutput::Invoices(vec![Extraction::unread(
-        source,
-        ExtractionMethod::PdfText,
+    if !names_an_invoice && method == ExtractionMethod::PdfText {
+        // a text layer that is not language (a font without a usable character map): read the page images
+        // if there are any, else leave the fields to a person rather than guess from garbage
+        return match super::ocr::recognise_pdf(document, text) {
+            Ok(ocr) if !ocr.is_empty() => Ok(ReadOutput::Invoices(vec![crate::extract::extract(
+                source,
+                ExtractionMethod::Ocr,
+                &ocr,
+            )])),
+            _ => Ok(ReadOutput::Invoices(vec![Extraction::unread(source, method)])),
+        };
+    }
+    Ok(ReadOutput::Invoices(vec![crate::extract::extract(
+        source, method, text,
     )]))
 }
 

@@ -505,14 +505,22 @@ fn an_embedded_invoice_under_any_standard_name_or_none_is_found() {
 }
 
 #[test]
-fn a_text_pdf_without_xml_becomes_an_invoice_with_no_fields_for_a_person() {
+fn a_text_pdf_without_xml_is_read_visually_with_page_and_box() {
     let path = corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Einfach.pdf");
-    let extraction = read_one("einfach.pdf", &std::fs::read(path).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(path.with_extension("json")).expect("the ground truth beside the PDF"),
+    )
+    .unwrap();
+    let extraction = read_one("einfach.pdf", &std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(extraction.method, ExtractionMethod::PdfText);
-    assert!(
-        extraction.fields.is_empty(),
-        "no fields are guessed before the visual extraction exists"
+    let number = &extraction.fields["invoice_number"];
+    assert_eq!(number.value, truth["invoice_number"].as_str().unwrap());
+    assert_eq!(
+        number.page,
+        Some(1),
+        "a visually read field says where it was read"
     );
+    assert!(number.bbox.is_some());
     assert!(
         extraction.invoice.is_some(),
         "the invoice is recorded so that it reaches the queue"
@@ -528,14 +536,12 @@ fn a_pdf_without_text_says_it_needs_ocr() {
 }
 
 #[test]
-fn an_image_is_refused_until_ocr_exists() {
+fn a_broken_image_is_refused_with_what_ocr_said() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
     let failure = rejection("scan.png", png);
     assert_eq!(failure.code, ReasonCode::UnreadableDocument);
     assert!(
-        failure
-            .message
-            .contains("scanned image: OCR is not available yet"),
+        failure.message.contains("OCR could not read the image"),
         "{}",
         failure.message
     );

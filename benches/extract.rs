@@ -1,0 +1,188 @@
+//! Visual extraction side by side with invoice2data (the reference, measured in the same run): accuracy on
+//! the invoice2data PDFs (where it has a template per vendor) and on pdf-visual (where it has none), and time
+//! per PDF. Run with `cargo bench --bench extract`; needs invoice2data in `../venv` (or `INVOICE2DATA=path`).
+//! Prints ratios, asserts nothing.
+
+#[path = "../tests/integration/extract_scoring.rs"]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod extract_scoring;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use backdesk::formats::pdf_invoice::read_pdf_text;
+use backdesk::model::extraction::{Extraction, ExtractionMethod, FieldValue};
+use backdesk::model::invoice::DocumentType;
+use extract_scoring::{invoice2data, pdf_visual, Case, Report};
+
+fn invoice2data_command() -> PathBuf {
+    std::env::var_os("INVOICE2DATA").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../venv/bin/invoice2data"),
+        PathBuf::from,
+    )
+}
+
+/// invoice2data's result for one PDF as an extraction (its keys mapped to the contract's), or none when it
+/// has no template for the PDF.
+fn run_invoice2data(case: &Case, out_dir: &std::path::Path) -> Option<Extraction> {
+    let out = out_dir.join("out");
+    let _ = std::fs::remove_file(out.with_extension("json"));
+    let status = Command::new(invoice2data_command())
+        .args([
+            "--input-reader",
+            "pdftotext",
+            "--output-format",
+            "json",
+            "--output-name",
+        ])
+        .arg(&out)
+        .arg(&case.pdf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    if !status.success() {
+        return None;
+    }
+    let text = std::fs::read_to_string(out.with_extension("json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let result = json.get(0)?;
+    let mapping = [
+        ("invoice_number", "invoice_number"),
+        ("date", "issue_date"),
+        ("date_due", "due_date"),
+        ("currency", "currency"),
+        ("issuer", "seller_name"),
+        ("vat", "seller_vat_id"),
+        ("iban", "iban"),
+        ("amount_untaxed", "total_net"),
+        ("amount_tax", "total_tax"),
+        ("amount", "total_gross"),
+    ];
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let fields: BTreeMap<String, FieldValue> = mapping
+        .iter()
+        .filter_map(|(from, to)| {
+            let v = value(result.get(*from)?)?;
+            Some(((*to).to_owned(), FieldValue::stated(v)))
+        })
+        .collect();
+    let lines = result
+        .get("lines")
+        .and_then(|l| l.as_array())
+        .map(|lines| {
+            lines
+                .iter()
+                .filter(|l| l.get("price_subtotal").is_some())
+                .map(|l| {
+                    [
+                        ("name", "description"),
+                        ("qty", "quantity"),
+                        ("price_unit", "unit_price"),
+                        ("price_subtotal", "net_amount"),
+                    ]
+                    .iter()
+                    .filter_map(|(from, to)| {
+                        Some(((*to).to_owned(), FieldValue::stated(value(l.get(*from)?)?)))
+                    })
+                    .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Extraction {
+        source: case.name.clone(),
+        method: ExtractionMethod::PdfText,
+        document_type: DocumentType::Invoice,
+        fields,
+        lines,
+        invoice: None,
+        findings: Vec::new(),
+        warnings: Vec::new(),
+    })
+}
+
+fn empty(case: &Case) -> Extraction {
+    Extraction {
+        source: case.name.clone(),
+        method: ExtractionMethod::PdfText,
+        document_type: DocumentType::Invoice,
+        fields: BTreeMap::new(),
+        lines: Vec::new(),
+        invoice: None,
+        findings: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+fn main() {
+    if !invoice2data_command().exists() {
+        eprintln!(
+            "invoice2data not found at {}: python3 -m venv ../venv && ../venv/bin/pip install -r \
+             ../shared/tools/requirements.txt (or set INVOICE2DATA)",
+            invoice2data_command().display()
+        );
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    for (title, cases) in [
+        ("invoice2data/compare (it has templates)", invoice2data()),
+        ("pdf-visual (it has none)", pdf_visual()),
+    ] {
+        let (mut ours, mut theirs) = (Report::default(), Report::default());
+        let (mut our_time, mut their_time, mut matched) = (0.0, 0.0, 0);
+        for case in &cases {
+            let bytes = std::fs::read(&case.pdf).expect("corpus PDF");
+            // ours: the same work a user's `extract` does (parse the PDF, read its text, extract), best of 5
+            let mut best = f64::MAX;
+            let mut extraction = None;
+            for _ in 0..5 {
+                let started = Instant::now();
+                let text = read_pdf_text(&bytes).expect("a text PDF");
+                let e = backdesk::extract::extract(&case.name, ExtractionMethod::PdfText, &text);
+                best = best.min(started.elapsed().as_secs_f64());
+                extraction = Some(e);
+            }
+            our_time += best;
+            ours.add(case, &extraction.expect("extracted"));
+            let started = Instant::now();
+            let result = run_invoice2data(case, scratch.path());
+            their_time += started.elapsed().as_secs_f64();
+            matched += usize::from(result.is_some());
+            theirs.add(case, &result.unwrap_or_else(|| empty(case)));
+        }
+        let n = cases.len() as f64;
+        println!(
+            "\n# {title}: {} PDFs, invoice2data found a template for {matched}",
+            cases.len()
+        );
+        println!("| field | invoice2data | backdesk |\n| --- | --- | --- |");
+        for (field, tally) in &ours.fields {
+            let other = theirs.fields.get(field).copied().unwrap_or_default();
+            println!(
+                "| {field} | {}/{} | {}/{} |",
+                other.right, other.expected, tally.right, tally.expected
+            );
+        }
+        println!(
+            "| **header, all fields** | **{:.1}%** | **{:.1}%** |\n| line items (whole line) | {:.1}% | {:.1}% |",
+            100.0 * theirs.header_accuracy(),
+            100.0 * ours.header_accuracy(),
+            100.0 * theirs.line_accuracy(),
+            100.0 * ours.line_accuracy()
+        );
+        println!(
+            "time per PDF: invoice2data {:.1} ms (CLI per file, pdftotext reader), backdesk {:.2} ms; \
+             throughput ratio {:.0}x",
+            1000.0 * their_time / n,
+            1000.0 * our_time / n,
+            their_time / our_time
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! Line items: a table is found by its header row (description, quantity, unit price, amount in six
+//! languages), its columns are the header words' positions, and each row is the numbers under those columns
+//! with the description column's words. A row printed over several lines (a number or a note on the next
+//! line) is one item; a table continued on the next page is found again by its repeated header. Rows whose
+//! quantity × unit price gives their amount, and tables whose rows add up to the net total, are confirmed.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::model::extraction::FieldValue;
+
+use super::labels::{self, Label};
+use super::layout::{join, union, Line};
+use super::numbers::amounts_in;
+
+const DESCRIPTION: &[Label] = &[
+    ("description", 1.0),
+    ("beschreibung", 1.0),
+    ("bezeichnung", 1.0),
+    ("artikelbezeichnung", 1.0),
+    ("artikel", 0.8),
+    ("leistung", 0.8),
+    ("produkt", 0.8),
+    ("product", 0.8),
+    ("item", 0.8),
+    ("items", 0.8),
+    ("designation", 1.0),
+    ("désignation", 1.0),
+    ("libellé", 1.0),
+    ("omschrijving", 1.0),
+    ("descripción", 1.0),
+    ("concepto", 1.0),
+    ("descrizione", 1.0),
+    ("articolo", 0.8),
+    ("item description", 1.0),
+];
+const QUANTITY: &[Label] = &[
+    ("quantity", 1.0),
+    ("qty", 1.0),
+    ("menge", 1.0),
+    ("anzahl", 1.0),
+    ("quantité", 1.0),
+    ("qté", 1.0),
+    ("aantal", 1.0),
+    ("cantidad", 1.0),
+    ("cant", 0.8),
+    ("quantità", 1.0),
+    ("qtà", 1.0),
+    ("units", 0.6),
+];
+const UNIT_PRICE: &[Label] = &[
+    ("unit price", 1.0),
+    ("price", 0.8),
+    ("preis", 0.8),
+    ("einzelpreis", 1.0),
+    ("nettopreis", 1.0),
+    ("stückpreis", 1.0),
+    ("prix unitaire", 1.0),
+    ("prix", 0.7),
+    ("pu ht", 1.0),
+    ("prijs", 0.8),
+    ("prijs per stuk", 1.0),
+    ("stukprijs", 1.0),
+    ("precio", 0.8),
+    ("precio unitario", 1.0),
+    ("prezzo", 0.8),
+    ("prezzo unitario", 1.0),
+    ("rate", 0.7),
+    ("unit cost", 1.0),
+    ("einzelpreis netto", 1.0),
+];
+const AMOUNT: &[Label] = &[
+    ("entgelt", 1.0),
+    ("nettowert", 1.0),
+    ("positionsbetrag", 1.0),
+    ("line amount", 1.0),
+    ("extended price", 1.0),
+    ("ext price", 1.0),
+    ("amount", 1.0),
+    ("total", 0.8),
+    ("line total", 1.0),
+    ("betrag", 1.0),
+    ("nettobetrag", 1.0),
+    ("gesamt", 0.9),
+    ("gesamtpreis", 1.0),
+    ("summe", 0.8),
+    ("montant", 1.0),
+    ("montant ht", 1.0),
+    ("total ht", 1.0),
+    ("prix ht", 0.9),
+    ("bedrag", 1.0),
+    ("totaal", 0.9),
+    ("importe", 1.0),
+    ("importo", 1.0),
+    ("subtotal", 0.8),
+    ("net amount", 1.0),
+    ("gesamtbetrag", 0.9),
+    ("prijs incl btw", 0.8),
+    ("price incl vat", 0.8),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Column {
+    Description,
+    Quantity,
+    UnitPrice,
+    Amount,
+}
+
+/// A table header: where each column sits.
+#[derive(Debug, Clone)]
+struct Header {
+    columns: Vec<(Column, [f64; 4])>,
+}
+
+/// A row being read.
+#[derive(Debug, Default, Clone)]
+struct Row {
+    description: Vec<String>,
+    description_box: Option<(u32, [f64; 4])>,
+    values: BTreeMap<Column, (Decimal, u32, [f64; 4])>,
+}
+
+fn header_of(line: &Line) -> Option<Header> {
+    let mut columns = Vec::new();
+    for (column, list) in [
+        (Column::Description, DESCRIPTION),
+        (Column::Quantity, QUANTITY),
+        (Column::UnitPrice, UNIT_PRICE),
+        (Column::Amount, AMOUNT),
+    ] {
+        // the rightmost hit: `Prix unitaire … Prix HT` has both
+        let hits = labels::find(line, list);
+        let hit = if column == Column::Amount {
+            hits.last()
+        } else {
+            hits.first()
+        };
+        if let Some(hit) = hit {
+            let bbox = union(&line.words[hit.start..hit.end]);
+            if !columns
+                .iter()
+                .any(|(_, b): &(Column, [f64; 4])| b[0] <= bbox[2] && bbox[0] <= b[2])
+            {
+                columns.push((column, bbox));
+            }
+        }
+    }
+    let numeric = columns.iter().filter(|(c, _)| *c != Column::Description).count();
+    let has_amount = columns.iter().any(|(c, _)| *c == Column::Amount);
+    (numeric >= 2 || (has_amount && columns.len() >= 2)).then_some(Header { columns })
+}
+
+/// Headings of the sections that follow an item table (tax breakdown, payment terms).
+const AFTER_TABLE: &[Label] = &[
+    ("umsatzsteueraufschlüsselung", 1.0),
+    ("steueraufschlüsselung", 1.0),
+    ("zahlungsbedingungen", 1.0),
+    ("belegsummen", 1.0),
+    ("vat breakdown", 1.0),
+    ("tax summary", 1.0),
+    ("vat summary", 1.0),
+    ("payment terms", 1.0),
+    ("récapitulatif tva", 1.0),
+    ("conditions de paiement", 1.0),
+    ("btw specificatie", 1.0),
+    ("betalingsvoorwaarden", 1.0),
+    ("resumen iva", 1.0),
+    ("riepilogo iva", 1.0),
+];
+
+/// Whether a line ends the table (a totals line).
+fn ends_table(line: &Line) -> bool {
+    [
+        labels::TOTAL_NET,
+        labels::TOTAL_GROSS,
+        labels::AMOUNT_DUE,
+        labels::TOTAL_TAX,
+        AFTER_TABLE,
+    ]
+    .iter()
+    .any(|list| {
+        labels::find(line, list)
+            .iter()
+            .any(|h| h.start == 0 && h.strength >= 0.6)
+    })
+}
+
+/// The numeric column a number at `bbox` sits under: the header whose horizontal span it overlaps most, else
+/// whose right edge is nearest (numbers are right-aligned under their header).
+fn column_of(header: &Header, bbox: [f64; 4]) -> Option<Column> {
+    header
+        .columns
+        .iter()
+        .filter(|(c, _)| *c != Column::Description)
+        .map(|(c, b)| {
+            let centre = (bbox[0] + bbox[2]) / 2.0;
+            let distance = if centre >= b[0] - 4.0 && centre <= b[2] + 4.0 {
+                0.0
+            } else {
+                (bbox[2] - b[2]).abs().min((centre - (b[0] + b[2]) / 2.0).abs())
+            };
+            (*c, distance)
+        })
+        .filter(|(_, d)| *d < 45.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// The horizontal span of the description column: from its header to the next header on the right.
+fn description_span(header: &Header) -> (f64, f64) {
+    let mut xs: Vec<(f64, Column)> = header.columns.iter().map(|(c, b)| (b[0], *c)).collect();
+    xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    match xs.iter().position(|(_, c)| *c == Column::Description) {
+        Some(i) => (xs[i].0 - 30.0, xs.get(i + 1).map_or(f64::MAX, |(x, _)| *x - 4.0)),
+        None => (f64::MIN, xs.first().map_or(f64::MAX, |(x, _)| *x - 4.0)),
+    }
+}
+
+/// The line items of the document.
+pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let Some(header) = header_of(&lines[index]) else {
+            index += 1;
+            continue;
+        };
+        let mut page = lines[index].page;
+        let (left, right) = description_span(&header);
+        let mut current: Option<Row> = None;
+        index += 1;
+        while index < lines.len() {
+            let line = &lines[index];
+            if ends_table(line) || header_of(line).is_some() {
+                break;
+            }
+            // a table running on over a page break: the next page's header and footer lines are not items
+            if line.page != page {
+                page = line.page;
+                if let Some(row) = current.take() {
+                    rows.push(row);
+                }
+            }
+            let mut numbers = Vec::new();
+            let mut used = vec![false; line.words.len()];
+            for amount in amounts_in(&line.words) {
+                let next = line.words.get(amount.end).map(|w| w.text.as_str());
+                if next == Some("%") || line.words[amount.end - 1].text.ends_with('%') {
+                    continue;
+                }
+                if let Some(column) = column_of(&header, amount.bbox) {
+                    numbers.push((column, amount.value, amount.has_decimals, amount.bbox));
+                    used[amount.start..amount.end].iter_mut().for_each(|u| *u = true);
+                }
+            }
+            let description: Vec<&crate::formats::pdf_text::Word> = line
+                .words
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| {
+                    let centre = (w.bbox[0] + w.bbox[2]) / 2.0;
+                    !used[*i] && centre >= left && centre < right
+                })
+                .map(|(_, w)| w)
+                .collect();
+            let priced = numbers
+                .iter()
+                .any(|(c, _, decimals, _)| *c != Column::Quantity && *decimals);
+            let starts_row = priced && !description.is_empty();
+            if starts_row {
+                if let Some(row) = current.take() {
+                    rows.push(row);
+                }
+                current = Some(Row::default());
+            }
+            if let Some(row) = current.as_mut() {
+                if !description.is_empty() && (starts_row || row.values.is_empty() || !priced) {
+                    let words: Vec<_> = description.iter().map(|w| (*w).clone()).collect();
+                    let text = join(&words);
+                    // a word broken at a hyphen or slash at the end of the line goes on without a space
+                    match row.description.last_mut() {
+                        Some(last) if last.ends_with('-') || last.ends_with('/') => last.push_str(&text),
+                        _ => row.description.push(text),
+                    }
+                    let bbox = union(&words);
+                    row.description_box = Some(match row.description_box {
+                        Some((p, b)) => (
+                            p,
+                            [
+                                b[0].min(bbox[0]),
+                                b[1].min(bbox[1]),
+                                b[2].max(bbox[2]),
+                                b[3].max(bbox[3]),
+                            ],
+                        ),
+                        None => (line.page, bbox),
+                    });
+                }
+                for (column, value, _, bbox) in numbers {
+                    row.values.entry(column).or_insert((value, line.page, bbox));
+                }
+            } else if priced {
+                // numbers before any description: a row of its own
+                let mut row = Row::default();
+                for (column, value, _, bbox) in numbers {
+                    row.values.entry(column).or_insert((value, line.page, bbox));
+                }
+                current = Some(row);
+            }
+            index += 1;
+        }
+        if let Some(row) = current.take() {
+            rows.push(row);
+        }
+    }
+    rows.into_iter()
+        .filter(|r| r.values.contains_key(&Column::Amount))
+        .map(to_fields)
+        .collect()
+}
+
+fn to_fields(row: Row) -> BTreeMap<String, FieldValue> {
+    let mut out = BTreeMap::new();
+    let get = |c: Column| row.values.get(&c).map(|(v, _, _)| *v);
+    let confirmed = match (get(Column::Quantity), get(Column::UnitPrice), get(Column::Amount)) {
+        (Some(q), Some(p), Some(a)) => ((q * p).round_dp(2) - a).abs() <= Decimal::new(1, 2),
+        _ => false,
+    };
+    let confidence = if confirmed { 0.95 } else { 0.6 };
+    if let Some((page, bbox)) = row.description_box {
+        let text = row.description.join(" ");
+        out.insert(
+            "description".to_owned(),
+            FieldValue {
+                value: text,
+                confidence: if confirmed { 0.93 } else { 0.5 },
+                page: Some(page),
+                bbox: Some(bbox),
+            },
+        );
+    }
+    for (column, name) in [
+        (Column::Quantity, "quantity"),
+        (Column::UnitPrice, "unit_price"),
+        (Column::Amount, "net_amount"),
+    ] {
+        if let Some((value, page, bbox)) = row.values.get(&column) {
+            out.insert(
+                name.to_owned(),
+                FieldValue {
+                    value: value.to_string(),
+                    confidence,
+                    page: Some(*page),
+                    bbox: Some(*bbox),
+                },
+            );
+        }
+    }
+    out
+}

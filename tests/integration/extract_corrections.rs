@@ -1,0 +1,50 @@
+//! Correcting a field through the API: the layout is stored in the workspace's SQLite file, used for the
+//! vendor's next document, and survives an export to a JSON file and an import into another workspace.
+
+use backdesk::api::Workspace;
+
+use super::extract_scoring::corpora;
+
+#[tokio::test]
+async fn a_correction_is_stored_exported_imported_and_used_for_the_next_document() {
+    let visual = corpora().join("pdf-visual");
+    let first = visual.join("ZUGFeRDv2__correct__FNFE-factur-x-examples__Facture_FR_BASICWL.pdf");
+    let next = visual.join("ZUGFeRDv2__correct__FNFE-factur-x-examples__Facture_UE_BASICWL.pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::open(&dir.path().join("a")).await.unwrap();
+
+    let before = workspace.extract_file(&next).await.unwrap();
+    assert_ne!(
+        before[0].fields["seller_name"].value, "Au bon moulin",
+        "the generic rule reads the legal form too"
+    );
+
+    let outcome = workspace
+        .correct_field(&first, "seller_name", "Au bon moulin")
+        .await
+        .unwrap();
+    assert!(outcome.learnt, "{outcome:?}");
+    assert_eq!(outcome.vendor_key, "vat:FR11999999998");
+    let after = workspace.extract_file(&next).await.unwrap();
+    assert_eq!(after[0].fields["seller_name"].value, "Au bon moulin");
+    assert!(after[0].fields["seller_name"].bbox.is_some());
+
+    // to another machine: export, import into a fresh workspace
+    let file = dir.path().join("layouts.json");
+    assert_eq!(workspace.export_layouts(&file).await.unwrap(), 1);
+    let other = Workspace::open(&dir.path().join("b")).await.unwrap();
+    assert_eq!(other.import_layouts(&file).await.unwrap(), 1);
+    let imported = other.extract_file(&next).await.unwrap();
+    assert_eq!(imported[0].fields["seller_name"].value, "Au bon moulin");
+
+    // a field name that does not exist is refused, naming the fields that do
+    let wrong = workspace.correct_field(&first, "seller", "x").await.unwrap_err();
+    assert!(wrong.to_string().contains("seller_name"), "{wrong}");
+    // a file that is not a layout export is refused, naming the file
+    std::fs::write(dir.path().join("bad.json"), "{}").unwrap();
+    let bad = other
+        .import_layouts(&dir.path().join("bad.json"))
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("bad.json"), "{bad}");
+}

@@ -1,0 +1,253 @@
+//! Scans: the corpora's PDFs rasterised (150 dpi, grey, slightly rotated, with noise) and read back through
+//! OCR. Fixtures are made here with poppler's `pdftoppm` and ImageMagick's `convert` (test tools only).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use backdesk::formats::ocr::{recognise, PageImage};
+use backdesk::formats::{read_document, ReadOutput};
+use backdesk::model::extraction::{Extraction, ExtractionMethod};
+
+use super::extract_scoring::{corpora, invoice2data, pdf_visual, Case, Report};
+
+/// Rasterises a PDF's pages into `dir` (150 dpi grey PGM), each rotated by `degrees` with noise added, and
+/// returns the files in page order.
+fn scan(pdf: &Path, dir: &Path, degrees: f64) -> Vec<PathBuf> {
+    let prefix = dir.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("page"))
+        .collect();
+    pages.sort();
+    for (i, page) in pages.iter().enumerate() {
+        let (width, height, pixels) = read_pgm(&std::fs::read(page).unwrap());
+        let degraded = degrade(width, height, &pixels, degrees, i as u64 + 1);
+        std::fs::write(page, pgm(width, height, &degraded)).unwrap();
+    }
+    pages
+}
+
+/// Width, height and samples of a binary PGM (`P5`, 8 bit) as pdftoppm writes it.
+fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (width, height, bytes[at + 1..at + 1 + width * height].to_vec())
+}
+
+fn pgm(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
+    let mut out = format!("P5\n{width} {height}\n255\n").into_bytes();
+    out.extend_from_slice(pixels);
+    out
+}
+
+/// Rotates about the centre (bilinear, white outside) and adds uniform noise of ±24 grey levels.
+fn degrade(width: usize, height: usize, pixels: &[u8], degrees: f64, seed: u64) -> Vec<u8> {
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (width as f64 / 2.0, height as f64 / 2.0);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut out = vec![255u8; width * height];
+    for y in 0..height {
+        for x in 0..width {
+            let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+            let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
+            let value = if sx >= 0.0 && sy >= 0.0 && sx < (width - 1) as f64 && sy < (height - 1) as f64 {
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (fx, fy) = (sx - x0 as f64, sy - y0 as f64);
+                let p = |x: usize, y: usize| f64::from(pixels[y * width + x]);
+                p(x0, y0) * (1.0 - fx) * (1.0 - fy)
+                    + p(x0 + 1, y0) * fx * (1.0 - fy)
+                    + p(x0, y0 + 1) * (1.0 - fx) * fy
+                    + p(x0 + 1, y0 + 1) * fx * fy
+            } else {
+                255.0
+            };
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let noise = ((state >> 33) % 49) as f64 - 24.0;
+            out[y * width + x] = (value + noise).clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// An image-only PDF: one page per PGM, each the raw grey samples as an image XObject filling an A4 page.
+fn image_pdf(pages: &[PathBuf]) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for page in pages {
+        let (width, height, pixels) = read_pgm(&std::fs::read(page).unwrap());
+        let mut image = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            pixels,
+        );
+        image.compress().unwrap();
+        let image_id = doc.add_object(image);
+        let content = Content {
+            operations: vec![
+                Operation::new("q", vec![]),
+                Operation::new(
+                    "cm",
+                    vec![595.into(), 0.into(), 0.into(), 842.into(), 0.into(), 0.into()],
+                ),
+                Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
+                Operation::new("Q", vec![]),
+            ],
+        };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        kids.push(Object::from(doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        })));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+fn ocr_pages(pages: &[PathBuf]) -> backdesk::formats::pdf_text::PdfText {
+    let images = pages
+        .iter()
+        .map(|p| PageImage {
+            bytes: std::fs::read(p).unwrap(),
+            dpi: Some(150.0),
+        })
+        .collect();
+    recognise(images).unwrap()
+}
+
+fn only_invoice(output: ReadOutput) -> Extraction {
+    match output {
+        ReadOutput::Invoices(mut list) if list.len() == 1 => list.remove(0),
+        other => panic!("expected one invoice, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_scanned_pdf_and_a_scanned_image_are_read_by_ocr() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Einfach.pdf");
+    let pages = scan(&pdf, dir.path(), 0.6);
+    // an image-only PDF made of the page images
+    let extraction = only_invoice(read_document("scan.pdf", &image_pdf(&pages)).unwrap());
+    assert_eq!(extraction.method, ExtractionMethod::Ocr);
+    assert_eq!(extraction.fields["invoice_number"].value, "471102");
+    assert_eq!(extraction.fields["total_gross"].value, "529.87");
+    assert_eq!(extraction.fields["issue_date"].value, "2018-03-05");
+    // the first page on its own, as an image file
+    let png = dir.path().join("first");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image =
+        only_invoice(read_document("page.png", &std::fs::read(png.with_extension("png")).unwrap()).unwrap());
+    assert_eq!(image.method, ExtractionMethod::Ocr);
+    assert_eq!(image.fields["seller_vat_id"].value, "DE123456789");
+    let bbox = image.fields["invoice_number"].bbox.unwrap();
+    assert!(
+        bbox[1] > 400.0,
+        "the number is in the upper half of the page (PDF points from the bottom): {bbox:?}"
+    );
+}
+
+/// The accuracy table over every corpus PDF scanned (long: run with `--ignored --nocapture`), with the time
+/// of our OCR against the bare `tesseract` CLI on the same page images.
+#[test]
+#[ignore = "long: OCR of every corpus page (about 10 minutes on two cores)"]
+fn scan_accuracy_report() {
+    // `SCAN_EVERY=N` scans every Nth document only (a quicker sample)
+    let every: usize = std::env::var("SCAN_EVERY")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let cases: Vec<Case> = pdf_visual()
+        .into_iter()
+        .chain(invoice2data())
+        .step_by(every)
+        .collect();
+    let mut report = Report::default();
+    let (mut ours, mut bare, mut pages_done) = (0.0, 0.0, 0usize);
+    for (i, case) in cases.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let degrees = [-0.8, 0.5, 1.0, -0.3][i % 4];
+        let pages = scan(&case.pdf, dir.path(), degrees);
+        let started = Instant::now();
+        let text = ocr_pages(&pages);
+        ours += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        for page in &pages {
+            let status = Command::new("tesseract")
+                .arg(page)
+                .args(["-", "-l", "eng+deu+fra", "tsv"])
+                .env("OMP_THREAD_LIMIT", "1")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        bare += started.elapsed().as_secs_f64();
+        pages_done += pages.len();
+        let extraction = backdesk::extract::extract(&case.name, ExtractionMethod::Ocr, &text);
+        report.add(case, &extraction);
+    }
+    println!(
+        "{}",
+        report.table(&format!(
+            "scans of {} PDFs ({pages_done} pages, 150 dpi)",
+            cases.len()
+        ))
+    );
+    println!(
+        "OCR wall time per page: ours {:.2} s (pages in parallel), bare tesseract CLI one page after another {:.2} s; \
+         ratio {:.2}",
+        ours / pages_done as f64,
+        bare / pages_done as f64,
+        ours / bare
+    );
+    for mistake in &report.mistakes {
+        println!("  {mistake}");
+    }
+}
