@@ -1,98 +1,210 @@
-//! Use case: take files in. Archive the original first, journal the document, read it off the async
-//! threads (a panicking or hanging reader is contained), decide, and record the outcome in one transaction.
+//! Use case: take files in. Stream the original into the archive first, journal the document, read it off
+//! the async threads (a panicking or hanging reader is contained), decide, and record the outcome in one
+//! transaction. Files run through a bounded pool of workers (one per core), so hundreds of files landing
+//! at once queue up instead of piling up in memory.
+//!
+//! Crash safety, step by step: a crash while archiving leaves at most a temp file (removed later); between
+//! archive and journal row, the file is simply taken again (the archive is content-addressed); between
+//! journal row and outcome, the row is still `received` and [`Workspace::resume_journal`] redoes it from the
+//! archived original; the outcome and the row's final state commit together, so nothing is recorded twice.
 
-use std::path::PathBuf;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::Utc;
+use tokio::task::JoinSet;
 
-use super::{CoreEvent, Workspace};
+use super::events::BatchPublisher;
+use super::Workspace;
 use crate::decide::{decide_invoice, Snapshot};
 use crate::error::{Error, Result};
-use crate::formats::{self, Format, ReadFailure, ReadOutput};
-use crate::intake::archive::{archive_original, read_original, sha256_hex};
-use crate::intake::{collect_files, IngestReport, UnreadableFile};
+use crate::formats::{self, Container, Format, ReadFailure, ReadOutput};
+use crate::intake::archive::{
+    archive_file, archive_original, hash_file, read_original, remove_stale_temp_files, sha256_hex,
+    ArchiveError,
+};
+use crate::intake::{collect_files, safe_part_name, IngestReport, UnreadableFile};
 use crate::model::extraction::Extraction;
-use crate::model::{DocumentId, DocumentState, ReasonCode};
-use crate::store::{self, documents::NewDocument, invoices::NewInvoice, timestamp};
+use crate::model::{DocumentId, DocumentState, InvoiceStatus};
+use crate::store::documents::{InFlight, NewDocument, PartOrigin};
+use crate::store::{self, invoices::NewInvoice, timestamp};
 
 /// A reader that takes longer than this on one document is cut off and the document rejected.
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Documents larger than this are archived but not read: they are rejected with a reason.
+pub const MAX_DOCUMENT_BYTES: u64 = 100 * 1024 * 1024;
+
+/// How many containers deep (an e-mail attached to an e-mail …) intake follows.
+pub const MAX_CONTAINER_DEPTH: u32 = 3;
+
+/// A document that was in flight this many times when the app stopped is set aside (rejected), so one
+/// file that brings the app down cannot stall intake forever.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Temp files of interrupted archive writes older than this are removed at the start of a batch.
+const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// How many documents are taken in at the same time: one per core.
+pub fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// One unit of work for the pool.
+#[derive(Debug)]
+pub(crate) enum Job {
+    /// A file from the inbox or the command line.
+    File(PathBuf),
+    /// A document an interrupted run left in the journal.
+    Resume(InFlight),
+}
+
+/// A journaled document on its way to a final state.
+#[derive(Debug, Clone)]
+struct Journaled {
+    id: DocumentId,
+    source: String,
+    depth: u32,
+}
+
+/// A document's bytes and sniffed format, or `None` when it is too large to read.
+type Content = Option<(Vec<u8>, Format)>;
+
 impl Workspace {
     /// Takes in these files and folders (recursively), after finishing any document an earlier run left in
-    /// the journal. Every file ends `processed`, `rejected` or `duplicate_file`.
+    /// the journal. Every file ends `processed`, `rejected` or `duplicate_file`; a file taken in before from
+    /// the same path with the same bytes is left alone (counted as `already_taken`).
     pub async fn ingest_paths(&self, paths: &[PathBuf]) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        self.resume_journal(&mut report).await?;
+        let mut batch = BatchPublisher::new(self.events.clone());
+        self.resume_into(&mut report, &mut batch).await?;
         let files = collect_files(paths)?;
         report.files = files.len();
-        for (done, file) in files.iter().enumerate() {
-            self.ingest_file(file, &mut report).await?;
-            self.publish(CoreEvent::IngestProgress {
-                done: done + 1,
-                total: files.len(),
-            });
-            self.publish(CoreEvent::DocumentsChanged);
-            self.publish(CoreEvent::InvoicesChanged);
-        }
+        batch.add(files.len());
+        self.run_pool(files.into_iter().map(Job::File), &mut report, &mut batch)
+            .await?;
+        batch.finish_batch(report.summary_event());
         Ok(report)
     }
 
     /// Finishes documents an interrupted run left `received`, from their archived originals.
     pub async fn resume_journal(&self, report: &mut IngestReport) -> Result<()> {
-        for doc in store::documents::in_flight(self.store().pool()).await? {
-            let bytes = read_original(&self.paths().archive, &doc.sha256)?;
-            let format = formats::sniff(&bytes);
-            self.process_document(doc.id, &doc.path, bytes, format, report)
-                .await?;
-            report.resumed += 1;
-        }
+        let mut batch = BatchPublisher::new(self.events.clone());
+        self.resume_into(report, &mut batch).await?;
+        batch.flush();
         Ok(())
     }
 
-    async fn ingest_file(&self, path: &std::path::Path, report: &mut IngestReport) -> Result<()> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                let message = Error::io("read", path, error).to_string();
-                report.unreadable_files.push(UnreadableFile {
-                    path: path.display().to_string(),
-                    message,
-                });
-                return Ok(());
+    pub(crate) async fn resume_into(
+        &self,
+        report: &mut IngestReport,
+        batch: &mut BatchPublisher,
+    ) -> Result<()> {
+        let archive = self.paths().archive.clone();
+        let _ = tokio::task::spawn_blocking(move || remove_stale_temp_files(&archive, STALE_TEMP_AGE)).await;
+        let in_flight = store::documents::in_flight(self.store().pool()).await?;
+        batch.add(in_flight.len());
+        self.run_pool(in_flight.into_iter().map(Job::Resume), report, batch)
+            .await
+    }
+
+    /// Runs jobs on at most [`worker_count`] workers at a time; the first store/archive error stops the
+    /// batch (after the running jobs finish) and is returned.
+    pub(crate) async fn run_pool(
+        &self,
+        jobs: impl IntoIterator<Item = Job>,
+        report: &mut IngestReport,
+        batch: &mut BatchPublisher,
+    ) -> Result<()> {
+        let workers = worker_count();
+        let mut tasks = JoinSet::new();
+        let mut failure = None;
+        for job in jobs {
+            while tasks.len() >= workers {
+                if let Some(done) = tasks.join_next().await {
+                    absorb(done, report, batch, &mut failure);
+                }
             }
-        };
-        let sha256 = sha256_hex(&bytes);
-        archive_original(&self.paths().archive, &sha256, &bytes)?;
+            if failure.is_some() {
+                break;
+            }
+            let workspace = self.clone();
+            tasks.spawn(async move { workspace.run_job(job).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            absorb(done, report, batch, &mut failure);
+        }
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Takes one job to its end; returns what it did.
+    pub(crate) async fn run_job(&self, job: Job) -> Result<IngestReport> {
+        let mut report = IngestReport::default();
+        match job {
+            Job::File(path) => self.take_in_file(&path, &mut report).await?,
+            Job::Resume(doc) => self.resume_one(doc, &mut report).await?,
+        }
+        Ok(report)
+    }
+
+    async fn take_in_file(&self, path: &Path, report: &mut IngestReport) -> Result<()> {
         let source = path.display().to_string();
-        // sniffing XML parses it, so it is done once here and handed on to the reader
-        let format = formats::sniff(&bytes);
-        let now = timestamp(Utc::now());
+        let size = match std::fs::metadata(path) {
+            Ok(metadata) => metadata.len(),
+            Err(error) => return Ok(unreadable(report, path, Error::io("read", path, error))),
+        };
+        // a file taken before from this very path: hash it first and archive only bytes that are new
+        let earlier = store::documents::hashes_taken_from(self.store().pool(), &source, size).await?;
+        if !earlier.is_empty() {
+            let owned = path.to_owned();
+            match blocking(move || hash_file(&owned)).await? {
+                Ok(sha256) if earlier.contains(&sha256) => {
+                    report.already_taken += 1;
+                    return Ok(());
+                }
+                Ok(_) => {}
+                Err(error) => return Ok(unreadable(report, path, error)),
+            }
+        }
+
+        let archive_dir = self.paths().archive.clone();
+        let owned = path.to_owned();
+        let archived = blocking(move || {
+            archive_file(&archive_dir, &owned, MAX_DOCUMENT_BYTES).map(|archived| {
+                // sniffing XML parses it, so it is done once here and handed on to the reader
+                let format = archived.bytes.as_deref().map(formats::sniff);
+                (archived, format)
+            })
+        })
+        .await?;
+        let (archived, format) = match archived {
+            Ok(done) => done,
+            Err(ArchiveError::Source(error)) => return Ok(unreadable(report, path, error)),
+            Err(ArchiveError::Archive(error)) => return Err(error),
+        };
         let new = NewDocument {
             path: &source,
-            sha256: &sha256,
-            size_bytes: bytes.len() as u64,
-            media_type: Some(format.label()),
+            sha256: &archived.sha256,
+            size_bytes: archived.size,
+            media_type: format.as_ref().map(Format::label),
+            origin: None,
         };
 
+        let now = timestamp(Utc::now());
         let mut tx = self.store().begin("journal a document").await?;
-        let first = store::documents::first_with_sha256(&mut tx, &sha256).await?;
         let id = store::documents::insert_received(&mut tx, &new, &now).await?;
+        if store::documents::already_taken(&mut tx, &source, &archived.sha256, id).await? {
+            tx.rollback()
+                .await
+                .map_err(Error::database(format!("journal {source}")))?;
+            report.already_taken += 1;
+            return Ok(());
+        }
         report.document_ids.push(id);
-        if let Some(first) = first {
-            let message =
-                format!("the same file was already taken in as document {first}; it is not processed twice");
-            store::documents::finish(
-                &mut tx,
-                id,
-                DocumentState::DuplicateFile,
-                None,
-                Some(&message),
-                Some(first),
-                &now,
-            )
-            .await?;
+        if let Some(first) = store::documents::first_with_sha256(&mut tx, &archived.sha256, id).await? {
+            finish_duplicate(&mut tx, id, first, &now).await?;
             tx.commit()
                 .await
                 .map_err(Error::database(format!("record duplicate file {source}")))?;
@@ -102,93 +214,487 @@ impl Workspace {
         tx.commit()
             .await
             .map_err(Error::database(format!("journal {source}")))?;
-        self.process_document(id, &source, bytes, format, report).await
+        let doc = Journaled { id, source, depth: 0 };
+        let content = archived.bytes.zip(format);
+        self.process(doc, archived.size, content, report).await
     }
 
-    async fn process_document(
+    async fn resume_one(&self, doc: InFlight, report: &mut IngestReport) -> Result<()> {
+        let attempts = store::documents::count_attempt(self.store().pool(), doc.id).await?;
+        report.resumed += 1;
+        let journaled = Journaled {
+            id: doc.id,
+            source: doc.path.clone(),
+            depth: doc.depth,
+        };
+        if attempts > MAX_ATTEMPTS {
+            let failure = ReadFailure::unreadable(format!(
+                "Backdesk stopped {attempts} times while taking this document in, so it is set aside for the \
+                 rest to go on; the original is archived — please report it with the file"
+            ));
+            return self.reject(&journaled, &failure, report).await;
+        }
+        let content = if doc.size_bytes > MAX_DOCUMENT_BYTES {
+            None
+        } else {
+            let archive = self.paths().archive.clone();
+            let sha256 = doc.sha256.clone();
+            match blocking(move || read_original(&archive, &sha256)).await? {
+                Ok(bytes) => {
+                    let format = formats::sniff(&bytes);
+                    Some((bytes, format))
+                }
+                Err(error) => {
+                    let failure = ReadFailure::unreadable(format!(
+                        "the archived original of this document could not be read ({error}); drop the file \
+                         into the inbox again"
+                    ));
+                    return self.reject(&journaled, &failure, report).await;
+                }
+            }
+        };
+        self.process(journaled, doc.size_bytes, content, report).await
+    }
+
+    /// Reads a journaled document and records its outcome; a container's parts are journaled and taken in
+    /// one by one.
+    fn process<'a>(
+        &'a self,
+        doc: Journaled,
+        size: u64,
+        content: Content,
+        report: &'a mut IngestReport,
+    ) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some((bytes, format)) = content.filter(|_| size <= MAX_DOCUMENT_BYTES) else {
+                let failure = ReadFailure::unreadable(format!(
+                    "the file is {} MB, larger than the {} MB Backdesk reads; the original is archived — \
+                     split or compress it and drop it again",
+                    size / 1_000_000,
+                    MAX_DOCUMENT_BYTES / 1_000_000
+                ));
+                return self.reject(&doc, &failure, report).await;
+            };
+            match read_contained(doc.source.clone(), bytes, format).await {
+                Ok(ReadOutput::Invoices(extractions)) if extractions.is_empty() => {
+                    let failure = ReadFailure::not_an_invoice("no invoice was found in this document");
+                    self.reject(&doc, &failure, report).await
+                }
+                Ok(ReadOutput::Invoices(extractions)) => {
+                    self.record_invoices(&doc, &extractions, report).await
+                }
+                Ok(ReadOutput::Container(container)) => self.take_in_container(&doc, container, report).await,
+                Err(failure) => self.reject(&doc, &failure, report).await,
+            }
+        })
+    }
+
+    /// Records the invoices of a document and its `processed` state in one transaction.
+    async fn record_invoices(
         &self,
-        id: DocumentId,
-        source: &str,
-        bytes: Vec<u8>,
-        format: Format,
+        doc: &Journaled,
+        extractions: &[Extraction],
         report: &mut IngestReport,
     ) -> Result<()> {
-        let outcome = read_contained(source.to_owned(), bytes, format).await;
         let vendors = store::vendors::list(self.store().pool()).await?;
         let now = timestamp(Utc::now());
         let mut tx = self.store().begin("record a document").await?;
-        match outcome {
-            Ok(extractions) => {
-                for extraction in &extractions {
-                    let Some(invoice) = extraction.invoice.as_ref() else {
-                        continue;
-                    };
-                    let decision = decide_invoice(extraction, invoice, &Snapshot { vendors: &vendors });
-                    let new = NewInvoice {
-                        document_id: id,
-                        status: decision.status,
-                        extraction,
-                        invoice,
-                        vendor_id: decision.vendor_id.as_ref(),
-                        reasons: &decision.reasons,
-                    };
-                    report
-                        .invoice_ids
-                        .push(store::invoices::insert(&mut tx, &new, &now).await?);
-                }
-                store::documents::finish(&mut tx, id, DocumentState::Processed, None, None, None, &now)
-                    .await?;
-                report.processed += 1;
+        store::documents::finish(&mut tx, doc.id, DocumentState::Processed, None, None, None, &now).await?;
+        let mut invoice_ids = Vec::new();
+        let mut exceptions = 0;
+        for extraction in extractions {
+            let Some(invoice) = extraction.invoice.as_ref() else {
+                continue;
+            };
+            let decision = decide_invoice(extraction, invoice, &Snapshot { vendors: &vendors });
+            if decision.status == InvoiceStatus::Exception {
+                exceptions += 1;
             }
-            Err(failure) => {
-                let (code, message) = (Some(failure.code.as_str()), Some(failure.message.as_str()));
-                store::documents::finish(&mut tx, id, DocumentState::Rejected, code, message, None, &now)
-                    .await?;
-                report.rejected += 1;
-            }
+            let new = NewInvoice {
+                document_id: doc.id,
+                status: decision.status,
+                extraction,
+                invoice,
+                vendor_id: decision.vendor_id.as_ref(),
+                reasons: &decision.reasons,
+            };
+            invoice_ids.push(store::invoices::insert(&mut tx, &new, &now).await?);
         }
         tx.commit()
             .await
-            .map_err(Error::database(format!("record the outcome of {source}")))
+            .map_err(Error::database(format!("record the outcome of {}", doc.source)))?;
+        report.processed += 1;
+        report.exceptions += exceptions;
+        report.invoice_ids.extend(invoice_ids);
+        Ok(())
+    }
+
+    /// Rejects a document with the reader's reason.
+    async fn reject(&self, doc: &Journaled, failure: &ReadFailure, report: &mut IngestReport) -> Result<()> {
+        let now = timestamp(Utc::now());
+        let mut tx = self.store().begin("record a document").await?;
+        let code = Some(failure.code.as_str());
+        store::documents::finish(
+            &mut tx,
+            doc.id,
+            DocumentState::Rejected,
+            code,
+            Some(&failure.message),
+            None,
+            &now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("record the outcome of {}", doc.source)))?;
+        report.rejected += 1;
+        Ok(())
+    }
+
+    /// A container (an e-mail): every part is archived, then the parts are journaled and the container
+    /// finished in one transaction, then each part is taken in as a document of its own.
+    async fn take_in_container(
+        &self,
+        parent: &Journaled,
+        container: Container,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        if parent.depth >= MAX_CONTAINER_DEPTH {
+            let failure = ReadFailure::unreadable(format!(
+                "this e-mail is nested more than {MAX_CONTAINER_DEPTH} e-mails deep; forward the invoice \
+                 itself instead"
+            ));
+            return self.reject(parent, &failure, report).await;
+        }
+        if container.parts.is_empty() {
+            let failure = ReadFailure::not_an_invoice(
+                "this e-mail has no attachments, so there is no invoice to take in; the e-mail is archived",
+            );
+            return self.reject(parent, &failure, report).await;
+        }
+        let archive = self.paths().archive.clone();
+        let parts = blocking(move || -> Result<Vec<(String, String, Vec<u8>, Format)>> {
+            let mut parts = Vec::new();
+            for (index, part) in container.parts.into_iter().enumerate() {
+                let sha256 = sha256_hex(&part.bytes);
+                archive_original(&archive, &sha256, &part.bytes)?;
+                let format = formats::sniff(&part.bytes);
+                parts.push((safe_part_name(&part.name, index), sha256, part.bytes, format));
+            }
+            Ok(parts)
+        })
+        .await??;
+
+        let now = timestamp(Utc::now());
+        let depth = parent.depth + 1;
+        let mut tx = self.store().begin("journal the parts of an e-mail").await?;
+        store::documents::finish(
+            &mut tx,
+            parent.id,
+            DocumentState::Processed,
+            None,
+            None,
+            None,
+            &now,
+        )
+        .await?;
+        let mut children = Vec::new();
+        for (name, sha256, bytes, format) in parts {
+            let source = format!("{}#{}", parent.source, name);
+            let new = NewDocument {
+                path: &source,
+                sha256: &sha256,
+                size_bytes: bytes.len() as u64,
+                media_type: Some(format.label()),
+                origin: Some(PartOrigin {
+                    parent: parent.id,
+                    part_name: &name,
+                    depth,
+                    email: &container.context,
+                }),
+            };
+            let id = store::documents::insert_received(&mut tx, &new, &now).await?;
+            report.document_ids.push(id);
+            if let Some(first) = store::documents::first_with_sha256(&mut tx, &sha256, id).await? {
+                finish_duplicate(&mut tx, id, first, &now).await?;
+                report.duplicate_files += 1;
+                continue;
+            }
+            children.push((Journaled { id, source, depth }, bytes, format));
+        }
+        tx.commit()
+            .await
+            .map_err(Error::database(format!("journal the parts of {}", parent.source)))?;
+        report.processed += 1;
+        for (child, bytes, format) in children {
+            let size = bytes.len() as u64;
+            self.process(child, size, Some((bytes, format)), report).await?;
+        }
+        Ok(())
     }
 }
 
-/// Runs the readers on a blocking thread with a time limit; a panic or a hang becomes a rejection.
-async fn read_contained(
-    source: String,
-    bytes: Vec<u8>,
-    format: Format,
-) -> Result<Vec<Extraction>, ReadFailure> {
-    let task = tokio::task::spawn_blocking(move || formats::read_sniffed(&format, &source, &bytes));
-    let output = match tokio::time::timeout(READ_TIMEOUT, task).await {
-        Ok(Ok(result)) => result?,
-        Ok(Err(_panicked)) => {
-            return Err(ReadFailure::unreadable(
-                "reading this file failed unexpectedly (an internal error); the original is archived — \
-                 please report it with the file",
-            ))
+/// Records a `duplicate_file` pointing at the first document with the same bytes.
+async fn finish_duplicate(
+    tx: &mut sqlx::SqliteConnection,
+    id: DocumentId,
+    first: DocumentId,
+    now: &str,
+) -> Result<()> {
+    let message =
+        format!("the same file was already taken in as document {first}; it is not processed twice");
+    store::documents::finish(
+        tx,
+        id,
+        DocumentState::DuplicateFile,
+        None,
+        Some(&message),
+        Some(first),
+        now,
+    )
+    .await
+}
+
+/// Notes a file that could not be read; nothing is recorded for it and the batch goes on.
+fn unreadable(report: &mut IngestReport, path: &Path, error: Error) {
+    report.unreadable_files.push(UnreadableFile {
+        path: path.display().to_string(),
+        message: error.to_string(),
+    });
+}
+
+/// Merges one finished job into the batch.
+pub(crate) fn absorb(
+    done: std::result::Result<Result<IngestReport>, tokio::task::JoinError>,
+    report: &mut IngestReport,
+    batch: &mut BatchPublisher,
+    failure: &mut Option<Error>,
+) {
+    batch.finished_one();
+    match done {
+        Ok(Ok(job)) => report.absorb(job),
+        Ok(Err(error)) => {
+            failure.get_or_insert(error);
         }
-        Err(_elapsed) => {
-            return Err(ReadFailure::unreadable(format!(
-                "reading this file took longer than {} seconds and was stopped; the original is archived",
-                READ_TIMEOUT.as_secs()
-            )))
+        Err(join_error) => {
+            failure.get_or_insert(Error::InvalidData(format!(
+                "an intake worker stopped unexpectedly ({join_error}); the document stays in the journal \
+                 and is taken in again on the next start"
+            )));
         }
-    };
-    let extractions = match output {
-        ReadOutput::Invoices(extractions) => extractions,
-        ReadOutput::Container(container) => {
-            return Err(ReadFailure::unreadable(format!(
-                "this e-mail has {} attachment(s), which are not taken in yet; the original is archived",
-                container.parts.len()
-            )))
-        }
-    };
-    if extractions.is_empty() {
-        return Err(ReadFailure {
-            code: ReasonCode::NotAnInvoice,
-            message: "no invoice was found in this document".into(),
-        });
     }
-    Ok(extractions)
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        Error::InvalidData(format!(
+            "file work stopped unexpectedly ({e}); the document stays in the journal and is taken in again \
+             on the next start"
+        ))
+    })
+}
+
+/// Runs the readers on a blocking thread with a time limit; a panic or a hang becomes a rejection.
+async fn read_contained(source: String, bytes: Vec<u8>, format: Format) -> Result<ReadOutput, ReadFailure> {
+    let task = tokio::task::spawn_blocking(move || formats::read_sniffed(&format, &source, &bytes));
+    match tokio::time::timeout(READ_TIMEOUT, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_panicked)) => Err(ReadFailure::unreadable(
+            "reading this file failed unexpectedly (an internal error); the original is archived — \
+             please report it with the file",
+        )),
+        Err(_elapsed) => Err(ReadFailure::unreadable(format!(
+            "reading this file took longer than {} seconds and was stopped; the original is archived",
+            READ_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::formats::{ContainedFile, EmailContext};
+
+    const INVOICE: &[u8] = include_bytes!("../../demo/inbox/bluem-20150483.xml");
+    const OTHER_INVOICE: &[u8] = include_bytes!("../../demo/inbox/enexis-1100512149.xml");
+
+    async fn journal_email(workspace: &Workspace, name: &str, bytes: &[u8]) -> Journaled {
+        let sha256 = sha256_hex(bytes);
+        archive_original(&workspace.paths().archive, &sha256, bytes).unwrap();
+        let mut tx = workspace.store().begin("test").await.unwrap();
+        let new = NewDocument {
+            path: name,
+            sha256: &sha256,
+            size_bytes: bytes.len() as u64,
+            media_type: Some("e-mail"),
+            origin: None,
+        };
+        let id = store::documents::insert_received(&mut tx, &new, "2026-01-01T00:00:00Z")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        Journaled {
+            id,
+            source: name.to_owned(),
+            depth: 0,
+        }
+    }
+
+    fn email(parts: Vec<ContainedFile>) -> Container {
+        Container {
+            context: EmailContext {
+                from: Some("billing@bluem.example".into()),
+                subject: Some("Your invoice 20150483".into()),
+                date: Some("2026-03-02T09:15:00+00:00".into()),
+                message_id: Some("<abc@bluem.example>".into()),
+            },
+            parts,
+        }
+    }
+
+    #[tokio::test]
+    async fn every_part_of_an_email_becomes_its_own_document_linked_to_the_email_with_its_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let parent = journal_email(&workspace, "/inbox/mail.eml", b"From: x\r\n\r\nbody").await;
+        let container = email(vec![
+            ContainedFile {
+                name: "../../evil/invoice.xml".into(),
+                bytes: INVOICE.to_vec(),
+            },
+            ContainedFile {
+                name: "note.txt".into(),
+                bytes: b"please pay".to_vec(),
+            },
+            ContainedFile {
+                name: "copy.xml".into(),
+                bytes: INVOICE.to_vec(),
+            },
+        ]);
+        let mut report = IngestReport::default();
+        workspace
+            .take_in_container(&parent, container, &mut report)
+            .await
+            .unwrap();
+
+        let documents = workspace.list_documents().await.unwrap();
+        assert_eq!(documents.len(), 4, "{documents:#?}");
+        let mail = &documents[0];
+        assert_eq!(mail.state, DocumentState::Processed);
+        let parts = &documents[1..];
+        assert!(parts.iter().all(|d| d.parent_id == Some(mail.id)));
+        assert!(parts.iter().all(|d| d
+            .email
+            .as_ref()
+            .is_some_and(|e| e.subject.as_deref() == Some("Your invoice 20150483")
+                && e.from.as_deref() == Some("billing@bluem.example"))));
+        assert_eq!(
+            parts[0].part_name.as_deref(),
+            Some("invoice.xml"),
+            "no directories"
+        );
+        assert_eq!(parts[0].path, "/inbox/mail.eml#invoice.xml");
+        assert_eq!(parts[0].state, DocumentState::Processed);
+        assert_eq!(parts[0].invoice_ids.len(), 1);
+        assert_eq!(parts[1].state, DocumentState::Rejected);
+        assert_eq!(parts[2].state, DocumentState::DuplicateFile);
+        assert_eq!(parts[2].duplicate_of, Some(parts[0].id));
+        for part in parts {
+            assert_eq!(
+                read_original(&workspace.paths().archive, &part.sha256)
+                    .unwrap()
+                    .len() as i64,
+                part.size_bytes,
+                "every part is archived"
+            );
+        }
+        assert_eq!(
+            (report.processed, report.rejected, report.duplicate_files),
+            (2, 1, 1)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_email_without_attachments_or_nested_too_deep_is_rejected_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let empty = journal_email(&workspace, "empty.eml", b"From: a\r\n\r\nhello").await;
+        let mut report = IngestReport::default();
+        workspace
+            .take_in_container(&empty, email(vec![]), &mut report)
+            .await
+            .unwrap();
+        let mut deep = journal_email(&workspace, "deep.eml", b"From: b\r\n\r\nhello").await;
+        deep.depth = MAX_CONTAINER_DEPTH;
+        let parts = vec![ContainedFile {
+            name: "invoice.xml".into(),
+            bytes: OTHER_INVOICE.to_vec(),
+        }];
+        workspace
+            .take_in_container(&deep, email(parts), &mut report)
+            .await
+            .unwrap();
+        let documents = workspace.list_documents().await.unwrap();
+        assert_eq!(
+            documents.len(),
+            2,
+            "nothing was taken out of either: {documents:#?}"
+        );
+        assert_eq!(documents[0].reason.as_deref(), Some("NOT_AN_INVOICE"));
+        assert!(documents[0]
+            .reason_message
+            .as_deref()
+            .unwrap()
+            .contains("no attachments"));
+        assert_eq!(documents[1].reason.as_deref(), Some("UNREADABLE_DOCUMENT"));
+        assert!(documents[1].reason_message.as_deref().unwrap().contains("nested"));
+    }
+
+    #[tokio::test]
+    async fn a_journaled_part_left_by_a_crash_is_finished_once_on_resume() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        // the state a crash right after the container's transaction leaves: parts journaled, not read
+        let parent = journal_email(&workspace, "mail.eml", b"From: c\r\n\r\nhi").await;
+        let sha256 = sha256_hex(INVOICE);
+        archive_original(&workspace.paths().archive, &sha256, INVOICE).unwrap();
+        let context = EmailContext::default();
+        let mut tx = workspace.store().begin("test").await.unwrap();
+        store::documents::finish(
+            &mut tx,
+            parent.id,
+            DocumentState::Processed,
+            None,
+            None,
+            None,
+            "2026-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+        let new = NewDocument {
+            path: "mail.eml#invoice.xml",
+            sha256: &sha256,
+            size_bytes: INVOICE.len() as u64,
+            media_type: Some("UBL"),
+            origin: Some(PartOrigin {
+                parent: parent.id,
+                part_name: "invoice.xml",
+                depth: 1,
+                email: &context,
+            }),
+        };
+        store::documents::insert_received(&mut tx, &new, "2026-01-01T00:00:00Z")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let first = workspace.ingest_paths(&[]).await.unwrap();
+        let second = workspace.ingest_paths(&[]).await.unwrap();
+        assert_eq!((first.resumed, first.processed), (1, 1));
+        assert_eq!((second.resumed, second.processed), (0, 0), "exactly once");
+        let invoices = workspace.list_invoices(None).await.unwrap();
+        assert_eq!(invoices.len(), 1);
+    }
 }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod events;
 mod ingest;
 mod master_data;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
+pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};
 use crate::model::{InvoiceId, InvoiceStatus};

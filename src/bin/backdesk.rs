@@ -167,6 +167,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     String::new()
                 }
             );
+            if report.already_taken > 0 {
+                eprintln!(
+                    "{} files were taken in before (same path, same bytes) and were left alone",
+                    report.already_taken
+                );
+            }
             for unreadable in &report.unreadable_files {
                 eprintln!("error: {}", unreadable.message);
             }
@@ -217,7 +223,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let invoice = open(cli.data_dir).await?.get_invoice(InvoiceId(id)).await?;
             print_json(&invoice)
         }
-        Command::Watch { .. } => Err(Error::NotAvailable("watch")),
+        Command::Watch { inbox } => watch(cli.data_dir, inbox).await,
         Command::People { .. } => Err(Error::NotAvailable("people")),
         Command::Correct { .. } => Err(Error::NotAvailable("correct")),
         Command::Approve { .. } => Err(Error::NotAvailable("approve")),
@@ -227,6 +233,86 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Connect { .. } => Err(Error::NotAvailable("connect")),
         Command::Audit { .. } => Err(Error::NotAvailable("audit")),
         Command::Metrics { .. } => Err(Error::NotAvailable("metrics")),
+    }
+}
+
+/// `backdesk watch [INBOX]`: progress and notices on stderr until SIGINT/SIGTERM, then the report as JSON.
+async fn watch(data_dir: Option<PathBuf>, inbox: Option<PathBuf>) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    let inbox = match inbox {
+        Some(inbox) => inbox,
+        None => workspace.inbox_folder().await?.ok_or_else(|| {
+            Error::Usage(
+                "no inbox folder is configured: pass one (backdesk watch FOLDER) or choose it in the app"
+                    .to_owned(),
+            )
+        })?,
+    };
+    let mut events = workspace.subscribe();
+    let printer = tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => print_watch_event(&event),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    eprintln!("watching {} (Ctrl-C to stop)", inbox.display());
+    let report = workspace.watch_inbox(&inbox, shutdown_signal()).await;
+    printer.abort();
+    let report = report?;
+    for unreadable in &report.unreadable_files {
+        eprintln!("error: {}", unreadable.message);
+    }
+    eprintln!(
+        "stopped: {} processed, {} rejected, {} duplicate files, {} invoices",
+        report.processed,
+        report.rejected,
+        report.duplicate_files,
+        report.invoice_ids.len()
+    );
+    print_json(&report)
+}
+
+fn print_watch_event(event: &api::CoreEvent) {
+    match event {
+        api::CoreEvent::IngestProgress { done, total } => eprintln!("taken in {done} of {total}"),
+        api::CoreEvent::BatchFinished {
+            documents,
+            processed,
+            rejected,
+            duplicate_files,
+            exceptions,
+        } => eprintln!(
+            "batch done: {documents} documents, {processed} processed, {rejected} rejected, \
+             {duplicate_files} duplicate files, {exceptions} new exceptions"
+        ),
+        api::CoreEvent::WatcherNotice { message } => eprintln!("notice: {message}"),
+        _ => {}
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -232,7 +232,6 @@ fn extract_prints_the_contract_fields_without_a_data_directory() {
 fn commands_that_have_not_landed_say_so_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
-        vec!["watch"],
         vec!["validate", "x.xml", "--json"],
         vec!["audit", "verify"],
         vec!["metrics", "--json"],
