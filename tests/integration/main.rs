@@ -5,6 +5,8 @@
 
 mod cli_import;
 mod cli_ingest;
+mod intake_crash;
+mod intake_support;
 mod readers;
 mod support;
 mod workspace;
