@@ -203,7 +203,12 @@ impl Workspace {
             return Ok(());
         }
         report.document_ids.push(id);
-        if let Some(first) = store::documents::first_with_sha256(&mut tx, &archived.sha256, id).await? {
+        // an empty file is a failed save, not a copy of another empty file: it gets its own rejection
+        let first = match archived.size {
+            0 => None,
+            _ => store::documents::first_with_sha256(&mut tx, &archived.sha256, id).await?,
+        };
+        if let Some(first) = first {
             finish_duplicate(&mut tx, id, first, &now).await?;
             tx.commit()
                 .await
@@ -415,7 +420,11 @@ impl Workspace {
             };
             let id = store::documents::insert_received(&mut tx, &new, &now).await?;
             report.document_ids.push(id);
-            if let Some(first) = store::documents::first_with_sha256(&mut tx, &sha256, id).await? {
+            let first = match bytes.len() {
+                0 => None,
+                _ => store::documents::first_with_sha256(&mut tx, &sha256, id).await?,
+            };
+            if let Some(first) = first {
                 finish_duplicate(&mut tx, id, first, &now).await?;
                 report.duplicate_files += 1;
                 continue;

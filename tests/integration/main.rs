@@ -6,6 +6,7 @@
 mod cli_import;
 mod cli_ingest;
 mod intake_crash;
+mod intake_hostile;
 mod intake_support;
 mod readers;
 mod support;
