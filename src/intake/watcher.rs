@@ -21,6 +21,10 @@ use crate::error::{Error, Result};
 /// How long the debouncer collects events of one path before passing them on (rename pairs are joined).
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// Set this environment variable (to anything but `0`) to poll the inbox even where change notifications
+/// seem to work: for file systems the detection does not know.
+pub const FORCE_POLLING: &str = "BACKDESK_WATCH_POLLING";
+
 /// How often a polled folder is scanned.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -69,6 +73,10 @@ impl InboxWatcher {
                 "the inbox {} is not a folder; create it or choose another inbox",
                 inbox.display()
             )));
+        }
+        if std::env::var_os(FORCE_POLLING).is_some_and(|v| !v.is_empty() && v != "0") {
+            let reason = format!("{FORCE_POLLING} is set");
+            return poll(inbox, signals, reason);
         }
         if let FolderKind::NeedsPolling(why) = folder_kind(inbox) {
             let reason = format!("the inbox is on {why}, where change notifications are unreliable");

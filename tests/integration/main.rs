@@ -8,6 +8,7 @@ mod cli_ingest;
 mod intake_crash;
 mod intake_hostile;
 mod intake_support;
+mod intake_watch;
 mod readers;
 mod support;
 mod workspace;
