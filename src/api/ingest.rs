@@ -1,7 +1,9 @@
 //! Use case: take files in. Stream the original into the archive first, journal the document, read it off
 //! the async threads (a panicking or hanging reader is contained), decide, and record the outcome in one
-//! transaction. Files run through a bounded pool of workers (one per core), so hundreds of files landing
-//! at once queue up instead of piling up in memory.
+//! transaction. A bounded number of files is in flight at once (a few per core, so one file's fsync
+//! overlaps another's parsing); reading and sniffing take one of [`worker_count`] CPU permits, so the
+//! cores stay busy without oversubscription; and every write goes through a group-commit writer, so
+//! hundreds of files landing at once share fsyncs instead of paying one each.
 //!
 //! Crash safety, step by step: a crash while archiving leaves at most a temp file (removed later); between
 //! archive and journal row, the file is simply taken again (the archive is content-addressed); between
@@ -11,9 +13,11 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::events::BatchPublisher;
@@ -25,9 +29,10 @@ use crate::intake::archive::{
     archive_file, archive_original, hash_file, read_original, remove_stale_temp_files, sha256_hex,
     ArchiveError,
 };
+use crate::intake::group_commit::GroupCommit;
 use crate::intake::{collect_files, safe_part_name, IngestReport, UnreadableFile};
 use crate::model::extraction::Extraction;
-use crate::model::{DocumentId, DocumentState, InvoiceStatus};
+use crate::model::{DocumentId, DocumentState, InvoiceId, InvoiceStatus};
 use crate::store::documents::{InFlight, NewDocument, PartOrigin};
 use crate::store::{self, invoices::NewInvoice, timestamp};
 
@@ -47,9 +52,40 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// Temp files of interrupted archive writes older than this are removed at the start of a batch.
 const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
 
-/// How many documents are taken in at the same time: one per core.
+/// How many documents are read (parsed) at the same time: one per core.
 pub fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// How many documents are in flight at once (archiving, waiting for a commit, reading): a few per core.
+pub fn in_flight_limit() -> usize {
+    worker_count() * 4
+}
+
+/// What the jobs of one batch (or one watch) share: the group-commit writer and the CPU permits.
+#[derive(Debug, Clone)]
+pub(crate) struct Pipeline {
+    writer: GroupCommit,
+    cpu: Arc<Semaphore>,
+}
+
+impl Pipeline {
+    pub(crate) fn start(workspace: &Workspace) -> Self {
+        Self {
+            writer: GroupCommit::start(workspace.store().pool().clone()),
+            cpu: Arc::new(Semaphore::new(worker_count())),
+        }
+    }
+
+    /// Runs CPU-bound work on a blocking thread once a CPU permit is free.
+    async fn compute<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let _permit = self
+            .cpu
+            .acquire()
+            .await
+            .map_err(|_| Error::InvalidData("the intake workers were shut down".to_owned()))?;
+        blocking(work).await
+    }
 }
 
 /// One unit of work for the pool.
@@ -79,12 +115,18 @@ impl Workspace {
     pub async fn ingest_paths(&self, paths: &[PathBuf]) -> Result<IngestReport> {
         let mut report = IngestReport::default();
         let mut batch = BatchPublisher::new(self.events.clone());
-        self.resume_into(&mut report, &mut batch).await?;
+        let pipeline = Pipeline::start(self);
+        self.resume_into(&pipeline, &mut report, &mut batch).await?;
         let files = collect_files(paths)?;
         report.files = files.len();
         batch.add(files.len());
-        self.run_pool(files.into_iter().map(Job::File), &mut report, &mut batch)
-            .await?;
+        self.run_pool(
+            &pipeline,
+            files.into_iter().map(Job::File),
+            &mut report,
+            &mut batch,
+        )
+        .await?;
         batch.finish_batch(report.summary_event());
         Ok(report)
     }
@@ -92,13 +134,15 @@ impl Workspace {
     /// Finishes documents an interrupted run left `received`, from their archived originals.
     pub async fn resume_journal(&self, report: &mut IngestReport) -> Result<()> {
         let mut batch = BatchPublisher::new(self.events.clone());
-        self.resume_into(report, &mut batch).await?;
+        self.resume_into(&Pipeline::start(self), report, &mut batch)
+            .await?;
         batch.flush();
         Ok(())
     }
 
     pub(crate) async fn resume_into(
         &self,
+        pipeline: &Pipeline,
         report: &mut IngestReport,
         batch: &mut BatchPublisher,
     ) -> Result<()> {
@@ -106,23 +150,24 @@ impl Workspace {
         let _ = tokio::task::spawn_blocking(move || remove_stale_temp_files(&archive, STALE_TEMP_AGE)).await;
         let in_flight = store::documents::in_flight(self.store().pool()).await?;
         batch.add(in_flight.len());
-        self.run_pool(in_flight.into_iter().map(Job::Resume), report, batch)
+        self.run_pool(pipeline, in_flight.into_iter().map(Job::Resume), report, batch)
             .await
     }
 
-    /// Runs jobs on at most [`worker_count`] workers at a time; the first store/archive error stops the
+    /// Runs jobs with at most [`in_flight_limit`] in flight; the first store/archive error stops the
     /// batch (after the running jobs finish) and is returned.
     pub(crate) async fn run_pool(
         &self,
+        pipeline: &Pipeline,
         jobs: impl IntoIterator<Item = Job>,
         report: &mut IngestReport,
         batch: &mut BatchPublisher,
     ) -> Result<()> {
-        let workers = worker_count();
+        let limit = in_flight_limit();
         let mut tasks = JoinSet::new();
         let mut failure = None;
         for job in jobs {
-            while tasks.len() >= workers {
+            while tasks.len() >= limit {
                 if let Some(done) = tasks.join_next().await {
                     absorb(done, report, batch, &mut failure);
                 }
@@ -130,8 +175,8 @@ impl Workspace {
             if failure.is_some() {
                 break;
             }
-            let workspace = self.clone();
-            tasks.spawn(async move { workspace.run_job(job).await });
+            let (workspace, pipeline) = (self.clone(), pipeline.clone());
+            tasks.spawn(async move { workspace.run_job(&pipeline, job).await });
         }
         while let Some(done) = tasks.join_next().await {
             absorb(done, report, batch, &mut failure);
@@ -140,16 +185,16 @@ impl Workspace {
     }
 
     /// Takes one job to its end; returns what it did.
-    pub(crate) async fn run_job(&self, job: Job) -> Result<IngestReport> {
+    pub(crate) async fn run_job(&self, pipeline: &Pipeline, job: Job) -> Result<IngestReport> {
         let mut report = IngestReport::default();
         match job {
-            Job::File(path) => self.take_in_file(&path, &mut report).await?,
-            Job::Resume(doc) => self.resume_one(doc, &mut report).await?,
+            Job::File(path) => self.take_in_file(pipeline, &path, &mut report).await?,
+            Job::Resume(doc) => self.resume_one(pipeline, doc, &mut report).await?,
         }
         Ok(report)
     }
 
-    async fn take_in_file(&self, path: &Path, report: &mut IngestReport) -> Result<()> {
+    async fn take_in_file(&self, pipeline: &Pipeline, path: &Path, report: &mut IngestReport) -> Result<()> {
         let source = path.display().to_string();
         let size = match std::fs::metadata(path) {
             Ok(metadata) => metadata.len(),
@@ -171,60 +216,74 @@ impl Workspace {
 
         let archive_dir = self.paths().archive.clone();
         let owned = path.to_owned();
-        let archived = blocking(move || {
-            archive_file(&archive_dir, &owned, MAX_DOCUMENT_BYTES).map(|archived| {
-                // sniffing XML parses it, so it is done once here and handed on to the reader
-                let format = archived.bytes.as_deref().map(formats::sniff);
-                (archived, format)
-            })
-        })
-        .await?;
-        let (archived, format) = match archived {
-            Ok(done) => done,
+        let archived = blocking(move || archive_file(&archive_dir, &owned, MAX_DOCUMENT_BYTES)).await?;
+        let mut archived = match archived {
+            Ok(archived) => archived,
             Err(ArchiveError::Source(error)) => return Ok(unreadable(report, path, error)),
             Err(ArchiveError::Archive(error)) => return Err(error),
         };
-        let new = NewDocument {
-            path: &source,
-            sha256: &archived.sha256,
-            size_bytes: archived.size,
-            media_type: format.as_ref().map(Format::label),
-            origin: None,
+        // sniffing XML parses it, so it is done once here and handed on to the reader
+        let content = match archived.bytes.take() {
+            Some(bytes) => Some(
+                pipeline
+                    .compute(move || {
+                        let format = formats::sniff(&bytes);
+                        (bytes, format)
+                    })
+                    .await?,
+            ),
+            None => None,
         };
-
-        let now = timestamp(Utc::now());
-        let mut tx = self.store().begin("journal a document").await?;
-        let id = store::documents::insert_received(&mut tx, &new, &now).await?;
-        if store::documents::already_taken(&mut tx, &source, &archived.sha256, id).await? {
-            tx.rollback()
-                .await
-                .map_err(Error::database(format!("journal {source}")))?;
-            report.already_taken += 1;
-            return Ok(());
-        }
+        let media_type = content.as_ref().map(|(_, format)| format.label());
+        let (sha256, size, now) = (archived.sha256, archived.size, timestamp(Utc::now()));
+        let row_source = source.clone();
+        let journal = pipeline
+            .writer
+            .run("journal a document", move |conn| {
+                Box::pin(async move {
+                    if store::documents::already_taken(conn, &row_source, &sha256).await? {
+                        return Ok(Journal::AlreadyTaken);
+                    }
+                    // an empty file is a failed save, not a copy of another empty file: it gets its own
+                    // rejection
+                    let first = match size {
+                        0 => None,
+                        _ => store::documents::first_with_sha256(conn, &sha256).await?,
+                    };
+                    let new = NewDocument {
+                        path: &row_source,
+                        sha256: &sha256,
+                        size_bytes: size,
+                        media_type,
+                        origin: None,
+                    };
+                    let id = store::documents::insert_received(conn, &new, &now).await?;
+                    if let Some(first) = first {
+                        finish_duplicate(conn, id, first, &now).await?;
+                        return Ok(Journal::Duplicate(id));
+                    }
+                    Ok(Journal::Received(id))
+                })
+            })
+            .await?;
+        let id = match journal {
+            Journal::AlreadyTaken => {
+                report.already_taken += 1;
+                return Ok(());
+            }
+            Journal::Duplicate(id) => {
+                report.document_ids.push(id);
+                report.duplicate_files += 1;
+                return Ok(());
+            }
+            Journal::Received(id) => id,
+        };
         report.document_ids.push(id);
-        // an empty file is a failed save, not a copy of another empty file: it gets its own rejection
-        let first = match archived.size {
-            0 => None,
-            _ => store::documents::first_with_sha256(&mut tx, &archived.sha256, id).await?,
-        };
-        if let Some(first) = first {
-            finish_duplicate(&mut tx, id, first, &now).await?;
-            tx.commit()
-                .await
-                .map_err(Error::database(format!("record duplicate file {source}")))?;
-            report.duplicate_files += 1;
-            return Ok(());
-        }
-        tx.commit()
-            .await
-            .map_err(Error::database(format!("journal {source}")))?;
         let doc = Journaled { id, source, depth: 0 };
-        let content = archived.bytes.zip(format);
-        self.process(doc, archived.size, content, report).await
+        self.process(pipeline, doc, size, content, report).await
     }
 
-    async fn resume_one(&self, doc: InFlight, report: &mut IngestReport) -> Result<()> {
+    async fn resume_one(&self, pipeline: &Pipeline, doc: InFlight, report: &mut IngestReport) -> Result<()> {
         let attempts = store::documents::count_attempt(self.store().pool(), doc.id).await?;
         report.resumed += 1;
         let journaled = Journaled {
@@ -237,7 +296,7 @@ impl Workspace {
                 "Backdesk stopped {attempts} times while taking this document in, so it is set aside for the \
                  rest to go on; the original is archived — please report it with the file"
             ));
-            return self.reject(&journaled, &failure, report).await;
+            return self.reject(pipeline, &journaled, &failure, report).await;
         }
         let content = if doc.size_bytes > MAX_DOCUMENT_BYTES {
             None
@@ -245,26 +304,32 @@ impl Workspace {
             let archive = self.paths().archive.clone();
             let sha256 = doc.sha256.clone();
             match blocking(move || read_original(&archive, &sha256)).await? {
-                Ok(bytes) => {
-                    let format = formats::sniff(&bytes);
-                    Some((bytes, format))
-                }
+                Ok(bytes) => Some(
+                    pipeline
+                        .compute(move || {
+                            let format = formats::sniff(&bytes);
+                            (bytes, format)
+                        })
+                        .await?,
+                ),
                 Err(error) => {
                     let failure = ReadFailure::unreadable(format!(
                         "the archived original of this document could not be read ({error}); drop the file \
                          into the inbox again"
                     ));
-                    return self.reject(&journaled, &failure, report).await;
+                    return self.reject(pipeline, &journaled, &failure, report).await;
                 }
             }
         };
-        self.process(journaled, doc.size_bytes, content, report).await
+        self.process(pipeline, journaled, doc.size_bytes, content, report)
+            .await
     }
 
     /// Reads a journaled document and records its outcome; a container's parts are journaled and taken in
     /// one by one.
     fn process<'a>(
         &'a self,
+        pipeline: &'a Pipeline,
         doc: Journaled,
         size: u64,
         content: Content,
@@ -278,18 +343,23 @@ impl Workspace {
                     size / 1_000_000,
                     MAX_DOCUMENT_BYTES / 1_000_000
                 ));
-                return self.reject(&doc, &failure, report).await;
+                return self.reject(pipeline, &doc, &failure, report).await;
             };
-            match read_contained(doc.source.clone(), bytes, format).await {
+            let permit = pipeline.cpu.acquire().await;
+            let read = read_contained(doc.source.clone(), bytes, format).await;
+            drop(permit);
+            match read {
                 Ok(ReadOutput::Invoices(extractions)) if extractions.is_empty() => {
                     let failure = ReadFailure::not_an_invoice("no invoice was found in this document");
-                    self.reject(&doc, &failure, report).await
+                    self.reject(pipeline, &doc, &failure, report).await
                 }
                 Ok(ReadOutput::Invoices(extractions)) => {
-                    self.record_invoices(&doc, &extractions, report).await
+                    self.record_invoices(pipeline, &doc, extractions, report).await
                 }
-                Ok(ReadOutput::Container(container)) => self.take_in_container(&doc, container, report).await,
-                Err(failure) => self.reject(&doc, &failure, report).await,
+                Ok(ReadOutput::Container(container)) => {
+                    self.take_in_container(pipeline, &doc, container, report).await
+                }
+                Err(failure) => self.reject(pipeline, &doc, &failure, report).await,
             }
         })
     }
@@ -297,37 +367,50 @@ impl Workspace {
     /// Records the invoices of a document and its `processed` state in one transaction.
     async fn record_invoices(
         &self,
+        pipeline: &Pipeline,
         doc: &Journaled,
-        extractions: &[Extraction],
+        extractions: Vec<Extraction>,
         report: &mut IngestReport,
     ) -> Result<()> {
         let vendors = store::vendors::list(self.store().pool()).await?;
-        let now = timestamp(Utc::now());
-        let mut tx = self.store().begin("record a document").await?;
-        store::documents::finish(&mut tx, doc.id, DocumentState::Processed, None, None, None, &now).await?;
-        let mut invoice_ids = Vec::new();
-        let mut exceptions = 0;
-        for extraction in extractions {
-            let Some(invoice) = extraction.invoice.as_ref() else {
-                continue;
-            };
-            let decision = decide_invoice(extraction, invoice, &Snapshot { vendors: &vendors });
-            if decision.status == InvoiceStatus::Exception {
-                exceptions += 1;
-            }
-            let new = NewInvoice {
-                document_id: doc.id,
-                status: decision.status,
-                extraction,
-                invoice,
-                vendor_id: decision.vendor_id.as_ref(),
-                reasons: &decision.reasons,
-            };
-            invoice_ids.push(store::invoices::insert(&mut tx, &new, &now).await?);
-        }
-        tx.commit()
-            .await
-            .map_err(Error::database(format!("record the outcome of {}", doc.source)))?;
+        let decided: Vec<_> = extractions
+            .into_iter()
+            .filter_map(|extraction| {
+                let invoice = extraction.invoice.as_ref()?;
+                let decision = decide_invoice(&extraction, invoice, &Snapshot { vendors: &vendors });
+                Some((extraction, decision))
+            })
+            .collect();
+        let exceptions = decided
+            .iter()
+            .filter(|(_, decision)| decision.status == InvoiceStatus::Exception)
+            .count();
+        let (id, now) = (doc.id, timestamp(Utc::now()));
+        let invoice_ids = pipeline
+            .writer
+            .run(&format!("record the outcome of {}", doc.source), move |conn| {
+                Box::pin(async move {
+                    store::documents::finish(conn, id, DocumentState::Processed, None, None, None, &now)
+                        .await?;
+                    let mut invoice_ids: Vec<InvoiceId> = Vec::new();
+                    for (extraction, decision) in &decided {
+                        let Some(invoice) = extraction.invoice.as_ref() else {
+                            continue;
+                        };
+                        let new = NewInvoice {
+                            document_id: id,
+                            status: decision.status,
+                            extraction,
+                            invoice,
+                            vendor_id: decision.vendor_id.as_ref(),
+                            reasons: &decision.reasons,
+                        };
+                        invoice_ids.push(store::invoices::insert(conn, &new, &now).await?);
+                    }
+                    Ok(invoice_ids)
+                })
+            })
+            .await?;
         report.processed += 1;
         report.exceptions += exceptions;
         report.invoice_ids.extend(invoice_ids);
@@ -335,23 +418,32 @@ impl Workspace {
     }
 
     /// Rejects a document with the reader's reason.
-    async fn reject(&self, doc: &Journaled, failure: &ReadFailure, report: &mut IngestReport) -> Result<()> {
-        let now = timestamp(Utc::now());
-        let mut tx = self.store().begin("record a document").await?;
-        let code = Some(failure.code.as_str());
-        store::documents::finish(
-            &mut tx,
-            doc.id,
-            DocumentState::Rejected,
-            code,
-            Some(&failure.message),
-            None,
-            &now,
-        )
-        .await?;
-        tx.commit()
-            .await
-            .map_err(Error::database(format!("record the outcome of {}", doc.source)))?;
+    async fn reject(
+        &self,
+        pipeline: &Pipeline,
+        doc: &Journaled,
+        failure: &ReadFailure,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        let (id, now) = (doc.id, timestamp(Utc::now()));
+        let (code, message) = (failure.code.as_str(), failure.message.clone());
+        pipeline
+            .writer
+            .run(&format!("record the outcome of {}", doc.source), move |conn| {
+                Box::pin(async move {
+                    store::documents::finish(
+                        conn,
+                        id,
+                        DocumentState::Rejected,
+                        Some(code),
+                        Some(&message),
+                        None,
+                        &now,
+                    )
+                    .await
+                })
+            })
+            .await?;
         report.rejected += 1;
         Ok(())
     }
@@ -360,6 +452,7 @@ impl Workspace {
     /// finished in one transaction, then each part is taken in as a document of its own.
     async fn take_in_container(
         &self,
+        pipeline: &Pipeline,
         parent: &Journaled,
         container: Container,
         report: &mut IngestReport,
@@ -369,13 +462,13 @@ impl Workspace {
                 "this e-mail is nested more than {MAX_CONTAINER_DEPTH} e-mails deep; forward the invoice \
                  itself instead"
             ));
-            return self.reject(parent, &failure, report).await;
+            return self.reject(pipeline, parent, &failure, report).await;
         }
         if container.parts.is_empty() {
             let failure = ReadFailure::not_an_invoice(
                 "this e-mail has no attachments, so there is no invoice to take in; the e-mail is archived",
             );
-            return self.reject(parent, &failure, report).await;
+            return self.reject(pipeline, parent, &failure, report).await;
         }
         let archive = self.paths().archive.clone();
         let parts = blocking(move || -> Result<Vec<(String, String, Vec<u8>, Format)>> {
@@ -391,56 +484,76 @@ impl Workspace {
         .await??;
 
         let now = timestamp(Utc::now());
-        let depth = parent.depth + 1;
-        let mut tx = self.store().begin("journal the parts of an e-mail").await?;
-        store::documents::finish(
-            &mut tx,
-            parent.id,
-            DocumentState::Processed,
-            None,
-            None,
-            None,
-            &now,
-        )
-        .await?;
-        let mut children = Vec::new();
-        for (name, sha256, bytes, format) in parts {
-            let source = format!("{}#{}", parent.source, name);
-            let new = NewDocument {
-                path: &source,
-                sha256: &sha256,
-                size_bytes: bytes.len() as u64,
-                media_type: Some(format.label()),
-                origin: Some(PartOrigin {
-                    parent: parent.id,
-                    part_name: &name,
-                    depth,
-                    email: &container.context,
-                }),
-            };
-            let id = store::documents::insert_received(&mut tx, &new, &now).await?;
+        let (parent_id, parent_source, depth) = (parent.id, parent.source.clone(), parent.depth + 1);
+        let context = container.context;
+        let journaled = pipeline
+            .writer
+            .run(&format!("journal the parts of {}", parent.source), move |conn| {
+                Box::pin(async move {
+                    store::documents::finish(
+                        conn,
+                        parent_id,
+                        DocumentState::Processed,
+                        None,
+                        None,
+                        None,
+                        &now,
+                    )
+                    .await?;
+                    let mut journaled = Vec::new();
+                    for (name, sha256, bytes, format) in parts {
+                        let source = format!("{parent_source}#{name}");
+                        let first = match bytes.len() {
+                            0 => None,
+                            _ => store::documents::first_with_sha256(conn, &sha256).await?,
+                        };
+                        let new = NewDocument {
+                            path: &source,
+                            sha256: &sha256,
+                            size_bytes: bytes.len() as u64,
+                            media_type: Some(format.label()),
+                            origin: Some(PartOrigin {
+                                parent: parent_id,
+                                part_name: &name,
+                                depth,
+                                email: &context,
+                            }),
+                        };
+                        let id = store::documents::insert_received(conn, &new, &now).await?;
+                        if let Some(first) = first {
+                            finish_duplicate(conn, id, first, &now).await?;
+                            journaled.push((id, None));
+                        } else {
+                            journaled.push((id, Some((Journaled { id, source, depth }, bytes, format))));
+                        }
+                    }
+                    Ok(journaled)
+                })
+            })
+            .await?;
+        report.processed += 1;
+        for (id, child) in journaled {
             report.document_ids.push(id);
-            let first = match bytes.len() {
-                0 => None,
-                _ => store::documents::first_with_sha256(&mut tx, &sha256, id).await?,
-            };
-            if let Some(first) = first {
-                finish_duplicate(&mut tx, id, first, &now).await?;
+            let Some((child, bytes, format)) = child else {
                 report.duplicate_files += 1;
                 continue;
-            }
-            children.push((Journaled { id, source, depth }, bytes, format));
-        }
-        tx.commit()
-            .await
-            .map_err(Error::database(format!("journal the parts of {}", parent.source)))?;
-        report.processed += 1;
-        for (child, bytes, format) in children {
+            };
             let size = bytes.len() as u64;
-            self.process(child, size, Some((bytes, format)), report).await?;
+            self.process(pipeline, child, size, Some((bytes, format)), report)
+                .await?;
         }
         Ok(())
     }
+}
+
+/// What journaling a file found.
+enum Journal {
+    /// The same path with the same bytes was taken in before: nothing recorded.
+    AlreadyTaken,
+    /// Recorded as a `duplicate_file` of an earlier document.
+    Duplicate(DocumentId),
+    /// Recorded `received`: to be read.
+    Received(DocumentId),
 }
 
 /// Records a `duplicate_file` pointing at the first document with the same bytes.
@@ -584,7 +697,7 @@ mod tests {
         ]);
         let mut report = IngestReport::default();
         workspace
-            .take_in_container(&parent, container, &mut report)
+            .take_in_container(&Pipeline::start(&workspace), &parent, container, &mut report)
             .await
             .unwrap();
 
@@ -632,7 +745,7 @@ mod tests {
         let empty = journal_email(&workspace, "empty.eml", b"From: a\r\n\r\nhello").await;
         let mut report = IngestReport::default();
         workspace
-            .take_in_container(&empty, email(vec![]), &mut report)
+            .take_in_container(&Pipeline::start(&workspace), &empty, email(vec![]), &mut report)
             .await
             .unwrap();
         let mut deep = journal_email(&workspace, "deep.eml", b"From: b\r\n\r\nhello").await;
@@ -642,7 +755,7 @@ mod tests {
             bytes: OTHER_INVOICE.to_vec(),
         }];
         workspace
-            .take_in_container(&deep, email(parts), &mut report)
+            .take_in_container(&Pipeline::start(&workspace), &deep, email(parts), &mut report)
             .await
             .unwrap();
         let documents = workspace.list_documents().await.unwrap();

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::events::BatchPublisher;
-use super::ingest::{worker_count, Job};
+use super::ingest::{in_flight_limit, Job, Pipeline};
 use super::{CoreEvent, Workspace};
 use crate::error::{Error, Result};
 use crate::intake::stability::{Hint, StabilityTracker};
@@ -92,7 +92,8 @@ impl Workspace {
         }
         let mut total = IngestReport::default();
         let mut batch = BatchPublisher::new(self.events.clone());
-        self.resume_into(&mut total, &mut batch).await?;
+        let pipeline = Pipeline::start(self);
+        self.resume_into(&pipeline, &mut total, &mut batch).await?;
         if batch.counts().1 > 0 {
             batch.finish_batch(total.summary_event());
         }
@@ -103,7 +104,7 @@ impl Workspace {
         let mut tasks: JoinSet<Result<IngestReport>> = JoinSet::new();
         let mut current = IngestReport::default();
         let mut failure: Option<Error> = None;
-        let workers = worker_count();
+        let limit = in_flight_limit();
         let mut ticker = tokio::time::interval(CHECK_EVERY);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tokio::pin!(stop);
@@ -148,12 +149,12 @@ impl Workspace {
                     }
                 }
             }
-            while tasks.len() < workers {
+            while tasks.len() < limit {
                 let Some(path) = queue.pop_front() else {
                     break;
                 };
-                let workspace = self.clone();
-                tasks.spawn(async move { workspace.run_job(Job::File(path)).await });
+                let (workspace, pipeline) = (self.clone(), pipeline.clone());
+                tasks.spawn(async move { workspace.run_job(&pipeline, Job::File(path)).await });
             }
         }
         // files being taken in are finished; queued ones are found again by the next start's scan

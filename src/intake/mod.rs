@@ -2,6 +2,7 @@
 //! complete, and the report of a batch. The use cases that drive it live in `api::ingest` and `api::watch`.
 
 pub mod archive;
+pub mod group_commit;
 pub mod mounts;
 pub mod stability;
 pub mod watcher;

@@ -59,8 +59,7 @@ pub struct PartOrigin<'a> {
     pub email: &'a EmailContext,
 }
 
-/// Journals a document as `received` (in flight). The insert is the transaction's first statement, so the
-/// transaction holds SQLite's write lock from here on and concurrent intake workers cannot interleave.
+/// Journals a document as `received` (in flight).
 pub async fn insert_received(
     conn: &mut SqliteConnection,
     doc: &NewDocument<'_>,
@@ -91,42 +90,30 @@ pub async fn insert_received(
     Ok(DocumentId(row.get("id")))
 }
 
-/// The first document journaled before `before` with these bytes that is not itself a `duplicate_file`:
-/// processed, rejected, or still in flight in the journal.
-pub async fn first_with_sha256(
-    conn: &mut SqliteConnection,
-    sha256: &str,
-    before: DocumentId,
-) -> Result<Option<DocumentId>> {
+/// The first document with these bytes that is not itself a `duplicate_file`: processed, rejected, or
+/// still in flight in the journal.
+pub async fn first_with_sha256(conn: &mut SqliteConnection, sha256: &str) -> Result<Option<DocumentId>> {
     let row = sqlx::query(
-        "SELECT id FROM documents WHERE sha256 = ? AND id < ? AND state IN ('processed', 'rejected', 'received')
+        "SELECT id FROM documents WHERE sha256 = ? AND state IN ('processed', 'rejected', 'received')
          ORDER BY id LIMIT 1",
     )
     .bind(sha256)
-    .bind(before.0)
     .fetch_optional(conn)
     .await
     .map_err(Error::database("look up documents by content hash"))?;
     Ok(row.map(|r| DocumentId(r.get("id"))))
 }
 
-/// Whether this very file (same path, same bytes) was already taken in before `before`, as a top-level
-/// document: a rescan of the inbox, a restart, or `ingest` of the same folder again finds it and leaves it.
-pub async fn already_taken(
-    conn: &mut SqliteConnection,
-    path: &str,
-    sha256: &str,
-    before: DocumentId,
-) -> Result<bool> {
-    let row = sqlx::query(
-        "SELECT 1 FROM documents WHERE path = ? AND sha256 = ? AND id < ? AND parent_id IS NULL LIMIT 1",
-    )
-    .bind(path)
-    .bind(sha256)
-    .bind(before.0)
-    .fetch_optional(conn)
-    .await
-    .map_err(Error::database(format!("look up earlier documents from {path}")))?;
+/// Whether this very file (same path, same bytes) was already taken in as a top-level document: a rescan
+/// of the inbox, a restart, or `ingest` of the same folder again finds it and leaves it.
+pub async fn already_taken(conn: &mut SqliteConnection, path: &str, sha256: &str) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT 1 FROM documents WHERE path = ? AND sha256 = ? AND parent_id IS NULL LIMIT 1")
+            .bind(path)
+            .bind(sha256)
+            .fetch_optional(conn)
+            .await
+            .map_err(Error::database(format!("look up earlier documents from {path}")))?;
     Ok(row.is_some())
 }
 
