@@ -59,14 +59,20 @@ pub fn worker_count() -> usize {
 
 /// How many documents are in flight at once (archiving, waiting for a commit, reading): a few per core.
 pub fn in_flight_limit() -> usize {
-    worker_count() * 4
+    worker_count() * 8
 }
 
-/// What the jobs of one batch (or one watch) share: the group-commit writer and the CPU permits.
+/// How many kilobytes of documents may be held in memory by the documents in flight together: a flood of
+/// large files waits for memory instead of exhausting it.
+const MEMORY_BUDGET_KB: u32 = 256 * 1024;
+
+/// What the jobs of one batch (or one watch) share: the group-commit writer, the CPU permits and the
+/// memory budget.
 #[derive(Debug, Clone)]
 pub(crate) struct Pipeline {
     writer: GroupCommit,
     cpu: Arc<Semaphore>,
+    memory: Arc<Semaphore>,
 }
 
 impl Pipeline {
@@ -74,7 +80,24 @@ impl Pipeline {
         Self {
             writer: GroupCommit::start(workspace.store().pool().clone()),
             cpu: Arc::new(Semaphore::new(worker_count())),
+            memory: Arc::new(Semaphore::new(MEMORY_BUDGET_KB as usize)),
         }
+    }
+
+    /// Waits until a document of `size` bytes fits in the memory budget; the budget is returned when the
+    /// permit is dropped. A document too large to be read takes nothing: it is streamed, never held.
+    async fn reserve_memory(&self, size: u64) -> Result<Option<tokio::sync::SemaphorePermit<'_>>> {
+        if size > MAX_DOCUMENT_BYTES {
+            return Ok(None);
+        }
+        let kilobytes = u32::try_from(size / 1024 + 1)
+            .unwrap_or(u32::MAX)
+            .min(MEMORY_BUDGET_KB);
+        self.memory
+            .acquire_many(kilobytes)
+            .await
+            .map(Some)
+            .map_err(|_| Error::InvalidData("the intake workers were shut down".to_owned()))
     }
 
     /// Runs CPU-bound work on a blocking thread once a CPU permit is free.
@@ -200,6 +223,7 @@ impl Workspace {
             Ok(metadata) => metadata.len(),
             Err(error) => return Ok(unreadable(report, path, Error::io("read", path, error))),
         };
+        let _memory = pipeline.reserve_memory(size).await?;
         // a file taken before from this very path: hash it first and archive only bytes that are new
         let earlier = store::documents::hashes_taken_from(self.store().pool(), &source, size).await?;
         if !earlier.is_empty() {
@@ -284,6 +308,7 @@ impl Workspace {
     }
 
     async fn resume_one(&self, pipeline: &Pipeline, doc: InFlight, report: &mut IngestReport) -> Result<()> {
+        let _memory = pipeline.reserve_memory(doc.size_bytes).await?;
         let attempts = store::documents::count_attempt(self.store().pool(), doc.id).await?;
         report.resumed += 1;
         let journaled = Journaled {

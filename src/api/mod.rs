@@ -17,6 +17,7 @@ pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
+pub use ingest::{in_flight_limit, worker_count};
 pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};
