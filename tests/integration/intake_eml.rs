@@ -75,7 +75,10 @@ fn each_attachment_of_an_email_is_its_own_document_linked_to_the_email_with_its_
     std::fs::write(inbox.join("mail.eml"), &mail).unwrap();
 
     let report = backdesk_json(data.path(), &["ingest", inbox.to_str().unwrap()]);
-    assert_eq!(report["processed"], 3, "the e-mail and both attachments: {report:#}");
+    assert_eq!(
+        report["processed"], 3,
+        "the e-mail and both attachments: {report:#}"
+    );
     assert_eq!(report["invoice_ids"].as_array().unwrap().len(), 2);
 
     let documents = documents_by_path(data.path());
@@ -85,17 +88,27 @@ fn each_attachment_of_an_email_is_its_own_document_linked_to_the_email_with_its_
     assert_eq!(traversal["part_name"], "x.xml", "no directories in a part's name");
     assert_eq!(traversal["parent_id"], parent["id"]);
     assert_eq!(traversal["state"], "processed");
-    assert!(traversal["email"]["from"].as_str().unwrap().contains("billing@bluem.example"));
+    assert!(traversal["email"]["from"]
+        .as_str()
+        .unwrap()
+        .contains("billing@bluem.example"));
     assert_eq!(traversal["email"]["subject"], "Invoice 20150483");
     let date = traversal["email"]["date"].as_str().unwrap();
-    assert!(date.contains("2026") && (date.contains("03-02") || date.contains("2 Mar")), "{date}");
+    assert!(
+        date.contains("2026") && (date.contains("03-02") || date.contains("2 Mar")),
+        "{date}"
+    );
     let sha = traversal["sha256"].as_str().unwrap();
     assert_eq!(
         std::fs::read(data.path().join("archive").join(&sha[..2]).join(sha)).unwrap(),
         invoice,
         "the attachment is archived byte for byte"
     );
-    for escaped in [outer.path().join("x.xml"), data.path().join("x.xml"), Path::new("/x.xml").to_owned()] {
+    for escaped in [
+        outer.path().join("x.xml"),
+        data.path().join("x.xml"),
+        Path::new("/x.xml").to_owned(),
+    ] {
         assert!(!escaped.exists(), "nothing was written to {}", escaped.display());
     }
 }
@@ -110,8 +123,16 @@ fn the_same_email_dropped_again_is_a_duplicate_file_and_its_attachments_are_not_
     std::fs::write(inbox.path().join("b.eml"), &mail).unwrap();
     backdesk_json(data.path(), &["ingest", inbox.path().to_str().unwrap()]);
     let documents = documents_by_path(data.path());
-    assert_eq!(documents.len(), 3, "two e-mails and one attachment: {documents:#?}");
-    let states: Vec<&str> = documents.values().flatten().map(|d| d["state"].as_str().unwrap()).collect();
+    assert_eq!(
+        documents.len(),
+        3,
+        "two e-mails and one attachment: {documents:#?}"
+    );
+    let states: Vec<&str> = documents
+        .values()
+        .flatten()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
     assert_eq!(states.iter().filter(|s| **s == "duplicate_file").count(), 1);
 }
 
@@ -140,6 +161,9 @@ fn truncated_and_encrypted_pdfs_are_rejected_with_a_reason() {
         assert_eq!(doc["reason"], "UNREADABLE_DOCUMENT", "{name}");
         assert_eq!(doc["sha256"], sha256_of(&path));
         let message = doc["reason_message"].as_str().unwrap().to_lowercase();
-        assert!(message.contains(words), "{name}: '{message}' should say '{words}'");
+        assert!(
+            message.contains(words),
+            "{name}: '{message}' should say '{words}'"
+        );
     }
 }
