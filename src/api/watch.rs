@@ -55,6 +55,11 @@ impl InboxWatch {
 }
 
 impl Workspace {
+    /// Tells the user something about watching the inbox (a [`CoreEvent::WatcherNotice`]).
+    pub fn publish_notice(&self, message: String) {
+        self.publish(CoreEvent::WatcherNotice { message });
+    }
+
     /// Starts watching `inbox` in the background; problems and progress are published as events.
     pub fn start_watching(&self, inbox: PathBuf) -> InboxWatch {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
