@@ -40,12 +40,7 @@ fn notify_exceptions(app: &AppHandle, exceptions: usize) {
     } else {
         format!("{exceptions} new invoices need you: open Backdesk to see why.")
     };
-    let shown = app
-        .notification()
-        .builder()
-        .title("Backdesk")
-        .body(body)
-        .show();
+    let shown = app.notification().builder().title("Backdesk").body(body).show();
     if let Err(error) = shown {
         eprintln!("backdesk-desktop: could not show a notification: {error}");
     }

@@ -5,6 +5,7 @@
 
 mod cli_import;
 mod cli_ingest;
+mod intake_api;
 mod intake_crash;
 mod intake_hostile;
 mod intake_support;
