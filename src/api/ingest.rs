@@ -221,7 +221,10 @@ impl Workspace {
         let source = path.display().to_string();
         let size = match std::fs::metadata(path) {
             Ok(metadata) => metadata.len(),
-            Err(error) => return Ok(unreadable(report, path, Error::io("read", path, error))),
+            Err(error) => {
+                unreadable(report, path, Error::io("read", path, error));
+                return Ok(());
+            }
         };
         let _memory = pipeline.reserve_memory(size).await?;
         // a file taken before from this very path: hash it first and archive only bytes that are new
@@ -234,7 +237,10 @@ impl Workspace {
                     return Ok(());
                 }
                 Ok(_) => {}
-                Err(error) => return Ok(unreadable(report, path, error)),
+                Err(error) => {
+                    unreadable(report, path, error);
+                    return Ok(());
+                }
             }
         }
 
@@ -243,7 +249,10 @@ impl Workspace {
         let archived = blocking(move || archive_file(&archive_dir, &owned, MAX_DOCUMENT_BYTES)).await?;
         let mut archived = match archived {
             Ok(archived) => archived,
-            Err(ArchiveError::Source(error)) => return Ok(unreadable(report, path, error)),
+            Err(ArchiveError::Source(error)) => {
+                unreadable(report, path, error);
+                return Ok(());
+            }
             Err(ArchiveError::Archive(error)) => return Err(error),
         };
         // sniffing XML parses it, so it is done once here and handed on to the reader
@@ -496,7 +505,7 @@ impl Workspace {
             return self.reject(pipeline, parent, &failure, report).await;
         }
         let archive = self.paths().archive.clone();
-        let parts = blocking(move || -> Result<Vec<(String, String, Vec<u8>, Format)>> {
+        let parts = blocking(move || -> Result<Vec<ArchivedPart>> {
             let mut parts = Vec::new();
             for (index, part) in container.parts.into_iter().enumerate() {
                 let sha256 = sha256_hex(&part.bytes);
@@ -570,6 +579,9 @@ impl Workspace {
         Ok(())
     }
 }
+
+/// A part of a container, archived: its safe name, hash, bytes and sniffed format.
+type ArchivedPart = (String, String, Vec<u8>, Format);
 
 /// What journaling a file found.
 enum Journal {

@@ -219,17 +219,20 @@ mod tests {
         let a = PathBuf::from("/in/.x.tmp");
         let b = PathBuf::from("/in/x.xml");
         let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
-        assert_eq!(signal_of(&closed, &[b.clone()]), vec![(b.clone(), Hint::Closed)]);
+        assert_eq!(
+            signal_of(&closed, std::slice::from_ref(&b)),
+            vec![(b.clone(), Hint::Closed)]
+        );
         let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
         assert_eq!(
             signal_of(&renamed, &[a.clone(), b.clone()]),
             vec![(b.clone(), Hint::Complete)]
         );
         let moved_away = EventKind::Modify(ModifyKind::Name(RenameMode::From));
-        assert!(signal_of(&moved_away, &[b.clone()]).is_empty());
+        assert!(signal_of(&moved_away, std::slice::from_ref(&b)).is_empty());
         let written = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Content));
         assert_eq!(
-            signal_of(&written, &[b.clone()]),
+            signal_of(&written, std::slice::from_ref(&b)),
             vec![(b.clone(), Hint::Changed)]
         );
         let opened = EventKind::Access(AccessKind::Open(AccessMode::Read));

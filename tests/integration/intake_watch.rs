@@ -199,7 +199,7 @@ fn a_slow_copy_growing_for_five_seconds_is_taken_once_when_complete() {
     std::thread::sleep(Duration::from_millis(500));
     let (ok, _, stderr) = watch.stop();
     assert!(ok, "{stderr}");
-    let documents = assert_each_file_once(data.path(), &[target.clone()]);
+    let documents = assert_each_file_once(data.path(), std::slice::from_ref(&target));
     assert_eq!(state_of(data.path(), &target), "processed", "{documents:#?}");
 }
 
