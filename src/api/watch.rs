@@ -23,6 +23,9 @@ use crate::intake::{collect_files, IngestReport};
 /// How often waiting files are checked for stability.
 const CHECK_EVERY: Duration = Duration::from_millis(25);
 
+/// How often the watch checks that the inbox folder itself is still there.
+const PRESENCE_CHECK_EVERY: Duration = Duration::from_secs(1);
+
 /// A watch running in the background (the desktop app's); stop it with [`InboxWatch::stop`].
 #[derive(Debug)]
 pub struct InboxWatch {
@@ -88,6 +91,7 @@ impl Workspace {
     /// Watches `inbox` until `stop` completes; returns what was taken in. How the folder is watched (and
     /// why it is polled, if it is) is published as a [`CoreEvent::WatcherNotice`].
     pub async fn watch_inbox(&self, inbox: &Path, stop: impl Future<Output = ()>) -> Result<IngestReport> {
+        let inbox = &std::path::absolute(inbox).unwrap_or_else(|_| inbox.to_owned());
         let (signals, mut heard) = mpsc::unbounded_channel();
         let watcher = InboxWatcher::start(inbox, signals)?;
         if let WatchMode::Polling { reason } = watcher.mode() {
@@ -112,6 +116,7 @@ impl Workspace {
         let limit = in_flight_limit();
         let mut ticker = tokio::time::interval(CHECK_EVERY);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_presence_check = Instant::now();
         tokio::pin!(stop);
 
         loop {
@@ -138,6 +143,20 @@ impl Workspace {
                     }
                 },
                 _ = ticker.tick() => {
+                    if last_presence_check.elapsed() >= PRESENCE_CHECK_EVERY {
+                        last_presence_check = Instant::now();
+                        if !inbox.is_dir() {
+                            failure = Some(Error::io(
+                                "watch the inbox",
+                                inbox,
+                                std::io::Error::new(
+                                    std::io::ErrorKind::NotFound,
+                                    "the folder is gone (deleted, renamed or unmounted); choose the inbox again",
+                                ),
+                            ));
+                            break;
+                        }
+                    }
                     let stable = tracker.take_stable(Instant::now());
                     batch.add(stable.len());
                     current.files += stable.len();

@@ -103,11 +103,13 @@ pub fn safe_part_name(name: &str, index: usize) -> String {
     }
 }
 
-/// Expands files and folders (recursively) into the files to take in, in a stable order, skipping
-/// temporary and partial names.
+/// Expands files and folders (recursively) into the files to take in, as absolute paths in a stable order,
+/// skipping temporary and partial names.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
+        // absolute (without resolving links), so `ingest inbox` and `ingest /home/me/inbox` name a file alike
+        let path = &std::path::absolute(path).unwrap_or_else(|_| path.clone());
         let metadata = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
         if metadata.is_dir() {
             collect_dir(path, &mut files)?;

@@ -251,3 +251,40 @@ fn a_polled_inbox_takes_files_too_and_says_why_it_polls() {
     );
     assert_each_file_once(data.path(), &[file]);
 }
+
+#[test]
+fn a_deleted_inbox_stops_the_watch_with_a_message_instead_of_going_quiet() {
+    let data = tempfile::tempdir().unwrap();
+    let outer = tempfile::tempdir().unwrap();
+    let inbox = outer.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let mut watch = Watch::start(data.path(), &inbox, false);
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::remove_dir_all(&inbox).unwrap();
+    // the child stays in `watch` until it ended, so a failing wait still kills it
+    wait_for("watch to stop on its own", Duration::from_secs(15), || {
+        watch.child.as_mut().unwrap().try_wait().unwrap().is_some()
+    });
+    let output = watch.child.take().unwrap().wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "a data/IO error: {stderr}");
+    assert!(stderr.contains("inbox") && stderr.contains("gone"), "{stderr}");
+}
+
+#[test]
+fn a_folder_named_relative_or_absolute_is_the_same_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let outer = tempfile::tempdir().unwrap();
+    let inbox = outer.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::write(inbox.join("a.xml"), invoice_bytes("bluem-20150483.xml")).unwrap();
+    assert_cmd::Command::new(binary())
+        .current_dir(outer.path())
+        .args(["--data-dir", data.path().to_str().unwrap(), "ingest", "inbox"])
+        .env_remove("BACKDESK_DATA_DIR")
+        .assert()
+        .success();
+    let again = crate::support::backdesk_json(data.path(), &["ingest", inbox.to_str().unwrap()]);
+    assert_eq!(again["already_taken"], 1, "{again:#}");
+    assert_each_file_once(data.path(), &[inbox.join("a.xml")]);
+}
