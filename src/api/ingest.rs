@@ -46,7 +46,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 100 * 1024 * 1024;
 pub const MAX_CONTAINER_DEPTH: u32 = 3;
 
 /// A document that was in flight this many times when the app stopped is set aside (rejected), so one
-/// file that brings the app down cannot stall intake forever.
+/// file that brings the app down cannot stall intake forever. After the first time, it is redone alone.
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// Temp files of interrupted archive writes older than this are removed at the start of a batch.
@@ -175,8 +175,17 @@ impl Workspace {
         let _ = tokio::task::spawn_blocking(move || remove_stale_temp_files(&archive, STALE_TEMP_AGE)).await;
         let in_flight = store::documents::in_flight(self.store().pool()).await?;
         batch.add(in_flight.len());
-        self.run_pool(pipeline, in_flight.into_iter().map(Job::Resume), report, batch)
-            .await
+        // documents found in flight for the first time are redone together; those that were in flight at
+        // an earlier start too are suspects and are redone one at a time, so only a document that was
+        // alone when the app stopped counts the attempt against itself
+        let (fresh, suspects): (Vec<_>, Vec<_>) = in_flight.into_iter().partition(|doc| doc.attempts == 0);
+        self.run_pool(pipeline, fresh.into_iter().map(Job::Resume), report, batch)
+            .await?;
+        for suspect in suspects {
+            self.run_pool(pipeline, [Job::Resume(suspect)], report, batch)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Runs jobs with at most [`in_flight_limit`] in flight; the first store/archive error stops the
@@ -400,7 +409,12 @@ impl Workspace {
         })
     }
 
-    /// Records the invoices of a document and its `processed` state in one transaction.
+    /// Decides each invoice of a document and records them with its `processed` state in one transaction.
+    ///
+    /// The decision is taken inside the writer, in the transaction that records it: with many documents
+    /// in flight, a decision that looks at other invoices (a duplicate, quantities already invoiced
+    /// against a PO) must see every invoice recorded before it, including those of the same group.
+    /// Master data does not change during a batch, so the vendors are read once before.
     async fn record_invoices(
         &self,
         pipeline: &Pipeline,
@@ -409,30 +423,24 @@ impl Workspace {
         report: &mut IngestReport,
     ) -> Result<()> {
         let vendors = store::vendors::list(self.store().pool()).await?;
-        let decided: Vec<_> = extractions
-            .into_iter()
-            .filter_map(|extraction| {
-                let invoice = extraction.invoice.as_ref()?;
-                let decision = decide_invoice(&extraction, invoice, &Snapshot { vendors: &vendors });
-                Some((extraction, decision))
-            })
-            .collect();
-        let exceptions = decided
-            .iter()
-            .filter(|(_, decision)| decision.status == InvoiceStatus::Exception)
-            .count();
         let (id, now) = (doc.id, timestamp(Utc::now()));
-        let invoice_ids = pipeline
+        let (invoice_ids, exceptions) = pipeline
             .writer
             .run(&format!("record the outcome of {}", doc.source), move |conn| {
                 Box::pin(async move {
                     store::documents::finish(conn, id, DocumentState::Processed, None, None, None, &now)
                         .await?;
                     let mut invoice_ids: Vec<InvoiceId> = Vec::new();
-                    for (extraction, decision) in &decided {
+                    let mut exceptions = 0;
+                    for extraction in &extractions {
                         let Some(invoice) = extraction.invoice.as_ref() else {
                             continue;
                         };
+                        // THE decision call site (one place): the snapshot and `decide_invoice`
+                        let decision = decide_invoice(extraction, invoice, &Snapshot { vendors: &vendors });
+                        if decision.status == InvoiceStatus::Exception {
+                            exceptions += 1;
+                        }
                         let new = NewInvoice {
                             document_id: id,
                             status: decision.status,
@@ -443,7 +451,7 @@ impl Workspace {
                         };
                         invoice_ids.push(store::invoices::insert(conn, &new, &now).await?);
                     }
-                    Ok(invoice_ids)
+                    Ok((invoice_ids, exceptions))
                 })
             })
             .await?;

@@ -223,12 +223,14 @@ pub struct InFlight {
     pub sha256: String,
     pub size_bytes: u64,
     pub depth: u32,
+    /// How many earlier starts already found it in flight.
+    pub attempts: u32,
 }
 
 /// Every document still in the journal, oldest first (a container before the parts it produced).
 pub async fn in_flight(pool: &SqlitePool) -> Result<Vec<InFlight>> {
     let rows = sqlx::query(
-        "SELECT id, path, sha256, size_bytes, depth FROM documents WHERE state = 'received' ORDER BY id",
+        "SELECT id, path, sha256, size_bytes, depth, attempts FROM documents WHERE state = 'received' ORDER BY id",
     )
     .fetch_all(pool)
     .await
@@ -241,6 +243,7 @@ pub async fn in_flight(pool: &SqlitePool) -> Result<Vec<InFlight>> {
             sha256: row.get("sha256"),
             size_bytes: u64::try_from(row.get::<i64, _>("size_bytes")).unwrap_or(0),
             depth: u32::try_from(row.get::<i64, _>("depth")).unwrap_or(0),
+            attempts: u32::try_from(row.get::<i64, _>("attempts")).unwrap_or(0),
         })
         .collect())
 }
