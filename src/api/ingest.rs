@@ -822,6 +822,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_document_in_flight_at_every_restart_is_set_aside_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let doc = journal_email(&workspace, "crasher.xml", INVOICE).await;
+        sqlx::query("UPDATE documents SET attempts = ? WHERE id = ?")
+            .bind(i64::from(MAX_ATTEMPTS))
+            .bind(doc.id.0)
+            .execute(workspace.store().pool())
+            .await
+            .unwrap();
+        let report = workspace.ingest_paths(&[]).await.unwrap();
+        assert_eq!((report.resumed, report.rejected, report.processed), (1, 1, 0));
+        let documents = workspace.list_documents().await.unwrap();
+        assert_eq!(documents[0].state, DocumentState::Rejected);
+        let message = documents[0].reason_message.as_deref().unwrap();
+        assert!(message.contains("stopped 6 times"), "{message}");
+        assert!(workspace.list_invoices(None).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
     async fn a_journaled_part_left_by_a_crash_is_finished_once_on_resume() {
         let dir = tempfile::tempdir().unwrap();
         let workspace = Workspace::open(dir.path()).await.unwrap();
