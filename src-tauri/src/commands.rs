@@ -31,10 +31,12 @@ pub async fn get_invoice(state: State<'_, AppState>, id: InvoiceId) -> Result<In
     state.workspace().await.get_invoice(id).await
 }
 
-/// Sets the folder where invoices arrive.
+/// Sets the folder where invoices arrive and watches it (files already there are taken in first).
 #[tauri::command(async)]
 pub async fn set_inbox_folder(state: State<'_, AppState>, folder: PathBuf) -> Result<(), Error> {
-    state.workspace().await.set_inbox_folder(&folder).await
+    state.workspace().await.set_inbox_folder(&folder).await?;
+    state.restart_watching().await;
+    Ok(())
 }
 
 /// Takes in these files and folders; progress arrives as `core-event`s while it runs.

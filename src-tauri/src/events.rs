@@ -1,8 +1,10 @@
-//! Forwards the core's events to the window as `core-event` (payload: the core's `CoreEvent` JSON).
+//! Forwards the core's events to the window as `core-event` (payload: the core's `CoreEvent` JSON), and
+//! raises a desktop notification when a batch brought new exceptions.
 
 use backdesk::api::CoreEvent;
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter};
+use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
@@ -22,6 +24,24 @@ pub fn forward_core_events(app: AppHandle, mut receiver: Receiver<CoreEvent>) ->
             if let Err(error) = app.emit(CORE_EVENT, &event) {
                 eprintln!("backdesk-desktop: could not forward {event:?} to the window: {error}");
             }
+            if let CoreEvent::BatchFinished { exceptions, .. } = event {
+                if exceptions > 0 {
+                    notify_exceptions(&app, exceptions);
+                }
+            }
         }
     })
+}
+
+/// A desktop notification: new invoices need a person.
+fn notify_exceptions(app: &AppHandle, exceptions: usize) {
+    let body = if exceptions == 1 {
+        "1 new invoice needs you: open Backdesk to see why.".to_owned()
+    } else {
+        format!("{exceptions} new invoices need you: open Backdesk to see why.")
+    };
+    let shown = app.notification().builder().title("Backdesk").body(body).show();
+    if let Err(error) = shown {
+        eprintln!("backdesk-desktop: could not show a notification: {error}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Backdesk desktop shell: opens the workspace named on the command line, registers the commands and
-//! plugins (SQL read-only for reporting views, dialog for the folder picker) and forwards core events.
+//! plugins (SQL read-only for reporting views, dialog for the folder picker, notifications), watches the
+//! inbox folder while the app is open, and forwards core events.
 //! All business logic lives in the `backdesk` core; nothing here decides anything.
 
 pub mod commands;
@@ -40,10 +41,16 @@ pub fn run() -> i32 {
         // No migrations here: the core owns the schema. The UI loads the database read-only (`?mode=ro`).
         .plugin(tauri_plugin_sql::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
+        // notifications are raised by the shell (events.rs), never by the page: no capability is granted
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(|app| {
             let handle = app.handle().clone();
-            tauri::async_runtime::block_on(app.state::<AppState>().start_forwarding(&handle));
+            let state = app.state::<AppState>();
+            tauri::async_runtime::block_on(async {
+                state.start_forwarding(&handle).await;
+                state.restart_watching().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,8 +1,9 @@
-//! The shell's state: the open workspace (swappable, e.g. to the demo) and the task forwarding its events.
+//! The shell's state: the open workspace (swappable, e.g. to the demo), the task forwarding its events, and
+//! the watch of its inbox folder (restarted when the workspace or its inbox changes).
 
 use std::path::PathBuf;
 
-use backdesk::api::Workspace;
+use backdesk::api::{InboxWatch, Workspace};
 use tauri::async_runtime::JoinHandle;
 use tauri::AppHandle;
 use tokio::sync::{Mutex, RwLock};
@@ -13,6 +14,7 @@ use crate::events::forward_core_events;
 pub struct AppState {
     workspace: RwLock<Workspace>,
     forwarder: Mutex<Option<JoinHandle<()>>>,
+    watch: Mutex<Option<InboxWatch>>,
     /// Where the demo workspace lives (from the launch options).
     pub demo_dir: PathBuf,
 }
@@ -23,6 +25,7 @@ impl AppState {
         Self {
             workspace: RwLock::new(workspace),
             forwarder: Mutex::new(None),
+            watch: Mutex::new(None),
             demo_dir,
         }
     }
@@ -36,6 +39,27 @@ impl AppState {
     pub async fn replace_workspace(&self, app: &AppHandle, workspace: Workspace) {
         *self.workspace.write().await = workspace;
         self.start_forwarding(app).await;
+        self.restart_watching().await;
+    }
+
+    /// Stops watching the previous inbox (if any) and watches the current workspace's inbox folder, when
+    /// one is configured. Progress, notices and batch summaries arrive as core events.
+    pub async fn restart_watching(&self) {
+        let mut watch = self.watch.lock().await;
+        if let Some(previous) = watch.take() {
+            // files still queued there are found again by the next start's scan
+            let _ = previous.stop().await;
+        }
+        let workspace = self.workspace().await;
+        match workspace.inbox_folder().await {
+            Ok(Some(inbox)) if inbox.is_dir() => *watch = Some(workspace.start_watching(inbox)),
+            Ok(Some(inbox)) => workspace.publish_notice(format!(
+                "the inbox folder {} is missing, so nothing is being watched; choose the inbox again",
+                inbox.display()
+            )),
+            Ok(None) => {}
+            Err(error) => workspace.publish_notice(format!("the inbox folder could not be read: {error}")),
+        }
     }
 
     /// (Re)starts the task that forwards the current workspace's events to the window.

@@ -9,6 +9,7 @@ mod ingest;
 mod master_data;
 pub mod metrics;
 mod validate;
+mod watch;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,9 @@ pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
+pub use ingest::{in_flight_limit, worker_count};
 pub use validate::{validate_file, ValidationSummary};
+pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};
 use crate::model::{InvoiceId, InvoiceStatus};

@@ -290,6 +290,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     String::new()
                 }
             );
+            if report.already_taken > 0 {
+                eprintln!(
+                    "{} files were taken in before (same path, same bytes) and were left alone",
+                    report.already_taken
+                );
+            }
             for unreadable in &report.unreadable_files {
                 eprintln!("error: {}", unreadable.message);
             }
@@ -363,7 +369,6 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             print_json(&decision)
         }
-        Command::Watch { .. } => Err(Error::NotAvailable("watch")),
         Command::People { action, json } => people(cli.data_dir, action, json).await,
         Command::Correct { id, fields, by } => {
             let fields = backdesk::workflow::corrections::parse_assignments(&fields)?;
@@ -464,6 +469,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { file, json } => validate(&file, json),
+        Command::Watch { inbox } => watch(cli.data_dir, inbox).await,
         Command::Sync { .. } => Err(Error::NotAvailable("sync")),
         Command::Connect { .. } => Err(Error::NotAvailable("connect")),
         Command::Audit { action } => audit(cli.data_dir, action).await,
@@ -592,6 +598,86 @@ async fn audit(data_dir: Option<PathBuf>, action: AuditAction) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `backdesk watch [INBOX]`: progress and notices on stderr until SIGINT/SIGTERM, then the report as JSON.
+async fn watch(data_dir: Option<PathBuf>, inbox: Option<PathBuf>) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    let inbox = match inbox {
+        Some(inbox) => inbox,
+        None => workspace.inbox_folder().await?.ok_or_else(|| {
+            Error::Usage(
+                "no inbox folder is configured: pass one (backdesk watch FOLDER) or choose it in the app"
+                    .to_owned(),
+            )
+        })?,
+    };
+    let mut events = workspace.subscribe();
+    let printer = tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => print_watch_event(&event),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    eprintln!("watching {} (Ctrl-C to stop)", inbox.display());
+    let report = workspace.watch_inbox(&inbox, shutdown_signal()).await;
+    printer.abort();
+    let report = report?;
+    for unreadable in &report.unreadable_files {
+        eprintln!("error: {}", unreadable.message);
+    }
+    eprintln!(
+        "stopped: {} processed, {} rejected, {} duplicate files, {} invoices",
+        report.processed,
+        report.rejected,
+        report.duplicate_files,
+        report.invoice_ids.len()
+    );
+    print_json(&report)
+}
+
+fn print_watch_event(event: &api::CoreEvent) {
+    match event {
+        api::CoreEvent::IngestProgress { done, total } => eprintln!("taken in {done} of {total}"),
+        api::CoreEvent::BatchFinished {
+            documents,
+            processed,
+            rejected,
+            duplicate_files,
+            exceptions,
+        } => eprintln!(
+            "batch done: {documents} documents, {processed} processed, {rejected} rejected, \
+             {duplicate_files} duplicate files, {exceptions} new exceptions"
+        ),
+        api::CoreEvent::WatcherNotice { message } => eprintln!("notice: {message}"),
+        _ => {}
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -1,12 +1,17 @@
-//! Intake: finding the files to take in, archiving originals, and the report of a batch.
-//! (Watching the inbox with `notify` and stable-file detection land with the intake work.)
+//! Intake: finding the files to take in, archiving originals, watching the inbox, telling when a file is
+//! complete, and the report of a batch. The use cases that drive it live in `api::ingest` and `api::watch`.
 
 pub mod archive;
+pub mod group_commit;
+pub mod mounts;
+pub mod stability;
+pub mod watcher;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::api::CoreEvent;
 use crate::error::{Error, Result};
 use crate::model::{DocumentId, InvoiceId};
 
@@ -20,11 +25,43 @@ pub struct IngestReport {
     pub duplicate_files: usize,
     /// Documents left in the journal by an earlier interrupted run and finished now.
     pub resumed: usize,
+    /// Files taken in before from the same path with the same bytes (a restart or rescan found them
+    /// again): left alone.
+    pub already_taken: usize,
+    /// New invoices that need a person (status `exception`).
+    pub exceptions: usize,
     pub invoice_ids: Vec<InvoiceId>,
     pub document_ids: Vec<DocumentId>,
     /// Files that could not even be read (gone, no permission): nothing was recorded for them, the rest of
     /// the batch went on.
     pub unreadable_files: Vec<UnreadableFile>,
+}
+
+impl IngestReport {
+    /// Adds what another part of the same batch did.
+    pub fn absorb(&mut self, other: IngestReport) {
+        self.files += other.files;
+        self.processed += other.processed;
+        self.rejected += other.rejected;
+        self.duplicate_files += other.duplicate_files;
+        self.resumed += other.resumed;
+        self.already_taken += other.already_taken;
+        self.exceptions += other.exceptions;
+        self.invoice_ids.extend(other.invoice_ids);
+        self.document_ids.extend(other.document_ids);
+        self.unreadable_files.extend(other.unreadable_files);
+    }
+
+    /// The event that closes a batch.
+    pub fn summary_event(&self) -> CoreEvent {
+        CoreEvent::BatchFinished {
+            documents: self.document_ids.len(),
+            processed: self.processed,
+            rejected: self.rejected,
+            duplicate_files: self.duplicate_files,
+            exceptions: self.exceptions,
+        }
+    }
 }
 
 /// A file intake could not read, and why.
@@ -53,11 +90,26 @@ pub fn is_partial_name(name: &str) -> bool {
         .any(|suffix| lower.ends_with(suffix))
 }
 
-/// Expands files and folders (recursively) into the files to take in, in a stable order, skipping
-/// temporary and partial names.
+/// The name a part of a container is stored and shown under: its last path component only (no folders,
+/// no `..`, no control characters), or `attachment-N` when nothing usable is left.
+pub fn safe_part_name(name: &str, index: usize) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
+        format!("attachment-{}", index + 1)
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+/// Expands files and folders (recursively) into the files to take in, as absolute paths in a stable order,
+/// skipping temporary and partial names.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
+        // absolute (without resolving links), so `ingest inbox` and `ingest /home/me/inbox` name a file alike
+        let path = &std::path::absolute(path).unwrap_or_else(|_| path.clone());
         let metadata = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
         if metadata.is_dir() {
             collect_dir(path, &mut files)?;
@@ -108,6 +160,16 @@ mod tests {
         for name in ["invoice.pdf", "INV-1.xml", "partner.xml"] {
             assert!(!is_partial_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn part_names_lose_their_folders_and_traversal() {
+        assert_eq!(safe_part_name("../../x.pdf", 0), "x.pdf");
+        assert_eq!(safe_part_name("..\\..\\win.pdf", 0), "win.pdf");
+        assert_eq!(safe_part_name("/etc/passwd", 0), "passwd");
+        assert_eq!(safe_part_name("..", 2), "attachment-3");
+        assert_eq!(safe_part_name("a\u{0}b\nc.xml", 0), "abc.xml");
+        assert_eq!(safe_part_name("invoice 12.pdf", 0), "invoice 12.pdf");
     }
 
     #[test]

@@ -1,9 +1,14 @@
 //! Document repository: the intake journal (one row per file or attachment seen) and its final states.
+//!
+//! A row is written `received` before a document is read and moved to its final state in the same
+//! transaction that records its outcome, so a document is either still in the journal (and redone on the
+//! next start) or fully recorded.
 
 use serde::Serialize;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{Error, Result};
+use crate::formats::EmailContext;
 use crate::model::{DocumentId, DocumentState, InvoiceId};
 
 /// A document as listed by `backdesk documents --json`.
@@ -22,15 +27,36 @@ pub struct DocumentRecord {
     pub duplicate_of: Option<DocumentId>,
     pub invoice_ids: Vec<InvoiceId>,
     pub received_at: String,
+    /// The container (an e-mail) this document was taken out of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<DocumentId>,
+    /// The attachment's file name inside its container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_name: Option<String>,
+    /// The e-mail it arrived in (sender, subject, date), for documents taken out of an e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<EmailContext>,
 }
 
-/// What intake knows about a file when it first records it.
+/// What intake knows about a document when it first records it.
 #[derive(Debug, Clone)]
 pub struct NewDocument<'a> {
     pub path: &'a str,
     pub sha256: &'a str,
     pub size_bytes: u64,
     pub media_type: Option<&'a str>,
+    /// For a part of a container: where it came from.
+    pub origin: Option<PartOrigin<'a>>,
+}
+
+/// Where a part of a container came from.
+#[derive(Debug, Clone)]
+pub struct PartOrigin<'a> {
+    pub parent: DocumentId,
+    pub part_name: &'a str,
+    /// How many containers deep it is (1 for an attachment of a top-level e-mail).
+    pub depth: u32,
+    pub email: &'a EmailContext,
 }
 
 /// Journals a document as `received` (in flight).
@@ -40,23 +66,32 @@ pub async fn insert_received(
     now: &str,
 ) -> Result<DocumentId> {
     let size = i64::try_from(doc.size_bytes).unwrap_or(i64::MAX);
+    let origin = doc.origin.as_ref();
     let row = sqlx::query(
-        "INSERT INTO documents (path, sha256, size_bytes, media_type, state, received_at)
-         VALUES (?, ?, ?, ?, 'received', ?) RETURNING id",
+        "INSERT INTO documents (path, sha256, size_bytes, media_type, state, received_at, parent_id, part_name,
+             depth, email_from, email_subject, email_date, email_message_id)
+         VALUES (?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(doc.path)
     .bind(doc.sha256)
     .bind(size)
     .bind(doc.media_type)
     .bind(now)
+    .bind(origin.map(|o| o.parent.0))
+    .bind(origin.map(|o| o.part_name))
+    .bind(origin.map_or(0, |o| i64::from(o.depth)))
+    .bind(origin.and_then(|o| o.email.from.as_deref()))
+    .bind(origin.and_then(|o| o.email.subject.as_deref()))
+    .bind(origin.and_then(|o| o.email.date.as_deref()))
+    .bind(origin.and_then(|o| o.email.message_id.as_deref()))
     .fetch_one(conn)
     .await
     .map_err(Error::database(format!("journal document {}", doc.path)))?;
     Ok(DocumentId(row.get("id")))
 }
 
-/// The first document (lowest id) with these bytes that is not itself a `duplicate_file`: processed,
-/// rejected, or still in flight in the journal.
+/// The first document with these bytes that is not itself a `duplicate_file`: processed, rejected, or
+/// still in flight in the journal.
 pub async fn first_with_sha256(conn: &mut SqliteConnection, sha256: &str) -> Result<Option<DocumentId>> {
     let row = sqlx::query(
         "SELECT id FROM documents WHERE sha256 = ? AND state IN ('processed', 'rejected', 'received')
@@ -67,6 +102,33 @@ pub async fn first_with_sha256(conn: &mut SqliteConnection, sha256: &str) -> Res
     .await
     .map_err(Error::database("look up documents by content hash"))?;
     Ok(row.map(|r| DocumentId(r.get("id"))))
+}
+
+/// Whether this very file (same path, same bytes) was already taken in as a top-level document: a rescan
+/// of the inbox, a restart, or `ingest` of the same folder again finds it and leaves it.
+pub async fn already_taken(conn: &mut SqliteConnection, path: &str, sha256: &str) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT 1 FROM documents WHERE path = ? AND sha256 = ? AND parent_id IS NULL LIMIT 1")
+            .bind(path)
+            .bind(sha256)
+            .fetch_optional(conn)
+            .await
+            .map_err(Error::database(format!("look up earlier documents from {path}")))?;
+    Ok(row.is_some())
+}
+
+/// The content hashes of the top-level documents taken from this path with this size: a file that may have
+/// been taken already is hashed first and only archived again when its bytes are new.
+pub async fn hashes_taken_from(pool: &SqlitePool, path: &str, size_bytes: u64) -> Result<Vec<String>> {
+    let size = i64::try_from(size_bytes).unwrap_or(i64::MAX);
+    let rows =
+        sqlx::query("SELECT sha256 FROM documents WHERE path = ? AND size_bytes = ? AND parent_id IS NULL")
+            .bind(path)
+            .bind(size)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::database(format!("look up earlier documents from {path}")))?;
+    Ok(rows.iter().map(|r| r.get("sha256")).collect())
 }
 
 /// Records a final state with its reason.
@@ -95,6 +157,16 @@ pub async fn finish(
     Ok(())
 }
 
+/// Counts one more start of an in-flight document after an interrupted run; returns the new count.
+pub async fn count_attempt(pool: &SqlitePool, id: DocumentId) -> Result<u32> {
+    let row = sqlx::query("UPDATE documents SET attempts = attempts + 1 WHERE id = ? RETURNING attempts")
+        .bind(id.0)
+        .fetch_one(pool)
+        .await
+        .map_err(Error::database(format!("count a new attempt at document {id}")))?;
+    Ok(u32::try_from(row.get::<i64, _>("attempts")).unwrap_or(u32::MAX))
+}
+
 /// Every document, oldest first, with the invoices it produced.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<DocumentRecord>> {
     let rows = sqlx::query(
@@ -116,6 +188,13 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<DocumentRecord>> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let parent_id = row.get::<Option<i64>, _>("parent_id").map(DocumentId);
+            let email = parent_id.map(|_| EmailContext {
+                from: row.get("email_from"),
+                subject: row.get("email_subject"),
+                date: row.get("email_date"),
+                message_id: row.get("email_message_id"),
+            });
             Ok(DocumentRecord {
                 id: DocumentId(row.get("id")),
                 path: row.get("path"),
@@ -128,6 +207,9 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<DocumentRecord>> {
                 duplicate_of: row.get::<Option<i64>, _>("duplicate_of").map(DocumentId),
                 invoice_ids,
                 received_at: row.get("received_at"),
+                parent_id,
+                part_name: row.get("part_name"),
+                email,
             })
         })
         .collect()
@@ -139,20 +221,29 @@ pub struct InFlight {
     pub id: DocumentId,
     pub path: String,
     pub sha256: String,
+    pub size_bytes: u64,
+    pub depth: u32,
+    /// How many earlier starts already found it in flight.
+    pub attempts: u32,
 }
 
-/// Every document still in the journal, oldest first.
+/// Every document still in the journal, oldest first (a container before the parts it produced).
 pub async fn in_flight(pool: &SqlitePool) -> Result<Vec<InFlight>> {
-    let rows = sqlx::query("SELECT id, path, sha256 FROM documents WHERE state = 'received' ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .map_err(Error::database("read the intake journal"))?;
+    let rows = sqlx::query(
+        "SELECT id, path, sha256, size_bytes, depth, attempts FROM documents WHERE state = 'received' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(Error::database("read the intake journal"))?;
     Ok(rows
         .iter()
         .map(|row| InFlight {
             id: DocumentId(row.get("id")),
             path: row.get("path"),
             sha256: row.get("sha256"),
+            size_bytes: u64::try_from(row.get::<i64, _>("size_bytes")).unwrap_or(0),
+            depth: u32::try_from(row.get::<i64, _>("depth")).unwrap_or(0),
+            attempts: u32::try_from(row.get::<i64, _>("attempts")).unwrap_or(0),
         })
         .collect())
 }

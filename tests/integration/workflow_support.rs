@@ -54,6 +54,7 @@ pub async fn receive(
         sha256: &sha,
         size_bytes: bytes.len() as u64,
         media_type: None,
+        origin: None,
     };
     let doc = documents::insert_received(&mut tx, &new_doc, &stamp)
         .await

@@ -69,7 +69,16 @@ export type CoreEvent =
   | { kind: 'invoices_changed' }
   | { kind: 'documents_changed' }
   | { kind: 'master_data_changed' }
-  | { kind: 'ingest_progress'; done: number; total: number };
+  | { kind: 'ingest_progress'; done: number; total: number }
+  | {
+      kind: 'batch_finished';
+      documents: number;
+      processed: number;
+      rejected: number;
+      duplicate_files: number;
+      exceptions: number;
+    }
+  | { kind: 'watcher_notice'; message: string };
 
 /** One row of the `report_invoice_counts_by_status` view. */
 export interface StatusCount {
