@@ -57,7 +57,12 @@ pub fn read_pdf(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
 fn read_pdf_unguarded(source: &str, bytes: &[u8]) -> Result<ReadOutput, ReadFailure> {
     let document = open_pdf(bytes).map_err(ReadFailure::unreadable)?;
     let files = embedded_files(&document);
-    if let Some(extraction) = read_embedded_invoice(source, &files)? {
+    if let Some(mut extraction) = read_embedded_invoice(source, &files)? {
+        // what the page shows must agree with the XML we book
+        let page = extract_text(&document);
+        extraction
+            .findings
+            .extend(super::pdf_consistency::compare(source, &page, &extraction));
         return Ok(ReadOutput::Invoices(vec![extraction]));
     }
     if let Some(order) = files.iter().find(|f| f.name.eq_ignore_ascii_case(ORDER_XML_NAME)) {

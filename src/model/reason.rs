@@ -27,6 +27,9 @@ pub enum ReasonCode {
     QuantityExceedsReceived,
     UnmatchedLine,
     TotalVariance,
+    /// Added (see CHANGELOG): the invoice number, issue date or gross total printed on a PDF differs from the
+    /// e-invoice XML it embeds.
+    PdfXmlMismatch,
 }
 
 impl ReasonCode {
@@ -53,6 +56,7 @@ impl ReasonCode {
             Self::QuantityExceedsReceived => "QUANTITY_EXCEEDS_RECEIVED",
             Self::UnmatchedLine => "UNMATCHED_LINE",
             Self::TotalVariance => "TOTAL_VARIANCE",
+            Self::PdfXmlMismatch => "PDF_XML_MISMATCH",
         }
     }
 }

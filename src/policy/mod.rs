@@ -239,6 +239,7 @@ pub const ALL_REASON_CODES: &[ReasonCode] = &[
     ReasonCode::QuantityExceedsReceived,
     ReasonCode::UnmatchedLine,
     ReasonCode::TotalVariance,
+    ReasonCode::PdfXmlMismatch,
 ];
 
 fn manager() -> StepSpec {

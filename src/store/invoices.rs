@@ -73,6 +73,8 @@ pub struct InvoiceDetail {
     pub audit_trail: Vec<serde_json::Value>,
     /// Approval steps with their approvals, and any hold (filled in by the workflow work).
     pub approval: serde_json::Value,
+    /// Non-blocking EN 16931 warnings found when the e-invoice was read (`ID: official message`).
+    pub rule_warnings: Vec<String>,
 }
 
 /// What is recorded for a new invoice.
@@ -243,6 +245,18 @@ pub async fn get(pool: &SqlitePool, id: InvoiceId) -> Result<InvoiceDetail> {
             (f.get::<String, _>("field"), record)
         })
         .collect();
+    let rule_warnings: Vec<String> = sqlx::query_scalar("SELECT reader_warnings FROM invoices WHERE id = ?")
+        .bind(id.0)
+        .fetch_one(pool)
+        .await
+        .map_err(Error::database(format!("read the rule warnings of invoice {id}")))
+        .and_then(|text: String| {
+            serde_json::from_str(&text).map_err(|e| {
+                Error::InvalidData(format!(
+                    "stored rule warnings of invoice {id} cannot be read back: {e}"
+                ))
+            })
+        })?;
     Ok(InvoiceDetail {
         summary,
         source_path: row.get("source_path"),
@@ -253,6 +267,7 @@ pub async fn get(pool: &SqlitePool, id: InvoiceId) -> Result<InvoiceDetail> {
         decisions: Vec::new(),
         audit_trail: Vec::new(),
         approval: serde_json::Value::Null,
+        rule_warnings,
     })
 }
 

@@ -116,3 +116,62 @@ fn a_pdf_whose_embedded_xml_breaks_the_rules_carries_the_violation_when_the_rule
     }
     assert!(checked >= 80, "only {checked} PDFs checked");
 }
+
+#[test]
+fn ingest_turns_fatal_rules_into_a_reason_and_keeps_warnings_with_the_invoice() {
+    use crate::support::{backdesk, backdesk_json};
+    let dir = tempfile::tempdir().unwrap();
+    let fx = corpora().join("zugferd/XML-Rechnung/FX");
+    // BR-CL-25 (fatal) on the first; CII-SR-465 (a warning) and no fatal rule on the second
+    let breaking = fx.join("EN16931_ElektronischeAdresse.pdf");
+    let warned = fx.join("XRECHNUNG_Einfach.pdf");
+    backdesk(
+        dir.path(),
+        &["ingest", breaking.to_str().unwrap(), warned.to_str().unwrap()],
+    )
+    .success();
+    let invoices = backdesk_json(dir.path(), &["invoices", "--json"]);
+    let detail_of = |file: &str| {
+        let documents = backdesk_json(dir.path(), &["documents", "--json"]);
+        let document = documents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["path"].as_str().unwrap().ends_with(file))
+            .unwrap()
+            .clone();
+        let id = document["invoice_ids"][0].to_string();
+        backdesk_json(dir.path(), &["invoice", &id, "--json"])
+    };
+    assert_eq!(invoices.as_array().unwrap().len(), 2);
+
+    let broken = detail_of("EN16931_ElektronischeAdresse.pdf");
+    let violation = broken["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "EINVOICE_RULE_VIOLATION")
+        .unwrap_or_else(|| panic!("{broken:#}"));
+    assert!(violation["message"].as_str().unwrap().contains("BR-CL-25"));
+    assert_eq!(broken["status"], "exception");
+
+    let warned = detail_of("XRECHNUNG_Einfach.pdf");
+    assert!(
+        !warned["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "EINVOICE_RULE_VIOLATION"),
+        "warnings never block: {warned:#}"
+    );
+    let warnings: Vec<&str> = warned["rule_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("CII-SR-465: ")),
+        "{warnings:?}"
+    );
+}
