@@ -62,16 +62,26 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
             Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
             Expr::General(op, a, b) => {
-                let left = self.eval(a, focus)?;
-                if left.is_empty() {
-                    return Ok(false);
-                }
                 // a literal on the right (`cbc:ID = 'S'`) needs no sequence
                 let literal = match b.as_ref() {
                     Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
                     Expr::Num(n) => Some(Atomic::Decimal(*n)),
                     _ => None,
                 };
+                // neither does a function giving one value on the left (`normalize-space(cbc:ID) != ''`)
+                let left = match a.as_ref() {
+                    Expr::Call(function, args) => match functions::call_value(self, function, args, focus)? {
+                        functions::Value::One(value) => match &literal {
+                            Some(right) => return compare(*op, &value, right, true),
+                            None => vec![Item::Atomic(value)],
+                        },
+                        functions::Value::Many(items) => items,
+                    },
+                    _ => self.eval(a, focus)?,
+                };
+                if left.is_empty() {
+                    return Ok(false);
+                }
                 if let Some(right) = literal {
                     for l in &left {
                         if compare(*op, &l.atomize(), &right, true)? {
@@ -218,6 +228,36 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 
     /// Atomizes an expression that must give at most one value (else XPTY0004, as Saxon).
     pub fn single_atomic(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Option<Atomic<'a>>> {
+        // the common arguments need no sequence: literals, `.`, and one child or attribute step (`cbc:ID`,
+        // `@currencyID`) from an element other than the root element (whose children the index serves)
+        match expr {
+            Expr::Str(s) => return Ok(Some(Atomic::Str(std::borrow::Cow::Borrowed(s.as_str())))),
+            Expr::Num(n) => return Ok(Some(Atomic::Decimal(*n))),
+            Expr::ContextItem => return Ok(Some(focus.item.atomize())),
+            Expr::Call(function, args) => {
+                return match functions::call_value(self, function, args, focus)? {
+                    functions::Value::One(value) => Ok(Some(value)),
+                    functions::Value::Many(items) => match items.as_slice() {
+                        [] => Ok(None),
+                        [one] => Ok(Some(one.atomize())),
+                        _ => Err(XError::new(
+                            "XPTY0004",
+                            format!("a sequence of {} items where one value is allowed", items.len()),
+                        )),
+                    },
+                };
+            }
+            Expr::Path(PathStart::Context, steps) => {
+                if let (Item::Node(node), [PathStep::Axis(step)]) = (&focus.item, steps.as_slice()) {
+                    if step.predicates.is_empty() && !node.parent().is_some_and(|p| p.is_root()) {
+                        if let Some(found) = single_on_axis(*node, step)? {
+                            return Ok(found);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         let items = self.eval(expr, focus)?;
         match items.as_slice() {
             [] => Ok(None),
@@ -452,6 +492,45 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 }
             }
         }
+    }
+}
+
+/// The single atomized child element or attribute a predicate-free step selects from an element, `None`
+/// inside when it selects nothing; the outer `None` when the axis is not one this shortcut handles.
+fn single_on_axis<'a>(node: Node<'a, '_>, step: &AxisStep) -> XResult<Option<Option<Atomic<'a>>>> {
+    let too_many = |count: usize| {
+        XError::new(
+            "XPTY0004",
+            format!("a sequence of {count} items where one value is allowed"),
+        )
+    };
+    match step.axis {
+        Axis::Child => {
+            let mut matching = node.children().filter(|c| node_matches(*c, &step.test));
+            let Some(first) = matching.next() else {
+                return Ok(Some(None));
+            };
+            let rest = matching.count();
+            if rest > 0 {
+                return Err(too_many(rest + 1));
+            }
+            Ok(Some(Some(Item::Node(first).atomize())))
+        }
+        Axis::Attribute if node.is_element() => {
+            let mut matching = node
+                .attributes()
+                .enumerate()
+                .filter(|(_, a)| attribute_matches(a, &step.test));
+            let Some((index, _)) = matching.next() else {
+                return Ok(Some(None));
+            };
+            let rest = matching.count();
+            if rest > 0 {
+                return Err(too_many(rest + 1));
+            }
+            Ok(Some(Some(Item::Attr(node, index).atomize())))
+        }
+        _ => Ok(None),
     }
 }
 
