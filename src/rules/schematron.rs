@@ -283,7 +283,7 @@ impl Pattern {
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
                 match path.steps.last().map(|(_, s)| &s.test) {
-                    Some(NodeTest::Name(_, local)) => {
+                    Some(NodeTest::Name(_, local, _)) => {
                         let entry = by_name.entry(local.clone()).or_default();
                         if entry.last() != Some(&index) {
                             entry.push(index);
@@ -374,7 +374,7 @@ impl MatchPath {
         let last = self.steps.len() - 1;
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
         // build values) are only evaluated on elements whose ancestry already fits
-        if !self.names_match_at(node, last) {
+        if !self.names_match_at(ev.index, node, last) {
             return false;
         }
         if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
@@ -384,9 +384,9 @@ impl MatchPath {
     }
 
     /// [`MatchPath::matches_at`] with every predicate taken as true.
-    fn names_match_at(&self, node: Node<'_, '_>, index: usize) -> bool {
+    fn names_match_at(&self, doc: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, index: usize) -> bool {
         let (through_descendants, step) = &self.steps[index];
-        if !node.is_element() || !super::xpath::eval::node_matches(node, &step.test) {
+        if !node.is_element() || !super::xpath::eval::node_matches_in(doc, node, &step.test) {
             return false;
         }
         if index == 0 {
@@ -396,11 +396,11 @@ impl MatchPath {
             node.ancestors()
                 .skip(1)
                 .filter(Node::is_element)
-                .any(|a| self.names_match_at(a, index - 1))
+                .any(|a| self.names_match_at(doc, a, index - 1))
         } else {
             node.parent()
                 .filter(Node::is_element)
-                .is_some_and(|p| self.names_match_at(p, index - 1))
+                .is_some_and(|p| self.names_match_at(doc, p, index - 1))
         }
     }
 

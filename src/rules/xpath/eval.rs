@@ -250,7 +250,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::Path(PathStart::Context, steps) => {
                 if let (Item::Node(node), [PathStep::Axis(step)]) = (&focus.item, steps.as_slice()) {
                     if step.predicates.is_empty() && !node.parent().is_some_and(|p| p.is_root()) {
-                        if let Some(found) = single_on_axis(*node, step)? {
+                        if let Some(found) = single_on_axis(self.index, *node, step)? {
                             return Ok(found);
                         }
                     }
@@ -350,7 +350,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 Some(index),
                 Item::Node(node),
                 Axis::Descendant | Axis::DescendantOrSelf,
-                NodeTest::Name(ns, local),
+                NodeTest::Name(ns, local, _),
             ) => {
                 let or_self = step.axis == Axis::DescendantOrSelf;
                 found.extend(
@@ -362,7 +362,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 );
             }
             // the root element has many children and is the context of hundreds of `not(cac:X)` checks
-            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local))
+            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local, _))
                 if node.parent().is_some_and(|p| p.is_root()) =>
             {
                 found.extend(
@@ -373,7 +373,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|n| Item::Node(*n)),
                 );
             }
-            (Some(index), Item::Node(node), Axis::DescendantOrSelfAttribute, NodeTest::Name(ns, local)) => {
+            (Some(index), Item::Node(node), Axis::DescendantOrSelfAttribute, NodeTest::Name(ns, local, _)) => {
                 found.extend(
                     index
                         .attributes_named(*node, local)
@@ -386,6 +386,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|(n, i)| Item::Attr(*n, *i)),
                 );
             }
+            (index, Item::Node(node), Axis::Child, _) => found.extend(
+                node.children()
+                    .filter(|c| node_matches_in(index, *c, &step.test))
+                    .map(Item::Node),
+            ),
             _ => collect_axis(item, step.axis, &step.test, found),
         }
         if !step.predicates.is_empty() {
@@ -403,7 +408,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
             let node = *node;
             let from_index = match (&step.test, self.index) {
-                (NodeTest::Name(_, local), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
+                (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
                     Some(index.descendants_named(node, local, false))
                 }
                 _ => None,
@@ -421,7 +426,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 return Ok(false);
             }
             for child in node.children() {
-                if node_matches(child, &step.test)
+                if node_matches_in(self.index, child, &step.test)
                     && self.holds_all(child, &step.predicates)?
                     && self.exists_from(Item::Node(child), rest)?
                 {
@@ -497,7 +502,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 
 /// The single atomized child element or attribute a predicate-free step selects from an element, `None`
 /// inside when it selects nothing; the outer `None` when the axis is not one this shortcut handles.
-fn single_on_axis<'a>(node: Node<'a, '_>, step: &AxisStep) -> XResult<Option<Option<Atomic<'a>>>> {
+fn single_on_axis<'a, 'i>(
+    index: Option<&DocIndex<'a, 'i>>,
+    node: Node<'a, 'i>,
+    step: &AxisStep,
+) -> XResult<Option<Option<Atomic<'a>>>> {
     let too_many = |count: usize| {
         XError::new(
             "XPTY0004",
@@ -506,7 +515,7 @@ fn single_on_axis<'a>(node: Node<'a, '_>, step: &AxisStep) -> XResult<Option<Opt
     };
     match step.axis {
         Axis::Child => {
-            let mut matching = node.children().filter(|c| node_matches(*c, &step.test));
+            let mut matching = node.children().filter(|c| node_matches_in(index, *c, &step.test));
             let Some(first) = matching.next() else {
                 return Ok(Some(None));
             };
@@ -664,12 +673,22 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
         NodeTest::Text => node.is_text(),
         NodeTest::AnyName => node.is_element(),
         NodeTest::Namespace(ns) => node.is_element() && node.tag_name().namespace() == Some(ns.as_str()),
-        NodeTest::Name(ns, local) => {
+        NodeTest::Name(ns, local, _) => {
             node.is_element()
                 && node.tag_name().name() == local
                 && node.tag_name().namespace() == ns.as_deref()
         }
     }
+}
+
+/// [`node_matches`], rejecting other names by their hash in the document's index first.
+pub fn node_matches_in(index: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, test: &NodeTest) -> bool {
+    if let (Some(index), NodeTest::Name(_, _, hash)) = (index, test) {
+        if !index.may_be_named(node, *hash) {
+            return false;
+        }
+    }
+    node_matches(node, test)
 }
 
 /// Whether an element (or, for `node()`, any node) passes a node test on a principal-element axis.
@@ -685,7 +704,7 @@ fn attribute_matches(attribute: &roxmltree::Attribute<'_, '_>, test: &NodeTest) 
         NodeTest::AnyNode | NodeTest::AnyName => true,
         NodeTest::Text => false,
         NodeTest::Namespace(ns) => attribute.namespace() == Some(ns.as_str()),
-        NodeTest::Name(ns, local) => attribute.name() == local && attribute.namespace() == ns.as_deref(),
+        NodeTest::Name(ns, local, _) => attribute.name() == local && attribute.namespace() == ns.as_deref(),
     }
 }
 
