@@ -367,7 +367,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             {
                 found.extend(
                     index
-                        .descendants_named(*node, local, false)
+                        .root_children_named(local)
                         .iter()
                         .filter(|n| n.parent() == Some(*node) && n.tag_name().namespace() == ns.as_deref())
                         .map(|n| Item::Node(*n)),
@@ -409,7 +409,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             let node = *node;
             let from_index = match (&step.test, self.index) {
                 (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
-                    Some(index.descendants_named(node, local, false))
+                    Some(index.root_children_named(local))
                 }
                 _ => None,
             };

@@ -53,6 +53,8 @@ pub struct DocIndex<'a, 'i> {
     subtree_end: Vec<usize>,
     /// For each node id, the [`name_hash`] of the element (0 for other nodes).
     element_hash: Vec<u64>,
+    /// The root element's children by local name, in document order (hundreds of checks start there).
+    root_children: NameMap<&'a str, Vec<Node<'a, 'i>>>,
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -77,6 +79,10 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             let name = node.tag_name();
             element_hash[node.id().get() as usize] = name_hash(name.namespace(), name.name());
         }
+        let mut root_children: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
+        for child in doc.root_element().children().filter(|n| n.is_element()) {
+            root_children.entry(child.tag_name().name()).or_default().push(child);
+        }
         let mut subtree_end = vec![0; nodes.len()];
         for node in nodes.iter().rev() {
             let id = node.id().get() as usize;
@@ -90,7 +96,13 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             attributes_by_local_name,
             subtree_end,
             element_hash,
+            root_children,
         }
+    }
+
+    /// The root element's children named `local` (any namespace; the caller checks it), in document order.
+    pub fn root_children_named(&self, local: &str) -> &[Node<'a, 'i>] {
+        self.root_children.get(local).map_or(&[], Vec::as_slice)
     }
 
     /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
