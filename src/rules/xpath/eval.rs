@@ -373,7 +373,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|n| Item::Node(*n)),
                 );
             }
-            (Some(index), Item::Node(node), Axis::DescendantOrSelfAttribute, NodeTest::Name(ns, local, _)) => {
+            (
+                Some(index),
+                Item::Node(node),
+                Axis::DescendantOrSelfAttribute,
+                NodeTest::Name(ns, local, _),
+            ) => {
                 found.extend(
                     index
                         .attributes_named(*node, local)

@@ -81,7 +81,10 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         }
         let mut root_children: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
         for child in doc.root_element().children().filter(|n| n.is_element()) {
-            root_children.entry(child.tag_name().name()).or_default().push(child);
+            root_children
+                .entry(child.tag_name().name())
+                .or_default()
+                .push(child);
         }
         let mut subtree_end = vec![0; nodes.len()];
         for node in nodes.iter().rev() {
