@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::xpath::ast::{Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
-use super::xpath::eval::general_compare;
 use super::xpath::index::{DocIndex, NameMap};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
@@ -284,7 +283,7 @@ impl Pattern {
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
                 match path.steps.last().map(|(_, s)| &s.test) {
-                    Some(NodeTest::Name(_, local)) => {
+                    Some(NodeTest::Name(_, local, _)) => {
                         let entry = by_name.entry(local.clone()).or_default();
                         if entry.last() != Some(&index) {
                             entry.push(index);
@@ -372,7 +371,37 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
 
 impl MatchPath {
     fn matches<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
-        self.matches_at(ev, node, self.steps.len() - 1)
+        let last = self.steps.len() - 1;
+        // the names along the path are a necessary condition and cost no evaluation: predicates (which
+        // build values) are only evaluated on elements whose ancestry already fits
+        if !self.names_match_at(ev.index, node, last) {
+            return false;
+        }
+        if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
+            return true;
+        }
+        self.matches_at(ev, node, last)
+    }
+
+    /// [`MatchPath::matches_at`] with every predicate taken as true.
+    fn names_match_at(&self, doc: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, index: usize) -> bool {
+        let (through_descendants, step) = &self.steps[index];
+        if !node.is_element() || !super::xpath::eval::node_matches_in(doc, node, &step.test) {
+            return false;
+        }
+        if index == 0 {
+            return !self.anchored || node.parent().is_some_and(|p| p.is_root());
+        }
+        if *through_descendants {
+            node.ancestors()
+                .skip(1)
+                .filter(Node::is_element)
+                .any(|a| self.names_match_at(doc, a, index - 1))
+        } else {
+            node.parent()
+                .filter(Node::is_element)
+                .is_some_and(|p| self.names_match_at(doc, p, index - 1))
+        }
     }
 
     fn matches_at<'a, 'i>(
@@ -429,9 +458,8 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
     };
     for predicate in &step.predicates {
         let holds = match predicate {
-            Expr::General(op, a, b) => ev
-                .eval(a, &focus)
-                .and_then(|l| ev.eval(b, &focus).and_then(|r| general_compare(*op, &l, &r))),
+            // a comparison is never positional: its existential value, without a sequence for a literal
+            Expr::General(..) => ev.boolean(predicate, &focus),
             _ => ev.eval(predicate, &focus).and_then(|v| match v.as_slice() {
                 [Item::Atomic(super::xpath::value::Atomic::Decimal(n))] => {
                     Ok(rust_decimal::Decimal::from(position) == *n)

@@ -106,8 +106,9 @@ impl Axis {
 /// What a step keeps of the nodes on its axis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeTest {
-    /// An expanded name: namespace URI (`None` for no namespace) and local name.
-    Name(Option<String>, String),
+    /// An expanded name: namespace URI (`None` for no namespace), local name, and their
+    /// [`super::index::name_hash`] (a quick reject before comparing strings).
+    Name(Option<String>, String, u64),
     /// `prefix:*`
     Namespace(String),
     /// `*`: any element (or attribute on the attribute axis).

@@ -62,16 +62,26 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
             Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
             Expr::General(op, a, b) => {
-                let left = self.eval(a, focus)?;
-                if left.is_empty() {
-                    return Ok(false);
-                }
                 // a literal on the right (`cbc:ID = 'S'`) needs no sequence
                 let literal = match b.as_ref() {
                     Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
                     Expr::Num(n) => Some(Atomic::Decimal(*n)),
                     _ => None,
                 };
+                // neither does a function giving one value on the left (`normalize-space(cbc:ID) != ''`)
+                let left = match a.as_ref() {
+                    Expr::Call(function, args) => match functions::call_value(self, function, args, focus)? {
+                        functions::Value::One(value) => match &literal {
+                            Some(right) => return compare(*op, &value, right, true),
+                            None => vec![Item::Atomic(value)],
+                        },
+                        functions::Value::Many(items) => items,
+                    },
+                    _ => self.eval(a, focus)?,
+                };
+                if left.is_empty() {
+                    return Ok(false);
+                }
                 if let Some(right) = literal {
                     for l in &left {
                         if compare(*op, &l.atomize(), &right, true)? {
@@ -218,6 +228,36 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 
     /// Atomizes an expression that must give at most one value (else XPTY0004, as Saxon).
     pub fn single_atomic(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Option<Atomic<'a>>> {
+        // the common arguments need no sequence: literals, `.`, and one child or attribute step (`cbc:ID`,
+        // `@currencyID`) from an element other than the root element (whose children the index serves)
+        match expr {
+            Expr::Str(s) => return Ok(Some(Atomic::Str(std::borrow::Cow::Borrowed(s.as_str())))),
+            Expr::Num(n) => return Ok(Some(Atomic::Decimal(*n))),
+            Expr::ContextItem => return Ok(Some(focus.item.atomize())),
+            Expr::Call(function, args) => {
+                return match functions::call_value(self, function, args, focus)? {
+                    functions::Value::One(value) => Ok(Some(value)),
+                    functions::Value::Many(items) => match items.as_slice() {
+                        [] => Ok(None),
+                        [one] => Ok(Some(one.atomize())),
+                        _ => Err(XError::new(
+                            "XPTY0004",
+                            format!("a sequence of {} items where one value is allowed", items.len()),
+                        )),
+                    },
+                };
+            }
+            Expr::Path(PathStart::Context, steps) => {
+                if let (Item::Node(node), [PathStep::Axis(step)]) = (&focus.item, steps.as_slice()) {
+                    if step.predicates.is_empty() && !node.parent().is_some_and(|p| p.is_root()) {
+                        if let Some(found) = single_on_axis(self.index, *node, step)? {
+                            return Ok(found);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         let items = self.eval(expr, focus)?;
         match items.as_slice() {
             [] => Ok(None),
@@ -310,7 +350,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 Some(index),
                 Item::Node(node),
                 Axis::Descendant | Axis::DescendantOrSelf,
-                NodeTest::Name(ns, local),
+                NodeTest::Name(ns, local, _),
             ) => {
                 let or_self = step.axis == Axis::DescendantOrSelf;
                 found.extend(
@@ -322,18 +362,23 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 );
             }
             // the root element has many children and is the context of hundreds of `not(cac:X)` checks
-            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local))
+            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local, _))
                 if node.parent().is_some_and(|p| p.is_root()) =>
             {
                 found.extend(
                     index
-                        .descendants_named(*node, local, false)
+                        .root_children_named(local)
                         .iter()
                         .filter(|n| n.parent() == Some(*node) && n.tag_name().namespace() == ns.as_deref())
                         .map(|n| Item::Node(*n)),
                 );
             }
-            (Some(index), Item::Node(node), Axis::DescendantOrSelfAttribute, NodeTest::Name(ns, local)) => {
+            (
+                Some(index),
+                Item::Node(node),
+                Axis::DescendantOrSelfAttribute,
+                NodeTest::Name(ns, local, _),
+            ) => {
                 found.extend(
                     index
                         .attributes_named(*node, local)
@@ -346,6 +391,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|(n, i)| Item::Attr(*n, *i)),
                 );
             }
+            (index, Item::Node(node), Axis::Child, _) => found.extend(
+                node.children()
+                    .filter(|c| node_matches_in(index, *c, &step.test))
+                    .map(Item::Node),
+            ),
             _ => collect_axis(item, step.axis, &step.test, found),
         }
         if !step.predicates.is_empty() {
@@ -363,8 +413,8 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
             let node = *node;
             let from_index = match (&step.test, self.index) {
-                (NodeTest::Name(_, local), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
-                    Some(index.descendants_named(node, local, false))
+                (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
+                    Some(index.root_children_named(local))
                 }
                 _ => None,
             };
@@ -381,7 +431,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 return Ok(false);
             }
             for child in node.children() {
-                if node_matches(child, &step.test)
+                if node_matches_in(self.index, child, &step.test)
                     && self.holds_all(child, &step.predicates)?
                     && self.exists_from(Item::Node(child), rest)?
                 {
@@ -452,6 +502,49 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 }
             }
         }
+    }
+}
+
+/// The single atomized child element or attribute a predicate-free step selects from an element, `None`
+/// inside when it selects nothing; the outer `None` when the axis is not one this shortcut handles.
+fn single_on_axis<'a, 'i>(
+    index: Option<&DocIndex<'a, 'i>>,
+    node: Node<'a, 'i>,
+    step: &AxisStep,
+) -> XResult<Option<Option<Atomic<'a>>>> {
+    let too_many = |count: usize| {
+        XError::new(
+            "XPTY0004",
+            format!("a sequence of {count} items where one value is allowed"),
+        )
+    };
+    match step.axis {
+        Axis::Child => {
+            let mut matching = node.children().filter(|c| node_matches_in(index, *c, &step.test));
+            let Some(first) = matching.next() else {
+                return Ok(Some(None));
+            };
+            let rest = matching.count();
+            if rest > 0 {
+                return Err(too_many(rest + 1));
+            }
+            Ok(Some(Some(Item::Node(first).atomize())))
+        }
+        Axis::Attribute if node.is_element() => {
+            let mut matching = node
+                .attributes()
+                .enumerate()
+                .filter(|(_, a)| attribute_matches(a, &step.test));
+            let Some((index, _)) = matching.next() else {
+                return Ok(Some(None));
+            };
+            let rest = matching.count();
+            if rest > 0 {
+                return Err(too_many(rest + 1));
+            }
+            Ok(Some(Some(Item::Attr(node, index).atomize())))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -585,12 +678,22 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
         NodeTest::Text => node.is_text(),
         NodeTest::AnyName => node.is_element(),
         NodeTest::Namespace(ns) => node.is_element() && node.tag_name().namespace() == Some(ns.as_str()),
-        NodeTest::Name(ns, local) => {
+        NodeTest::Name(ns, local, _) => {
             node.is_element()
                 && node.tag_name().name() == local
                 && node.tag_name().namespace() == ns.as_deref()
         }
     }
+}
+
+/// [`node_matches`], rejecting other names by their hash in the document's index first.
+pub fn node_matches_in(index: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, test: &NodeTest) -> bool {
+    if let (Some(index), NodeTest::Name(_, _, hash)) = (index, test) {
+        if !index.may_be_named(node, *hash) {
+            return false;
+        }
+    }
+    node_matches(node, test)
 }
 
 /// Whether an element (or, for `node()`, any node) passes a node test on a principal-element axis.
@@ -606,7 +709,7 @@ fn attribute_matches(attribute: &roxmltree::Attribute<'_, '_>, test: &NodeTest) 
         NodeTest::AnyNode | NodeTest::AnyName => true,
         NodeTest::Text => false,
         NodeTest::Namespace(ns) => attribute.namespace() == Some(ns.as_str()),
-        NodeTest::Name(ns, local) => attribute.name() == local && attribute.namespace() == ns.as_deref(),
+        NodeTest::Name(ns, local, _) => attribute.name() == local && attribute.namespace() == ns.as_deref(),
     }
 }
 

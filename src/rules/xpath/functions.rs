@@ -8,15 +8,21 @@ use super::ast::{CastType, CmpOp, Expr, Function};
 use super::eval::{Evaluator, Focus};
 use super::value::{compare, decimal_to_double, Atomic, Item, Sequence, XError, XResult};
 
-fn one<'a, 'i>(value: Atomic<'a>) -> XResult<Sequence<'a, 'i>> {
-    Ok(vec![Item::Atomic(value)])
+/// What a function gives: most give exactly one value, which needs no sequence.
+pub enum Value<'a, 'i> {
+    One(Atomic<'a>),
+    Many(Sequence<'a, 'i>),
 }
 
-fn boolean<'a, 'i>(value: bool) -> XResult<Sequence<'a, 'i>> {
+fn one<'a, 'i>(value: Atomic<'a>) -> XResult<Value<'a, 'i>> {
+    Ok(Value::One(value))
+}
+
+fn boolean<'a, 'i>(value: bool) -> XResult<Value<'a, 'i>> {
     one(Atomic::Bool(value))
 }
 
-fn string<'a, 'i>(value: String) -> XResult<Sequence<'a, 'i>> {
+fn string<'a, 'i>(value: String) -> XResult<Value<'a, 'i>> {
     one(Atomic::Str(Cow::Owned(value)))
 }
 
@@ -86,6 +92,19 @@ pub fn call<'a, 'i>(
     args: &'a [Expr],
     focus: &Focus<'a, 'i>,
 ) -> XResult<Sequence<'a, 'i>> {
+    Ok(match call_value(ev, function, args, focus)? {
+        Value::One(value) => vec![Item::Atomic(value)],
+        Value::Many(items) => items,
+    })
+}
+
+/// [`call`] without building a sequence for the functions that give one value.
+pub fn call_value<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    function: &'a Function,
+    args: &'a [Expr],
+    focus: &Focus<'a, 'i>,
+) -> XResult<Value<'a, 'i>> {
     match function {
         Function::True => boolean(true),
         Function::False => boolean(false),
@@ -128,14 +147,14 @@ pub fn call<'a, 'i>(
             }
             match total {
                 Some(total) => one(total),
-                None if args.len() == 2 => ev.eval(&args[1], focus),
+                None if args.len() == 2 => ev.eval(&args[1], focus).map(Value::Many),
                 None => one(Atomic::Decimal(Decimal::ZERO)),
             }
         }
         Function::Abs | Function::Round | Function::Floor | Function::Ceiling => {
             arity(function, args, 1, 1)?;
             let Some(value) = numeric_arg(ev, &args[0], focus)? else {
-                return Ok(Vec::new());
+                return Ok(Value::Many(Vec::new()));
             };
             one(match (function, value) {
                 (Function::Round, v) => round_half_up(v),
@@ -308,14 +327,14 @@ pub fn call<'a, 'i>(
                     distinct.push(value);
                 }
             }
-            Ok(distinct.into_iter().map(Item::Atomic).collect())
+            Ok(Value::Many(distinct.into_iter().map(Item::Atomic).collect()))
         }
         Function::Position => one(Atomic::Decimal(Decimal::from(focus.position))),
         Function::Last => one(Atomic::Decimal(Decimal::from(focus.size))),
         Function::Constructor(target) => {
             arity(function, args, 1, 1)?;
             match ev.single_atomic(&args[0], focus)? {
-                None => Ok(Vec::new()),
+                None => Ok(Value::Many(Vec::new())),
                 Some(value) => one(value.cast(*target)?),
             }
         }

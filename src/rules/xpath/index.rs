@@ -30,6 +30,17 @@ impl Hasher for Fnv {
     }
 }
 
+/// The FNV-1a hash of an expanded name (namespace URI, then a separator no name contains, then the local
+/// name): the parser stores it in each name test and the index for each element, so that a step rejects an
+/// element of another name by comparing two integers instead of two strings.
+pub fn name_hash(namespace: Option<&str>, local: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(namespace.unwrap_or("").as_bytes());
+    hasher.write(&[0]);
+    hasher.write(local.as_bytes());
+    hasher.finish()
+}
+
 /// A hash map keyed by names.
 pub type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
@@ -40,6 +51,10 @@ pub struct DocIndex<'a, 'i> {
     attributes_by_local_name: NameMap<&'a str, Vec<(Node<'a, 'i>, usize)>>,
     /// For each node id, one past the last node id of its subtree (nodes are stored in document order).
     subtree_end: Vec<usize>,
+    /// For each node id, the [`name_hash`] of the element (0 for other nodes).
+    element_hash: Vec<u64>,
+    /// The root element's children by local name, in document order (hundreds of checks start there).
+    root_children: NameMap<&'a str, Vec<Node<'a, 'i>>>,
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -59,6 +74,18 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                     .push((*node, index));
             }
         }
+        let mut element_hash = vec![0; nodes.len()];
+        for node in nodes.iter().filter(|n| n.is_element()) {
+            let name = node.tag_name();
+            element_hash[node.id().get() as usize] = name_hash(name.namespace(), name.name());
+        }
+        let mut root_children: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
+        for child in doc.root_element().children().filter(|n| n.is_element()) {
+            root_children
+                .entry(child.tag_name().name())
+                .or_default()
+                .push(child);
+        }
         let mut subtree_end = vec![0; nodes.len()];
         for node in nodes.iter().rev() {
             let id = node.id().get() as usize;
@@ -71,7 +98,21 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             by_local_name,
             attributes_by_local_name,
             subtree_end,
+            element_hash,
+            root_children,
         }
+    }
+
+    /// The root element's children named `local` (any namespace; the caller checks it), in document order.
+    pub fn root_children_named(&self, local: &str) -> &[Node<'a, 'i>] {
+        self.root_children.get(local).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
+    pub fn may_be_named(&self, node: Node<'a, 'i>, hash: u64) -> bool {
+        self.element_hash
+            .get(node.id().get() as usize)
+            .is_none_or(|h| *h == hash)
     }
 
     /// Attributes named `local` (any namespace) on `node` or its descendants, in document order.

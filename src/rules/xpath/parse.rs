@@ -622,9 +622,14 @@ impl Parser<'_> {
                 }
                 match name.split_once(':') {
                     Some((prefix, local)) => {
-                        Ok(NodeTest::Name(Some(self.namespace_of(prefix)?), local.to_owned()))
+                        let namespace = self.namespace_of(prefix)?;
+                        let hash = super::index::name_hash(Some(&namespace), local);
+                        Ok(NodeTest::Name(Some(namespace), local.to_owned(), hash))
                     }
-                    None => Ok(NodeTest::Name(None, name)),
+                    None => {
+                        let hash = super::index::name_hash(None, &name);
+                        Ok(NodeTest::Name(None, name, hash))
+                    }
                 }
             }
             other => Err(format!("expected a step, found {other:?}")),
