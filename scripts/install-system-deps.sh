@@ -11,7 +11,7 @@ packages=(
   webkit2gtk-driver xvfb xauth
   # OCR and PDF tooling
   libtesseract-dev libleptonica-dev libclang-dev clang
-  tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra poppler-utils
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra poppler-utils qpdf
   # OS keychain (Secret Service) for tests
   gnome-keyring dbus-x11 libsecret-1-dev
   # inspection of the database in tests and by hand

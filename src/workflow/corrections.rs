@@ -9,24 +9,8 @@ use crate::model::invoice::{CreditTransfer, PaymentInstructions};
 use crate::model::money::{decimal_text, parse_plain_decimal};
 use crate::model::{Currency, DocumentType, Invoice};
 
-/// The header fields a person can correct (contracts/extraction.md).
-pub const CORRECTABLE_FIELDS: &[&str] = &[
-    "invoice_number",
-    "type_code",
-    "issue_date",
-    "due_date",
-    "currency",
-    "seller_name",
-    "seller_vat_id",
-    "buyer_name",
-    "buyer_reference",
-    "purchase_order_reference",
-    "iban",
-    "total_net",
-    "total_tax",
-    "total_gross",
-    "amount_due",
-];
+/// The header fields a person can correct: those of contracts/extraction.md.
+pub const CORRECTABLE_FIELDS: &[&str] = crate::extract::FIELD_NAMES;
 
 /// One requested correction, parsed from `FIELD=VALUE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
