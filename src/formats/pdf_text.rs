@@ -686,7 +686,7 @@ fn page_media_box(document: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
 }
 
 /// The page's `/XObject` resources (inherited through the page tree when the page does not state them).
-fn page_xobjects(document: &Document, page_id: ObjectId) -> Option<&Dictionary> {
+pub(crate) fn page_xobjects(document: &Document, page_id: ObjectId) -> Option<&Dictionary> {
     let mut node = document.get_dictionary(page_id).ok()?;
     for _ in 0..32 {
         let found = node

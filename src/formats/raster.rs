@@ -6,6 +6,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::ocr::PageImage;
 use super::pdf::{resolve, MAX_DECODED_STREAM_BYTES};
+use super::pdf_text::page_xobjects;
 
 /// Images smaller than this (pixels) are logos or stamps, not a scanned page.
 const MIN_PIXELS: i64 = 200 * 200;
@@ -36,29 +37,6 @@ fn int(document: &Document, dict: &Dictionary, key: &[u8]) -> Option<i64> {
         .ok()
         .and_then(|o| resolve(document, o))
         .and_then(|o| o.as_i64().ok())
-}
-
-fn page_xobjects(document: &Document, page_id: ObjectId) -> Option<&Dictionary> {
-    let mut node = document.get_dictionary(page_id).ok()?;
-    for _ in 0..32 {
-        let found = node
-            .get(b"Resources")
-            .ok()
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_dict().ok())
-            .and_then(|r| r.get(b"XObject").ok())
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_dict().ok());
-        if found.is_some() {
-            return found;
-        }
-        node = node
-            .get(b"Parent")
-            .ok()
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_dict().ok())?;
-    }
-    None
 }
 
 /// The page's largest image XObject: its dictionary and stream.
