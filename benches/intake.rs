@@ -4,12 +4,14 @@
 //!    hashing, archiving with fsync, journal and outcome in SQLite, decisions) against bare sniff + parse
 //!    (`read_sniffed`) of the same bytes on as many threads as the pipeline has CPU permits, in the same
 //!    run; reported as files/s and as a ratio.
-//! 2. Latency: a single XML dropped into a watched inbox until its outcome is recorded, p50/p95 over
-//!    repeated drops, the watcher running in-process.
+//! 2. Latency: a single XML, and a single text PDF (no embedded XML: read by the visual extractor, no
+//!    OCR), dropped into a watched inbox until its outcome is recorded, p50/p95 over repeated drops, the
+//!    watcher running in-process.
 //!
 //! No thresholds are asserted here: the figures are ratios against a reference measured in the same run.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use backdesk::api::{worker_count, CoreEvent, Workspace};
@@ -29,9 +31,28 @@ fn main() {
         files.len()
     );
     throughput(&runtime, &files);
-    latency(&runtime, &files);
-    // TEXT-PDF LATENCY: add a drop-to-recorded run for a single text PDF here once the PDF reader is on
-    // main (e.g. a file from ../shared/corpora/pdf-visual), reusing `drop_latencies` with its bytes.
+    let xml = std::fs::read(&files[0]).expect("read corpus file");
+    latency(&runtime, "single XML", &xml, "xml");
+    let pdf = std::fs::read(text_pdf()).expect("read the text PDF");
+    latency(&runtime, "single text PDF", &pdf, "pdf");
+}
+
+/// A text PDF without embedded e-invoice XML (pdf-visual: PDFs whose XML was removed), so the drop is
+/// read by the visual extractor from its text layer.
+fn text_pdf() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/pdf-visual");
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    pdfs.retain(|f| f.extension().is_some_and(|e| e == "pdf"));
+    pdfs.sort();
+    pdfs.into_iter()
+        .find(|f| {
+            let bytes = std::fs::read(f).unwrap_or_default();
+            formats::sniff(&bytes) == formats::Format::Pdf
+                && matches!(formats::pdf_invoice::embedded_invoice_xml(&bytes), Ok(None))
+        })
+        .unwrap_or_else(|| panic!("no text PDF under {}", dir.display()))
 }
 
 /// The corpus XML files the readers turn into an invoice (the others would measure rejection instead).
@@ -85,17 +106,20 @@ fn throughput(runtime: &tokio::runtime::Runtime, files: &[PathBuf]) {
     let mut parse_rates = Vec::new();
     let mut ingest_rates = Vec::new();
     for _ in 0..ROUNDS {
-        // the same parallelism as the pipeline: one thread per core, each parsing its share
+        // the same parallelism as the pipeline: one thread per core, each taking the next file as it
+        // frees up (as the pipeline's pool does; fixed shares would leave a core idle behind large files)
         let start = Instant::now();
-        let shares = files.len().div_ceil(worker_count());
+        let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for (names, bytes) in files.chunks(shares).zip(contents.chunks(shares)) {
-                scope.spawn(move || {
-                    for (file, bytes) in names.iter().zip(bytes) {
-                        let format = formats::sniff(bytes);
-                        let output = formats::read_sniffed(&format, &file.display().to_string(), bytes);
-                        std::hint::black_box(output.is_ok());
-                    }
+            for _ in 0..worker_count() {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(file), Some(bytes)) = (files.get(i), contents.get(i)) else {
+                        break;
+                    };
+                    let format = formats::sniff(bytes);
+                    let output = formats::read_sniffed(&format, &file.display().to_string(), bytes);
+                    std::hint::black_box(output.is_ok());
                 });
             }
         });
@@ -132,13 +156,12 @@ fn throughput(runtime: &tokio::runtime::Runtime, files: &[PathBuf]) {
     );
 }
 
-fn latency(runtime: &tokio::runtime::Runtime, files: &[PathBuf]) {
-    let bytes = std::fs::read(&files[0]).expect("read corpus file");
-    let mut times = runtime.block_on(drop_latencies(&bytes));
+fn latency(runtime: &tokio::runtime::Runtime, what: &str, bytes: &[u8], extension: &str) {
+    let mut times = runtime.block_on(drop_latencies(bytes, extension));
     times.sort();
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "drop-to-recorded latency, single XML, watcher running ({} drops):",
+        "drop-to-recorded latency, {what}, watcher running ({} drops):",
         times.len()
     );
     println!(
@@ -153,9 +176,9 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// Drops `bytes` (made distinct each time) into a watched inbox, one file at a time, and times each until
-/// the batch that took it is recorded.
-async fn drop_latencies(bytes: &[u8]) -> Vec<Duration> {
+/// Drops `bytes` (made distinct each time by a trailing comment, which XML and PDF both allow) into a
+/// watched inbox, one file at a time, and times each until the batch that took it is recorded.
+async fn drop_latencies(bytes: &[u8], extension: &str) -> Vec<Duration> {
     let data = tempfile::tempdir().expect("temp dir");
     let inbox = tempfile::tempdir().expect("temp dir");
     let workspace = Workspace::open(data.path()).await.expect("open workspace");
@@ -165,8 +188,12 @@ async fn drop_latencies(bytes: &[u8]) -> Vec<Duration> {
     let mut times = Vec::new();
     for i in 0..LATENCY_DROPS {
         let mut content = bytes.to_vec();
-        content.extend_from_slice(format!("\n<!-- drop {i} -->\n").as_bytes());
-        let path = inbox.path().join(format!("drop-{i:03}.xml"));
+        let comment = match extension {
+            "pdf" => format!("\n% drop {i}\n"),
+            _ => format!("\n<!-- drop {i} -->\n"),
+        };
+        content.extend_from_slice(comment.as_bytes());
+        let path = inbox.path().join(format!("drop-{i:03}.{extension}"));
         let start = Instant::now();
         std::fs::write(&path, &content).expect("drop a file");
         let recorded = tokio::time::timeout(Duration::from_secs(10), async {
