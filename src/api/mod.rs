@@ -7,6 +7,7 @@ pub mod events;
 mod ingest;
 mod master_data;
 pub mod metrics;
+pub mod sync;
 mod validate;
 pub mod workflow;
 

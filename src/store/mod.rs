@@ -9,6 +9,7 @@ pub mod audit;
 pub mod decisions;
 pub mod documents;
 pub mod invoices;
+pub mod outbox;
 pub mod people;
 pub mod purchase_orders;
 pub mod receipts;
