@@ -36,7 +36,10 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("client_id", &self.client_id)
             .field("tenant_id", &self.tenant_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("refresh_token", &"<redacted>")
             .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
             .finish()
@@ -66,8 +69,9 @@ impl Keychain {
 
     /// Stores (replacing) the credentials of `target`.
     pub fn store(&self, target: &str, credentials: &Credentials) -> Result<()> {
-        let json = serde_json::to_string(credentials)
-            .map_err(|error| Error::InvalidData(format!("could not encode the {target} credentials: {error}")))?;
+        let json = serde_json::to_string(credentials).map_err(|error| {
+            Error::InvalidData(format!("could not encode the {target} credentials: {error}"))
+        })?;
         self.entry(target)?
             .set_password(&json)
             .map_err(|error| keychain_error(target, "store the credentials in", error))
@@ -107,5 +111,7 @@ fn keychain_error(target: &str, action: &str, error: keyring::Error) -> Error {
         }
         _ => "check the OS keychain and run the command again",
     };
-    Error::Keychain(format!("could not {action} the OS keychain for {target} ({error}): {advice}"))
+    Error::Keychain(format!(
+        "could not {action} the OS keychain for {target} ({error}): {advice}"
+    ))
 }

@@ -104,15 +104,20 @@ impl Workspace {
     /// The payload of the job for an approved invoice: the bill and where its original is.
     fn job_payload(&self, candidate: &outbox::Candidate, status: &str) -> Result<Value> {
         let invoice: Invoice = serde_json::from_str(&candidate.canonical).map_err(|error| {
-            Error::InvalidData(format!("invoice {} has an unreadable canonical form: {error}", candidate.invoice_id))
+            Error::InvalidData(format!(
+                "invoice {} has an unreadable canonical form: {error}",
+                candidate.invoice_id
+            ))
         })?;
-        let vendor = candidate
-            .vendor_name
-            .clone()
-            .ok_or_else(|| Error::InvalidData(format!("invoice {} has no vendor name", candidate.invoice_id)))?;
+        let vendor = candidate.vendor_name.clone().ok_or_else(|| {
+            Error::InvalidData(format!("invoice {} has no vendor name", candidate.invoice_id))
+        })?;
         let bill = bill::xero_bill(&invoice, &vendor, status, candidate.invoice_id)?;
         let number = invoice.number.unwrap_or_default();
-        let media_type = candidate.media_type.clone().unwrap_or_else(|| "application/pdf".to_owned());
+        let media_type = candidate
+            .media_type
+            .clone()
+            .unwrap_or_else(|| "application/pdf".to_owned());
         Ok(json!({
             "bill": bill,
             "attachment": {
@@ -205,9 +210,13 @@ impl Workspace {
         let backoff = Backoff::from_env();
         let mut failures_in_a_row = 0u32;
         let mut offline_in_a_row = 0u32;
+        // jobs whose bill this process created and that have had no failed upload: no attachment to look for
+        let mut fresh: HashSet<i64> = HashSet::new();
         loop {
             let progress_before = report.created + report.recovered + report.attached + report.posted;
-            let outcome = self.push_round(target, &mut client, &mut report).await?;
+            let outcome = self
+                .push_round(target, &mut client, &mut report, &mut fresh)
+                .await?;
             if report.created + report.recovered + report.attached + report.posted > progress_before {
                 // only failures in a row, without progress between them, stop a run
                 failures_in_a_row = 0;
@@ -260,6 +269,7 @@ impl Workspace {
         target: Target,
         client: &mut XeroClient,
         report: &mut SyncReport,
+        fresh: &mut HashSet<i64>,
     ) -> Result<Option<Failure>> {
         let pool = self.store().pool();
         let rows = outbox::unfinished(pool, target.name(), None).await?;
@@ -292,8 +302,9 @@ impl Workspace {
             }
         }
         // 2. pending jobs go out in batches
-        let mut fresh: HashSet<i64> = HashSet::new();
-        let pending: Vec<usize> = (0..jobs.len()).filter(|&i| jobs[i].row.state == "pending").collect();
+        let pending: Vec<usize> = (0..jobs.len())
+            .filter(|&i| jobs[i].row.state == "pending")
+            .collect();
         for chunk in pending.chunks(BATCH_SIZE) {
             let now = timestamp(Utc::now());
             for &i in chunk {
@@ -307,7 +318,8 @@ impl Workspace {
                     for (&i, outcome) in chunk.iter().zip(outcomes) {
                         match outcome {
                             Ok(remote_id) => {
-                                outbox::set_state(pool, jobs[i].row.id, "created", Some(&remote_id), &now).await?;
+                                outbox::set_state(pool, jobs[i].row.id, "created", Some(&remote_id), &now)
+                                    .await?;
                                 jobs[i].row.state = "created".to_owned();
                                 jobs[i].row.remote_id = Some(remote_id);
                                 fresh.insert(jobs[i].row.id);
@@ -316,7 +328,9 @@ impl Workspace {
                             Err(message) => {
                                 outbox::fail(pool, jobs[i].row.id, &message, &now).await?;
                                 jobs[i].row.state = "failed".to_owned();
-                                report.failed.push(format!("invoice {}: {message}", jobs[i].row.invoice_id));
+                                report
+                                    .failed
+                                    .push(format!("invoice {}: {message}", jobs[i].row.invoice_id));
                             }
                         }
                     }
@@ -326,7 +340,12 @@ impl Workspace {
         }
         // 3. created bills get their original attached, then the invoice is recorded as posted
         for job in jobs.iter().filter(|job| job.row.state == "created") {
-            if let Some(failure) = self.finish_job(job, fresh.contains(&job.row.id), client, report).await? {
+            if let Some(failure) = self
+                .finish_job(job, fresh.contains(&job.row.id), client, report)
+                .await?
+            {
+                // the upload may have landed before the failure: look before uploading again
+                fresh.remove(&job.row.id);
                 return self.record_failure(&job.row, failure).await;
             }
         }
@@ -355,17 +374,22 @@ impl Workspace {
         if !already {
             let sha256 = attachment["sha256"].as_str().unwrap_or_default();
             let path = archived_path(&self.paths().archive, sha256);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read the archived original", &path, e))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| Error::io("read the archived original", &path, e))?;
             let media_type = attachment["media_type"].as_str().unwrap_or("application/pdf");
             let key = format!("{}-attachment", job.row.idempotency_key);
-            if let Err(failure) = client.attach(&remote_id, file_name, media_type, bytes, &key).await {
+            if let Err(failure) = client
+                .attach(&remote_id, file_name, media_type, bytes, &key)
+                .await
+            {
                 return Ok(Some(failure));
             }
             report.attached += 1;
         }
         let now = Utc::now();
         if outbox::invoice_status(pool, job.row.invoice_id).await? == "approved" {
-            let payload = json!({"target": "xero", "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
+            let payload =
+                json!({"target": "xero", "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
             self.record_booking_at(InvoiceId(job.row.invoice_id), Event::Posted, "sync", payload, now)
                 .await?;
             report.posted += 1;
@@ -400,10 +424,19 @@ impl Workspace {
                     return Ok(());
                 }
             };
-            for job in chunk.iter().filter(|job| job.remote_id.as_ref().is_some_and(|id| paid.contains(id))) {
+            for job in chunk
+                .iter()
+                .filter(|job| job.remote_id.as_ref().is_some_and(|id| paid.contains(id)))
+            {
                 let payload = json!({"target": "xero", "remote_id": job.remote_id, "status": "PAID"});
-                self.record_booking_at(InvoiceId(job.invoice_id), Event::Paid, "sync", payload, Utc::now())
-                    .await?;
+                self.record_booking_at(
+                    InvoiceId(job.invoice_id),
+                    Event::Paid,
+                    "sync",
+                    payload,
+                    Utc::now(),
+                )
+                .await?;
                 report.paid += 1;
             }
         }
@@ -411,7 +444,12 @@ impl Workspace {
     }
 
     /// Pulls contacts, accounts, tax rates and purchase orders.
-    async fn pull_master_data(&self, target: Target, client: &mut XeroClient, report: &mut SyncReport) -> Result<()> {
+    async fn pull_master_data(
+        &self,
+        target: Target,
+        client: &mut XeroClient,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         for (collection, id_field, name_field) in [
             ("Contacts", "ContactID", "Name"),
             ("Accounts", "AccountID", "Code"),
@@ -429,7 +467,11 @@ impl Workspace {
                 .iter()
                 .filter_map(|record| {
                     let id = record[id_field].as_str()?.to_owned();
-                    Some((id, record[name_field].as_str().map(str::to_owned), record.to_string()))
+                    Some((
+                        id,
+                        record[name_field].as_str().map(str::to_owned),
+                        record.to_string(),
+                    ))
                 })
                 .collect();
             outbox::store_remote_records(
@@ -490,7 +532,11 @@ pub async fn connect(target: Target, keychain: &Keychain, json: &str) -> Result<
         Error::Usage(format!(
             "connect {} needs {}",
             target.name(),
-            if target == Target::Qbo { "realm_id" } else { "tenant_id" }
+            if target == Target::Qbo {
+                "realm_id"
+            } else {
+                "tenant_id"
+            }
         ))
     })?;
     let credentials = crate::secrets::Credentials {
@@ -508,11 +554,18 @@ pub async fn connect(target: Target, keychain: &Keychain, json: &str) -> Result<
     // the keychain is checked first: a refresh spends the refresh token, so it must have somewhere to go
     keychain.load(target.name())?;
     let client = crate::sync::oauth::token_client()?;
-    crate::sync::oauth::refresh(&client, &token_url, target.name(), keychain, &credentials, Utc::now())
-        .await
-        .map_err(|failure| Error::Remote {
-            target: target.name().to_owned(),
-            message: format!("the credentials were not stored: {}", failure.message()),
-        })?;
+    crate::sync::oauth::refresh(
+        &client,
+        &token_url,
+        target.name(),
+        keychain,
+        &credentials,
+        Utc::now(),
+    )
+    .await
+    .map_err(|failure| Error::Remote {
+        target: target.name().to_owned(),
+        message: format!("the credentials were not stored: {}", failure.message()),
+    })?;
     Ok(())
 }

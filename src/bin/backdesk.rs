@@ -611,7 +611,11 @@ async fn sync(data_dir: Option<PathBuf>, target: &str, dry_run: bool) -> Result<
         Ok(report) => report,
         Err(error) => {
             let waiting = workspace.sync_waiting(target).await.unwrap_or(0);
-            eprintln!("{} invoice(s) wait in the {} outbox until this is fixed", waiting, target.name());
+            eprintln!(
+                "{} invoice(s) wait in the {} outbox until this is fixed",
+                waiting,
+                target.name()
+            );
             return Err(error);
         }
     };
@@ -622,7 +626,11 @@ async fn sync(data_dir: Option<PathBuf>, target: &str, dry_run: bool) -> Result<
             report.waiting
         );
     } else if report.waiting > 0 {
-        eprintln!("{} invoice(s) still wait in the {} outbox; run sync again", report.waiting, target.name());
+        eprintln!(
+            "{} invoice(s) still wait in the {} outbox; run sync again",
+            report.waiting,
+            target.name()
+        );
     }
     for refusal in &report.failed {
         eprintln!("not synced: {refusal}");
@@ -646,7 +654,10 @@ async fn connect(data_dir: Option<PathBuf>, target: &str) -> Result<ExitCode, Er
         .map_err(|e| Error::io("read the credentials from", "stdin", e))?;
     let keychain = backdesk::secrets::Keychain::for_workspace(&workspace.paths().data_dir);
     api::sync::connect(target, &keychain, &input).await?;
-    eprintln!("connected to {}: the credentials are in the OS keychain", target.name());
+    eprintln!(
+        "connected to {}: the credentials are in the OS keychain",
+        target.name()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

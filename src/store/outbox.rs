@@ -77,7 +77,9 @@ pub async fn enqueue(
     .bind(now)
     .execute(pool)
     .await
-    .map_err(Error::database(format!("queue invoice {invoice_id} for {target}")))?;
+    .map_err(Error::database(format!(
+        "queue invoice {invoice_id} for {target}"
+    )))?;
     Ok(())
 }
 
@@ -147,7 +149,13 @@ pub async fn set_state(
 }
 
 /// Records a failed attempt and when to try again.
-pub async fn reschedule(pool: &SqlitePool, id: i64, next_attempt_at: &str, error: &str, now: &str) -> Result<()> {
+pub async fn reschedule(
+    pool: &SqlitePool,
+    id: i64,
+    next_attempt_at: &str,
+    error: &str,
+    now: &str,
+) -> Result<()> {
     sqlx::query(
         "UPDATE sync_jobs SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
          WHERE id = ?",
@@ -211,5 +219,7 @@ pub async fn invoice_status(pool: &SqlitePool, invoice_id: i64) -> Result<String
         .bind(invoice_id)
         .fetch_one(pool)
         .await
-        .map_err(Error::database(format!("read the status of invoice {invoice_id}")))
+        .map_err(Error::database(format!(
+            "read the status of invoice {invoice_id}"
+        )))
 }

@@ -26,7 +26,13 @@ pub fn attachment_name(invoice_number: &str, media_type: Option<&str>) -> String
     };
     let safe: String = invoice_number
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{safe}.{extension}")
 }
@@ -39,11 +45,17 @@ fn number(value: Decimal) -> Value {
 
 /// The Xero `Invoice` object for an approved supplier invoice. `status` is one of [`XERO_STATUSES`].
 pub fn xero_bill(invoice: &Invoice, vendor_name: &str, status: &str, invoice_id: i64) -> Result<Value> {
-    let refuse = |what: &str| Error::InvalidData(format!("invoice {invoice_id} cannot be sent to Xero: {what}"));
+    let refuse =
+        |what: &str| Error::InvalidData(format!("invoice {invoice_id} cannot be sent to Xero: {what}"));
     if invoice.document_type == DocumentType::CreditNote {
-        return Err(refuse("credit notes are not pushed yet (Xero ACCPAYCREDIT); enter it in Xero by hand"));
+        return Err(refuse(
+            "credit notes are not pushed yet (Xero ACCPAYCREDIT); enter it in Xero by hand",
+        ));
     }
-    let number_text = invoice.number.clone().ok_or_else(|| refuse("it has no invoice number"))?;
+    let number_text = invoice
+        .number
+        .clone()
+        .ok_or_else(|| refuse("it has no invoice number"))?;
     let issue = invoice.issue_date.ok_or_else(|| refuse("it has no issue date"))?;
     let mut lines = Vec::new();
     for line in &invoice.lines {

@@ -7,7 +7,11 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// Worth retrying: the network, a timeout, a 5xx or a 429; `retry_after` is what the server asked for.
-    Transient { message: String, retry_after: Option<Duration>, offline: bool },
+    Transient {
+        message: String,
+        retry_after: Option<Duration>,
+        offline: bool,
+    },
     /// The access token was refused: refresh it and try again.
     Unauthorized(String),
     /// The request was refused for a reason retrying will not fix.
@@ -18,7 +22,9 @@ impl Failure {
     /// The message to record and show.
     pub fn message(&self) -> &str {
         match self {
-            Self::Transient { message, .. } | Self::Unauthorized(message) | Self::Permanent(message) => message,
+            Self::Transient { message, .. } | Self::Unauthorized(message) | Self::Permanent(message) => {
+                message
+            }
         }
     }
 
@@ -32,12 +38,23 @@ impl Failure {
     }
 
     /// Classifies an error response.
-    pub fn from_status(what: &str, status: reqwest::StatusCode, retry_after: Option<&str>, body: &str) -> Self {
+    pub fn from_status(
+        what: &str,
+        status: reqwest::StatusCode,
+        retry_after: Option<&str>,
+        body: &str,
+    ) -> Self {
         let excerpt: String = body.chars().take(300).collect();
         let message = format!("{what}: HTTP {status}: {excerpt}");
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            let retry_after = retry_after.and_then(|value| value.trim().parse::<u64>().ok()).map(Duration::from_secs);
-            Self::Transient { message, retry_after, offline: false }
+            let retry_after = retry_after
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            Self::Transient {
+                message,
+                retry_after,
+                offline: false,
+            }
         } else if status == reqwest::StatusCode::UNAUTHORIZED {
             Self::Unauthorized(message)
         } else {

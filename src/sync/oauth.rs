@@ -46,27 +46,31 @@ pub async fn refresh(
         Some(secret) => request = request.basic_auth(&credentials.client_id, Some(secret)),
         None => form.push(("client_id", credentials.client_id.as_str())),
     }
-    let response = request
-        .form(&form)
-        .send()
-        .await
-        .map_err(|error| Failure::from_transport(&format!("refresh the {target} token at {token_url}"), &error))?;
+    let response = request.form(&form).send().await.map_err(|error| {
+        Failure::from_transport(&format!("refresh the {target} token at {token_url}"), &error)
+    })?;
     let status = response.status();
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();
         let excerpt: String = body.chars().take(200).collect();
         if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-            return Err(Failure::from_status(&format!("refresh the {target} token"), status, None, &body));
+            return Err(Failure::from_status(
+                &format!("refresh the {target} token"),
+                status,
+                None,
+                &body,
+            ));
         }
         return Err(Failure::Permanent(format!(
             "the token endpoint {token_url} refused the refresh token (HTTP {status}: {excerpt}); run `backdesk \
              connect {target}` with a fresh refresh token"
         )));
     }
-    let tokens: TokenResponse = response
-        .json()
-        .await
-        .map_err(|error| Failure::Permanent(format!("the token endpoint {token_url} answered something unreadable: {error}")))?;
+    let tokens: TokenResponse = response.json().await.map_err(|error| {
+        Failure::Permanent(format!(
+            "the token endpoint {token_url} answered something unreadable: {error}"
+        ))
+    })?;
     let mut updated = credentials.clone();
     if let Some(rotated) = tokens.refresh_token {
         updated.refresh_token = rotated;

@@ -23,7 +23,10 @@ pub fn base_urls() -> (String, String) {
     let api = std::env::var("BACKDESK_XERO_API_URL").unwrap_or_else(|_| DEFAULT_API_URL.to_owned());
     let identity =
         std::env::var("BACKDESK_XERO_IDENTITY_URL").unwrap_or_else(|_| DEFAULT_IDENTITY_URL.to_owned());
-    (api.trim_end_matches('/').to_owned(), identity.trim_end_matches('/').to_owned())
+    (
+        api.trim_end_matches('/').to_owned(),
+        identity.trim_end_matches('/').to_owned(),
+    )
 }
 
 /// The token endpoint under an identity base URL.
@@ -53,7 +56,9 @@ impl XeroClient {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_millis(timeout))
             .build()
-            .map_err(|error| crate::Error::InvalidData(format!("could not build the HTTP client: {error}")))?;
+            .map_err(|error| {
+                crate::Error::InvalidData(format!("could not build the HTTP client: {error}"))
+            })?;
         Ok(Self {
             http,
             api,
@@ -111,15 +116,20 @@ impl XeroClient {
             }
             return Err(failure);
         }
-        Err(Failure::Permanent(format!("{what}: the access token was refused twice")))
+        Err(Failure::Permanent(format!(
+            "{what}: the access token was refused twice"
+        )))
     }
 
     async fn json(what: &str, response: reqwest::Response) -> Outcome<Value> {
-        response.json::<Value>().await.map_err(|error| Failure::Transient {
-            message: format!("{what}: the response could not be read: {error}"),
-            retry_after: None,
-            offline: false,
-        })
+        response
+            .json::<Value>()
+            .await
+            .map_err(|error| Failure::Transient {
+                message: format!("{what}: the response could not be read: {error}"),
+                retry_after: None,
+                offline: false,
+            })
     }
 
     /// The id of the ACCPAY bill with this invoice number from this contact, if Xero has one.
@@ -128,17 +138,22 @@ impl XeroClient {
         let what = format!("look up bill {invoice_number} in Xero");
         let response = self
             .send(&what, |http, _| {
-                http.get(&url).query(&[("InvoiceNumbers", invoice_number), ("where", "Type==\"ACCPAY\"")])
+                http.get(&url)
+                    .query(&[("InvoiceNumbers", invoice_number), ("where", "Type==\"ACCPAY\"")])
             })
             .await?;
         let body = Self::json(&what, response).await?;
         let found = body["Invoices"].as_array().into_iter().flatten().find(|bill| {
             bill["InvoiceNumber"].as_str() == Some(invoice_number)
-                && bill["Contact"]["Name"].as_str().is_none_or(|name| name == contact_name)
+                && bill["Contact"]["Name"]
+                    .as_str()
+                    .is_none_or(|name| name == contact_name)
                 && bill["Status"].as_str() != Some("DELETED")
                 && bill["Status"].as_str() != Some("VOIDED")
         });
-        Ok(found.and_then(|bill| bill["InvoiceID"].as_str()).map(str::to_owned))
+        Ok(found
+            .and_then(|bill| bill["InvoiceID"].as_str())
+            .map(str::to_owned))
     }
 
     /// Creates `bills` in one request; answers each bill's Xero id, or why Xero refused it, in order.
@@ -158,7 +173,11 @@ impl XeroClient {
         let created = answer["Invoices"].as_array().cloned().unwrap_or_default();
         if created.len() != bills.len() {
             return Err(Failure::Transient {
-                message: format!("{what}: Xero answered {} bills for {} sent", created.len(), bills.len()),
+                message: format!(
+                    "{what}: Xero answered {} bills for {} sent",
+                    created.len(),
+                    bills.len()
+                ),
                 retry_after: None,
                 offline: false,
             });
@@ -173,7 +192,9 @@ impl XeroClient {
                     .filter_map(|error| error["Message"].as_str())
                     .collect();
                 match bill["InvoiceID"].as_str() {
-                    Some(id) if errors.is_empty() && bill["HasErrors"].as_bool() != Some(true) => Ok(id.to_owned()),
+                    Some(id) if errors.is_empty() && bill["HasErrors"].as_bool() != Some(true) => {
+                        Ok(id.to_owned())
+                    }
                     _ => Err(format!("Xero refused the bill: {}", errors.join("; "))),
                 }
             })
@@ -221,7 +242,10 @@ impl XeroClient {
         let joined = ids.join(",");
         let what = "read the status of bills in Xero";
         let response = self
-            .send(what, |http, _| http.get(&url).query(&[("IDs", joined.as_str()), ("Statuses", "PAID")]))
+            .send(what, |http, _| {
+                http.get(&url)
+                    .query(&[("IDs", joined.as_str()), ("Statuses", "PAID")])
+            })
             .await?;
         let body = Self::json(what, response).await?;
         Ok(body["Invoices"]

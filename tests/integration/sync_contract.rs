@@ -52,7 +52,9 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
     match node.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
-            let target = spec.pointer(pointer).unwrap_or_else(|| panic!("unresolvable $ref {reference}"));
+            let target = spec
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("unresolvable $ref {reference}"));
             resolve(spec, target)
         }
         None => node,
@@ -114,7 +116,9 @@ pub fn violations(request: &SeenRequest) -> Vec<String> {
                     found.push(format!("{label}: required query parameter {name} missing"));
                 }
                 if let Some(value) = value {
-                    let kind = resolve(spec, &parameter["schema"])["type"].as_str().unwrap_or("string");
+                    let kind = resolve(spec, &parameter["schema"])["type"]
+                        .as_str()
+                        .unwrap_or("string");
                     let ok = match kind {
                         "integer" => value.parse::<i64>().is_ok(),
                         "boolean" => value == "true" || value == "false",
@@ -175,7 +179,9 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
             found.push(format!("{at}: {value} is not one of the allowed values"));
         }
     }
-    let kind = schema["type"].as_str().or_else(|| schema.get("properties").map(|_| "object"));
+    let kind = schema["type"]
+        .as_str()
+        .or_else(|| schema.get("properties").map(|_| "object"));
     match kind {
         Some("object") => {
             let Some(object) = value.as_object() else {
@@ -210,7 +216,9 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
         Some("integer") if !(value.is_i64() || value.is_u64()) => {
             found.push(format!("{at}: expected an integer, got {value}"));
         }
-        Some("boolean") if !value.is_boolean() => found.push(format!("{at}: expected a boolean, got {value}")),
+        Some("boolean") if !value.is_boolean() => {
+            found.push(format!("{at}: expected a boolean, got {value}"))
+        }
         _ => {}
     }
 }
@@ -223,7 +231,10 @@ mod tests {
         SeenRequest {
             method: method.to_owned(),
             path: path.to_owned(),
-            query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             headers: vec![
                 ("xero-tenant-id".to_owned(), "t".to_owned()),
                 ("content-type".to_owned(), "application/json".to_owned()),
@@ -237,7 +248,12 @@ mod tests {
         let bill = serde_json::json!({"Invoices": [{"Type": "ACCPAY", "Contact": {"Name": "Acme"},
             "InvoiceNumber": "A-1", "Date": "2026-01-02", "Status": "AUTHORISED", "LineAmountTypes": "Exclusive",
             "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 10.5, "LineAmount": 10.5}]}]});
-        let good = request("PUT", "/Invoices", &[("summarizeErrors", "false")], Some(bill.clone()));
+        let good = request(
+            "PUT",
+            "/Invoices",
+            &[("summarizeErrors", "false")],
+            Some(bill.clone()),
+        );
         assert_eq!(violations(&good), Vec::<String>::new());
 
         let mut typo = bill.clone();
@@ -248,10 +264,15 @@ mod tests {
         assert!(violations(&request("PUT", "/Invoices", &[], Some(bad_enum)))[0].contains("allowed values"));
         let mut bad_type = bill;
         bad_type["Invoices"][0]["LineItems"][0]["Quantity"] = serde_json::json!("1");
-        assert!(violations(&request("PUT", "/Invoices", &[], Some(bad_type)))[0].contains("expected a number"));
+        assert!(
+            violations(&request("PUT", "/Invoices", &[], Some(bad_type)))[0].contains("expected a number")
+        );
         assert!(!violations(&request("GET", "/Bills", &[], None)).is_empty());
         assert!(!violations(&request("DELETE", "/Invoices", &[], None)).is_empty());
-        assert!(violations(&request("GET", "/Invoices", &[("invoiceNumber", "A-1")], None))[0].contains("invoiceNumber"));
+        assert!(
+            violations(&request("GET", "/Invoices", &[("invoiceNumber", "A-1")], None))[0]
+                .contains("invoiceNumber")
+        );
         let mut missing_tenant = request("GET", "/Invoices", &[], None);
         missing_tenant.headers.retain(|(k, _)| k != "xero-tenant-id");
         assert!(violations(&missing_tenant)[0].contains("xero-tenant-id"));

@@ -66,15 +66,14 @@ pub struct XeroServer {
     pub url: String,
     pub state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
-    /// Requests per second before 429.
-    pub rate_limit: usize,
 }
 
 pub const TENANT: &str = "tenant-test-0001";
 pub const CLIENT_ID: &str = "backdesk-test-client";
 
 impl XeroServer {
-    /// Starts the server with one valid refresh token, `initial_refresh`.
+    /// Starts the server with one valid refresh token, `initial_refresh`, allowing `rate_limit` API requests
+    /// per second before answering 429.
     pub fn start(initial_refresh: &str, rate_limit: usize) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
@@ -97,12 +96,7 @@ impl XeroServer {
                 });
             }
         });
-        Self {
-            url,
-            state,
-            stop,
-            rate_limit,
-        }
+        Self { url, state, stop }
     }
 
     pub fn api_url(&self) -> String {
@@ -147,7 +141,9 @@ fn reply(status: u16, body: Value) -> Reply {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<(String, String, Vec<(String, String)>, Vec<u8>)>> {
+fn read_request(
+    stream: &mut TcpStream,
+) -> std::io::Result<Option<(String, String, Vec<(String, String)>, Vec<u8>)>> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
@@ -246,7 +242,10 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>, rate_limit: usize) ->
         429 => "Too Many Requests",
         _ => "Error",
     };
-    let retry = reply.retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
+    let retry = reply
+        .retry_after
+        .map(|s| format!("Retry-After: {s}\r\n"))
+        .unwrap_or_default();
     let head = format!(
         "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
         reply.status,
@@ -265,18 +264,30 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
         return reply(400, json!({"error": "unsupported_grant_type"}));
     }
     let client_ok = field("client_id").as_deref() == Some(CLIENT_ID)
-        || request.header("authorization").is_some_and(|a| a.starts_with("Basic "));
+        || request
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "));
     let presented = field("refresh_token").unwrap_or_default();
     if !client_ok || !state.refresh_tokens.contains(&presented) {
         return reply(400, json!({"error": "invalid_grant"}));
     }
     state.token_counter += 1;
     state.token_refreshes += 1;
-    let access = format!("xat-{:016x}-{}", state.token_counter, hex_of(&presented)[..12].to_owned());
-    let refresh = format!("xrt-{:016x}-{}", state.token_counter, hex_of(&access)[..12].to_owned());
+    let access = format!(
+        "xat-{:016x}-{}",
+        state.token_counter,
+        hex_of(&presented)[..12].to_owned()
+    );
+    let refresh = format!(
+        "xrt-{:016x}-{}",
+        state.token_counter,
+        hex_of(&access)[..12].to_owned()
+    );
     // rotation: the new token and the one just used (grace period) are valid, older ones are not
     state.refresh_tokens = vec![refresh.clone(), presented];
-    state.access_tokens.insert(access.clone(), Instant::now() + Duration::from_secs(1800));
+    state
+        .access_tokens
+        .insert(access.clone(), Instant::now() + Duration::from_secs(1800));
     state.issued_tokens.push(access.clone());
     state.issued_tokens.push(refresh.clone());
     reply(
@@ -301,14 +312,23 @@ fn api(request: &SeenRequest, state: &Arc<Mutex<State>>, rate_limit: usize) -> O
         .and_then(|a| a.strip_prefix("Bearer "))
         .unwrap_or_default()
         .to_owned();
-    if state.access_tokens.get(&bearer).is_none_or(|expiry| *expiry < Instant::now()) {
-        return Some(reply(401, json!({"Title": "Unauthorized", "Detail": "TokenExpired"})));
+    if state
+        .access_tokens
+        .get(&bearer)
+        .is_none_or(|expiry| *expiry < Instant::now())
+    {
+        return Some(reply(
+            401,
+            json!({"Title": "Unauthorized", "Detail": "TokenExpired"}),
+        ));
     }
     if request.header("xero-tenant-id") != Some(TENANT) {
         return Some(reply(403, json!({"Title": "Forbidden"})));
     }
     let now = Instant::now();
-    state.window.retain(|t| now.duration_since(*t) < Duration::from_secs(1));
+    state
+        .window
+        .retain(|t| now.duration_since(*t) < Duration::from_secs(1));
     if state.window.len() >= rate_limit {
         state.rate_limited += 1;
         return Some(Reply {
@@ -334,7 +354,10 @@ fn api(request: &SeenRequest, state: &Arc<Mutex<State>>, rate_limit: usize) -> O
         }
         Some(Fault::ExpiredToken) => {
             state.access_tokens.remove(&bearer);
-            return Some(reply(401, json!({"Title": "Unauthorized", "Detail": "TokenExpired"})));
+            return Some(reply(
+                401,
+                json!({"Title": "Unauthorized", "Detail": "TokenExpired"}),
+            ));
         }
         Some(Fault::Timeout) => {
             drop(guard);
@@ -390,12 +413,19 @@ fn route(request: &SeenRequest, state: &mut State) -> Reply {
             list.push(attachment.clone());
             reply(200, json!({"Attachments": [{"FileName": attachment.file_name}]}))
         }
-        ("GET", ["Contacts"]) => reply(200, json!({"Contacts": [{"ContactID": "c-1", "Name": "Acme GmbH"}]})),
+        ("GET", ["Contacts"]) => reply(
+            200,
+            json!({"Contacts": [{"ContactID": "c-1", "Name": "Acme GmbH"}]}),
+        ),
         ("GET", ["Accounts"]) => reply(200, json!({"Accounts": [{"AccountID": "a-1", "Code": "400"}]})),
-        ("GET", ["TaxRates"]) => reply(200, json!({"TaxRates": [{"TaxType": "INPUT", "Name": "VAT on purchases"}]})),
-        ("GET", ["PurchaseOrders"]) => {
-            reply(200, json!({"PurchaseOrders": [{"PurchaseOrderID": "p-1", "PurchaseOrderNumber": "PO-1"}]}))
-        }
+        ("GET", ["TaxRates"]) => reply(
+            200,
+            json!({"TaxRates": [{"TaxType": "INPUT", "Name": "VAT on purchases"}]}),
+        ),
+        ("GET", ["PurchaseOrders"]) => reply(
+            200,
+            json!({"PurchaseOrders": [{"PurchaseOrderID": "p-1", "PurchaseOrderNumber": "PO-1"}]}),
+        ),
         _ => reply(404, json!({"Message": "not found"})),
     };
     if let Some(key) = key {
@@ -423,8 +453,15 @@ fn create_bills(request: &SeenRequest, state: &mut State) -> Reply {
 }
 
 fn list_bills(request: &SeenRequest, state: &State) -> Reply {
-    let query = |name: &str| request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let numbers: Option<Vec<String>> = query("InvoiceNumbers").map(|v| v.split(',').map(str::to_owned).collect());
+    let query = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let numbers: Option<Vec<String>> =
+        query("InvoiceNumbers").map(|v| v.split(',').map(str::to_owned).collect());
     let ids: Option<Vec<String>> = query("IDs").map(|v| v.split(',').map(str::to_owned).collect());
     let statuses: Option<Vec<String>> = query("Statuses").map(|v| v.split(',').map(str::to_owned).collect());
     let found: Vec<&Value> = state

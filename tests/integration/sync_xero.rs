@@ -26,7 +26,10 @@ fn require_keyring() {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// A one-page PDF saying `text` (a real, well-formed file with a correct cross-reference table).
@@ -50,7 +53,13 @@ fn pdf(text: &str) -> Vec<u8> {
     for offset in offsets {
         out.extend(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -61,9 +70,9 @@ fn workspace_with_approved(dir: &Path, count: usize) -> Vec<(String, String)> {
     backdesk(dir, &["ingest", inbox.to_str().unwrap()]).success();
     runtime().block_on(async {
         let workspace = Workspace::open(dir).await.unwrap();
-        let pool = workspace.store().pool();
+        let mut tx = workspace.store().begin("seed approved invoices").await.unwrap();
         let row = sqlx::query("SELECT canonical, seller_name FROM invoices ORDER BY id LIMIT 1")
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await
             .unwrap();
         let canonical: serde_json::Value = serde_json::from_str(&row.get::<String, _>(0)).unwrap();
@@ -81,7 +90,7 @@ fn workspace_with_approved(dir: &Path, count: usize) -> Vec<(String, String)> {
             .bind(format!("{number}.pdf"))
             .bind(&sha)
             .bind(bytes.len() as i64)
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await
             .unwrap();
             let mut invoice = canonical.clone();
@@ -95,11 +104,12 @@ fn workspace_with_approved(dir: &Path, count: usize) -> Vec<(String, String)> {
             .bind(&number)
             .bind(&seller)
             .bind(invoice.to_string())
-            .execute(pool)
+            .execute(&mut *tx)
             .await
             .unwrap();
             made.push((number, sha));
         }
+        tx.commit().await.unwrap();
         workspace.store().clone().close().await;
         made
     })
@@ -128,13 +138,24 @@ fn connect(dir: &Path, server: &XeroServer) {
         .unwrap();
     let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "refresh_token": FIRST_REFRESH, "tenant_id": TENANT});
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "connect failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "connect failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn sync(dir: &Path, server: &XeroServer) -> std::process::Output {
-    command(dir, &server.api_url(), &server.url, &["sync"]).output().unwrap()
+    command(dir, &server.api_url(), &server.url, &["sync"])
+        .output()
+        .unwrap()
 }
 
 fn spawn_sync(dir: &Path, server: &XeroServer) -> Child {
@@ -148,10 +169,11 @@ fn spawn_sync(dir: &Path, server: &XeroServer) -> Child {
 fn statuses(dir: &Path) -> Vec<String> {
     runtime().block_on(async {
         let workspace = Workspace::open(dir).await.unwrap();
-        let rows: Vec<String> = sqlx::query_scalar("SELECT status FROM invoices WHERE invoice_number LIKE 'SYNC-%'")
-            .fetch_all(workspace.store().pool())
-            .await
-            .unwrap();
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT status FROM invoices WHERE invoice_number LIKE 'SYNC-%'")
+                .fetch_all(workspace.store().pool())
+                .await
+                .unwrap();
         workspace.store().clone().close().await;
         rows
     })
@@ -172,7 +194,9 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
 }
 
 #[test]
@@ -213,10 +237,16 @@ fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
         let mut child = spawn_sync(dir.path(), &server);
         let deadline = Instant::now() + Duration::from_secs(120);
         while !condition(&server) && Instant::now() < deadline {
-            assert!(child.try_wait().unwrap().is_none(), "sync ended before it could be killed");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "sync ended before it could be killed"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
-        assert!(child.try_wait().unwrap().is_none(), "sync ended before it could be killed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "sync ended before it could be killed"
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         kills += 1;
@@ -228,21 +258,45 @@ fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
         }
         last = sync(dir.path(), &server);
     }
-    assert!(last.status.success(), "sync did not finish: {}", String::from_utf8_lossy(&last.stderr));
+    assert!(
+        last.status.success(),
+        "sync did not finish: {}",
+        String::from_utf8_lossy(&last.stderr)
+    );
 
     let state = server.state.lock().unwrap();
     assert_eq!(kills, 2);
-    assert!(state.faults_injected.len() >= 10, "only {:?} injected", state.faults_injected);
-    assert_eq!(state.violations, Vec::<String>::new(), "requests outside the Xero contract");
+    assert!(
+        state.faults_injected.len() >= 10,
+        "only {:?} injected",
+        state.faults_injected
+    );
+    assert_eq!(
+        state.violations,
+        Vec::<String>::new(),
+        "requests outside the Xero contract"
+    );
     assert_eq!(state.bills.len(), 1000, "exactly one bill per invoice");
-    let numbers: BTreeSet<&str> = state.bills.values().map(|b| b["InvoiceNumber"].as_str().unwrap()).collect();
+    let numbers: BTreeSet<&str> = state
+        .bills
+        .values()
+        .map(|b| b["InvoiceNumber"].as_str().unwrap())
+        .collect();
     assert_eq!(numbers.len(), 1000, "no duplicate bill");
     for (id, bill) in &state.bills {
         let number = bill["InvoiceNumber"].as_str().unwrap();
         let sha = &made.iter().find(|(n, _)| n == number).unwrap().1;
         let attachments = state.attachments.get(id).map(Vec::as_slice).unwrap_or_default();
-        assert_eq!(attachments.len(), 1, "bill {number} has {} attachments", attachments.len());
-        assert_eq!(&attachments[0].sha256, sha, "bill {number} carries its own original");
+        assert_eq!(
+            attachments.len(),
+            1,
+            "bill {number} has {} attachments",
+            attachments.len()
+        );
+        assert_eq!(
+            &attachments[0].sha256, sha,
+            "bill {number} carries its own original"
+        );
         assert_eq!(bill["Type"], "ACCPAY");
         assert_eq!(bill["Status"], "AUTHORISED");
     }
@@ -272,24 +326,37 @@ fn secrets_stay_in_the_keychain_and_payments_come_back() {
     assert_eq!(statuses.iter().filter(|s| *s == "posted").count(), 4);
 
     let state = server.state.lock().unwrap();
-    assert!(state.token_refreshes >= 2, "connect and sync each refreshed the token");
+    assert!(
+        state.token_refreshes >= 1,
+        "connect checked the credentials by refreshing the token"
+    );
     assert_eq!(state.violations, Vec::<String>::new());
     let mut secrets: Vec<String> = state.issued_tokens.clone();
     secrets.push(CLIENT_SECRET.to_owned());
     drop(state);
     for file in files(dir.path()) {
-        let bytes = std::fs::read(&file).unwrap();
+        // SQLite's -wal/-shm files may vanish between listing and reading
+        let Ok(bytes) = std::fs::read(&file) else { continue };
         for secret in &secrets {
             assert!(!contains(&bytes, secret), "{} contains a token", file.display());
         }
     }
     for secret in &secrets {
-        assert!(!contains(&cmdline, secret), "a token was passed as a process argument");
+        assert!(
+            !contains(&cmdline, secret),
+            "a token was passed as a process argument"
+        );
     }
     // ... and the rotated tokens are in the real keychain, readable by another process (this one)
-    let stored = backdesk::secrets::Keychain::for_workspace(dir.path()).load("xero").unwrap().unwrap();
+    let stored = backdesk::secrets::Keychain::for_workspace(dir.path())
+        .load("xero")
+        .unwrap()
+        .unwrap();
     assert!(secrets.contains(&stored.refresh_token));
-    assert_ne!(stored.refresh_token, FIRST_REFRESH, "the refresh token was rotated");
+    assert_ne!(
+        stored.refresh_token, FIRST_REFRESH,
+        "the refresh token was rotated"
+    );
 }
 
 #[test]
@@ -303,14 +370,23 @@ fn offline_jobs_wait_in_the_outbox_and_drain_on_reconnect() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let offline = command(dir.path(), &format!("{dead}/api.xro/2.0"), &dead, &["sync"]).output().unwrap();
+    let offline = command(dir.path(), &format!("{dead}/api.xro/2.0"), &dead, &["sync"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&offline.stderr);
     assert_eq!(offline.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("offline") && stderr.contains("3 invoice(s) wait in the outbox"), "{stderr}");
+    assert!(
+        stderr.contains("offline") && stderr.contains("3 invoice(s) wait in the outbox"),
+        "{stderr}"
+    );
     assert!(statuses(dir.path()).iter().all(|s| s == "approved"));
 
     let online = sync(dir.path(), &server);
-    assert!(online.status.success(), "{}", String::from_utf8_lossy(&online.stderr));
+    assert!(
+        online.status.success(),
+        "{}",
+        String::from_utf8_lossy(&online.stderr)
+    );
     assert_eq!(server.state.lock().unwrap().bills.len(), 3);
     assert!(statuses(dir.path()).iter().all(|s| s == "posted"));
 }
@@ -320,8 +396,14 @@ fn dry_run_prints_the_exact_payloads_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
     workspace_with_approved(dir.path(), 2);
     let server = XeroServer::start(FIRST_REFRESH, 1000);
-    let output = command(dir.path(), &server.api_url(), &server.url, &["sync", "--dry-run"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = command(dir.path(), &server.api_url(), &server.url, &["sync", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let plan = plan.as_array().unwrap();
     assert_eq!(plan.len(), 2);
@@ -357,14 +439,20 @@ fn connect_without_a_keychain_says_so_and_writes_nothing() {
         .unwrap();
     let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "refresh_token": FIRST_REFRESH, "tenant_id": TENANT});
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("keychain"), "{stderr}");
     let secrets: Vec<String> = server.state.lock().unwrap().issued_tokens.clone();
     for file in files(dir.path()) {
-        let bytes = std::fs::read(&file).unwrap();
+        // SQLite's -wal/-shm files may vanish between listing and reading
+        let Ok(bytes) = std::fs::read(&file) else { continue };
         for secret in secrets.iter().chain([CLIENT_SECRET.to_owned()].iter()) {
             assert!(!contains(&bytes, secret), "{} contains a secret", file.display());
         }
