@@ -141,9 +141,10 @@ fn reply(status: u16, body: Value) -> Reply {
     }
 }
 
-fn read_request(
-    stream: &mut TcpStream,
-) -> std::io::Result<Option<(String, String, Vec<(String, String)>, Vec<u8>)>> {
+/// A raw request: method, target (path and query), headers (names lower-cased) and body.
+type RawRequest = (String, String, Vec<(String, String)>, Vec<u8>);
+
+fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RawRequest>> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
