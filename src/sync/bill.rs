@@ -105,3 +105,29 @@ pub fn xero_bill(invoice: &Invoice, vendor_name: &str, status: &str, invoice_id:
     bill.insert("LineItems".into(), Value::Array(lines));
     Ok(Value::Object(bill))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_stable_per_invoice_and_differs_between_invoices_and_targets() {
+        let sha = "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12";
+        assert_eq!(idempotency_key("xero", 7, sha), idempotency_key("xero", 7, sha));
+        assert_ne!(idempotency_key("xero", 7, sha), idempotency_key("xero", 8, sha));
+        assert_ne!(idempotency_key("xero", 7, sha), idempotency_key("qbo", 7, sha));
+        assert!(
+            idempotency_key("xero", 7, sha).len() <= 128,
+            "Xero allows 128 characters"
+        );
+    }
+
+    #[test]
+    fn attachment_names_are_safe_in_a_url_path_and_keep_the_type() {
+        assert_eq!(
+            attachment_name("INV/2026 #4", Some("application/pdf")),
+            "INV_2026__4.pdf"
+        );
+        assert_eq!(attachment_name("A-1", Some("application/xml")), "A-1.xml");
+    }
+}
