@@ -647,6 +647,9 @@ async fn sync(data_dir: Option<PathBuf>, target: &str, dry_run: bool) -> Result<
 async fn connect(data_dir: Option<PathBuf>, target: &str) -> Result<ExitCode, Error> {
     use std::io::Read as _;
     let target = backdesk::sync::Target::parse(target)?;
+    if target == backdesk::sync::Target::Qbo {
+        return Err(Error::NotAvailable("connect qbo"));
+    }
     let workspace = open(data_dir).await?;
     let mut input = String::new();
     std::io::stdin()
