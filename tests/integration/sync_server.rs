@@ -61,6 +61,13 @@ pub struct State {
     pub offline: bool,
 }
 
+impl State {
+    /// API requests received so far (token requests not counted).
+    pub fn api_requests_seen(&self) -> u64 {
+        self.api_requests
+    }
+}
+
 /// The running server.
 pub struct XeroServer {
     pub url: String,

@@ -265,6 +265,15 @@ fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
     );
 
     let state = server.state.lock().unwrap();
+    eprintln!(
+        "sync run: {} API requests, {} faults injected {:?}, {} rate-limited (429), {} token refreshes, {} bills created",
+        state.api_requests_seen(),
+        state.faults_injected.len(),
+        state.faults_injected,
+        state.rate_limited,
+        state.token_refreshes,
+        state.creates
+    );
     assert_eq!(kills, 2);
     assert!(
         state.faults_injected.len() >= 10,
