@@ -13,7 +13,7 @@ packages=(
   libtesseract-dev libleptonica-dev libclang-dev clang
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra poppler-utils qpdf
   # OS keychain (Secret Service) for tests
-  gnome-keyring dbus-x11 libsecret-1-dev
+  gnome-keyring dbus-x11 libsecret-1-dev libdbus-1-dev
   # inspection of the database in tests and by hand
   sqlite3
 )

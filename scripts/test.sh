@@ -22,7 +22,7 @@ for gui in tauri wry webkit2gtk gtk; do
 done
 
 step "core tests"
-cargo test --workspace --exclude backdesk-desktop
+bash scripts/with-keyring.sh cargo test --workspace --exclude backdesk-desktop
 
 step "UI: type-check, lint, unit tests"
 (cd ui && npm run check && npm run lint && npm test)

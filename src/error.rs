@@ -24,6 +24,10 @@ pub enum ErrorCode {
     NotFound,
     /// A document could not be read as anything we understand.
     UnreadableDocument,
+    /// The OS keychain is locked, absent or holds no connection for the target.
+    Keychain,
+    /// An accounting system refused a request or could not be reached.
+    Remote,
 }
 
 /// A row-level problem in an imported file.
@@ -92,6 +96,12 @@ pub enum Error {
 
     #[error("{file}: {reason}")]
     UnreadableDocument { file: String, reason: String },
+
+    #[error("{0}")]
+    Keychain(String),
+
+    #[error("{target}: {message}")]
+    Remote { target: String, message: String },
 }
 
 fn join_rows(rows: &[RowError]) -> String {
@@ -117,6 +127,8 @@ impl Error {
             Self::InvalidRows { .. } | Self::InvalidData(_) => ErrorCode::InvalidData,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::UnreadableDocument { .. } => ErrorCode::UnreadableDocument,
+            Self::Keychain(_) => ErrorCode::Keychain,
+            Self::Remote { .. } => ErrorCode::Remote,
         }
     }
 
@@ -129,7 +141,9 @@ impl Error {
             | ErrorCode::DatabaseTooNew
             | ErrorCode::InvalidData
             | ErrorCode::NotFound
-            | ErrorCode::UnreadableDocument => 3,
+            | ErrorCode::UnreadableDocument
+            | ErrorCode::Keychain
+            | ErrorCode::Remote => 3,
         }
     }
 

@@ -11,6 +11,8 @@
 //! - [`store`]: SQLite via sqlx; the one owner of the schema (`migrations/`), one repository per aggregate.
 //! - [`api`]: the use cases — the only surface the shell and the CLI call.
 //! - [`error`]: the one error type, with stable codes.
+//! - [`secrets`]: connection credentials in the OS keychain, never in a file.
+//! - [`sync`]: the outbox and the accounting connectors (Xero, QuickBooks Online).
 //!
 //! # Glossary
 //! - *document*: one file (or e-mail attachment) seen by intake; ends `processed`, `rejected` or
@@ -33,7 +35,9 @@ pub mod model;
 pub mod policy;
 pub mod rules;
 pub mod scenario;
+pub mod secrets;
 pub mod store;
+pub mod sync;
 pub mod workflow;
 
 pub use error::{Error, ErrorCode, Result};

@@ -148,13 +148,17 @@ enum Command {
     },
     /// Push approved invoices to, and pull master data from, accounting systems.
     Sync {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        /// xero | qbo
+        #[arg(long, default_value = "xero")]
+        target: String,
+        /// Print the exact payloads that would be sent; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Store a connection's credentials in the OS keychain (reads JSON from stdin).
     Connect {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        /// xero | qbo
+        target: String,
     },
     /// The audit trail: `audit verify` checks its hash chain, `audit export --format csv|json` prints it.
     Audit {
@@ -470,8 +474,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Validate { file, json } => validate(&file, json),
         Command::Watch { inbox } => watch(cli.data_dir, inbox).await,
-        Command::Sync { .. } => Err(Error::NotAvailable("sync")),
-        Command::Connect { .. } => Err(Error::NotAvailable("connect")),
+        Command::Sync { target, dry_run } => sync(cli.data_dir, &target, dry_run).await,
+        Command::Connect { target } => connect(cli.data_dir, &target).await,
         Command::Audit { action } => audit(cli.data_dir, action).await,
         Command::Metrics { json } => {
             let metrics = open(cli.data_dir).await?.metrics().await?;
@@ -679,6 +683,71 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// `backdesk sync`: drain the outbox; exit 1 when invoices are left waiting (offline, or failures).
+async fn sync(data_dir: Option<PathBuf>, target: &str, dry_run: bool) -> Result<ExitCode, Error> {
+    let target = backdesk::sync::Target::parse(target)?;
+    let workspace = open(data_dir).await?;
+    if dry_run {
+        return print_json(&workspace.sync_plan(target).await?);
+    }
+    let keychain = backdesk::secrets::Keychain::for_workspace(&workspace.paths().data_dir);
+    let report = match workspace.sync(target, &keychain).await {
+        Ok(report) => report,
+        Err(error) => {
+            let waiting = workspace.sync_waiting(target).await.unwrap_or(0);
+            eprintln!(
+                "{} invoice(s) wait in the {} outbox until this is fixed",
+                waiting,
+                target.name()
+            );
+            return Err(error);
+        }
+    };
+    if report.offline {
+        eprintln!(
+            "offline: {} could not be reached; {} invoice(s) wait in the outbox and go out on the next sync",
+            target.name(),
+            report.waiting
+        );
+    } else if report.waiting > 0 {
+        eprintln!(
+            "{} invoice(s) still wait in the {} outbox; run sync again",
+            report.waiting,
+            target.name()
+        );
+    }
+    for refusal in &report.failed {
+        eprintln!("not synced: {refusal}");
+    }
+    print_json(&report)?;
+    Ok(if report.waiting > 0 || !report.failed.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `backdesk connect xero|qbo`: credentials from stdin into the OS keychain, checked by one token refresh.
+async fn connect(data_dir: Option<PathBuf>, target: &str) -> Result<ExitCode, Error> {
+    use std::io::Read as _;
+    let target = backdesk::sync::Target::parse(target)?;
+    if target == backdesk::sync::Target::Qbo {
+        return Err(Error::NotAvailable("connect qbo"));
+    }
+    let workspace = open(data_dir).await?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Error::io("read the credentials from", "stdin", e))?;
+    let keychain = backdesk::secrets::Keychain::for_workspace(&workspace.paths().data_dir);
+    api::sync::connect(target, &keychain, &input).await?;
+    eprintln!(
+        "connected to {}: the credentials are in the OS keychain",
+        target.name()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn open(data_dir: Option<PathBuf>) -> Result<Workspace, Error> {
