@@ -9,6 +9,7 @@ pub mod arithmetic;
 pub mod profile;
 pub mod schematron;
 pub mod xpath;
+pub mod xrechnung;
 
 use std::sync::OnceLock;
 
@@ -90,6 +91,10 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
     };
     if validation.applicability == Applicability::Applied {
         if let Some(fired) = run_official_rules(doc) {
+            validation.add(fired);
+        }
+        // the XRechnung CIUS rules (BR-DE-*, BR-DEX-*) after the EN 16931 ones, for XRechnung documents
+        if let Some(fired) = syntax.and_then(|s| xrechnung::run(doc, s, validation.profile.as_deref())) {
             validation.add(fired);
         }
     }

@@ -180,6 +180,10 @@ pub enum Function {
     Translate,
     /// `matches(s, pattern)` with the pattern compiled once when the rules load (when it is a literal).
     Matches(Option<Box<regex::Regex>>),
+    /// `tokenize(s, pattern)`: the parts between the pattern's matches (used by the XRechnung rules).
+    Tokenize,
+    /// `replace(s, pattern, replacement)` (used by the XRechnung rules).
+    Replace,
     LocalName,
     Name,
     DistinctValues,
@@ -220,6 +224,8 @@ impl Function {
             "substring-after" => Function::SubstringAfter,
             "translate" => Function::Translate,
             "matches" => Function::Matches(None),
+            "tokenize" => Function::Tokenize,
+            "replace" => Function::Replace,
             "local-name" => Function::LocalName,
             "name" => Function::Name,
             "distinct-values" => Function::DistinctValues,

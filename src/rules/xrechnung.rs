@@ -1,0 +1,90 @@
+//! The German CIUS XRechnung: its national business rules (BR-DE-*) and the rules of its extension
+//! (BR-DEX-*), written as our own Schematron (`assets/xrechnung/`) and run by the same engine as the
+//! EN 16931 rules, after them, on documents whose specification identifier (BT-24) names XRechnung.
+//!
+//! Which documents: BT-24 naming the KoSIT XRechnung standard in any version — 3.x
+//! (`urn:xeinkauf.de:kosit:xrechnung_3.0`, its CIUS form `urn:cen.eu:en16931:2017#compliant#…`, the extension
+//! `…#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0` and the CVD form), and the older 1.2 / 2.x
+//! identifiers under `urn:xoev-de:kosit:…xrechnung_…`. Rule ids and flags are those of the XRechnung 3.0
+//! specification, so an older document also gets the BR-DE-21 warning that its BT-24 is not the 3.0 one.
+
+use std::sync::OnceLock;
+
+use super::profile::Syntax;
+use super::schematron::{Fired, Schema};
+
+const UBL_SOURCE: &str = "assets/xrechnung/XRechnung-UBL.sch";
+const CII_SOURCE: &str = "assets/xrechnung/XRechnung-CII.sch";
+const UBL_RULES: &str = include_str!("../../assets/xrechnung/XRechnung-UBL.sch");
+const CII_RULES: &str = include_str!("../../assets/xrechnung/XRechnung-CII.sch");
+
+/// Whether a specification identifier (BT-24) names XRechnung (any version, CIUS, extension or CVD).
+pub fn is_xrechnung(profile: &str) -> bool {
+    let profile = profile.to_ascii_lowercase();
+    // 3.x: urn:xeinkauf.de:kosit:xrechnung_3.0 (and …:kosit:extension:xrechnung_3.0);
+    // 1.2 / 2.x: urn:xoev-de:kosit:standard:xrechnung_2.3 (and …:kosit:extension:xrechnung_2.3)
+    ["xeinkauf.de:kosit:", "xoev-de:kosit:"]
+        .iter()
+        .any(|authority| profile.contains(authority))
+        && profile.contains("xrechnung_")
+}
+
+/// The XRechnung rules for one syntax, loaded once; `None` for ZUGFeRD 1.0 (which has no XRechnung form).
+pub fn schema(syntax: Syntax) -> Option<&'static Schema> {
+    static UBL: OnceLock<Schema> = OnceLock::new();
+    static CII: OnceLock<Schema> = OnceLock::new();
+    let (cell, source, text) = match syntax {
+        Syntax::Ubl => (&UBL, UBL_SOURCE, UBL_RULES),
+        Syntax::Cii => (&CII, CII_SOURCE, CII_RULES),
+        Syntax::Zugferd1 => return None,
+    };
+    // our rules are part of the build; a failure here is a build defect the unit tests catch
+    Some(cell.get_or_init(|| {
+        Schema::load(source, text).unwrap_or_else(|e| panic!("the XRechnung rules do not load: {e}"))
+    }))
+}
+
+/// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise.
+pub fn run(doc: &roxmltree::Document<'_>, syntax: Syntax, profile: Option<&str>) -> Option<Vec<Fired>> {
+    if !profile.is_some_and(is_xrechnung) {
+        return None;
+    }
+    Some(schema(syntax)?.run(doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_xrechnung_identifier_and_no_other_is_recognised() {
+        for profile in [
+            "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+            "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0",
+            "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9",
+            "urn:xeinkauf.de:kosit:xrechnung_3.0",
+            "urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.3",
+            "urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_2.0#conformant#urn:xoev-de:kosit:extension:xrechnung_2.0",
+            "urn:cen.eu:en16931:2017:compliant:xoev-de:kosit:standard:xrechnung_1.2",
+        ] {
+            assert!(is_xrechnung(profile), "{profile}");
+        }
+        for profile in [
+            "urn:cen.eu:en16931:2017",
+            "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
+            "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
+            "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+            "urn:factur-x.eu:1p0:minimum",
+        ] {
+            assert!(!is_xrechnung(profile), "{profile}");
+        }
+    }
+
+    #[test]
+    fn our_rules_load_with_every_check() {
+        // counted in the .sch files: the BR-DE and BR-DEX asserts
+        assert_eq!(schema(Syntax::Ubl).map(Schema::check_count), Some(46));
+        assert_eq!(schema(Syntax::Cii).map(Schema::check_count), Some(39));
+        assert!(schema(Syntax::Zugferd1).is_none());
+    }
+}
