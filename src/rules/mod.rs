@@ -94,9 +94,7 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
             validation.add(fired);
         }
         // the XRechnung CIUS rules (BR-DE-*, BR-DEX-*) after the EN 16931 ones, for XRechnung documents
-        if let Some(fired) = syntax.and_then(|s| xrechnung::run(doc, s, validation.profile.as_deref())) {
-            validation.add(fired);
-        }
+        xrechnung::check(doc, &mut validation);
     }
     validation
 }

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::profile::Syntax;
 use super::schematron::{Fired, Schema};
+use super::Validation;
 
 const UBL_SOURCE: &str = "assets/xrechnung/XRechnung-UBL.sch";
 const CII_SOURCE: &str = "assets/xrechnung/XRechnung-CII.sch";
@@ -44,12 +45,43 @@ pub fn schema(syntax: Syntax) -> Option<&'static Schema> {
     }))
 }
 
+/// EN 16931 rules the XRechnung extension replaces with its own (the same check with the XRechnung codes
+/// XR01–XR03 added to the code list, or with third party payments in the total): BR-CL-10 → BR-DEX-04,
+/// BR-CL-11 → BR-DEX-05, BR-CL-21 → BR-DEX-06, BR-CL-25 → BR-DEX-07, BR-CL-26 → BR-DEX-08, BR-CO-16 → BR-DEX-09,
+/// and the MIME codes of attachments BR-CL-24 → BR-DEX-01 (application/xml allowed).
+pub const REPLACED_BY_THE_EXTENSION: [&str; 7] = [
+    "BR-CL-10", "BR-CL-11", "BR-CL-21", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16",
+];
+
+/// Whether a specification identifier names the XRechnung extension (any version).
+pub fn is_extension(profile: &str) -> bool {
+    is_xrechnung(profile)
+        && profile
+            .to_ascii_lowercase()
+            .contains(":kosit:extension:xrechnung_")
+}
+
 /// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise.
 pub fn run(doc: &roxmltree::Document<'_>, syntax: Syntax, profile: Option<&str>) -> Option<Vec<Fired>> {
     if !profile.is_some_and(is_xrechnung) {
         return None;
     }
     Some(schema(syntax)?.run(doc))
+}
+
+/// Adds the XRechnung findings to a validation that already holds the EN 16931 ones (nothing for a document
+/// that is not XRechnung); for the extension, the EN 16931 rules it replaces are taken out.
+pub fn check(doc: &roxmltree::Document<'_>, validation: &mut Validation) {
+    let profile = validation.profile.as_deref();
+    let Some(fired) = validation.syntax.and_then(|syntax| run(doc, syntax, profile)) else {
+        return;
+    };
+    if profile.is_some_and(is_extension) {
+        let kept = |v: &super::Violation| !REPLACED_BY_THE_EXTENSION.contains(&v.id.as_str());
+        validation.fatal.retain(kept);
+        validation.warning.retain(kept);
+    }
+    validation.add(fired);
 }
 
 #[cfg(test)]

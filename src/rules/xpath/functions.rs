@@ -295,12 +295,20 @@ pub fn call_value<'a, 'i>(
         }
         Function::Tokenize | Function::Replace => {
             let replacing = matches!(function, Function::Replace);
-            arity(function, args, if replacing { 3 } else { 2 }, if replacing { 4 } else { 3 })?;
+            arity(
+                function,
+                args,
+                if replacing { 3 } else { 2 },
+                if replacing { 4 } else { 3 },
+            )?;
             let text = string_arg(ev, &args[0], focus)?;
             let pattern = string_arg(ev, &args[1], focus)?;
             let regex = super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
             if regex.is_match("") {
-                return Err(XError::new("FORX0003", "the pattern matches a zero-length string"));
+                return Err(XError::new(
+                    "FORX0003",
+                    "the pattern matches a zero-length string",
+                ));
             }
             if replacing {
                 // XPath writes group references as $N and escapes with a backslash; the regex crate wants ${N}
@@ -321,7 +329,10 @@ pub fn call_value<'a, 'i>(
                                 chars.next();
                             }
                             if digits.is_empty() {
-                                return Err(XError::new("FORX0004", "a $ in a replacement is not followed by a digit"));
+                                return Err(XError::new(
+                                    "FORX0004",
+                                    "a $ in a replacement is not followed by a digit",
+                                ));
                             }
                             expanded.push_str(&format!("${{{digits}}}"));
                         }
