@@ -1,5 +1,5 @@
 //! The German CIUS XRechnung: its national business rules (BR-DE-*) and the rules of its extension
-//! (BR-DEX-*), written as our own Schematron (`assets/xrechnung/`) and run by the same engine as the
+//! (BR-DEX-*) and of its CVD form (BR-DE-CVD-*), written as our own Schematron (`assets/xrechnung/`) and run by the same engine as the
 //! EN 16931 rules, after them, on documents whose specification identifier (BT-24) names XRechnung.
 //!
 //! Which documents: BT-24 naming the KoSIT XRechnung standard in any version — 3.x
@@ -53,12 +53,32 @@ pub const REPLACED_BY_THE_EXTENSION: [&str; 7] = [
     "BR-CL-10", "BR-CL-11", "BR-CL-21", "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-CO-16",
 ];
 
+/// EN 16931 rules the CIUS XRechnung CVD replaces: the item classification scheme list BR-CL-13 →
+/// BR-TMP-CVD-01 (UNTDID 7143 with `CVD` added).
+pub const REPLACED_BY_CVD: [&str; 1] = ["BR-CL-13"];
+
 /// Whether a specification identifier names the XRechnung extension (any version).
 pub fn is_extension(profile: &str) -> bool {
     is_xrechnung(profile)
         && profile
             .to_ascii_lowercase()
             .contains(":kosit:extension:xrechnung_")
+}
+
+/// Whether a specification identifier names the CIUS XRechnung CVD (Clean Vehicles Directive).
+pub fn is_cvd(profile: &str) -> bool {
+    is_xrechnung(profile) && profile.to_ascii_lowercase().contains(":kosit:xrechnung:cvd_")
+}
+
+/// The EN 16931 rules this XRechnung profile replaces with its own.
+pub fn replaced_rules(profile: &str) -> &'static [&'static str] {
+    if is_extension(profile) {
+        &REPLACED_BY_THE_EXTENSION
+    } else if is_cvd(profile) {
+        &REPLACED_BY_CVD
+    } else {
+        &[]
+    }
 }
 
 /// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise.
@@ -70,17 +90,16 @@ pub fn run(doc: &roxmltree::Document<'_>, syntax: Syntax, profile: Option<&str>)
 }
 
 /// Adds the XRechnung findings to a validation that already holds the EN 16931 ones (nothing for a document
-/// that is not XRechnung); for the extension, the EN 16931 rules it replaces are taken out.
+/// that is not XRechnung); for the extension and CVD, the EN 16931 rules they replace are taken out.
 pub fn check(doc: &roxmltree::Document<'_>, validation: &mut Validation) {
     let profile = validation.profile.as_deref();
     let Some(fired) = validation.syntax.and_then(|syntax| run(doc, syntax, profile)) else {
         return;
     };
-    if profile.is_some_and(is_extension) {
-        let kept = |v: &super::Violation| !REPLACED_BY_THE_EXTENSION.contains(&v.id.as_str());
-        validation.fatal.retain(kept);
-        validation.warning.retain(kept);
-    }
+    let replaced = profile.map(replaced_rules).unwrap_or_default();
+    let kept = |v: &super::Violation| !replaced.contains(&v.id.as_str());
+    validation.fatal.retain(kept);
+    validation.warning.retain(kept);
     validation.add(fired);
 }
 
@@ -115,8 +134,8 @@ mod tests {
     #[test]
     fn our_rules_load_with_every_check() {
         // counted in the .sch files: the BR-DE and BR-DEX asserts
-        assert_eq!(schema(Syntax::Ubl).map(Schema::check_count), Some(46));
-        assert_eq!(schema(Syntax::Cii).map(Schema::check_count), Some(39));
+        assert_eq!(schema(Syntax::Ubl).map(Schema::check_count), Some(54));
+        assert_eq!(schema(Syntax::Cii).map(Schema::check_count), Some(47));
         assert!(schema(Syntax::Zugferd1).is_none());
     }
 }

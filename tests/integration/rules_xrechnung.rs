@@ -36,11 +36,15 @@ const CII_ATTACHED: &str = "business-cases/standard/03.01a-INVOICE_uncefact.xml"
 const UBL_EXTENSION: &str = "business-cases/extension/04.01a-INVOICE_ubl.xml";
 const UBL_THIRD_PARTY: &str = "business-cases/extension/05.01a-INVOICE_ubl.xml";
 const CII_EXTENSION: &str = "business-cases/extension/04.05a-INVOICE_uncefact.xml";
+const UBL_CVD: &str = "technical-cases/cvd/02.01a-cvd_INVOICE_ubl.xml";
+const CII_CVD: &str = "technical-cases/cvd/02.01a-cvd_INVOICE_uncefact.xml";
 
-/// The XRechnung rule ids that fired, fatal and warning apart.
+/// The XRechnung rule ids that fired (BR-DE-*, BR-DEX-*, BR-DE-CVD-*, BR-TMP-CVD-*), fatal and warning apart.
 fn xr_ids(validation: &Validation) -> (BTreeSet<String>, BTreeSet<String>) {
     let ours = |ids: Vec<String>| -> BTreeSet<String> {
-        ids.into_iter().filter(|id| id.starts_with("BR-DE")).collect()
+        ids.into_iter()
+            .filter(|id| id.starts_with("BR-DE") || id.starts_with("BR-TMP-CVD"))
+            .collect()
     };
     (ours(validation.fatal_ids()), ours(validation.warning_ids()))
 }
@@ -133,6 +137,12 @@ impl Mutation {
         })
     }
 
+    /// Replaces a piece of text that occurs exactly once.
+    fn replace_once(self, from: &str, to: &str) -> Mutation {
+        assert_eq!(self.0.matches(from).count(), 1, "{from:?} is not unique");
+        Mutation(self.0.replacen(from, to, 1))
+    }
+
     fn insert_after(self, path: &str, xml: &str) -> Mutation {
         self.edit(path, |text, r| {
             format!("{}{xml}{}", &text[..r.end], &text[r.end..])
@@ -200,6 +210,98 @@ fn every_valid_test_suite_document_passes_the_xrechnung_rules() {
         checked += 1;
     }
     assert_eq!(checked, 86);
+}
+
+#[test]
+fn clean_vehicle_invoices_follow_the_cvd_rules() {
+    // the valid CVD samples are valid as a whole: BR-TMP-CVD-01 (UNTDID 7143 with CVD) replaces BR-CL-13
+    for file in [UBL_CVD, CII_CVD] {
+        assert_eq!(check(&read(file)).fatal_ids(), Vec::<String>::new(), "{file}");
+    }
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).remove("ContractDocumentReference"),
+        &["BR-DE-CVD-01"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).remove(&format!("{CII_AGREEMENT}/ContractReferencedDocument")),
+        &["BR-DE-CVD-01"],
+        &[],
+    );
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).remove("OriginatorDocumentReference"),
+        &["BR-DE-CVD-02"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).replace_once(
+            "<ram:TypeCode>50</ram:TypeCode>",
+            "<ram:TypeCode>916</ram:TypeCode>",
+        ),
+        &["BR-DE-CVD-02"],
+        &[],
+    );
+    // a vehicle category and a clean vehicle attribute value outside their lists
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).replace_once(
+            ">M2</cbc:ItemClassificationCode>",
+            ">L1</cbc:ItemClassificationCode>",
+        ),
+        &["BR-DE-CVD-04"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).replace_once("listID=\"CVD\">M2<", "listID=\"CVD\">L1<"),
+        &["BR-DE-CVD-04"],
+        &[],
+    );
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).replace_once("<cbc:Value>clean</cbc:Value>", "<cbc:Value>diesel</cbc:Value>"),
+        &["BR-DE-CVD-05"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).replace_once("<ram:Value>clean</ram:Value>", "<ram:Value>diesel</ram:Value>"),
+        &["BR-DE-CVD-05"],
+        &[],
+    );
+    // the CVD classification without the cva attribute: the line is incomplete and no line is a clean vehicle
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).replace_once("<cbc:Name>cva</cbc:Name>", "<cbc:Name>colour</cbc:Name>"),
+        &["BR-DE-CVD-03", "BR-DE-CVD-06-a"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).replace_once(
+            "<ram:Description>cva</ram:Description>",
+            "<ram:Description>colour</ram:Description>",
+        ),
+        &["BR-DE-CVD-03", "BR-DE-CVD-06-a"],
+        &[],
+    );
+    // the cva attribute with a classification scheme that is in no list
+    breaks(
+        UBL_CVD,
+        Mutation::of(UBL_CVD).replace_once("listID=\"CVD\"", "listID=\"CVX\""),
+        &["BR-DE-CVD-03", "BR-DE-CVD-06-b", "BR-TMP-CVD-01"],
+        &[],
+    );
+    breaks(
+        CII_CVD,
+        Mutation::of(CII_CVD).replace_once("listID=\"CVD\"", "listID=\"CVX\""),
+        &["BR-DE-CVD-03", "BR-DE-CVD-06-b", "BR-TMP-CVD-01"],
+        &[],
+    );
 }
 
 #[test]
