@@ -153,9 +153,15 @@ impl Validation {
             .iter()
             .map(|(id, message)| format!("{id}: {message}"))
             .collect();
+        let xrechnung = seen.keys().any(|id| xrechnung::is_xrechnung_rule(id));
         let message = format!(
-            "The e-invoice breaks {} EN 16931 business rule{}: {}",
+            "The e-invoice breaks {} {} business rule{}: {}",
             seen.len(),
+            if xrechnung {
+                "EN 16931 / XRechnung"
+            } else {
+                "EN 16931"
+            },
             if seen.len() == 1 { "" } else { "s" },
             listed.join("; ")
         );

@@ -30,6 +30,11 @@ pub fn is_xrechnung(profile: &str) -> bool {
         && profile.contains("xrechnung_")
 }
 
+/// Whether a rule id is one of ours (BR-DE-*, BR-DEX-*, BR-DE-CVD-*, BR-TMP-CVD-*) rather than EN 16931's.
+pub fn is_xrechnung_rule(id: &str) -> bool {
+    id.starts_with("BR-DE") || id.starts_with("BR-TMP-CVD")
+}
+
 /// The XRechnung rules for one syntax, loaded once; `None` for ZUGFeRD 1.0 (which has no XRechnung form).
 pub fn schema(syntax: Syntax) -> Option<&'static Schema> {
     static UBL: OnceLock<Schema> = OnceLock::new();

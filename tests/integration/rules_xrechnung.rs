@@ -43,7 +43,7 @@ const CII_CVD: &str = "technical-cases/cvd/02.01a-cvd_INVOICE_uncefact.xml";
 fn xr_ids(validation: &Validation) -> (BTreeSet<String>, BTreeSet<String>) {
     let ours = |ids: Vec<String>| -> BTreeSet<String> {
         ids.into_iter()
-            .filter(|id| id.starts_with("BR-DE") || id.starts_with("BR-TMP-CVD"))
+            .filter(|id| backdesk::rules::xrechnung::is_xrechnung_rule(id))
             .collect()
     };
     (ours(validation.fatal_ids()), ours(validation.warning_ids()))
@@ -1138,6 +1138,13 @@ fn fatal_xrechnung_rules_reach_the_extraction_and_the_cli() {
         .find(|r| r.code == ReasonCode::EinvoiceRuleViolation)
         .expect("a fatal XRechnung rule is a rule violation");
     assert!(reason.message.contains("BR-DE-15"), "{}", reason.message);
+    assert!(
+        reason
+            .message
+            .starts_with("The e-invoice breaks 1 EN 16931 / XRechnung business rule: "),
+        "{}",
+        reason.message
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("broken.xml");
