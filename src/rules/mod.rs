@@ -75,6 +75,8 @@ pub fn official_schema(syntax: Syntax) -> Option<&'static Schema> {
 pub fn warm_up() {
     let _ = official_schema(Syntax::Ubl);
     let _ = official_schema(Syntax::Cii);
+    let _ = xrechnung::schema(Syntax::Ubl);
+    let _ = xrechnung::schema(Syntax::Cii);
 }
 
 /// Checks an e-invoice against the EN 16931 rules when they apply to its profile.
