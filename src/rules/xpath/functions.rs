@@ -293,17 +293,21 @@ pub fn call_value<'a, 'i>(
                 }
             }
         }
-        Function::Tokenize | Function::Replace => {
-            let replacing = matches!(function, Function::Replace);
-            arity(
-                function,
-                args,
-                if replacing { 3 } else { 2 },
-                if replacing { 4 } else { 3 },
-            )?;
+        Function::Tokenize(compiled) | Function::Replace(compiled) => {
+            let replacing = matches!(function, Function::Replace(_));
+            let arguments = if replacing { 3 } else { 2 };
+            arity(function, args, arguments, arguments + 1)?;
             let text = string_arg(ev, &args[0], focus)?;
-            let pattern = string_arg(ev, &args[1], focus)?;
-            let regex = super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
+            let dynamic;
+            let regex = match compiled {
+                Some(regex) if args.len() == arguments => regex.as_ref(),
+                _ => {
+                    let pattern = string_arg(ev, &args[1], focus)?;
+                    dynamic =
+                        super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
+                    &dynamic
+                }
+            };
             if regex.is_match("") {
                 return Err(XError::new(
                     "FORX0003",
