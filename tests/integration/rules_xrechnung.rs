@@ -1084,7 +1084,100 @@ fn extension_rules() {
         &[],
     );
 
+    // the XR0x codes pass, a made-up one does not: party identifier, legal registration, delivery location
+    let buyer_id = "AccountingCustomerParty/Party/PartyIdentification/ID";
+    let with_scheme = |scheme: &str| format!("<cbc:ID schemeID=\"{scheme}\">345LA5324</cbc:ID>");
+    breaks(
+        UBL_EXTENSION,
+        Mutation::of(UBL_EXTENSION).replace(buyer_id, &with_scheme("XR02")),
+        &[],
+        &[],
+    );
+    breaks(
+        UBL_EXTENSION,
+        Mutation::of(UBL_EXTENSION).replace(buyer_id, &with_scheme("XR99")),
+        &["BR-DEX-04"],
+        &[],
+    );
+    let legal_id = "AccountingSupplierParty/Party/PartyLegalEntity/CompanyID";
+    let legal = |scheme: &str| format!("<cbc:CompanyID schemeID=\"{scheme}\">1122334455</cbc:CompanyID>");
+    breaks(
+        UBL_EXTENSION,
+        Mutation::of(UBL_EXTENSION).replace(legal_id, &legal("XR01")),
+        &[],
+        &[],
+    );
+    breaks(
+        UBL_EXTENSION,
+        Mutation::of(UBL_EXTENSION).replace(legal_id, &legal("XR99")),
+        &["BR-DEX-05"],
+        &[],
+    );
+    let cii_legal = |scheme: &str| {
+        format!("<ram:SpecifiedLegalOrganization><ram:ID schemeID=\"{scheme}\">1</ram:ID></ram:SpecifiedLegalOrganization>")
+    };
+    breaks(
+        CII_EXTENSION,
+        Mutation::of(CII_EXTENSION).append(CII_SELLER, &cii_legal("XR03")),
+        &[],
+        &[],
+    );
+    breaks(
+        CII_EXTENSION,
+        Mutation::of(CII_EXTENSION).append(CII_SELLER, &cii_legal("XR99")),
+        &["BR-DEX-05"],
+        &[],
+    );
+    let ship_to = |scheme: &str| {
+        format!(
+            "<ram:ApplicableHeaderTradeDelivery><ram:ShipToTradeParty><ram:GlobalID schemeID=\"{scheme}\">1</ram:GlobalID>\
+             <ram:Name>Lager</ram:Name></ram:ShipToTradeParty></ram:ApplicableHeaderTradeDelivery>"
+        )
+    };
+    let delivery = "SupplyChainTradeTransaction/ApplicableHeaderTradeDelivery";
+    breaks(
+        CII_EXTENSION,
+        Mutation::of(CII_EXTENSION).replace(delivery, &ship_to("XR01")),
+        &[],
+        &[],
+    );
+    breaks(
+        CII_EXTENSION,
+        Mutation::of(CII_EXTENSION).replace(delivery, &ship_to("XR99")),
+        &["BR-DEX-08"],
+        &[],
+    );
+    // attachments in CII: application/xml allowed, a ZIP not
+    let attachment = |mime: &str| {
+        format!(
+            "<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>A1</ram:IssuerAssignedID><ram:TypeCode>916</ram:TypeCode>\
+             <ram:AttachmentBinaryObject mimeCode=\"{mime}\" filename=\"a\">PGEvPg==</ram:AttachmentBinaryObject>\
+             </ram:AdditionalReferencedDocument>"
+        )
+    };
+    let with_xml = Mutation::of(CII_EXTENSION).append(CII_AGREEMENT, &attachment("application/xml"));
+    assert_eq!(check(&with_xml.0).fatal_ids(), Vec::<String>::new());
+    breaks(
+        CII_EXTENSION,
+        Mutation::of(CII_EXTENSION).append(CII_AGREEMENT, &attachment("application/zip")),
+        &["BR-DEX-01"],
+        &[],
+    );
+
     // BR-DEX-09..14: third party payments
+    // without its amount the payment has no currency either, and the total no longer adds up
+    breaks(
+        UBL_THIRD_PARTY,
+        Mutation::of(UBL_THIRD_PARTY).remove("PrepaidPayment/PaidAmount"),
+        &["BR-DEX-09", "BR-DEX-11", "BR-DEX-14"],
+        &[],
+    );
+    breaks(
+        UBL_THIRD_PARTY,
+        Mutation::of(UBL_THIRD_PARTY).set_text("PrepaidPayment/PaidAmount", "19.960"),
+        &["BR-DEX-13"],
+        &[],
+    );
     breaks(
         UBL_THIRD_PARTY,
         Mutation::of(UBL_THIRD_PARTY).set_text("LegalMonetaryTotal/PayableAmount", "1.00"),
