@@ -136,6 +136,45 @@ mod tests {
         }
     }
 
+    /// Evaluates an XPath expression on an empty document and returns the string values.
+    fn xpath(expr: &str) -> Result<Vec<String>, String> {
+        use super::super::xpath::{parse, Evaluator, Focus, Globals, Item};
+        let doc = roxmltree::Document::parse("<r/>").map_err(|e| e.to_string())?;
+        let namespaces = std::collections::HashMap::from([(
+            "xs".to_owned(),
+            "http://www.w3.org/2001/XMLSchema".to_owned(),
+        )]);
+        let ast = parse(expr, &namespaces)?;
+        let globals = Globals::new();
+        let mut ev = Evaluator::new(doc.root(), &globals, None);
+        let items = ev
+            .eval(&ast, &Focus::of(Item::Node(doc.root_element())))
+            .map_err(|e| e.to_string())?;
+        Ok(items.iter().map(|i| i.string().into_owned()).collect())
+    }
+
+    #[test]
+    fn tokenize_and_replace_behave_as_xpath_says() {
+        // empty parts at both ends are kept; an empty input gives no part
+        assert_eq!(xpath("tokenize(',a,,b,', ',')").unwrap(), ["", "a", "", "b", ""]);
+        assert_eq!(xpath("tokenize('', ',')").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            xpath("tokenize('x#SKONTO#y\nz', '#[^\r\n]+#')[last()]").unwrap(),
+            ["y\nz"]
+        );
+        // the pattern given as a value instead of a literal is compiled when called
+        assert_eq!(xpath("tokenize('a1b', concat('[0-', '9]'))").unwrap(), ["a", "b"]);
+        // $N is a group, \$ a dollar
+        assert_eq!(
+            xpath("replace('GB82WEST', '([A-J])', '1$1')").unwrap(),
+            ["1G1B82W1EST"]
+        );
+        assert_eq!(xpath("replace('a-b', '-', '\\$')").unwrap(), ["a$b"]);
+        // a pattern that matches nothing is an error (FORX0003), not an endless loop
+        assert!(xpath("tokenize('abc', 'x*')").is_err());
+        assert!(xpath("replace('abc', 'x?', 'y')").is_err());
+    }
+
     #[test]
     fn our_rules_load_with_every_check() {
         // counted in the .sch files: the BR-DE and BR-DEX asserts
