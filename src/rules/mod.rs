@@ -9,6 +9,7 @@ pub mod arithmetic;
 pub mod profile;
 pub mod schematron;
 pub mod xpath;
+pub mod xrechnung;
 
 use std::sync::OnceLock;
 
@@ -74,6 +75,8 @@ pub fn official_schema(syntax: Syntax) -> Option<&'static Schema> {
 pub fn warm_up() {
     let _ = official_schema(Syntax::Ubl);
     let _ = official_schema(Syntax::Cii);
+    let _ = xrechnung::schema(Syntax::Ubl);
+    let _ = xrechnung::schema(Syntax::Cii);
 }
 
 /// Checks an e-invoice against the EN 16931 rules when they apply to its profile.
@@ -92,6 +95,8 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
         if let Some(fired) = run_official_rules(doc) {
             validation.add(fired);
         }
+        // the XRechnung CIUS rules (BR-DE-*, BR-DEX-*) after the EN 16931 ones, for XRechnung documents
+        xrechnung::check(doc, &mut validation);
     }
     validation
 }
@@ -150,9 +155,15 @@ impl Validation {
             .iter()
             .map(|(id, message)| format!("{id}: {message}"))
             .collect();
+        let xrechnung = seen.keys().any(|id| xrechnung::is_xrechnung_rule(id));
         let message = format!(
-            "The e-invoice breaks {} EN 16931 business rule{}: {}",
+            "The e-invoice breaks {} {} business rule{}: {}",
             seen.len(),
+            if xrechnung {
+                "EN 16931 / XRechnung"
+            } else {
+                "EN 16931"
+            },
             if seen.len() == 1 { "" } else { "s" },
             listed.join("; ")
         );

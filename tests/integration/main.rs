@@ -31,6 +31,7 @@ mod rules_corpus;
 mod rules_embedded;
 mod rules_parity;
 mod rules_vefa;
+mod rules_xrechnung;
 mod support;
 mod sync_contract;
 mod sync_server;

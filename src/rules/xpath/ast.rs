@@ -180,6 +180,11 @@ pub enum Function {
     Translate,
     /// `matches(s, pattern)` with the pattern compiled once when the rules load (when it is a literal).
     Matches(Option<Box<regex::Regex>>),
+    /// `tokenize(s, pattern)`: the parts between the pattern's matches (used by the XRechnung rules); the
+    /// pattern compiled once when the rules load (when it is a literal).
+    Tokenize(Option<Box<regex::Regex>>),
+    /// `replace(s, pattern, replacement)` (used by the XRechnung rules), compiled as `tokenize`.
+    Replace(Option<Box<regex::Regex>>),
     LocalName,
     Name,
     DistinctValues,
@@ -220,6 +225,8 @@ impl Function {
             "substring-after" => Function::SubstringAfter,
             "translate" => Function::Translate,
             "matches" => Function::Matches(None),
+            "tokenize" => Function::Tokenize(None),
+            "replace" => Function::Replace(None),
             "local-name" => Function::LocalName,
             "name" => Function::Name,
             "distinct-values" => Function::DistinctValues,

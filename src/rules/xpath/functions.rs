@@ -293,6 +293,68 @@ pub fn call_value<'a, 'i>(
                 }
             }
         }
+        Function::Tokenize(compiled) | Function::Replace(compiled) => {
+            let replacing = matches!(function, Function::Replace(_));
+            let arguments = if replacing { 3 } else { 2 };
+            arity(function, args, arguments, arguments + 1)?;
+            let text = string_arg(ev, &args[0], focus)?;
+            let dynamic;
+            let regex = match compiled {
+                Some(regex) if args.len() == arguments => regex.as_ref(),
+                _ => {
+                    let pattern = string_arg(ev, &args[1], focus)?;
+                    dynamic =
+                        super::parse::compile_regex(&pattern).map_err(|e| XError::new("FORX0002", e))?;
+                    &dynamic
+                }
+            };
+            if regex.is_match("") {
+                return Err(XError::new(
+                    "FORX0003",
+                    "the pattern matches a zero-length string",
+                ));
+            }
+            if replacing {
+                // XPath writes group references as $N and escapes with a backslash; the regex crate wants ${N}
+                let replacement = string_arg(ev, &args[2], focus)?;
+                let mut expanded = String::new();
+                let mut chars = replacement.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('$') => expanded.push_str("$$"),
+                            Some(other) => expanded.push(other),
+                            None => return Err(XError::new("FORX0004", "a replacement ends in a backslash")),
+                        },
+                        '$' => {
+                            let mut digits = String::new();
+                            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                                digits.push(*d);
+                                chars.next();
+                            }
+                            if digits.is_empty() {
+                                return Err(XError::new(
+                                    "FORX0004",
+                                    "a $ in a replacement is not followed by a digit",
+                                ));
+                            }
+                            expanded.push_str(&format!("${{{digits}}}"));
+                        }
+                        other => expanded.push(other),
+                    }
+                }
+                return string(regex.replace_all(&text, expanded.as_str()).into_owned());
+            }
+            if text.is_empty() {
+                return Ok(Value::Many(Vec::new()));
+            }
+            Ok(Value::Many(
+                regex
+                    .split(&text)
+                    .map(|part| Item::Atomic(Atomic::Str(Cow::Owned(part.to_owned()))))
+                    .collect(),
+            ))
+        }
         Function::LocalName | Function::Name => {
             arity(function, args, 0, 1)?;
             let item = match args.first() {

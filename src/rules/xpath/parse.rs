@@ -585,6 +585,11 @@ impl Parser<'_> {
                 *compiled = Some(Box::new(compile_regex(pattern)?));
             }
         }
+        if let (Function::Tokenize(compiled) | Function::Replace(compiled), Some(Expr::Str(pattern))) =
+            (&mut function, args.get(1))
+        {
+            *compiled = Some(Box::new(compile_regex(pattern)?));
+        }
         Ok(Expr::Call(function, args))
     }
 
