@@ -49,18 +49,7 @@ fn run_invoice2data(case: &Case, out_dir: &std::path::Path) -> Option<Extraction
     let text = std::fs::read_to_string(out.with_extension("json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     let result = json.get(0)?;
-    let mapping = [
-        ("invoice_number", "invoice_number"),
-        ("date", "issue_date"),
-        ("date_due", "due_date"),
-        ("currency", "currency"),
-        ("issuer", "seller_name"),
-        ("vat", "seller_vat_id"),
-        ("iban", "iban"),
-        ("amount_untaxed", "total_net"),
-        ("amount_tax", "total_tax"),
-        ("amount", "total_gross"),
-    ];
+    let mapping = extract_scoring::INVOICE2DATA_FIELDS;
     let value = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),

@@ -443,6 +443,99 @@ const TITLE_ENDINGS: &[&str] = &[
     "fattura",
 ];
 
+/// Titles naming a UNTDID 1001 document type other than a commercial invoice, credit note or corrected
+/// invoice, in the six languages (the code list's own names and the titles invoicing tools print for them).
+const TITLED_TYPES: &[(&str, &[labels::Label])] = &[
+    (
+        "389",
+        &[
+            ("selbst ausgestellte rechnung", 1.0),
+            ("self billed invoice", 1.0),
+            ("self billing invoice", 1.0),
+            ("autofacturation", 1.0),
+            ("autofacture", 1.0),
+            ("zelffacturatie", 1.0),
+            ("autofactura", 1.0),
+            ("autofattura", 1.0),
+        ],
+    ),
+    (
+        "387",
+        &[
+            ("mietrechnung", 1.0),
+            ("hire invoice", 1.0),
+            ("rental invoice", 1.0),
+            ("facture de location", 1.0),
+            ("huurfactuur", 1.0),
+            ("factura de alquiler", 1.0),
+            ("fattura di noleggio", 1.0),
+        ],
+    ),
+    (
+        "575",
+        &[
+            ("rechnung des versicherers", 1.0),
+            ("versicherungsrechnung", 1.0),
+            ("insurer s invoice", 1.0),
+            ("insurers invoice", 1.0),
+            ("facture de l assureur", 1.0),
+            ("factuur van de verzekeraar", 1.0),
+            ("factura del asegurador", 1.0),
+            ("fattura dell assicuratore", 1.0),
+        ],
+    ),
+    (
+        "751",
+        &[
+            ("buchungshilfe", 1.0),
+            ("invoice information for accounting purposes", 1.0),
+        ],
+    ),
+    (
+        "204",
+        &[
+            ("baurechnung", 1.0),
+            ("payment valuation", 1.0),
+            ("situation de travaux", 1.0),
+        ],
+    ),
+    (
+        "326",
+        &[
+            ("teilrechnung", 1.0),
+            ("partial invoice", 1.0),
+            ("facture partielle", 1.0),
+            ("deelfactuur", 1.0),
+            ("factura parcial", 1.0),
+            ("fattura parziale", 1.0),
+        ],
+    ),
+    (
+        "386",
+        &[
+            ("vorauszahlungsrechnung", 1.0),
+            ("anzahlungsrechnung", 1.0),
+            ("prepayment invoice", 1.0),
+            ("advance payment invoice", 1.0),
+            ("facture d acompte", 1.0),
+            ("voorschotfactuur", 1.0),
+            ("factura de anticipo", 1.0),
+            ("fattura di acconto", 1.0),
+        ],
+    ),
+    (
+        "383",
+        &[
+            ("belastungsanzeige", 1.0),
+            ("debit note", 1.0),
+            ("note de débit", 1.0),
+            ("debetnota", 1.0),
+            ("nota de débito", 1.0),
+            ("nota di debito", 1.0),
+        ],
+    ),
+];
+
 /// The UNTDID 1001 type code: printed in parentheses after the title (`Handelsrechnung (380)`), else from the
 /// title's words (credit note 381, corrected invoice 384), else a commercial invoice (380).
 /// With the code, its confidence: printed codes are near certain, a code from the title likely, the default
@@ -487,6 +580,12 @@ fn type_code(lines: &[Line]) -> (String, f64) {
         }
     }
     for line in lines.iter().filter(|l| l.page == 1).take(25) {
+        // `Gutschrift (Selbst ausgestellte Rechnung)`: the qualifier may follow one title word
+        for (code, titles) in TITLED_TYPES {
+            if labels::find(line, titles).iter().any(|h| h.start <= 1) {
+                return ((*code).to_owned(), 0.8);
+            }
+        }
         if labels::find(line, corrected).iter().any(|h| h.start == 0) {
             return ("384".to_owned(), 0.8);
         }
