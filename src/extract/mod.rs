@@ -133,7 +133,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         best(&labelled(&lines, labels::BUYER_REFERENCE, Kind::Id, order)),
     );
 
-    let items = lines::extract(&lines);
+    let mut items = lines::extract(&lines);
     let lines_sum = items
         .iter()
         .map(|item| {
@@ -174,6 +174,15 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
             if let Some(field) = fields.get_mut(name) {
                 if let Some(positive) = field.value.strip_prefix('-') {
                     field.value = positive.to_owned();
+                }
+            }
+        }
+        for item in &mut items {
+            for name in ["unit_price", "net_amount"] {
+                if let Some(field) = item.get_mut(name) {
+                    if let Some(positive) = field.value.strip_prefix('-') {
+                        field.value = positive.to_owned();
+                    }
                 }
             }
         }
