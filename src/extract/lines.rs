@@ -402,7 +402,14 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
             let priced = numbers
                 .iter()
                 .any(|(c, _, decimals, _)| *c != Column::Quantity && *decimals);
-            let starts_row = priced && !description.is_empty();
+            // `Kfz-Haftpflicht … 67,2244  1` then `Regio R9  80,00`: the amount of a row printed a line
+            // lower, with the rest of its description, completes the row above
+            let completes = current
+                .as_ref()
+                .is_some_and(|row| !row.values.is_empty() && !row.values.contains_key(&Column::Amount))
+                && !numbers.is_empty()
+                && numbers.iter().all(|(c, _, _, _)| *c == Column::Amount);
+            let starts_row = priced && !description.is_empty() && !completes;
             if starts_row {
                 if let Some(row) = current.take() {
                     rows.push(row);
@@ -410,7 +417,7 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
                 current = Some(Row::default());
             }
             if let Some(row) = current.as_mut() {
-                if !description.is_empty() && (starts_row || row.values.is_empty() || !priced) {
+                if !description.is_empty() && (starts_row || row.values.is_empty() || !priced || completes) {
                     let words: Vec<_> = description.iter().map(|w| (*w).clone()).collect();
                     let text = join(&words);
                     // a word broken at a hyphen or slash at the end of the line goes on without a space
