@@ -394,8 +394,11 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
                 })
                 .map(|(_, w)| w)
                 .collect();
-            // `Bruttopreis : 21,50` under an item: a labelled attribute of the item above, not an item
-            if description.last().is_some_and(|w| w.text.ends_with(':')) && !numbers.is_empty() {
+            // `Bruttopreis : 21,50` under an item, with no amount: a labelled attribute of the item above
+            if description.last().is_some_and(|w| w.text.ends_with(':'))
+                && !numbers.is_empty()
+                && !numbers.iter().any(|(c, _, _, _)| *c == Column::Amount)
+            {
                 index += 1;
                 continue;
             }
