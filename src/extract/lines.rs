@@ -249,19 +249,27 @@ const AFTER_TABLE: &[Label] = &[
 
 /// Whether a line ends the table (a totals line).
 fn ends_table(line: &Line) -> bool {
+    let opens = |list: &'static [Label]| {
+        labels::find(line, list)
+            .iter()
+            .any(|h| h.start == 0 && h.strength >= 0.6)
+    };
+    if opens(AFTER_TABLE) {
+        return true;
+    }
+    // a totals line states its amount (a lone `MwSt.` under `Ohne` is the header's third line)
+    if amounts_in(&line.words).is_empty() {
+        return false;
+    }
     [
         labels::TOTAL_NET,
         labels::TOTAL_GROSS,
         labels::AMOUNT_DUE,
         labels::TOTAL_TAX,
-        AFTER_TABLE,
     ]
     .iter()
-    .any(|list| {
-        labels::find(line, list)
-            .iter()
-            .any(|h| h.start == 0 && h.strength >= 0.6)
-    }) || [labels::TOTAL_NET, labels::TOTAL_GROSS, labels::AMOUNT_DUE]
+    .any(|list| opens(list))
+        || [labels::TOTAL_NET, labels::TOTAL_GROSS, labels::AMOUNT_DUE]
         .iter()
         .any(|list| {
             // a specific totals label opening a cell further right: `Taxe  Base  Montant   Total HT 624,90`

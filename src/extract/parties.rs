@@ -179,7 +179,12 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 end += 1;
             }
             let start = name_start(line, cell.start, i);
-            if start >= i {
+            // `1.00 kg` is a quantity, not a limited partnership: a name has a word with letters
+            if start >= i
+                || !line.words[start..i]
+                    .iter()
+                    .any(|w| w.text.chars().any(char::is_alphabetic))
+            {
                 continue;
             }
             let in_party = sections[index] == Some(party);
@@ -196,6 +201,8 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
 }
 
 /// Where a company name begins in a cell: after a label such as `Name:` or a separator such as `-`.
+/// In a sentence (`All services are sold by Amazon Web Services, Inc.`) the name is the run of capitalised
+/// words before the form.
 fn name_start(line: &Line, cell_start: usize, form: usize) -> usize {
     let mut start = cell_start;
     for k in cell_start..form {
@@ -204,8 +211,24 @@ fn name_start(line: &Line, cell_start: usize, form: usize) -> usize {
             start = k + 1;
         }
     }
+    if form - start > SENTENCE_WORDS {
+        let mut k = form;
+        while k > start
+            && line.words[k - 1]
+                .text
+                .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '&')
+        {
+            k -= 1;
+        }
+        if k < form {
+            start = k;
+        }
+    }
     start
 }
+
+/// More words than this before a legal form make a sentence rather than a name.
+const SENTENCE_WORDS: usize = 6;
 
 fn is_separator(text: &str) -> bool {
     matches!(text, "-" | "–" | "|" | "·" | "•" | ",")
