@@ -114,8 +114,70 @@ fn heads_other(line: &Line, party: Party) -> bool {
     !headings(line, other).is_empty()
 }
 
-/// Candidate names for `party`.
+/// Candidate names for `party`, each taken with the part of it wrapped onto the line above or below.
 pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Candidate> {
+    raw_names(lines, sections, party)
+        .into_iter()
+        .map(|c| unwrapped(lines, c))
+        .collect()
+}
+
+/// Words that address a person (`Herrn` on its own line above `Max Mustermann`).
+const SALUTATIONS: &[&str] = &[
+    "herrn", "herr", "frau", "mr", "mrs", "ms", "monsieur", "madame", "m", "mme", "dhr", "mevr", "sr", "sra",
+    "sig", "sigra",
+];
+
+/// A name printed over two lines: a salutation above or before it, or the first words of a company name
+/// above the line that ends with its legal form (`MVM Musterhafter` / `Versicherungsverein Musterstadt a.G.`).
+fn unwrapped(lines: &[Line], mut c: Candidate) -> Candidate {
+    let line = &lines[c.line];
+    let x0 = c.bbox[0];
+    let squashed: Vec<String> = c.value.split_whitespace().map(labels::squash).collect();
+    let is_salutation = |words: &[String]| words.len() == 1 && SALUTATIONS.contains(&words[0].as_str());
+    let ends_with_form = |words: &[String]| words.last().is_some_and(|w| LEGAL_FORMS.contains(&w.as_str()));
+    let wrap_of = |other: &Line, above: bool| -> Option<Vec<String>> {
+        let gap = if above {
+            other.bbox()[1] - line.bbox()[3]
+        } else {
+            line.bbox()[1] - other.bbox()[3]
+        };
+        let aligned = (other.bbox()[0] - x0).abs() <= 3.0;
+        let plain = other.words.len() <= 6
+            && other
+                .words
+                .iter()
+                .all(|w| !w.text.contains(':') && !w.text.chars().any(|ch| ch.is_ascii_digit()))
+            && [SELLER_SECTION, BUYER_SECTION, labels::INVOICE_NUMBER]
+                .iter()
+                .all(|list| labels::find(other, list).is_empty());
+        (other.page == line.page && gap < line.size() && aligned && plain)
+            .then(|| other.words.iter().map(|w| labels::squash(&w.text)).collect())
+    };
+    let above = c.line.checked_sub(1).and_then(|i| wrap_of(&lines[i], true));
+    if let Some(words) = above {
+        if is_salutation(&words) || (ends_with_form(&squashed) && !ends_with_form(&words)) {
+            let other = &lines[c.line - 1];
+            c.value = format!("{} {}", join(&other.words), c.value);
+            c.bbox = merge(c.bbox, union(&other.words));
+            return c;
+        }
+    }
+    if let Some(words) = lines.get(c.line + 1).and_then(|l| wrap_of(l, false)) {
+        if is_salutation(&squashed) || (!ends_with_form(&squashed) && ends_with_form(&words)) {
+            let other = &lines[c.line + 1];
+            c.value = format!("{} {}", c.value, join(&other.words));
+            c.bbox = merge(c.bbox, union(&other.words));
+        }
+    }
+    c
+}
+
+fn merge(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+}
+
+fn raw_names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Candidate> {
     let mut out = Vec::new();
     let heading: &'static [Label] = match party {
         Party::Seller => SELLER_SECTION,
