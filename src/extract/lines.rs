@@ -512,3 +512,71 @@ fn to_fields(row: Row) -> BTreeMap<String, FieldValue> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::{lines, test_page};
+
+    fn rows_of(rows: &[(f64, &[(f64, &str)])]) -> Vec<BTreeMap<String, String>> {
+        extract(&lines(&test_page(rows)))
+            .into_iter()
+            .map(|r| r.into_iter().map(|(k, v)| (k, v.value)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_header_over_three_lines_with_a_centred_description_reads_its_rows() {
+        let rows = rows_of(&[
+            (482.0, &[(419.0, "Prix")]),
+            (
+                472.0,
+                &[(154.0, "Description"), (344.0, "Quantité"), (466.0, "Rem."), (513.0, "Prix HT")],
+            ),
+            (467.0, &[(410.0, "unitaire")]),
+            (451.0, &[(34.0, "Nougat de l'Abbaye"), (362.0, "5"), (432.0, "4,55"), (529.0, "20,48")]),
+            (432.0, &[(34.0, "Huile d'olive"), (358.0, "10"), (427.0, "19,80"), (524.0, "198,00")]),
+            (411.0, &[(89.0, "Taxe"), (454.0, "Total HT"), (520.0, "218,48")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0]["description"], "Nougat de l'Abbaye");
+        assert_eq!(rows[0]["unit_price"], "4.55");
+        assert_eq!(rows[0]["net_amount"], "20.48");
+        assert_eq!(rows[1]["quantity"], "10");
+    }
+
+    #[test]
+    fn a_section_subtotal_inside_the_table_does_not_end_it() {
+        let rows = rows_of(&[
+            (529.0, &[(32.0, "Description"), (257.0, "Quantity"), (332.0, "Unit Price"), (526.0, "Amount")]),
+            (487.0, &[(32.0, "Beeswax XL"), (266.0, "1.00"), (352.0, "42.00"), (537.0, "42.00")]),
+            (429.0, &[(482.0, "Subtotal"), (531.0, "42.00")]),
+            (408.0, &[(32.0, "--- Food Products ---")]),
+            (387.0, &[(32.0, "Olive Oil"), (272.0, "1.00"), (357.0, "1.00"), (543.0, "1.00")]),
+            (324.0, &[(482.0, "Subtotal"), (531.0, "1.00")]),
+            (292.0, &[(310.0, "Subtotal"), (531.0, "43.00")]),
+            (271.0, &[(310.0, "Tax 15%"), (537.0, "6.45")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0]["description"].starts_with("Beeswax XL"));
+        assert_eq!(rows[1]["description"], "Olive Oil");
+        assert_eq!(rows[1]["net_amount"], "1.00");
+    }
+
+    #[test]
+    fn an_amount_printed_a_line_lower_completes_the_row_above() {
+        let rows = rows_of(&[
+            (728.0, &[(191.0, "Beschreibung"), (340.0, "Nettopreis"), (400.0, "Menge"), (494.0, "Nettobetrag")]),
+            (699.0, &[(191.0, "Kfz-Haftpflicht SF25"), (349.0, "67,2244"), (417.0, "1")]),
+            (690.0, &[(191.0, "Regio R9"), (516.0, "80,00")]),
+            (668.0, &[(191.0, "Bruttopreis :"), (312.0, "80,0006")]),
+            (617.0, &[(191.0, "Vollkasko SF25"), (345.0, "117,6471"), (417.0, "1")]),
+            (609.0, &[(512.0, "140,00")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0]["description"], "Kfz-Haftpflicht SF25 Regio R9");
+        assert_eq!(rows[0]["net_amount"], "80.00");
+        assert_eq!(rows[0]["unit_price"], "67.2244");
+        assert_eq!(rows[1]["net_amount"], "140.00");
+    }
+}
