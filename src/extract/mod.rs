@@ -604,3 +604,60 @@ fn type_code(lines: &[Line]) -> (String, f64) {
     }
     ("380".to_owned(), 0.6)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::test_page;
+
+    fn fields(rows: &[(f64, &[(f64, &str)])]) -> BTreeMap<String, String> {
+        extract("test", ExtractionMethod::PdfText, &test_page(rows))
+            .fields
+            .into_iter()
+            .map(|(k, v)| (k, v.value))
+            .collect()
+    }
+
+    #[test]
+    fn titles_name_their_document_type() {
+        let code = |title: &str| fields(&[(700.0, &[(50.0, title)])])["type_code"].clone();
+        assert_eq!(code("Mietrechnung Nr. 4711 vom 01.10.2018"), "387");
+        assert_eq!(code("Gutschrift (Selbst ausgestellte Rechnung) Nr. 4711"), "389");
+        assert_eq!(code("Rechnung des Versicherers Nr. 01.234"), "575");
+        assert_eq!(code("Gutschrift Nr. 4711"), "381");
+        assert_eq!(code("Rechnung Nr. 4711"), "380");
+    }
+
+    #[test]
+    fn an_unprinted_net_total_follows_from_gross_and_tax() {
+        let f = fields(&[
+            (700.0, &[(50.0, "Invoice No"), (200.0, "4711")]),
+            (600.0, &[(50.0, "VAT amount"), (300.0, "5.00")]),
+            (580.0, &[(50.0, "Total"), (300.0, "29.99")]),
+        ]);
+        assert_eq!(f["total_gross"], "29.99");
+        assert_eq!(f["total_net"], "24.99");
+    }
+
+    #[test]
+    fn a_name_wrapped_over_two_lines_is_read_whole() {
+        let f = fields(&[
+            (700.0, &[(50.0, "Verkäufer:")]),
+            (688.0, &[(50.0, "MVM Musterhafter")]),
+            (677.0, &[(50.0, "Versicherungsverein Musterstadt a.G.")]),
+            (654.0, &[(50.0, "Musterstr. 12")]),
+            (600.0, &[(50.0, "Käufer:")]),
+            (588.0, &[(50.0, "Herrn")]),
+            (577.0, &[(50.0, "Max Mustermann")]),
+            (554.0, &[(50.0, "Musterstr. 11")]),
+        ]);
+        assert_eq!(f["seller_name"], "MVM Musterhafter Versicherungsverein Musterstadt a.G.");
+        assert_eq!(f["buyer_name"], "Herrn Max Mustermann");
+    }
+
+    #[test]
+    fn a_quantity_unit_is_not_a_company() {
+        let f = fields(&[(487.0, &[(32.0, "Beeswax XL"), (266.0, "1.00 kg"), (352.0, "42.00")])]);
+        assert_eq!(f.get("seller_name"), None);
+    }
+}
