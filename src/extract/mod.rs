@@ -656,6 +656,16 @@ mod tests {
     }
 
     #[test]
+    fn a_delivery_address_names_the_buyer_when_nothing_else_does() {
+        let f = fields(&[
+            (700.0, &[(34.0, "Adresse de livraison")]),
+            (688.0, &[(34.0, "Ma jolie boutique")]),
+            (677.0, &[(34.0, "35 rue de la République")]),
+        ]);
+        assert_eq!(f["buyer_name"], "Ma jolie boutique");
+    }
+
+    #[test]
     fn a_quantity_unit_is_not_a_company() {
         let f = fields(&[(487.0, &[(32.0, "Beeswax XL"), (266.0, "1.00 kg"), (352.0, "42.00")])]);
         assert_eq!(f.get("seller_name"), None);

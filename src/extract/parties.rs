@@ -122,6 +122,22 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
         .collect()
 }
 
+/// Words heading a delivery address.
+const DELIVERY_SECTION: &[Label] = &[
+    ("delivery address", 1.0),
+    ("ship to", 1.0),
+    ("deliver to", 1.0),
+    ("lieferanschrift", 1.0),
+    ("lieferadresse", 1.0),
+    ("warenempfänger", 1.0),
+    ("adresse de livraison", 1.0),
+    ("livré à", 1.0),
+    ("afleveradres", 1.0),
+    ("leveringsadres", 1.0),
+    ("dirección de entrega", 1.0),
+    ("indirizzo di consegna", 1.0),
+];
+
 /// Words that address a person (`Herrn` on its own line above `Max Mustermann`).
 const SALUTATIONS: &[&str] = &[
     "herrn", "herr", "frau", "mr", "mrs", "ms", "monsieur", "madame", "m", "mme", "dhr", "mevr", "sr", "sra",
@@ -193,14 +209,23 @@ fn raw_names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 }
             }
         }
-        // the heading itself: `Bill to: ACME Corp`, else the first line under it
-        for hit in headings(line, heading) {
+        // the heading itself: `Bill to: ACME Corp`, else the first line under it; for the buyer, a delivery
+        // address too, weaker (who receives the goods is most often who buys them)
+        let delivery = match party {
+            Party::Buyer => headings(line, DELIVERY_SECTION),
+            Party::Seller => Vec::new(),
+        };
+        let hits = headings(line, heading)
+            .into_iter()
+            .map(|h| (h, 0.0))
+            .chain(delivery.into_iter().map(|h| (h, 0.2)));
+        for (hit, weaker) in hits {
             let rest = skip_punctuation(line, hit.end);
             let end = line
                 .cell_range(line.cell_of(rest.min(line.words.len().saturating_sub(1))))
                 .end;
             if rest < line.words.len() && line.cell_of(rest) == line.cell_of(hit.start) {
-                out.push(named(line, index, rest, end, 0.7));
+                out.push(named(line, index, rest, end, 0.7 - weaker));
                 continue;
             }
             let column = union(&line.words[hit.start..hit.end]);
@@ -216,7 +241,7 @@ fn raw_names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 });
             if let Some((below_index, below)) = below {
                 let end = below.cell_range(0).end;
-                out.push(named(below, below_index, 0, end, 0.6));
+                out.push(named(below, below_index, 0, end, 0.6 - weaker));
             }
         }
         // a company by its legal form
