@@ -97,6 +97,37 @@ fn run_invoice2data(case: &Case, out_dir: &std::path::Path) -> Option<Extraction
     })
 }
 
+/// invoice2data used as a library in one Python process (templates loaded once, not timed): milliseconds per
+/// PDF over `pdfs`, the fairer throughput reference next to the CLI's per-file time (which pays the
+/// interpreter's start-up for every file).
+fn invoice2data_in_process(pdfs: &[&std::path::Path]) -> Option<f64> {
+    let python = invoice2data_command().with_file_name("python");
+    let script = r#"
+import sys, time, logging
+logging.disable(logging.CRITICAL)
+from invoice2data import extract_data
+from invoice2data.extract.loader import read_templates
+from invoice2data.input import pdftotext
+templates = read_templates()
+pdfs = sys.argv[1:]
+start = time.perf_counter()
+for p in pdfs:
+    try:
+        extract_data(p, templates=templates, input_module=pdftotext)
+    except Exception:
+        pass
+print(1000 * (time.perf_counter() - start) / len(pdfs))
+"#;
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(pdfs)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
 fn empty(case: &Case) -> Extraction {
     Extraction {
         source: case.name.clone(),
@@ -173,5 +204,12 @@ fn main() {
             1000.0 * our_time / n,
             their_time / our_time
         );
+        let pdfs: Vec<&std::path::Path> = cases.iter().map(|c| c.pdf.as_path()).collect();
+        if let Some(ms) = invoice2data_in_process(&pdfs) {
+            println!(
+                "time per PDF with invoice2data as a library in one process: {ms:.1} ms; throughput ratio {:.1}x",
+                ms / (1000.0 * our_time / n)
+            );
+        }
     }
 }

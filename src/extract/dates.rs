@@ -204,7 +204,9 @@ pub fn date_at(words: &[Word], i: usize, order: DateOrder) -> Option<(NaiveDate,
         if let (Some(day), Some(year)) = (next(1).and_then(day_of), next(2).and_then(year_of)) {
             return NaiveDate::from_ymd_opt(year, month, day).map(|d| (d, 3));
         }
-        if let (Some(day), Some(","), Some(year)) = (next(1).and_then(day_of), next(2), next(3).and_then(year_of)) {
+        if let (Some(day), Some(","), Some(year)) =
+            (next(1).and_then(day_of), next(2), next(3).and_then(year_of))
+        {
             return NaiveDate::from_ymd_opt(year, month, day).map(|d| (d, 4));
         }
     }

@@ -146,14 +146,15 @@ fn header_of(line: &Line) -> Option<Header> {
             // the rightmost hit: `Prix unitaire … Prix HT` has both
             Column::Amount => hits.last(),
             // the most specific: `Artikel  Omschrijving` names the description second
-            Column::Description => hits
-                .iter()
-                .rev()
-                .max_by(|a, b| a.strength.total_cmp(&b.strength)),
+            Column::Description => hits.iter().rev().max_by(|a, b| a.strength.total_cmp(&b.strength)),
             _ => hits.first(),
         };
         if let Some(hit) = hit {
-            found.push((column, hit.end - hit.start, union(&line.words[hit.start..hit.end])));
+            found.push((
+                column,
+                hit.end - hit.start,
+                union(&line.words[hit.start..hit.end]),
+            ));
         }
     }
     // where two columns' labels overlap, the longer label names the column (`Prix HT` is the amount, not
@@ -185,9 +186,18 @@ fn header_at(lines: &[Line], index: usize) -> Option<(Header, bool)> {
     };
     let above = index.checked_sub(1).map(|i| &lines[i]).filter(|l| near(l));
     let below = lines.get(index + 1).filter(|l| near(l));
-    let apart = |w: &Word| !line.words.iter().any(|m| m.bbox[0] <= w.bbox[2] && w.bbox[0] <= m.bbox[2]);
+    let apart = |w: &Word| {
+        !line
+            .words
+            .iter()
+            .any(|m| m.bbox[0] <= w.bbox[2] && w.bbox[0] <= m.bbox[2])
+    };
     let mut stacks: Vec<Vec<(Word, bool)>> = Vec::new();
-    for (other, is_below) in above.map(|l| (l, false)).into_iter().chain(below.map(|l| (l, true))) {
+    for (other, is_below) in above
+        .map(|l| (l, false))
+        .into_iter()
+        .chain(below.map(|l| (l, true)))
+    {
         for word in other.words.iter().filter(|w| apart(w)) {
             match stacks.iter_mut().find(|s| {
                 s.iter()
@@ -270,13 +280,13 @@ fn ends_table(line: &Line) -> bool {
     .iter()
     .any(|list| opens(list))
         || [labels::TOTAL_NET, labels::TOTAL_GROSS, labels::AMOUNT_DUE]
-        .iter()
-        .any(|list| {
-            // a specific totals label opening a cell further right: `Taxe  Base  Montant   Total HT 624,90`
-            labels::find(line, list)
-                .iter()
-                .any(|h| h.strength >= 0.9 && line.cell_starts.contains(&h.start))
-        })
+            .iter()
+            .any(|list| {
+                // a specific totals label opening a cell further right: `Taxe  Base  Montant   Total HT 624,90`
+                labels::find(line, list)
+                    .iter()
+                    .any(|h| h.strength >= 0.9 && line.cell_starts.contains(&h.start))
+            })
 }
 
 /// Whether item rows follow a totals line (a section's subtotal inside the table): within the next few lines
@@ -531,11 +541,32 @@ mod tests {
             (482.0, &[(419.0, "Prix")]),
             (
                 472.0,
-                &[(154.0, "Description"), (344.0, "Quantité"), (466.0, "Rem."), (513.0, "Prix HT")],
+                &[
+                    (154.0, "Description"),
+                    (344.0, "Quantité"),
+                    (466.0, "Rem."),
+                    (513.0, "Prix HT"),
+                ],
             ),
             (467.0, &[(410.0, "unitaire")]),
-            (451.0, &[(34.0, "Nougat de l'Abbaye"), (362.0, "5"), (432.0, "4,55"), (529.0, "20,48")]),
-            (432.0, &[(34.0, "Huile d'olive"), (358.0, "10"), (427.0, "19,80"), (524.0, "198,00")]),
+            (
+                451.0,
+                &[
+                    (34.0, "Nougat de l'Abbaye"),
+                    (362.0, "5"),
+                    (432.0, "4,55"),
+                    (529.0, "20,48"),
+                ],
+            ),
+            (
+                432.0,
+                &[
+                    (34.0, "Huile d'olive"),
+                    (358.0, "10"),
+                    (427.0, "19,80"),
+                    (524.0, "198,00"),
+                ],
+            ),
             (411.0, &[(89.0, "Taxe"), (454.0, "Total HT"), (520.0, "218,48")]),
         ]);
         assert_eq!(rows.len(), 2, "{rows:?}");
@@ -548,11 +579,35 @@ mod tests {
     #[test]
     fn a_section_subtotal_inside_the_table_does_not_end_it() {
         let rows = rows_of(&[
-            (529.0, &[(32.0, "Description"), (257.0, "Quantity"), (332.0, "Unit Price"), (526.0, "Amount")]),
-            (487.0, &[(32.0, "Beeswax XL"), (266.0, "1.00"), (352.0, "42.00"), (537.0, "42.00")]),
+            (
+                529.0,
+                &[
+                    (32.0, "Description"),
+                    (257.0, "Quantity"),
+                    (332.0, "Unit Price"),
+                    (526.0, "Amount"),
+                ],
+            ),
+            (
+                487.0,
+                &[
+                    (32.0, "Beeswax XL"),
+                    (266.0, "1.00"),
+                    (352.0, "42.00"),
+                    (537.0, "42.00"),
+                ],
+            ),
             (429.0, &[(482.0, "Subtotal"), (531.0, "42.00")]),
             (408.0, &[(32.0, "--- Food Products ---")]),
-            (387.0, &[(32.0, "Olive Oil"), (272.0, "1.00"), (357.0, "1.00"), (543.0, "1.00")]),
+            (
+                387.0,
+                &[
+                    (32.0, "Olive Oil"),
+                    (272.0, "1.00"),
+                    (357.0, "1.00"),
+                    (543.0, "1.00"),
+                ],
+            ),
             (324.0, &[(482.0, "Subtotal"), (531.0, "1.00")]),
             (292.0, &[(310.0, "Subtotal"), (531.0, "43.00")]),
             (271.0, &[(310.0, "Tax 15%"), (537.0, "6.45")]),
@@ -566,11 +621,25 @@ mod tests {
     #[test]
     fn an_amount_printed_a_line_lower_completes_the_row_above() {
         let rows = rows_of(&[
-            (728.0, &[(191.0, "Beschreibung"), (340.0, "Nettopreis"), (400.0, "Menge"), (494.0, "Nettobetrag")]),
-            (699.0, &[(191.0, "Kfz-Haftpflicht SF25"), (349.0, "67,2244"), (417.0, "1")]),
+            (
+                728.0,
+                &[
+                    (191.0, "Beschreibung"),
+                    (340.0, "Nettopreis"),
+                    (400.0, "Menge"),
+                    (494.0, "Nettobetrag"),
+                ],
+            ),
+            (
+                699.0,
+                &[(191.0, "Kfz-Haftpflicht SF25"), (349.0, "67,2244"), (417.0, "1")],
+            ),
             (690.0, &[(191.0, "Regio R9"), (516.0, "80,00")]),
             (668.0, &[(191.0, "Bruttopreis :"), (312.0, "80,0006")]),
-            (617.0, &[(191.0, "Vollkasko SF25"), (345.0, "117,6471"), (417.0, "1")]),
+            (
+                617.0,
+                &[(191.0, "Vollkasko SF25"), (345.0, "117,6471"), (417.0, "1")],
+            ),
             (609.0, &[(512.0, "140,00")]),
         ]);
         assert_eq!(rows.len(), 2, "{rows:?}");

@@ -651,7 +651,10 @@ mod tests {
             (577.0, &[(50.0, "Max Mustermann")]),
             (554.0, &[(50.0, "Musterstr. 11")]),
         ]);
-        assert_eq!(f["seller_name"], "MVM Musterhafter Versicherungsverein Musterstadt a.G.");
+        assert_eq!(
+            f["seller_name"],
+            "MVM Musterhafter Versicherungsverein Musterstadt a.G."
+        );
         assert_eq!(f["buyer_name"], "Herrn Max Mustermann");
     }
 
@@ -667,7 +670,10 @@ mod tests {
 
     #[test]
     fn a_quantity_unit_is_not_a_company() {
-        let f = fields(&[(487.0, &[(32.0, "Beeswax XL"), (266.0, "1.00 kg"), (352.0, "42.00")])]);
+        let f = fields(&[(
+            487.0,
+            &[(32.0, "Beeswax XL"), (266.0, "1.00 kg"), (352.0, "42.00")],
+        )]);
         assert_eq!(f.get("seller_name"), None);
     }
 }
