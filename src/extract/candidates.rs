@@ -48,7 +48,11 @@ pub fn labelled(
 ) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        for hit in labels::find(line, field_labels) {
+        // a label of strength 0 names something else (`Account No.` is not an invoice's `No.`)
+        for hit in labels::find(line, field_labels)
+            .into_iter()
+            .filter(|h| h.strength > 0.0)
+        {
             let label_bbox = union(&line.words[hit.start..hit.end]);
             // same line, to the right of the label: up to the next label-like cell for ids and dates
             let right = right_of(line, hit.end, kind);
@@ -207,7 +211,10 @@ pub fn read(
                 .into_iter()
                 .filter(|a| {
                     let next = slice.get(a.end).map(|w| w.text.as_str());
-                    a.has_decimals && next != Some("%")
+                    // `Rs 1939`, `$ 120`: a whole amount is money when a currency marks it
+                    let marked = a.start > 0 && super::currency::code_of(&slice[a.start - 1].text).is_some()
+                        || super::currency::glued_code(&slice[a.start].text).is_some();
+                    (a.has_decimals || marked) && next != Some("%")
                 })
                 .collect();
             let last = amounts.last()?;

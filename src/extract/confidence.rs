@@ -25,16 +25,17 @@ pub fn raw(choice: &Choice) -> f64 {
 
 /// The calibration table: raw-score band → share of values that were right in that band on the corpora.
 ///
-/// Read from the development split of the text PDFs (`tests/integration/extract_accuracy.rs`, which prints
-/// the share right per reported level): the band from 0.6 was right 87% of the time there (held out: 94%),
-/// 0.45–0.6 about 60%, below that under a half; above 0.75, 96–100%.
+/// Re-read from the development split of the text PDFs (`tests/integration/extract_accuracy.rs` prints the
+/// share right per reported level) after the extraction changes of issue 5's second round: raw 0.6–0.75 was
+/// right 91.0% of the time there (67 values; held out 93.6%), 0.75–0.85 97.5% (157; held out 98.0%), from
+/// 0.85 98.1% (208; held out 99.5%); 0.45–0.6 about 60–85%, below that under a half.
 const TABLE: &[(f64, f64)] = &[
     (0.0, 0.3),
     (0.3, 0.4),
     (0.45, 0.6),
-    (0.6, 0.88),
-    (0.75, 0.93),
-    (0.85, 0.97),
+    (0.6, 0.9),
+    (0.75, 0.97),
+    (0.85, 0.98),
 ];
 
 /// The calibrated confidence of a raw score.

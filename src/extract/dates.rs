@@ -199,10 +199,15 @@ pub fn date_at(words: &[Word], i: usize, order: DateOrder) -> Option<(NaiveDate,
             return NaiveDate::from_ymd_opt(year, month, day).map(|d| (d, 1));
         }
     }
-    // March 5, 2018 / Nov 5 2017
+    // March 5, 2018 / Nov 5 2017 / August 3 , 2014 (the comma a word of its own)
     if let Some(month) = month_named(word) {
         if let (Some(day), Some(year)) = (next(1).and_then(day_of), next(2).and_then(year_of)) {
             return NaiveDate::from_ymd_opt(year, month, day).map(|d| (d, 3));
+        }
+        if let (Some(day), Some(","), Some(year)) =
+            (next(1).and_then(day_of), next(2), next(3).and_then(year_of))
+        {
+            return NaiveDate::from_ymd_opt(year, month, day).map(|d| (d, 4));
         }
     }
     None
@@ -261,6 +266,7 @@ mod tests {
         assert_eq!(at("19 april 2014", day).as_deref(), Some("2014-04-19"));
         assert_eq!(at("5. März 2018", day).as_deref(), Some("2018-03-05"));
         assert_eq!(at("March 5, 2018", day).as_deref(), Some("2018-03-05"));
+        assert_eq!(at("August 3 , 2014", day).as_deref(), Some("2014-08-03"));
         assert_eq!(at("03/20/2023", day).as_deref(), Some("2023-03-20"));
         assert_eq!(
             at("04/03/2023", DateOrder::MonthFirst).as_deref(),

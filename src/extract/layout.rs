@@ -132,3 +132,34 @@ pub fn lines(text: &PdfText) -> Vec<Line> {
     }
     out
 }
+
+/// A page built from rows of `(x, text)` at height `y` (8 pt words, 4.5 pt per character), for the
+/// extractor's tests.
+#[cfg(test)]
+pub(crate) fn test_page(rows: &[(f64, &[(f64, &str)])]) -> PdfText {
+    use crate::formats::pdf_text::PageText;
+    let mut words = Vec::new();
+    for (y, cells) in rows {
+        for (x, text) in *cells {
+            let mut left = *x;
+            for word in text.split(' ') {
+                let width = 4.5 * word.chars().count() as f64;
+                words.push(Word {
+                    text: word.to_owned(),
+                    bbox: [left, *y, left + width, y + 8.0],
+                    size: 8.0,
+                });
+                left += width + 2.5;
+            }
+        }
+    }
+    PdfText {
+        pages: vec![PageText {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            rotation: 0,
+            words,
+        }],
+    }
+}

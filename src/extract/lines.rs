@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use crate::model::extraction::FieldValue;
 
 use super::labels::{self, Label};
+use crate::formats::pdf_text::Word;
+
 use super::layout::{join, union, Line};
 use super::numbers::amounts_in;
 
@@ -47,6 +49,7 @@ const QUANTITY: &[Label] = &[
     ("cant", 0.8),
     ("quantità", 1.0),
     ("qtà", 1.0),
+    ("hoeveelheid", 1.0),
     ("units", 0.6),
 ];
 const UNIT_PRICE: &[Label] = &[
@@ -69,10 +72,14 @@ const UNIT_PRICE: &[Label] = &[
     ("rate", 0.7),
     ("unit cost", 1.0),
     ("einzelpreis netto", 1.0),
+    ("vk preis", 0.9),
+    ("prix unitaire ht", 1.0),
+    ("prezzo unitario netto", 1.0),
 ];
 const AMOUNT: &[Label] = &[
     ("entgelt", 1.0),
     ("nettowert", 1.0),
+    ("zeilenbetrag", 1.0),
     ("positionsbetrag", 1.0),
     ("line amount", 1.0),
     ("extended price", 1.0),
@@ -112,6 +119,8 @@ enum Column {
 #[derive(Debug, Clone)]
 struct Header {
     columns: Vec<(Column, [f64; 4])>,
+    /// Where the header row's first word starts.
+    leftmost: f64,
 }
 
 /// A row being read.
@@ -122,34 +131,109 @@ struct Row {
     values: BTreeMap<Column, (Decimal, u32, [f64; 4])>,
 }
 
+const COLUMNS: [(Column, &[Label]); 4] = [
+    (Column::Description, DESCRIPTION),
+    (Column::Quantity, QUANTITY),
+    (Column::UnitPrice, UNIT_PRICE),
+    (Column::Amount, AMOUNT),
+];
+
 fn header_of(line: &Line) -> Option<Header> {
-    let mut columns = Vec::new();
-    for (column, list) in [
-        (Column::Description, DESCRIPTION),
-        (Column::Quantity, QUANTITY),
-        (Column::UnitPrice, UNIT_PRICE),
-        (Column::Amount, AMOUNT),
-    ] {
-        // the rightmost hit: `Prix unitaire … Prix HT` has both
+    let mut found = Vec::new();
+    for (column, list) in COLUMNS {
         let hits = labels::find(line, list);
-        let hit = if column == Column::Amount {
-            hits.last()
-        } else {
-            hits.first()
+        let hit = match column {
+            // the rightmost hit: `Prix unitaire … Prix HT` has both
+            Column::Amount => hits.last(),
+            // the most specific: `Artikel  Omschrijving` names the description second
+            Column::Description => hits.iter().rev().max_by(|a, b| a.strength.total_cmp(&b.strength)),
+            _ => hits.first(),
         };
         if let Some(hit) = hit {
-            let bbox = union(&line.words[hit.start..hit.end]);
-            if !columns
-                .iter()
-                .any(|(_, b): &(Column, [f64; 4])| b[0] <= bbox[2] && bbox[0] <= b[2])
-            {
-                columns.push((column, bbox));
-            }
+            found.push((
+                column,
+                hit.end - hit.start,
+                union(&line.words[hit.start..hit.end]),
+            ));
+        }
+    }
+    // where two columns' labels overlap, the longer label names the column (`Prix HT` is the amount, not
+    // a `Prix`)
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut columns: Vec<(Column, [f64; 4])> = Vec::new();
+    for (column, _, bbox) in found {
+        if !columns.iter().any(|(_, b)| b[0] <= bbox[2] && bbox[0] <= b[2]) {
+            columns.push((column, bbox));
         }
     }
     let numeric = columns.iter().filter(|(c, _)| *c != Column::Description).count();
     let has_amount = columns.iter().any(|(c, _)| *c == Column::Amount);
-    (numeric >= 2 || (has_amount && columns.len() >= 2)).then_some(Header { columns })
+    let leftmost = line.words.first().map_or(0.0, |w| w.bbox[0]);
+    (numeric >= 2 || (has_amount && columns.len() >= 2)).then_some(Header { columns, leftmost })
+}
+
+/// A header row with the labels of columns printed over two or three lines (`Prix` above `unitaire`): the
+/// words of the lines just above and below that lie under no word of the header line are stacked by
+/// horizontal overlap and read as labels of the columns still missing. With the header, whether the line
+/// below was part of it.
+fn header_at(lines: &[Line], index: usize) -> Option<(Header, bool)> {
+    let line = &lines[index];
+    let mut header = header_of(line)?;
+    let [_, y0, _, y1] = line.bbox();
+    let near = |other: &Line| {
+        let [_, o0, _, o1] = other.bbox();
+        other.page == line.page && (o0 - y1).max(y0 - o1) < line.size() * 1.2
+    };
+    let above = index.checked_sub(1).map(|i| &lines[i]).filter(|l| near(l));
+    let below = lines.get(index + 1).filter(|l| near(l));
+    let apart = |w: &Word| {
+        !line
+            .words
+            .iter()
+            .any(|m| m.bbox[0] <= w.bbox[2] && w.bbox[0] <= m.bbox[2])
+    };
+    let mut stacks: Vec<Vec<(Word, bool)>> = Vec::new();
+    for (other, is_below) in above
+        .map(|l| (l, false))
+        .into_iter()
+        .chain(below.map(|l| (l, true)))
+    {
+        for word in other.words.iter().filter(|w| apart(w)) {
+            match stacks.iter_mut().find(|s| {
+                s.iter()
+                    .any(|(o, _)| o.bbox[0] <= word.bbox[2] && word.bbox[0] <= o.bbox[2])
+            }) {
+                Some(stack) => stack.push((word.clone(), is_below)),
+                None => stacks.push(vec![(word.clone(), is_below)]),
+            }
+        }
+    }
+    let mut used_below = false;
+    for stack in stacks {
+        let words: Vec<Word> = stack.iter().map(|(w, _)| w.clone()).collect();
+        let stacked = Line {
+            page: line.page,
+            page_height: line.page_height,
+            words,
+            cell_starts: vec![0],
+        };
+        let bbox = stacked.bbox();
+        for (column, list) in COLUMNS {
+            let whole = labels::find(&stacked, list)
+                .iter()
+                .any(|h| h.start == 0 && h.end == stacked.words.len());
+            let free = !header
+                .columns
+                .iter()
+                .any(|(c, b)| *c == column || (b[0] <= bbox[2] && bbox[0] <= b[2]));
+            if whole && free {
+                header.columns.push((column, bbox));
+                used_below |= stack.iter().any(|(_, b)| *b);
+                break;
+            }
+        }
+    }
+    Some((header, used_below))
 }
 
 /// Headings of the sections that follow an item table (tax breakdown, payment terms).
@@ -158,6 +242,9 @@ const AFTER_TABLE: &[Label] = &[
     ("steueraufschlüsselung", 1.0),
     ("zahlungsbedingungen", 1.0),
     ("belegsummen", 1.0),
+    ("zu und abschläge", 1.0),
+    ("zuschläge und abschläge", 1.0),
+    ("allowances and charges", 1.0),
     ("vat breakdown", 1.0),
     ("tax summary", 1.0),
     ("vat summary", 1.0),
@@ -172,19 +259,70 @@ const AFTER_TABLE: &[Label] = &[
 
 /// Whether a line ends the table (a totals line).
 fn ends_table(line: &Line) -> bool {
+    let opens = |list: &'static [Label]| {
+        labels::find(line, list)
+            .iter()
+            .any(|h| h.start == 0 && h.strength >= 0.6)
+    };
+    if opens(AFTER_TABLE) {
+        return true;
+    }
+    // a totals line states its amount (a lone `MwSt.` under `Ohne` is the header's third line)
+    if amounts_in(&line.words).is_empty() {
+        return false;
+    }
     [
         labels::TOTAL_NET,
         labels::TOTAL_GROSS,
         labels::AMOUNT_DUE,
         labels::TOTAL_TAX,
-        AFTER_TABLE,
     ]
     .iter()
-    .any(|list| {
-        labels::find(line, list)
+    .any(|list| opens(list))
+        || [labels::TOTAL_NET, labels::TOTAL_GROSS, labels::AMOUNT_DUE]
             .iter()
-            .any(|h| h.start == 0 && h.strength >= 0.6)
-    })
+            .any(|list| {
+                // a specific totals label opening a cell further right: `Taxe  Base  Montant   Total HT 624,90`
+                labels::find(line, list)
+                    .iter()
+                    .any(|h| h.strength >= 0.9 && line.cell_starts.contains(&h.start))
+            })
+}
+
+/// Whether item rows follow a totals line (a section's subtotal inside the table): within the next few lines
+/// of the page, before another totals line, a line with a description and both an amount and a quantity or
+/// unit price under the header's columns.
+fn items_follow(lines: &[Line], index: usize, header: &Header) -> bool {
+    // a subtotal prints its amount; a heading (`Zu- und Abschläge:`) ends the table for good
+    if amounts_in(&lines[index].words).is_empty() {
+        return false;
+    }
+    let page = lines[index].page;
+    let (left, right) = description_span(header);
+    for line in lines.iter().skip(index + 1).take(4) {
+        if line.page != page || ends_table(line) || header_of(line).is_some() {
+            return false;
+        }
+        let columns: Vec<Column> = amounts_in(&line.words)
+            .iter()
+            .filter(|a| {
+                let next = line.words.get(a.end).map(|w| w.text.as_str());
+                next != Some("%") && !line.words[a.end - 1].text.ends_with('%')
+            })
+            .filter_map(|a| column_of(header, a.bbox))
+            .collect();
+        let described = line.words.iter().any(|w| {
+            let centre = (w.bbox[0] + w.bbox[2]) / 2.0;
+            centre >= left && centre < right && w.text.chars().any(char::is_alphabetic)
+        });
+        if described
+            && columns.contains(&Column::Amount)
+            && (columns.contains(&Column::Quantity) || columns.contains(&Column::UnitPrice))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// The numeric column a number at `bbox` sits under: the header whose horizontal span it overlaps most, else
@@ -208,12 +346,21 @@ fn column_of(header: &Header, bbox: [f64; 4]) -> Option<Column> {
         .map(|(c, _)| c)
 }
 
-/// The horizontal span of the description column: from its header to the next header on the right.
+/// The horizontal span of the description column: from its header (or the page's left edge when the header
+/// row prints nothing left of it: a centred `Description` over left-aligned text) to the next header on the
+/// right.
 fn description_span(header: &Header) -> (f64, f64) {
     let mut xs: Vec<(f64, Column)> = header.columns.iter().map(|(c, b)| (b[0], *c)).collect();
     xs.sort_by(|a, b| a.0.total_cmp(&b.0));
     match xs.iter().position(|(_, c)| *c == Column::Description) {
-        Some(i) => (xs[i].0 - 30.0, xs.get(i + 1).map_or(f64::MAX, |(x, _)| *x - 4.0)),
+        Some(i) => {
+            let left = if i == 0 && header.leftmost >= xs[i].0 {
+                f64::MIN
+            } else {
+                xs[i].0 - 30.0
+            };
+            (left, xs.get(i + 1).map_or(f64::MAX, |(x, _)| *x - 4.0))
+        }
         None => (f64::MIN, xs.first().map_or(f64::MAX, |(x, _)| *x - 4.0)),
     }
 }
@@ -223,17 +370,17 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
     let mut rows: Vec<Row> = Vec::new();
     let mut index = 0;
     while index < lines.len() {
-        let Some(header) = header_of(&lines[index]) else {
+        let Some((header, used_below)) = header_at(lines, index) else {
             index += 1;
             continue;
         };
         let mut page = lines[index].page;
         let (left, right) = description_span(&header);
         let mut current: Option<Row> = None;
-        index += 1;
+        index += 1 + usize::from(used_below);
         while index < lines.len() {
             let line = &lines[index];
-            if ends_table(line) || header_of(line).is_some() {
+            if header_of(line).is_some() || (ends_table(line) && !items_follow(lines, index, &header)) {
                 break;
             }
             // a table running on over a page break: the next page's header and footer lines are not items
@@ -265,10 +412,25 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
                 })
                 .map(|(_, w)| w)
                 .collect();
+            // `Bruttopreis : 21,50` under an item, with no amount: a labelled attribute of the item above
+            if description.last().is_some_and(|w| w.text.ends_with(':'))
+                && !numbers.is_empty()
+                && !numbers.iter().any(|(c, _, _, _)| *c == Column::Amount)
+            {
+                index += 1;
+                continue;
+            }
             let priced = numbers
                 .iter()
                 .any(|(c, _, decimals, _)| *c != Column::Quantity && *decimals);
-            let starts_row = priced && !description.is_empty();
+            // `Kfz-Haftpflicht … 67,2244  1` then `Regio R9  80,00`: the amount of a row printed a line
+            // lower, with the rest of its description, completes the row above
+            let completes = current
+                .as_ref()
+                .is_some_and(|row| !row.values.is_empty() && !row.values.contains_key(&Column::Amount))
+                && !numbers.is_empty()
+                && numbers.iter().all(|(c, _, _, _)| *c == Column::Amount);
+            let starts_row = priced && !description.is_empty() && !completes;
             if starts_row {
                 if let Some(row) = current.take() {
                     rows.push(row);
@@ -276,7 +438,7 @@ pub fn extract(lines: &[Line]) -> Vec<BTreeMap<String, FieldValue>> {
                 current = Some(Row::default());
             }
             if let Some(row) = current.as_mut() {
-                if !description.is_empty() && (starts_row || row.values.is_empty() || !priced) {
+                if !description.is_empty() && (starts_row || row.values.is_empty() || !priced || completes) {
                     let words: Vec<_> = description.iter().map(|w| (*w).clone()).collect();
                     let text = join(&words);
                     // a word broken at a hyphen or slash at the end of the line goes on without a space
@@ -359,4 +521,131 @@ fn to_fields(row: Row) -> BTreeMap<String, FieldValue> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::{lines, test_page};
+
+    fn rows_of(rows: &[(f64, &[(f64, &str)])]) -> Vec<BTreeMap<String, String>> {
+        extract(&lines(&test_page(rows)))
+            .into_iter()
+            .map(|r| r.into_iter().map(|(k, v)| (k, v.value)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_header_over_three_lines_with_a_centred_description_reads_its_rows() {
+        let rows = rows_of(&[
+            (482.0, &[(419.0, "Prix")]),
+            (
+                472.0,
+                &[
+                    (154.0, "Description"),
+                    (344.0, "Quantité"),
+                    (466.0, "Rem."),
+                    (513.0, "Prix HT"),
+                ],
+            ),
+            (467.0, &[(410.0, "unitaire")]),
+            (
+                451.0,
+                &[
+                    (34.0, "Nougat de l'Abbaye"),
+                    (362.0, "5"),
+                    (432.0, "4,55"),
+                    (529.0, "20,48"),
+                ],
+            ),
+            (
+                432.0,
+                &[
+                    (34.0, "Huile d'olive"),
+                    (358.0, "10"),
+                    (427.0, "19,80"),
+                    (524.0, "198,00"),
+                ],
+            ),
+            (411.0, &[(89.0, "Taxe"), (454.0, "Total HT"), (520.0, "218,48")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0]["description"], "Nougat de l'Abbaye");
+        assert_eq!(rows[0]["unit_price"], "4.55");
+        assert_eq!(rows[0]["net_amount"], "20.48");
+        assert_eq!(rows[1]["quantity"], "10");
+    }
+
+    #[test]
+    fn a_section_subtotal_inside_the_table_does_not_end_it() {
+        let rows = rows_of(&[
+            (
+                529.0,
+                &[
+                    (32.0, "Description"),
+                    (257.0, "Quantity"),
+                    (332.0, "Unit Price"),
+                    (526.0, "Amount"),
+                ],
+            ),
+            (
+                487.0,
+                &[
+                    (32.0, "Beeswax XL"),
+                    (266.0, "1.00"),
+                    (352.0, "42.00"),
+                    (537.0, "42.00"),
+                ],
+            ),
+            (429.0, &[(482.0, "Subtotal"), (531.0, "42.00")]),
+            (408.0, &[(32.0, "--- Food Products ---")]),
+            (
+                387.0,
+                &[
+                    (32.0, "Olive Oil"),
+                    (272.0, "1.00"),
+                    (357.0, "1.00"),
+                    (543.0, "1.00"),
+                ],
+            ),
+            (324.0, &[(482.0, "Subtotal"), (531.0, "1.00")]),
+            (292.0, &[(310.0, "Subtotal"), (531.0, "43.00")]),
+            (271.0, &[(310.0, "Tax 15%"), (537.0, "6.45")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0]["description"].starts_with("Beeswax XL"));
+        assert_eq!(rows[1]["description"], "Olive Oil");
+        assert_eq!(rows[1]["net_amount"], "1.00");
+    }
+
+    #[test]
+    fn an_amount_printed_a_line_lower_completes_the_row_above() {
+        let rows = rows_of(&[
+            (
+                728.0,
+                &[
+                    (191.0, "Beschreibung"),
+                    (340.0, "Nettopreis"),
+                    (400.0, "Menge"),
+                    (494.0, "Nettobetrag"),
+                ],
+            ),
+            (
+                699.0,
+                &[(191.0, "Kfz-Haftpflicht SF25"), (349.0, "67,2244"), (417.0, "1")],
+            ),
+            (690.0, &[(191.0, "Regio R9"), (516.0, "80,00")]),
+            (668.0, &[(191.0, "Bruttopreis :"), (312.0, "80,0006")]),
+            (
+                617.0,
+                &[(191.0, "Vollkasko SF25"), (345.0, "117,6471"), (417.0, "1")],
+            ),
+            (609.0, &[(512.0, "140,00")]),
+        ]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0]["description"], "Kfz-Haftpflicht SF25 Regio R9");
+        assert_eq!(rows[0]["net_amount"], "80.00");
+        assert_eq!(rows[0]["unit_price"], "67.2244");
+        assert_eq!(rows[1]["net_amount"], "140.00");
+    }
 }

@@ -133,7 +133,7 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
         best(&labelled(&lines, labels::BUYER_REFERENCE, Kind::Id, order)),
     );
 
-    let items = lines::extract(&lines);
+    let mut items = lines::extract(&lines);
     let lines_sum = items
         .iter()
         .map(|item| {
@@ -174,6 +174,15 @@ pub fn extract(source: &str, method: ExtractionMethod, text: &PdfText) -> Extrac
             if let Some(field) = fields.get_mut(name) {
                 if let Some(positive) = field.value.strip_prefix('-') {
                     field.value = positive.to_owned();
+                }
+            }
+        }
+        for item in &mut items {
+            for name in ["unit_price", "net_amount"] {
+                if let Some(field) = item.get_mut(name) {
+                    if let Some(positive) = field.value.strip_prefix('-') {
+                        field.value = positive.to_owned();
+                    }
                 }
             }
         }
@@ -443,6 +452,99 @@ const TITLE_ENDINGS: &[&str] = &[
     "fattura",
 ];
 
+/// Titles naming a UNTDID 1001 document type other than a commercial invoice, credit note or corrected
+/// invoice, in the six languages (the code list's own names and the titles invoicing tools print for them).
+const TITLED_TYPES: &[(&str, &[labels::Label])] = &[
+    (
+        "389",
+        &[
+            ("selbst ausgestellte rechnung", 1.0),
+            ("self billed invoice", 1.0),
+            ("self billing invoice", 1.0),
+            ("autofacturation", 1.0),
+            ("autofacture", 1.0),
+            ("zelffacturatie", 1.0),
+            ("autofactura", 1.0),
+            ("autofattura", 1.0),
+        ],
+    ),
+    (
+        "387",
+        &[
+            ("mietrechnung", 1.0),
+            ("hire invoice", 1.0),
+            ("rental invoice", 1.0),
+            ("facture de location", 1.0),
+            ("huurfactuur", 1.0),
+            ("factura de alquiler", 1.0),
+            ("fattura di noleggio", 1.0),
+        ],
+    ),
+    (
+        "575",
+        &[
+            ("rechnung des versicherers", 1.0),
+            ("versicherungsrechnung", 1.0),
+            ("insurer s invoice", 1.0),
+            ("insurers invoice", 1.0),
+            ("facture de l assureur", 1.0),
+            ("factuur van de verzekeraar", 1.0),
+            ("factura del asegurador", 1.0),
+            ("fattura dell assicuratore", 1.0),
+        ],
+    ),
+    (
+        "751",
+        &[
+            ("buchungshilfe", 1.0),
+            ("invoice information for accounting purposes", 1.0),
+        ],
+    ),
+    (
+        "204",
+        &[
+            ("baurechnung", 1.0),
+            ("payment valuation", 1.0),
+            ("situation de travaux", 1.0),
+        ],
+    ),
+    (
+        "326",
+        &[
+            ("teilrechnung", 1.0),
+            ("partial invoice", 1.0),
+            ("facture partielle", 1.0),
+            ("deelfactuur", 1.0),
+            ("factura parcial", 1.0),
+            ("fattura parziale", 1.0),
+        ],
+    ),
+    (
+        "386",
+        &[
+            ("vorauszahlungsrechnung", 1.0),
+            ("anzahlungsrechnung", 1.0),
+            ("prepayment invoice", 1.0),
+            ("advance payment invoice", 1.0),
+            ("facture d acompte", 1.0),
+            ("voorschotfactuur", 1.0),
+            ("factura de anticipo", 1.0),
+            ("fattura di acconto", 1.0),
+        ],
+    ),
+    (
+        "383",
+        &[
+            ("belastungsanzeige", 1.0),
+            ("debit note", 1.0),
+            ("note de débit", 1.0),
+            ("debetnota", 1.0),
+            ("nota de débito", 1.0),
+            ("nota di debito", 1.0),
+        ],
+    ),
+];
+
 /// The UNTDID 1001 type code: printed in parentheses after the title (`Handelsrechnung (380)`), else from the
 /// title's words (credit note 381, corrected invoice 384), else a commercial invoice (380).
 /// With the code, its confidence: printed codes are near certain, a code from the title likely, the default
@@ -487,6 +589,12 @@ fn type_code(lines: &[Line]) -> (String, f64) {
         }
     }
     for line in lines.iter().filter(|l| l.page == 1).take(25) {
+        // `Gutschrift (Selbst ausgestellte Rechnung)`: the qualifier may follow one title word
+        for (code, titles) in TITLED_TYPES {
+            if labels::find(line, titles).iter().any(|h| h.start <= 1) {
+                return ((*code).to_owned(), 0.8);
+            }
+        }
         if labels::find(line, corrected).iter().any(|h| h.start == 0) {
             return ("384".to_owned(), 0.8);
         }
@@ -495,4 +603,77 @@ fn type_code(lines: &[Line]) -> (String, f64) {
         }
     }
     ("380".to_owned(), 0.6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::test_page;
+
+    fn fields(rows: &[(f64, &[(f64, &str)])]) -> BTreeMap<String, String> {
+        extract("test", ExtractionMethod::PdfText, &test_page(rows))
+            .fields
+            .into_iter()
+            .map(|(k, v)| (k, v.value))
+            .collect()
+    }
+
+    #[test]
+    fn titles_name_their_document_type() {
+        let code = |title: &str| fields(&[(700.0, &[(50.0, title)])])["type_code"].clone();
+        assert_eq!(code("Mietrechnung Nr. 4711 vom 01.10.2018"), "387");
+        assert_eq!(code("Gutschrift (Selbst ausgestellte Rechnung) Nr. 4711"), "389");
+        assert_eq!(code("Rechnung des Versicherers Nr. 01.234"), "575");
+        assert_eq!(code("Gutschrift Nr. 4711"), "381");
+        assert_eq!(code("Rechnung Nr. 4711"), "380");
+    }
+
+    #[test]
+    fn an_unprinted_net_total_follows_from_gross_and_tax() {
+        let f = fields(&[
+            (700.0, &[(50.0, "Invoice No"), (200.0, "4711")]),
+            (600.0, &[(50.0, "VAT amount"), (300.0, "5.00")]),
+            (580.0, &[(50.0, "Total"), (300.0, "29.99")]),
+        ]);
+        assert_eq!(f["total_gross"], "29.99");
+        assert_eq!(f["total_net"], "24.99");
+    }
+
+    #[test]
+    fn a_name_wrapped_over_two_lines_is_read_whole() {
+        let f = fields(&[
+            (700.0, &[(50.0, "Verkäufer:")]),
+            (688.0, &[(50.0, "MVM Musterhafter")]),
+            (677.0, &[(50.0, "Versicherungsverein Musterstadt a.G.")]),
+            (654.0, &[(50.0, "Musterstr. 12")]),
+            (600.0, &[(50.0, "Käufer:")]),
+            (588.0, &[(50.0, "Herrn")]),
+            (577.0, &[(50.0, "Max Mustermann")]),
+            (554.0, &[(50.0, "Musterstr. 11")]),
+        ]);
+        assert_eq!(
+            f["seller_name"],
+            "MVM Musterhafter Versicherungsverein Musterstadt a.G."
+        );
+        assert_eq!(f["buyer_name"], "Herrn Max Mustermann");
+    }
+
+    #[test]
+    fn a_delivery_address_names_the_buyer_when_nothing_else_does() {
+        let f = fields(&[
+            (700.0, &[(34.0, "Adresse de livraison")]),
+            (688.0, &[(34.0, "Ma jolie boutique")]),
+            (677.0, &[(34.0, "35 rue de la République")]),
+        ]);
+        assert_eq!(f["buyer_name"], "Ma jolie boutique");
+    }
+
+    #[test]
+    fn a_quantity_unit_is_not_a_company() {
+        let f = fields(&[(
+            487.0,
+            &[(32.0, "Beeswax XL"), (266.0, "1.00 kg"), (352.0, "42.00")],
+        )]);
+        assert_eq!(f.get("seller_name"), None);
+    }
 }

@@ -114,8 +114,86 @@ fn heads_other(line: &Line, party: Party) -> bool {
     !headings(line, other).is_empty()
 }
 
-/// Candidate names for `party`.
+/// Candidate names for `party`, each taken with the part of it wrapped onto the line above or below.
 pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Candidate> {
+    raw_names(lines, sections, party)
+        .into_iter()
+        .map(|c| unwrapped(lines, c))
+        .collect()
+}
+
+/// Words heading a delivery address.
+const DELIVERY_SECTION: &[Label] = &[
+    ("delivery address", 1.0),
+    ("ship to", 1.0),
+    ("deliver to", 1.0),
+    ("lieferanschrift", 1.0),
+    ("lieferadresse", 1.0),
+    ("warenempfänger", 1.0),
+    ("adresse de livraison", 1.0),
+    ("livré à", 1.0),
+    ("afleveradres", 1.0),
+    ("leveringsadres", 1.0),
+    ("dirección de entrega", 1.0),
+    ("indirizzo di consegna", 1.0),
+];
+
+/// Words that address a person (`Herrn` on its own line above `Max Mustermann`).
+const SALUTATIONS: &[&str] = &[
+    "herrn", "herr", "frau", "mr", "mrs", "ms", "monsieur", "madame", "m", "mme", "dhr", "mevr", "sr", "sra",
+    "sig", "sigra",
+];
+
+/// A name printed over two lines: a salutation above or before it, or the first words of a company name
+/// above the line that ends with its legal form (`MVM Musterhafter` / `Versicherungsverein Musterstadt a.G.`).
+fn unwrapped(lines: &[Line], mut c: Candidate) -> Candidate {
+    let line = &lines[c.line];
+    let x0 = c.bbox[0];
+    let squashed: Vec<String> = c.value.split_whitespace().map(labels::squash).collect();
+    let is_salutation = |words: &[String]| words.len() == 1 && SALUTATIONS.contains(&words[0].as_str());
+    let ends_with_form = |words: &[String]| words.last().is_some_and(|w| LEGAL_FORMS.contains(&w.as_str()));
+    let wrap_of = |other: &Line, above: bool| -> Option<Vec<String>> {
+        let gap = if above {
+            other.bbox()[1] - line.bbox()[3]
+        } else {
+            line.bbox()[1] - other.bbox()[3]
+        };
+        let aligned = (other.bbox()[0] - x0).abs() <= 3.0;
+        let plain = other.words.len() <= 6
+            && other
+                .words
+                .iter()
+                .all(|w| !w.text.contains(':') && !w.text.chars().any(|ch| ch.is_ascii_digit()))
+            && [SELLER_SECTION, BUYER_SECTION, labels::INVOICE_NUMBER]
+                .iter()
+                .all(|list| labels::find(other, list).is_empty());
+        (other.page == line.page && gap < line.size() && aligned && plain)
+            .then(|| other.words.iter().map(|w| labels::squash(&w.text)).collect())
+    };
+    let above = c.line.checked_sub(1).and_then(|i| wrap_of(&lines[i], true));
+    if let Some(words) = above {
+        if is_salutation(&words) || (ends_with_form(&squashed) && !ends_with_form(&words)) {
+            let other = &lines[c.line - 1];
+            c.value = format!("{} {}", join(&other.words), c.value);
+            c.bbox = merge(c.bbox, union(&other.words));
+            return c;
+        }
+    }
+    if let Some(words) = lines.get(c.line + 1).and_then(|l| wrap_of(l, false)) {
+        if is_salutation(&squashed) || (!ends_with_form(&squashed) && ends_with_form(&words)) {
+            let other = &lines[c.line + 1];
+            c.value = format!("{} {}", c.value, join(&other.words));
+            c.bbox = merge(c.bbox, union(&other.words));
+        }
+    }
+    c
+}
+
+fn merge(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+}
+
+fn raw_names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Candidate> {
     let mut out = Vec::new();
     let heading: &'static [Label] = match party {
         Party::Seller => SELLER_SECTION,
@@ -131,14 +209,23 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 }
             }
         }
-        // the heading itself: `Bill to: ACME Corp`, else the first line under it
-        for hit in headings(line, heading) {
+        // the heading itself: `Bill to: ACME Corp`, else the first line under it; for the buyer, a delivery
+        // address too, weaker (who receives the goods is most often who buys them)
+        let delivery = match party {
+            Party::Buyer => headings(line, DELIVERY_SECTION),
+            Party::Seller => Vec::new(),
+        };
+        let hits = headings(line, heading)
+            .into_iter()
+            .map(|h| (h, 0.0))
+            .chain(delivery.into_iter().map(|h| (h, 0.2)));
+        for (hit, weaker) in hits {
             let rest = skip_punctuation(line, hit.end);
             let end = line
                 .cell_range(line.cell_of(rest.min(line.words.len().saturating_sub(1))))
                 .end;
             if rest < line.words.len() && line.cell_of(rest) == line.cell_of(hit.start) {
-                out.push(named(line, index, rest, end, 0.7));
+                out.push(named(line, index, rest, end, 0.7 - weaker));
                 continue;
             }
             let column = union(&line.words[hit.start..hit.end]);
@@ -154,7 +241,7 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 });
             if let Some((below_index, below)) = below {
                 let end = below.cell_range(0).end;
-                out.push(named(below, below_index, 0, end, 0.6));
+                out.push(named(below, below_index, 0, end, 0.6 - weaker));
             }
         }
         // a company by its legal form
@@ -179,7 +266,12 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
                 end += 1;
             }
             let start = name_start(line, cell.start, i);
-            if start >= i {
+            // `1.00 kg` is a quantity, not a limited partnership: a name has a word with letters
+            if start >= i
+                || !line.words[start..i]
+                    .iter()
+                    .any(|w| w.text.chars().any(char::is_alphabetic))
+            {
                 continue;
             }
             let in_party = sections[index] == Some(party);
@@ -196,6 +288,8 @@ pub fn names(lines: &[Line], sections: &[Option<Party>], party: Party) -> Vec<Ca
 }
 
 /// Where a company name begins in a cell: after a label such as `Name:` or a separator such as `-`.
+/// In a sentence (`All services are sold by Amazon Web Services, Inc.`) the name is the run of capitalised
+/// words before the form.
 fn name_start(line: &Line, cell_start: usize, form: usize) -> usize {
     let mut start = cell_start;
     for k in cell_start..form {
@@ -204,8 +298,24 @@ fn name_start(line: &Line, cell_start: usize, form: usize) -> usize {
             start = k + 1;
         }
     }
+    if form - start > SENTENCE_WORDS {
+        let mut k = form;
+        while k > start
+            && line.words[k - 1]
+                .text
+                .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '&')
+        {
+            k -= 1;
+        }
+        if k < form {
+            start = k;
+        }
+    }
     start
 }
+
+/// More words than this before a legal form make a sentence rather than a name.
+const SENTENCE_WORDS: usize = 6;
 
 fn is_separator(text: &str) -> bool {
     matches!(text, "-" | "–" | "|" | "·" | "•" | ",")

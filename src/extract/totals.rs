@@ -100,6 +100,32 @@ pub fn resolve(
         gross: mark(&grosses[c], confirmed[2]),
         due: mark(&dues[d], confirmed[3]),
     };
+    // a net total the document does not print follows from what it does: gross − tax, or the gross itself
+    // when no tax is stated and the lines add up to it
+    if totals.net.is_none() {
+        if let Some(gross) = &totals.gross {
+            let value = |c: &Choice| c.value.parse::<Decimal>().ok();
+            let tax_score = totals.tax.as_ref().map_or(0.0, |t| t.score);
+            let net = match (value(gross), totals.tax.as_ref().and_then(value)) {
+                // lines adding up to the gross: either their prices include the tax or there is none;
+                // only a strongly labelled tax amount (`BTW bedrag`) says which
+                (Some(g), Some(t)) if lines_sum == Some(g) && tax_score < 0.8 && !t.is_zero() => {
+                    totals.tax = None;
+                    Some(g)
+                }
+                (Some(g), Some(t)) if t.abs() <= g.abs() => Some(g - t),
+                (Some(g), None) if lines_sum == Some(g) => Some(g),
+                _ => None,
+            };
+            if let Some(net) = net {
+                let mut choice = gross.clone();
+                choice.value = super::money_text(net);
+                choice.derived = true;
+                choice.confirmed = lines_sum == Some(net);
+                totals.net = Some(choice);
+            }
+        }
+    }
     // the amount due is the gross amount when the document states no other
     if totals.due.is_none() {
         if let Some(gross) = &totals.gross {

@@ -57,10 +57,22 @@ fn header_fields_lines_and_confidence_on_the_text_pdfs() {
         println!("  {mistake}");
     }
 
+    // the goals, met since its second round (97.8% / 91.7% / 92.8% when this was written)
     assert!(
-        visual_report.header_accuracy() >= 0.88,
+        visual_report.header_accuracy() >= 0.95,
         "header accuracy on pdf-visual fell to {:.1}%",
         100.0 * visual_report.header_accuracy()
+    );
+    assert!(
+        visual_report.line_accuracy() >= 0.90,
+        "whole-line accuracy on pdf-visual fell to {:.1}%",
+        100.0 * visual_report.line_accuracy()
+    );
+    // invoice2data's own accuracy on its compare set, with its templates, is 87.0% (benches/extract.rs)
+    assert!(
+        i2d_report.header_accuracy() >= 0.88,
+        "header accuracy on invoice2data/compare fell to {:.1}%, below invoice2data's own",
+        100.0 * i2d_report.header_accuracy()
     );
     let (precision, n) = all_report.precision_at(0.9);
     assert!(n > 300, "only {n} values were reported at ≥ 0.9");

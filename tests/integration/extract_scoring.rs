@@ -100,21 +100,29 @@ pub fn pdf_visual() -> Vec<Case> {
     out
 }
 
-/// `invoice2data/compare/*.pdf` with invoice2data's expected JSON, its keys mapped to the contract's.
+/// invoice2data's result keys and the contract's field each one is scored as (for its expected JSON and for
+/// its own output alike). The seller's name is its `partner_name`, the name as the document prints it; its
+/// `issuer` is the template's own label for the vendor, a constant written by the template's author (`Free`
+/// for "Free SAS", `Sammy Maystone - For Lines testing`), not something read from the page, so it is not
+/// scored (it names the vendor for the learning measurement only).
+pub const INVOICE2DATA_FIELDS: &[(&str, &str)] = &[
+    ("invoice_number", "invoice_number"),
+    ("date", "issue_date"),
+    ("date_due", "due_date"),
+    ("currency", "currency"),
+    ("partner_name", "seller_name"),
+    ("vat", "seller_vat_id"),
+    ("iban", "iban"),
+    ("amount_untaxed", "total_net"),
+    ("amount_tax", "total_tax"),
+    ("amount", "total_gross"),
+];
+
+/// `invoice2data/compare/*.pdf` with invoice2data's expected JSON, its keys mapped to the contract's
+/// ([`INVOICE2DATA_FIELDS`]).
 pub fn invoice2data() -> Vec<Case> {
     let dir = corpora().join("invoice2data/compare");
-    let mapping = [
-        ("invoice_number", "invoice_number"),
-        ("date", "issue_date"),
-        ("date_due", "due_date"),
-        ("currency", "currency"),
-        ("issuer", "seller_name"),
-        ("vat", "seller_vat_id"),
-        ("iban", "iban"),
-        ("amount_untaxed", "total_net"),
-        ("amount_tax", "total_tax"),
-        ("amount", "total_gross"),
-    ];
+    let mapping = INVOICE2DATA_FIELDS;
     let mut out = Vec::new();
     for pdf in sorted_pdfs(&dir) {
         let truth: serde_json::Value =
@@ -178,6 +186,12 @@ pub fn same(field: &str, expected: &str, got: &str) -> bool {
             (Ok(a), Ok(b)) => a == b,
             _ => false,
         };
+    }
+    if field == "invoice_number" {
+        // `#4711` and `4711` are the same number: the `#` is the label's mark (invoice2data's expected
+        // values keep it where its template's regex captured it)
+        let bare = |s: &str| s.trim().trim_start_matches('#').trim().to_lowercase();
+        return bare(expected) == bare(got);
     }
     let squash = |s: &str| -> String {
         if matches!(field, "iban" | "seller_vat_id") {
@@ -293,6 +307,16 @@ impl Report {
                 self.mistakes
                     .push(format!("{} line: expected {expected:?}, got {got:?}", case.name));
             }
+        }
+        // a document whose ground truth states no lines (a profile without lines: MINIMUM, BASIC WL) may
+        // print a table all the same: its lines cannot be judged, so they are not counted as spurious
+        if case.lines.is_empty() {
+            return;
+        }
+        for (got, _) in extraction.lines.iter().zip(&used).filter(|(_, u)| !**u) {
+            let got: BTreeMap<&String, &String> = got.iter().map(|(k, v)| (k, &v.value)).collect();
+            self.mistakes
+                .push(format!("{} line: spurious, got {got:?}", case.name));
         }
         let whole = self.lines.entry("whole line".to_owned()).or_default();
         whole.spurious += used.iter().filter(|u| !**u).count() as u32;
