@@ -55,6 +55,10 @@ pub struct DocIndex<'a, 'i> {
     element_hash: Vec<u64>,
     /// The root element's children by local name, in document order (hundreds of checks start there).
     root_children: NameMap<&'a str, Vec<Node<'a, 'i>>>,
+    /// For each node id, the id of its first child element (0: none; the document node is nobody's child).
+    first_element_child: Vec<u32>,
+    /// For each element's id, the id of its next sibling element (0: none).
+    next_element_sibling: Vec<u32>,
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -94,7 +98,19 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 None => id + 1,
             };
         }
+        let mut first_element_child = vec![0u32; nodes.len()];
+        let mut next_element_sibling = vec![0u32; nodes.len()];
+        // backwards, so that each element is put in front of its later siblings
+        for node in nodes.iter().rev().filter(|n| n.is_element()) {
+            if let Some(parent) = node.parent() {
+                let (id, parent) = (node.id().get(), parent.id().get() as usize);
+                next_element_sibling[id as usize] = first_element_child[parent];
+                first_element_child[parent] = id;
+            }
+        }
         Self {
+            first_element_child,
+            next_element_sibling,
             by_local_name,
             attributes_by_local_name,
             subtree_end,
@@ -127,6 +143,27 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         let first = all.partition_point(|(n, _)| (n.id().get() as usize) < id);
         let last = all.partition_point(|(n, _)| (n.id().get() as usize) < end);
         &all[first..last.max(first)]
+    }
+
+    /// The child elements of `node` whose [`name_hash`] is `hash`, in document order, visiting only element
+    /// children (not the whitespace between them) and comparing integers; the caller confirms the name.
+    pub fn children_hashed(&self, node: Node<'a, 'i>, hash: u64) -> impl Iterator<Item = Node<'a, 'i>> + '_ {
+        let doc = node.document();
+        let mut next = self
+            .first_element_child
+            .get(node.id().get() as usize)
+            .copied()
+            .unwrap_or(0);
+        std::iter::from_fn(move || {
+            while next != 0 {
+                let id = next as usize;
+                next = self.next_element_sibling.get(id).copied().unwrap_or(0);
+                if self.element_hash.get(id) == Some(&hash) {
+                    return doc.get_node(roxmltree::NodeId::new(id as u32));
+                }
+            }
+            None
+        })
     }
 
     /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
