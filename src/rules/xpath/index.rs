@@ -34,9 +34,20 @@ impl Hasher for Fnv {
 /// name): the parser stores it in each name test and the index for each element, so that a step rejects an
 /// element of another name by comparing two integers instead of two strings.
 pub fn name_hash(namespace: Option<&str>, local: &str) -> u64 {
+    name_hash_after(namespace_hash(namespace), local)
+}
+
+/// The FNV-1a state after the namespace and the separator: computed once per namespace of a document.
+fn namespace_hash(namespace: Option<&str>) -> Fnv {
     let mut hasher = Fnv::default();
     hasher.write(namespace.unwrap_or("").as_bytes());
     hasher.write(&[0]);
+    hasher
+}
+
+/// [`name_hash`] from the namespace's state.
+fn name_hash_after(namespace: Fnv, local: &str) -> u64 {
+    let mut hasher = namespace;
     hasher.write(local.as_bytes());
     hasher.finish()
 }
@@ -79,9 +90,20 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             }
         }
         let mut element_hash = vec![0; nodes.len()];
+        // a document uses a handful of namespaces (each URI stored once by the parser): hash each URI once
+        let mut namespaces: Vec<(Option<(*const u8, usize)>, Fnv)> = Vec::new();
         for node in nodes.iter().filter(|n| n.is_element()) {
             let name = node.tag_name();
-            element_hash[node.id().get() as usize] = name_hash(name.namespace(), name.name());
+            let key = name.namespace().map(|ns| (ns.as_ptr(), ns.len()));
+            let state = match namespaces.iter().find(|(k, _)| *k == key) {
+                Some((_, state)) => Fnv(state.0),
+                None => {
+                    let state = namespace_hash(name.namespace());
+                    namespaces.push((key, Fnv(state.0)));
+                    state
+                }
+            };
+            element_hash[node.id().get() as usize] = name_hash_after(state, name.name());
         }
         let mut root_children: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
         for child in doc.root_element().children().filter(|n| n.is_element()) {
