@@ -121,7 +121,7 @@ fn profile(texts: &[String]) {
     }
     let total: Duration = least.values().sum();
     let mut costs: Vec<_> = least.into_iter().collect();
-    costs.sort_by(|a, b| b.1.cmp(&a.1));
+    costs.sort_by_key(|c| std::cmp::Reverse(c.1));
     println!(
         "profile: {:?} per invoice over {} files; the costliest:",
         total / docs.len() as u32,
