@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
-use super::xpath::index::{DocIndex, NameMap};
+use super::xpath::index::{name_hash, DocIndex, NameMap};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
 /// How severe a failed check is, from the rule's `flag`.
@@ -43,8 +43,10 @@ pub struct Rule {
 pub struct Pattern {
     pub id: String,
     pub rules: Vec<Rule>,
-    /// Rules whose context can match an element of this local name (wildcard rules included), in order.
-    by_name: NameMap<String, Vec<usize>>,
+    /// Rules whose context can match an element of this local name (wildcard rules included), in order,
+    /// keyed by the local name's [`name_hash`] without namespace (a collision only adds candidates, which
+    /// their context match then rejects).
+    by_name: NameMap<u64, Vec<usize>>,
     /// Rules whose context can match any element name, in order.
     any_name: Vec<usize>,
 }
@@ -209,13 +211,16 @@ impl Schema {
             });
         }
         let mut ev = Evaluator::new(root, &globals, Some(&index));
+        // each element's local name hashed once for all patterns
+        let elements: Vec<(Node<'_, '_>, u64)> = root
+            .descendants()
+            .filter(Node::is_element)
+            .map(|n| (n, name_hash(None, n.tag_name().name())))
+            .collect();
         for pattern in &self.patterns {
-            for node in root.descendants().filter(Node::is_element) {
+            for &(node, local_hash) in &elements {
                 let start = costs.is_some().then(std::time::Instant::now);
-                let candidates = pattern
-                    .by_name
-                    .get(node.tag_name().name())
-                    .unwrap_or(&pattern.any_name);
+                let candidates = pattern.by_name.get(&local_hash).unwrap_or(&pattern.any_name);
                 let rule = candidates
                     .iter()
                     .map(|&i| &pattern.rules[i])
@@ -312,13 +317,13 @@ pub fn location(node: Node<'_, '_>) -> String {
 
 impl Pattern {
     fn new(id: String, rules: Vec<Rule>) -> Pattern {
-        let mut by_name: NameMap<String, Vec<usize>> = NameMap::default();
+        let mut by_name: NameMap<u64, Vec<usize>> = NameMap::default();
         let mut any_name = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
                 match path.steps.last().map(|(_, s)| &s.test) {
                     Some(NodeTest::Name(_, local, _)) => {
-                        let entry = by_name.entry(local.clone()).or_default();
+                        let entry = by_name.entry(name_hash(None, local)).or_default();
                         if entry.last() != Some(&index) {
                             entry.push(index);
                         }
