@@ -85,6 +85,57 @@ fn ours_rules_only(texts: &[String], rounds: usize) -> Duration {
     start.elapsed() / (rounds * docs.len()) as u32
 }
 
+/// Parsing only (`formats::xml::parse_safely`), to split parse + rules.
+fn ours_parse_only(texts: &[String], rounds: usize) -> Duration {
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for text in texts {
+            let _ = std::hint::black_box(backdesk::formats::xml::parse_safely(text));
+        }
+    }
+    start.elapsed() / (rounds * texts.len()) as u32
+}
+
+/// With `BENCH_PROFILE=1`: the checks (and the engine's own stages) that take the most time over all files,
+/// each the least over 5 rounds (a busy machine's pauses land in one round, not in all).
+fn profile(texts: &[String]) {
+    let docs: Vec<roxmltree::Document<'_>> = texts
+        .iter()
+        .filter_map(|t| backdesk::formats::xml::parse_safely(t).ok())
+        .collect();
+    let mut least: std::collections::HashMap<String, Duration> = std::collections::HashMap::new();
+    for round in 0..5 {
+        let mut costs = std::collections::HashMap::new();
+        for doc in &docs {
+            let schema = backdesk::rules::Syntax::of(doc).and_then(backdesk::rules::official_schema);
+            if let Some(schema) = schema {
+                let _ = schema.run_profiled(doc, &mut costs);
+            }
+        }
+        for (id, cost) in costs {
+            let entry = least.entry(id).or_insert(cost);
+            if round > 0 {
+                *entry = (*entry).min(cost);
+            }
+        }
+    }
+    let total: Duration = least.values().sum();
+    let mut costs: Vec<_> = least.into_iter().collect();
+    costs.sort_by_key(|c| std::cmp::Reverse(c.1));
+    println!(
+        "profile: {:?} per invoice over {} files; the costliest:",
+        total / docs.len() as u32,
+        docs.len()
+    );
+    for (id, cost) in costs.iter().take(30) {
+        println!(
+            "  {id:<24} {:>6.1}%  {:?} per invoice",
+            100.0 * cost.as_secs_f64() / total.as_secs_f64(),
+            *cost / docs.len() as u32
+        );
+    }
+}
+
 fn time_oracle(python: &Path, files: &[PathBuf]) -> Option<Duration> {
     let oracle = corpora().join("../tools/en16931-oracle");
     let start = Instant::now();
@@ -120,7 +171,12 @@ fn main() {
         .unwrap_or(20);
     let (per_invoice, fired) = ours(&texts, rounds);
     let rules_only = ours_rules_only(&texts, rounds);
+    let parse_only = ours_parse_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
+    println!("ours, parsing only: {parse_only:?} per invoice");
+    if std::env::var_os("BENCH_PROFILE").is_some() {
+        profile(&texts);
+    }
     println!("ours, rules only (document already parsed): {rules_only:?} per invoice");
     println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice ({rounds} rounds, {} fatal violations per round)", fired / rounds);
 

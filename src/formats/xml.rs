@@ -34,13 +34,24 @@ pub fn parse_safely(text: &str) -> Result<Document<'_>, String> {
         roxmltree::Error::NodesLimitReached => "the XML has too many elements to be an invoice".to_owned(),
         other => format!("the XML is malformed: {other}"),
     })?;
-    let too_deep = document
-        .descendants()
-        .any(|n| n.is_element() && n.ancestors().count() > MAX_DEPTH);
-    if too_deep {
+    if nesting_depth(&document) > MAX_DEPTH {
         return Err(format!("the XML nests elements deeper than {MAX_DEPTH} levels"));
     }
     Ok(document)
+}
+
+/// How deeply elements nest (the document node counts as one level, so a lone root element gives 2), in
+/// one pass over the tree.
+fn nesting_depth(document: &Document<'_>) -> usize {
+    // nodes come in document order, so a parent's depth is known before its children's
+    let mut depths = vec![0usize; document.descendants().len()];
+    let mut deepest = 0;
+    for node in document.descendants().filter(|n| n.is_root() || n.is_element()) {
+        let depth = 1 + node.parent().map_or(0, |p| depths[p.id().get() as usize]);
+        depths[node.id().get() as usize] = depth;
+        deepest = deepest.max(depth);
+    }
+    deepest
 }
 
 /// The XML declaration's `encoding` must be a well-formed name (XML 1.0, production 81) that the UTF-8 text
@@ -132,6 +143,10 @@ mod tests {
     fn absurd_nesting_is_refused() {
         let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 5), "</a>".repeat(MAX_DEPTH + 5));
         assert!(parse_safely(&deep).unwrap_err().contains("deeper"));
+        // the limit is exact: MAX_DEPTH - 1 nested elements pass, MAX_DEPTH do not
+        let nested = |n: usize| format!("{}x{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse_safely(&nested(MAX_DEPTH - 1)).is_ok());
+        assert!(parse_safely(&nested(MAX_DEPTH)).is_err());
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use roxmltree::{Document, Node};
 
-use super::xpath::ast::{Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
-use super::xpath::index::{DocIndex, NameMap};
+use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::index::{name_hash, DocIndex, NameMap};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
 /// How severe a failed check is, from the rule's `flag`.
@@ -43,8 +43,10 @@ pub struct Rule {
 pub struct Pattern {
     pub id: String,
     pub rules: Vec<Rule>,
-    /// Rules whose context can match an element of this local name (wildcard rules included), in order.
-    by_name: NameMap<String, Vec<usize>>,
+    /// Rules whose context can match an element of this local name (wildcard rules included), in order,
+    /// keyed by the local name's [`name_hash`] without namespace (a collision only adds candidates, which
+    /// their context match then rejects).
+    by_name: NameMap<u64, Vec<usize>>,
     /// Rules whose context can match any element name, in order.
     any_name: Vec<usize>,
 }
@@ -74,6 +76,9 @@ struct MatchPath {
     anchored: bool,
     /// Each step with whether it is reached through `//` (any ancestor) instead of `/` (the parent).
     steps: Vec<(bool, AxisStep)>,
+    /// A suffix the matched element's local name must have, when the last step's first predicate says so
+    /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
+    name_suffix: Option<String>,
 }
 
 impl Schema {
@@ -158,8 +163,30 @@ impl Schema {
 
     /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
     pub fn run(&self, doc: &Document<'_>) -> Vec<Fired> {
+        self.run_observed(doc, None)
+    }
+
+    /// [`Schema::run`], also adding each check's evaluation time to `costs` under its id (summed over the
+    /// elements it ran on): where the time of a run goes, for the benchmark's profile.
+    pub fn run_profiled(
+        &self,
+        doc: &Document<'_>,
+        costs: &mut HashMap<String, std::time::Duration>,
+    ) -> Vec<Fired> {
+        self.run_observed(doc, Some(costs))
+    }
+
+    fn run_observed(
+        &self,
+        doc: &Document<'_>,
+        mut costs: Option<&mut HashMap<String, std::time::Duration>>,
+    ) -> Vec<Fired> {
         let root = doc.root();
+        let start = std::time::Instant::now();
         let index = DocIndex::new(doc);
+        if let Some(costs) = costs.as_deref_mut() {
+            *costs.entry("(document index)".to_owned()).or_default() += start.elapsed();
+        }
         let mut globals = Globals::new();
         let mut errors = Vec::new();
         let focus = Focus::of(Item::Node(root));
@@ -184,18 +211,25 @@ impl Schema {
             });
         }
         let mut ev = Evaluator::new(root, &globals, Some(&index));
+        // each element's local name hashed once for all patterns
+        let elements: Vec<(Node<'_, '_>, u64)> = root
+            .descendants()
+            .filter(Node::is_element)
+            .map(|n| (n, name_hash(None, n.tag_name().name())))
+            .collect();
         for pattern in &self.patterns {
-            for node in root.descendants().filter(Node::is_element) {
-                let candidates = pattern
-                    .by_name
-                    .get(node.tag_name().name())
-                    .unwrap_or(&pattern.any_name);
+            for &(node, local_hash) in &elements {
+                let start = costs.is_some().then(std::time::Instant::now);
+                let candidates = pattern.by_name.get(&local_hash).unwrap_or(&pattern.any_name);
                 let rule = candidates
                     .iter()
                     .map(|&i| &pattern.rules[i])
                     .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, node)));
+                if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
+                    *costs.entry("(rule contexts)".to_owned()).or_default() += start.elapsed();
+                }
                 if let Some(rule) = rule {
-                    run_rule(rule, node, &globals, &index, &mut fired);
+                    run_rule(rule, node, &globals, &index, &mut fired, costs.as_deref_mut());
                 }
             }
         }
@@ -209,6 +243,7 @@ fn run_rule<'a, 'i>(
     globals: &Globals<'a, 'i>,
     index: &DocIndex<'a, 'i>,
     fired: &mut Vec<Fired>,
+    mut costs: Option<&mut HashMap<String, std::time::Duration>>,
 ) {
     let focus = Focus::of(Item::Node(node));
     let root = node.document().root();
@@ -228,8 +263,12 @@ fn run_rule<'a, 'i>(
     };
     let mut ev = Evaluator::new(root, globals, Some(index));
     for check in &rule.checks {
+        let start = costs.is_some().then(std::time::Instant::now);
         let outcome = ev.boolean(&check.test, &focus);
         ev.vars.clear();
+        if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
+            *costs.entry(check.id.clone()).or_default() += start.elapsed();
+        }
         let (fires, error) = match outcome {
             Ok(holds) => (holds == check.is_report, None),
             Err(e) => (true, Some(e)),
@@ -278,13 +317,13 @@ pub fn location(node: Node<'_, '_>) -> String {
 
 impl Pattern {
     fn new(id: String, rules: Vec<Rule>) -> Pattern {
-        let mut by_name: NameMap<String, Vec<usize>> = NameMap::default();
+        let mut by_name: NameMap<u64, Vec<usize>> = NameMap::default();
         let mut any_name = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
                 match path.steps.last().map(|(_, s)| &s.test) {
                     Some(NodeTest::Name(_, local, _)) => {
-                        let entry = by_name.entry(local.clone()).or_default();
+                        let entry = by_name.entry(name_hash(None, local)).or_default();
                         if entry.last() != Some(&index) {
                             entry.push(index);
                         }
@@ -363,15 +402,46 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
             if out.is_empty() {
                 return Err("a context that matches no element".to_owned());
             }
-            Ok(vec![MatchPath { anchored, steps: out }])
+            let name_suffix = out
+                .last()
+                .and_then(|(_, step)| step.predicates.first())
+                .and_then(required_name_suffix);
+            Ok(vec![MatchPath {
+                anchored,
+                steps: out,
+                name_suffix,
+            }])
         }
         _ => Err("a context must be a path".to_owned()),
+    }
+}
+
+/// The suffix `ends-with(name(), 'suffix')` requires of the context element's name, when a predicate is that
+/// call or a conjunction that starts with it. The suffix has no `:`, so it can only match inside the local
+/// name, whatever prefix the document uses.
+fn required_name_suffix(predicate: &Expr) -> Option<String> {
+    match predicate {
+        Expr::And(first, _) => required_name_suffix(first),
+        Expr::Call(Function::EndsWith, args) => match args.as_slice() {
+            [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
+                if name_args.is_empty() && !suffix.contains(':') =>
+            {
+                Some(suffix.clone())
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
 impl MatchPath {
     fn matches<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
         let last = self.steps.len() - 1;
+        if let Some(suffix) = &self.name_suffix {
+            if !node.tag_name().name().ends_with(suffix.as_str()) {
+                return false;
+            }
+        }
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
         // build values) are only evaluated on elements whose ancestry already fits
         if !self.names_match_at(ev.index, node, last) {

@@ -101,6 +101,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 Expr::Path(_, steps) if is_node_path(steps) => self.boolean(&args[0], focus),
                 other => Ok(!self.eval(other, focus)?.is_empty()),
             },
+            Expr::Call(super::ast::Function::Empty, args) if args.len() == 1 => match &args[0] {
+                Expr::Path(_, steps) if is_node_path(steps) => Ok(!self.boolean(&args[0], focus)?),
+                other => Ok(self.eval(other, focus)?.is_empty()),
+            },
             Expr::Path(start @ (PathStart::Root | PathStart::Context), steps) if is_existence_path(steps) => {
                 let start = match start {
                     PathStart::Root => Item::Node(self.root),
@@ -391,11 +395,14 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|(n, i)| Item::Attr(*n, *i)),
                 );
             }
-            (index, Item::Node(node), Axis::Child, _) => found.extend(
-                node.children()
-                    .filter(|c| node_matches_in(index, *c, &step.test))
-                    .map(Item::Node),
-            ),
+            (index, Item::Node(node), Axis::Child, test) => match named_children(index, *node, test) {
+                Some(children) => found.extend(children.map(Item::Node)),
+                None => found.extend(
+                    node.children()
+                        .filter(|c| node_matches_in(index, *c, test))
+                        .map(Item::Node),
+                ),
+            },
             _ => collect_axis(item, step.axis, &step.test, found),
         }
         if !step.predicates.is_empty() {
@@ -424,6 +431,16 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         && node_matches(*child, &step.test)
                         && self.holds_all(*child, &step.predicates)?
                         && self.exists_from(Item::Node(*child), rest)?
+                    {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
+            if let Some(children) = named_children(self.index, node, &step.test) {
+                for child in children {
+                    if self.holds_all(child, &step.predicates)?
+                        && self.exists_from(Item::Node(child), rest)?
                     {
                         return Ok(true);
                     }
@@ -520,13 +537,15 @@ fn single_on_axis<'a, 'i>(
     };
     match step.axis {
         Axis::Child => {
-            let mut matching = node.children().filter(|c| node_matches_in(index, *c, &step.test));
-            let Some(first) = matching.next() else {
+            let (first, count) = match named_children(index, node, &step.test) {
+                Some(children) => first_and_count(children),
+                None => first_and_count(node.children().filter(|c| node_matches_in(index, *c, &step.test))),
+            };
+            let Some(first) = first else {
                 return Ok(Some(None));
             };
-            let rest = matching.count();
-            if rest > 0 {
-                return Err(too_many(rest + 1));
+            if count > 1 {
+                return Err(too_many(count));
             }
             Ok(Some(Some(Item::Node(first).atomize())))
         }
@@ -548,8 +567,32 @@ fn single_on_axis<'a, 'i>(
     }
 }
 
+/// The child elements of `node` that pass a name test, through the index.
+fn named_children<'x, 'a: 'x, 'i: 'x>(
+    index: Option<&'x DocIndex<'a, 'i>>,
+    node: Node<'a, 'i>,
+    test: &'x NodeTest,
+) -> Option<impl Iterator<Item = Node<'a, 'i>> + 'x> {
+    match (index, test) {
+        (Some(index), NodeTest::Name(_, _, hash)) => Some(
+            index
+                .children_hashed(node, *hash)
+                .filter(move |c| node_matches(*c, test)),
+        ),
+        _ => None,
+    }
+}
+
+/// The first item and how many there are.
+fn first_and_count<T>(mut items: impl Iterator<Item = T>) -> (Option<T>, usize) {
+    match items.next() {
+        Some(first) => (Some(first), 1 + items.count()),
+        None => (None, 0),
+    }
+}
+
 /// Whether every step is an axis step (the path gives nodes, never values).
-fn is_node_path(steps: &[PathStep]) -> bool {
+pub(crate) fn is_node_path(steps: &[PathStep]) -> bool {
     steps.iter().all(|s| matches!(s, PathStep::Axis(_)))
 }
 

@@ -118,7 +118,11 @@ pub fn call_value<'a, 'i>(
         }
         Function::Exists | Function::Empty => {
             arity(function, args, 1, 1)?;
-            let empty = ev.eval(&args[0], focus)?.is_empty();
+            let empty = match &args[0] {
+                // nodes: existence without collecting them
+                Expr::Path(_, steps) if super::eval::is_node_path(steps) => !ev.boolean(&args[0], focus)?,
+                other => ev.eval(other, focus)?.is_empty(),
+            };
             boolean(empty == matches!(function, Function::Empty))
         }
         Function::Count => {
@@ -191,7 +195,20 @@ pub fn call_value<'a, 'i>(
         Function::UpperCase | Function::LowerCase => {
             arity(function, args, 1, 1)?;
             let text = string_arg(ev, &args[0], focus)?;
-            string(if matches!(function, Function::UpperCase) {
+            let upper = matches!(function, Function::UpperCase);
+            // ASCII already in the wanted case (`VAT`, codes) is returned as it is, without a copy
+            let unchanged = text.is_ascii()
+                && !text.bytes().any(|b| {
+                    if upper {
+                        b.is_ascii_lowercase()
+                    } else {
+                        b.is_ascii_uppercase()
+                    }
+                });
+            if unchanged {
+                return one(Atomic::Str(text));
+            }
+            string(if upper {
                 text.to_uppercase()
             } else {
                 text.to_lowercase()

@@ -34,9 +34,20 @@ impl Hasher for Fnv {
 /// name): the parser stores it in each name test and the index for each element, so that a step rejects an
 /// element of another name by comparing two integers instead of two strings.
 pub fn name_hash(namespace: Option<&str>, local: &str) -> u64 {
+    name_hash_after(namespace_hash(namespace), local)
+}
+
+/// The FNV-1a state after the namespace and the separator: computed once per namespace of a document.
+fn namespace_hash(namespace: Option<&str>) -> Fnv {
     let mut hasher = Fnv::default();
     hasher.write(namespace.unwrap_or("").as_bytes());
     hasher.write(&[0]);
+    hasher
+}
+
+/// [`name_hash`] from the namespace's state.
+fn name_hash_after(namespace: Fnv, local: &str) -> u64 {
+    let mut hasher = namespace;
     hasher.write(local.as_bytes());
     hasher.finish()
 }
@@ -55,6 +66,10 @@ pub struct DocIndex<'a, 'i> {
     element_hash: Vec<u64>,
     /// The root element's children by local name, in document order (hundreds of checks start there).
     root_children: NameMap<&'a str, Vec<Node<'a, 'i>>>,
+    /// For each node id, the id of its first child element (0: none; the document node is nobody's child).
+    first_element_child: Vec<u32>,
+    /// For each element's id, the id of its next sibling element (0: none).
+    next_element_sibling: Vec<u32>,
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -75,9 +90,20 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             }
         }
         let mut element_hash = vec![0; nodes.len()];
+        // a document uses a handful of namespaces (each URI stored once by the parser): hash each URI once
+        let mut namespaces: Vec<(Option<(*const u8, usize)>, Fnv)> = Vec::new();
         for node in nodes.iter().filter(|n| n.is_element()) {
             let name = node.tag_name();
-            element_hash[node.id().get() as usize] = name_hash(name.namespace(), name.name());
+            let key = name.namespace().map(|ns| (ns.as_ptr(), ns.len()));
+            let state = match namespaces.iter().find(|(k, _)| *k == key) {
+                Some((_, state)) => Fnv(state.0),
+                None => {
+                    let state = namespace_hash(name.namespace());
+                    namespaces.push((key, Fnv(state.0)));
+                    state
+                }
+            };
+            element_hash[node.id().get() as usize] = name_hash_after(state, name.name());
         }
         let mut root_children: NameMap<&'a str, Vec<Node<'a, 'i>>> = NameMap::default();
         for child in doc.root_element().children().filter(|n| n.is_element()) {
@@ -94,7 +120,19 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 None => id + 1,
             };
         }
+        let mut first_element_child = vec![0u32; nodes.len()];
+        let mut next_element_sibling = vec![0u32; nodes.len()];
+        // backwards, so that each element is put in front of its later siblings
+        for node in nodes.iter().rev().filter(|n| n.is_element()) {
+            if let Some(parent) = node.parent() {
+                let (id, parent) = (node.id().get(), parent.id().get() as usize);
+                next_element_sibling[id as usize] = first_element_child[parent];
+                first_element_child[parent] = id;
+            }
+        }
         Self {
+            first_element_child,
+            next_element_sibling,
             by_local_name,
             attributes_by_local_name,
             subtree_end,
@@ -127,6 +165,27 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         let first = all.partition_point(|(n, _)| (n.id().get() as usize) < id);
         let last = all.partition_point(|(n, _)| (n.id().get() as usize) < end);
         &all[first..last.max(first)]
+    }
+
+    /// The child elements of `node` whose [`name_hash`] is `hash`, in document order, visiting only element
+    /// children (not the whitespace between them) and comparing integers; the caller confirms the name.
+    pub fn children_hashed(&self, node: Node<'a, 'i>, hash: u64) -> impl Iterator<Item = Node<'a, 'i>> + '_ {
+        let doc = node.document();
+        let mut next = self
+            .first_element_child
+            .get(node.id().get() as usize)
+            .copied()
+            .unwrap_or(0);
+        std::iter::from_fn(move || {
+            while next != 0 {
+                let id = next as usize;
+                next = self.next_element_sibling.get(id).copied().unwrap_or(0);
+                if self.element_hash.get(id) == Some(&hash) {
+                    return doc.get_node(roxmltree::NodeId::new(id as u32));
+                }
+            }
+            None
+        })
     }
 
     /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
