@@ -180,15 +180,15 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
         }
     }
     // deskew: a slightly rotated scan puts a label and its value far to the right on different heights;
-    // the page's skew is the median slope of tesseract's own text lines, undone about the page centre
+    // the page's skew is measured on the baselines of tesseract's own text lines and undone about the page
+    // centre (the words' boxes keep their size)
     let skew = median_slope(&rows);
-    let cx = page.width / scale / 2.0;
+    let (sin, cos) = skew.atan().sin_cos();
+    let (cx, cy) = (page.width / scale / 2.0, page.height / scale / 2.0);
     for (_, size, [x0, top, x1, bottom], text) in rows {
-        let (mx, my) = ((x0 + x1) / 2.0, (top + bottom) / 2.0);
-        // rotate the centre back; the box keeps its size
-        let shift = -skew * (mx - cx);
+        let (dx, dy) = ((x0 + x1) / 2.0 - cx, (top + bottom) / 2.0 - cy);
+        let (mx, my) = (cx + dx * cos + dy * sin, cy - dx * sin + dy * cos);
         let (half_w, half_h) = ((x1 - x0) / 2.0, (bottom - top) / 2.0);
-        let my = my + shift;
         // image rows grow downwards, PDF points upwards
         page.words.push(Word {
             text,
@@ -204,31 +204,45 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
     page
 }
 
-/// The median vertical drift per horizontal pixel of the words along tesseract's text lines (0 when there
-/// are too few lines to tell); limited to ±5°.
+/// Characters that reach below the baseline (or are drawn from above it to below it): a word with none of
+/// them has its box's bottom on the baseline.
+const BELOW_BASELINE: &str = "gjpqyQJ,;()[]{}/|\\_@$§µ";
+
+/// The page's skew as the vertical drift per horizontal pixel (positive: the text runs down to the right),
+/// measured between the baselines of words on the same tesseract line at least [`MIN_BASELINE_SPAN`] pixels
+/// apart (words with descenders do not count); the median of those slopes, 0 when there are fewer than
+/// three, limited to ±5°.
 fn median_slope(rows: &[(String, f64, [f64; 4], String)]) -> f64 {
     let mut lines: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = std::collections::BTreeMap::new();
-    for (key, _, b, _) in rows {
+    for (key, _, b, text) in rows {
+        if text.chars().count() < 2 || text.chars().any(|c| BELOW_BASELINE.contains(c)) {
+            continue;
+        }
         lines
             .entry(key.as_str())
             .or_default()
             .push(((b[0] + b[2]) / 2.0, b[3]));
     }
-    let mut slopes: Vec<f64> = lines
-        .values()
-        .filter(|points| points.len() >= 3)
-        .filter_map(|points| {
-            let (first, last) = (points.first()?, points.last()?);
-            let dx = last.0 - first.0;
-            (dx > 200.0).then(|| (last.1 - first.1) / dx)
-        })
-        .collect();
+    let mut slopes: Vec<f64> = Vec::new();
+    for points in lines.values() {
+        for (i, first) in points.iter().enumerate() {
+            for last in &points[i + 1..] {
+                let dx = last.0 - first.0;
+                if dx >= MIN_BASELINE_SPAN {
+                    slopes.push((last.1 - first.1) / dx);
+                }
+            }
+        }
+    }
     if slopes.len() < 3 {
         return 0.0;
     }
     slopes.sort_by(f64::total_cmp);
     slopes[slopes.len() / 2].clamp(-0.0875, 0.0875)
 }
+
+/// Baselines closer than this (image pixels) tell too little about the slope.
+const MIN_BASELINE_SPAN: f64 = 80.0;
 
 /// Images (PNG, JPEG, TIFF, …): recognised, then read by the visual extraction.
 pub struct OcrImageReader;
@@ -336,5 +350,39 @@ mod tests {
         assert!((page.height - 2200.0 * scale).abs() < 1e-9);
         assert!((page.words[0].bbox[3] - (2200.0 - 200.0) * scale).abs() < 1e-9);
         assert!((page.words[1].bbox[0] - 300.0 * scale).abs() < 1e-9);
+    }
+
+    /// A TSV row of a word (level 5) on tesseract line `line` of block `block`.
+    fn word_row(block: u32, line: u32, left: f64, top: f64, text: &str) -> String {
+        format!("5\t1\t{block}\t1\t{line}\t1\t{left}\t{top}\t60\t20\t95\t{text}\n")
+    }
+
+    #[test]
+    fn a_skewed_scan_puts_a_label_and_its_far_value_back_on_one_line() {
+        // the page is turned by about 0.6 degrees: text runs down by 1 pixel every 100 to the right; each
+        // label is its own tesseract line (block 1), each value another (block 2), 1000 pixels to the right
+        let slope = 0.01;
+        let mut tsv = String::from("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n");
+        tsv.push_str("1\t1\t0\t0\t0\t0\t0\t0\t1240\t1754\t-1\t\n");
+        for (n, label) in ["Nettobetrag Summe Netto", "Steuer MwSt Betrag", "Bruttosumme Gesamt Rechnung"]
+            .iter()
+            .enumerate()
+        {
+            let top = 600.0 + 40.0 * n as f64;
+            for (i, word) in label.split(' ').enumerate() {
+                let left = 100.0 + 100.0 * i as f64;
+                tsv.push_str(&word_row(1, n as u32 + 1, left, top + slope * left, word));
+            }
+            let left = 1100.0;
+            tsv.push_str(&word_row(2, n as u32 + 1, left, top + slope * left, "1234"));
+        }
+        let page = parse_tsv(&tsv, 1, 72.0 / 150.0);
+        for n in 0..3 {
+            let label = &page.words[n * 4];
+            let value = &page.words[n * 4 + 3];
+            assert_eq!(value.text, "1234");
+            let drift = (label.bbox[1] - value.bbox[1]).abs();
+            assert!(drift < 0.5, "label and value {drift:.2} pt apart after deskew");
+        }
     }
 }
