@@ -257,8 +257,9 @@ fn scanned_sample_header_accuracy_stays_above_its_floor() {
     );
 }
 
-/// What the scanned sample reaches today, less a little (see CHANGELOG for the measured figure).
-const SAMPLE_FLOOR: f64 = 0.80;
+/// What the scanned sample reaches today (88.1% of header fields, 11 PDFs, 25 pages), less a little: the
+/// scans and tesseract are deterministic, so a drop below it is a change in OCR or extraction.
+const SAMPLE_FLOOR: f64 = 0.86;
 
 /// The accuracy table over every corpus PDF scanned (long: run with `--ignored --nocapture`), with the time
 /// of our OCR against the bare `tesseract` CLI on the same page images.
