@@ -2,7 +2,7 @@
 //! the invoice2data PDFs (where it has a template per vendor) and on pdf-visual (where it has none), and time
 //! per PDF. Run with `cargo bench --bench extract`; needs invoice2data in `../venv` (or `INVOICE2DATA=path`).
 //! Prints ratios, asserts nothing. First, OCR speed: our OCR per page against the bare `tesseract` CLI on
-//! the same page images in the same run (`OCR_BENCH=0` skips it).
+//! the same page images in the same run (`OCR_BENCH=0` skips it, `OCR_BENCH=only` runs nothing else).
 
 #[path = "../tests/integration/extract_scoring.rs"]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -124,6 +124,9 @@ fn empty(case: &Case) -> Extraction {
 
 fn main() {
     ocr_speed();
+    if std::env::var("OCR_BENCH").is_ok_and(|v| v == "only") {
+        return;
+    }
     if !invoice2data_command().exists() {
         eprintln!(
             "invoice2data not found at {}: python3 -m venv ../venv && ../venv/bin/pip install -r \
@@ -263,8 +266,8 @@ fn ocr_speed() {
     };
     let (mut bare, mut ours_single, mut ours_batch) = (f64::MAX, f64::MAX, f64::MAX);
     for round in 0..2 {
-        let mut measure_bare = || pages.iter().map(|p| bare_tesseract(p)).sum::<f64>();
-        let mut measure_single = || {
+        let measure_bare = || pages.iter().map(|p| bare_tesseract(p)).sum::<f64>();
+        let measure_single = || {
             images()
                 .iter()
                 .enumerate()
