@@ -226,7 +226,14 @@ fn bare_tesseract(page: &std::path::Path) -> f64 {
     let started = Instant::now();
     let status = Command::new("tesseract")
         .arg(page)
-        .args(["-", "-l", backdesk::formats::ocr::LANGUAGES, "--dpi", "150", "tsv"])
+        .args([
+            "-",
+            "-l",
+            backdesk::formats::ocr::LANGUAGES,
+            "--dpi",
+            "150",
+            "tsv",
+        ])
         .env("OMP_THREAD_LIMIT", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -214,7 +214,8 @@ pub fn parse_tsv(tsv: &str, number: u32, scale: f64) -> PageText {
 /// Countries whose IBAN is digits after the country code: there an O read for a 0 (and the like) can be
 /// put right, and the IBAN's own checksum confirms it.
 const ALL_DIGIT_IBANS: &[&str] = &[
-    "AT", "BE", "CH", "CZ", "DE", "DK", "EE", "ES", "FI", "HR", "HU", "LT", "NO", "PL", "PT", "SE", "SI", "SK",
+    "AT", "BE", "CH", "CZ", "DE", "DK", "EE", "ES", "FI", "HR", "HU", "LT", "NO", "PL", "PT", "SE", "SI",
+    "SK",
 ];
 
 /// The digit OCR commonly mistakes a letter for.
@@ -244,7 +245,11 @@ fn iban_checks(iban: &str) -> bool {
         let Some(value) = c.to_digit(36) else {
             return false;
         };
-        for digit in if value >= 10 { vec![value / 10, value % 10] } else { vec![value] } {
+        for digit in if value >= 10 {
+            vec![value / 10, value % 10]
+        } else {
+            vec![value]
+        } {
             remainder = (remainder * 10 + digit) % 97;
         }
     }
@@ -454,11 +459,17 @@ mod tests {
         // the page is turned by about 0.6 degrees: text runs down by 1 pixel every 100 to the right; each
         // label is its own tesseract line (block 1), each value another (block 2), 1000 pixels to the right
         let slope = 0.01;
-        let mut tsv = String::from("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n");
+        let mut tsv = String::from(
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n",
+        );
         tsv.push_str("1\t1\t0\t0\t0\t0\t0\t0\t1240\t1754\t-1\t\n");
-        for (n, label) in ["Nettobetrag Summe Netto", "Steuer MwSt Betrag", "Bruttosumme Gesamt Rechnung"]
-            .iter()
-            .enumerate()
+        for (n, label) in [
+            "Nettobetrag Summe Netto",
+            "Steuer MwSt Betrag",
+            "Bruttosumme Gesamt Rechnung",
+        ]
+        .iter()
+        .enumerate()
         {
             let top = 600.0 + 40.0 * n as f64;
             for (i, word) in label.split(' ').enumerate() {
