@@ -1,7 +1,8 @@
 //! Visual extraction side by side with invoice2data (the reference, measured in the same run): accuracy on
 //! the invoice2data PDFs (where it has a template per vendor) and on pdf-visual (where it has none), and time
 //! per PDF. Run with `cargo bench --bench extract`; needs invoice2data in `../venv` (or `INVOICE2DATA=path`).
-//! Prints ratios, asserts nothing.
+//! Prints ratios, asserts nothing. First, OCR speed: our OCR per page against the bare `tesseract` CLI on
+//! the same page images in the same run (`OCR_BENCH=0` skips it, `OCR_BENCH=only` runs nothing else).
 
 #[path = "../tests/integration/extract_scoring.rs"]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -142,6 +143,10 @@ fn empty(case: &Case) -> Extraction {
 }
 
 fn main() {
+    ocr_speed();
+    if std::env::var("OCR_BENCH").is_ok_and(|v| v == "only") {
+        return;
+    }
     if !invoice2data_command().exists() {
         eprintln!(
             "invoice2data not found at {}: python3 -m venv ../venv && ../venv/bin/pip install -r \
@@ -212,4 +217,127 @@ fn main() {
             );
         }
     }
+}
+
+/// Page images for the OCR timing: the first pages of a few corpus PDFs rasterised with poppler's `pdftoppm`
+/// (150 dpi grey, as a scanner would give them), in a fixed order.
+fn ocr_pages(dir: &std::path::Path) -> Vec<PathBuf> {
+    let cases = pdf_visual();
+    let mut pages = Vec::new();
+    for (i, case) in cases.iter().step_by(12).take(4).enumerate() {
+        let prefix = dir.join(format!("doc{i}"));
+        let status = Command::new("pdftoppm")
+            .args(["-r", "150", "-gray", "-f", "1", "-l", "2"])
+            .arg(&case.pdf)
+            .arg(&prefix)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            continue;
+        }
+        let mut made: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("scratch directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&format!("doc{i}-")))
+            })
+            .collect();
+        made.sort();
+        pages.extend(made);
+    }
+    pages
+}
+
+/// The bare CLI on one page image, TSV out (what our OCR asks of it), tesseract's threads limited as ours are.
+fn bare_tesseract(page: &std::path::Path) -> f64 {
+    let started = Instant::now();
+    let status = Command::new("tesseract")
+        .arg(page)
+        .args([
+            "-",
+            "-l",
+            backdesk::formats::ocr::LANGUAGES,
+            "--dpi",
+            "150",
+            "tsv",
+        ])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("tesseract runs");
+    assert!(status.success(), "tesseract failed on {}", page.display());
+    started.elapsed().as_secs_f64()
+}
+
+/// Our OCR per page against the bare `tesseract` CLI on the same page images, measured in the same run: one
+/// page at a time (what our OCR adds to the CLI: the pipe, deskew and TSV reading) and a whole batch with
+/// pages in parallel (what a multi-page scan costs per page). Two rounds, in alternating order; the best
+/// of each is kept.
+fn ocr_speed() {
+    use backdesk::formats::ocr;
+    if std::env::var("OCR_BENCH").is_ok_and(|v| v == "0") {
+        return;
+    }
+    if !ocr::available() {
+        eprintln!("OCR speed: tesseract is not installed (scripts/install-system-deps.sh); skipped");
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    let pages = ocr_pages(scratch.path());
+    if pages.is_empty() {
+        eprintln!("OCR speed: pdftoppm (poppler-utils) is needed to make the page images; skipped");
+        return;
+    }
+    let images = || -> Vec<ocr::PageImage> {
+        pages
+            .iter()
+            .map(|p| ocr::PageImage {
+                bytes: std::fs::read(p).expect("page image"),
+                dpi: Some(150.0),
+            })
+            .collect()
+    };
+    let (mut bare, mut ours_single, mut ours_batch) = (f64::MAX, f64::MAX, f64::MAX);
+    for round in 0..2 {
+        let measure_bare = || pages.iter().map(|p| bare_tesseract(p)).sum::<f64>();
+        let measure_single = || {
+            images()
+                .iter()
+                .enumerate()
+                .map(|(i, image)| {
+                    let started = Instant::now();
+                    ocr::recognise_page(image, i as u32 + 1).expect("our OCR reads the page");
+                    started.elapsed().as_secs_f64()
+                })
+                .sum::<f64>()
+        };
+        if round == 0 {
+            bare = bare.min(measure_bare());
+            ours_single = ours_single.min(measure_single());
+        } else {
+            ours_single = ours_single.min(measure_single());
+            bare = bare.min(measure_bare());
+        }
+        let batch = images();
+        let started = Instant::now();
+        ocr::recognise(batch).expect("our OCR reads the pages");
+        ours_batch = ours_batch.min(started.elapsed().as_secs_f64());
+    }
+    let n = pages.len() as f64;
+    println!(
+        "\n# OCR per page ({} page images, 150 dpi, {})",
+        pages.len(),
+        ocr::LANGUAGES
+    );
+    println!(
+        "bare tesseract CLI {:.2} s; ours one page at a time {:.2} s (ratio {:.2}); ours with pages in parallel \
+         {:.2} s wall per page (ratio {:.2}, {} cores)",
+        bare / n,
+        ours_single / n,
+        ours_single / bare,
+        ours_batch / n,
+        ours_batch / bare,
+        std::thread::available_parallelism().map_or(1, |c| c.get())
+    );
 }

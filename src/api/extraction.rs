@@ -146,8 +146,34 @@ impl Workspace {
     }
 }
 
+/// Re-reads a visually extracted document with its vendor's learnt layout, when one of `layouts` is that
+/// vendor's; other documents (e-invoices, unknown vendors, several invoices) come back as they were.
+pub(crate) fn with_learnt_layouts(
+    source: &str,
+    bytes: &[u8],
+    extractions: Vec<Extraction>,
+    layouts: &[VendorLayout],
+) -> Vec<Extraction> {
+    let [only] = extractions.as_slice() else {
+        return extractions;
+    };
+    if !matches!(only.method, ExtractionMethod::PdfText | ExtractionMethod::Ocr) {
+        return extractions;
+    }
+    let keys = memory::vendor_keys(only);
+    if !layouts.iter().any(|l| keys.contains(&l.vendor_key)) {
+        return extractions;
+    }
+    match page_text(source, bytes) {
+        Ok((text, method)) => vec![crate::extract::extract_with_layouts(
+            source, method, &text, layouts,
+        )],
+        Err(_) => extractions,
+    }
+}
+
 /// The positioned words of a PDF (its text layer, or OCR when that is missing or garbled) or of an image.
-fn page_text(source: &str, bytes: &[u8]) -> Result<(PdfText, ExtractionMethod)> {
+pub(crate) fn page_text(source: &str, bytes: &[u8]) -> Result<(PdfText, ExtractionMethod)> {
     let unreadable = |reason: String| Error::UnreadableDocument {
         file: source.to_owned(),
         reason,

@@ -401,8 +401,10 @@ impl Workspace {
                 ));
                 return self.reject(pipeline, &doc, &failure, report).await;
             };
+            // the vendors' learnt layouts (from corrections) are read first where they fit
+            let layouts = store::layouts::all(self.store.pool()).await?;
             let permit = pipeline.cpu.acquire().await;
-            let read = read_contained(doc.source.clone(), bytes, format).await;
+            let read = read_contained(doc.source.clone(), bytes, format, layouts).await;
             drop(permit);
             match read {
                 Ok(ReadOutput::Invoices(extractions)) if extractions.is_empty() => {
@@ -693,8 +695,18 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 }
 
 /// Runs the readers on a blocking thread with a time limit; a panic or a hang becomes a rejection.
-async fn read_contained(source: String, bytes: Vec<u8>, format: Format) -> Result<ReadOutput, ReadFailure> {
-    let task = tokio::task::spawn_blocking(move || formats::read_sniffed(&format, &source, &bytes));
+async fn read_contained(
+    source: String,
+    bytes: Vec<u8>,
+    format: Format,
+    layouts: Vec<crate::extract::memory::VendorLayout>,
+) -> Result<ReadOutput, ReadFailure> {
+    let task = tokio::task::spawn_blocking(move || match formats::read_sniffed(&format, &source, &bytes) {
+        Ok(ReadOutput::Invoices(found)) if !layouts.is_empty() => Ok(ReadOutput::Invoices(
+            super::extraction::with_learnt_layouts(&source, &bytes, found, &layouts),
+        )),
+        other => other,
+    });
     match tokio::time::timeout(READ_TIMEOUT, task).await {
         Ok(Ok(result)) => result,
         Ok(Err(_panicked)) => Err(ReadFailure::unreadable(

@@ -1,12 +1,16 @@
 //! The vendor layout memory (`vendor_layouts`): saved per vendor and field, read back as whole layouts.
 
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, Sqlite, SqlitePool};
 
 use crate::error::{Error, Result};
 use crate::extract::memory::{FieldLayout, VendorLayout};
 
-/// Saves (or replaces) where `layout.field` sits for `vendor_key`.
-pub async fn save(pool: &SqlitePool, vendor_key: &str, layout: &FieldLayout) -> Result<()> {
+/// Saves (or replaces) where `layout.field` sits for `vendor_key` (through the pool, or inside a transaction).
+pub async fn save(
+    pool: impl sqlx::Executor<'_, Database = Sqlite>,
+    vendor_key: &str,
+    layout: &FieldLayout,
+) -> Result<()> {
     let region = serde_json::to_string(&layout.region)
         .map_err(|e| Error::InvalidData(format!("layout region of {}: {e}", layout.field)))?;
     sqlx::query(

@@ -48,3 +48,41 @@ async fn a_correction_is_stored_exported_imported_and_used_for_the_next_document
         .unwrap_err();
     assert!(bad.to_string().contains("bad.json"), "{bad}");
 }
+
+/// `backdesk correct` on an invoice read from a PDF teaches its vendor's layout: the vendor's next document
+/// taken in with `ingest` reads the corrected field where the person's value was printed.
+#[test]
+fn a_correction_from_the_command_line_teaches_the_vendors_next_ingested_document() {
+    use crate::support::{backdesk, backdesk_json};
+
+    let visual = corpora().join("pdf-visual");
+    let first = visual.join("ZUGFeRDv2__correct__FNFE-factur-x-examples__Facture_FR_BASICWL.pdf");
+    let next = visual.join("ZUGFeRDv2__correct__FNFE-factur-x-examples__Facture_UE_BASICWL.pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let seller_of = |report: &serde_json::Value| {
+        let id = report["invoice_ids"][0]
+            .as_i64()
+            .expect("one invoice")
+            .to_string();
+        let invoice = backdesk_json(data, &["invoice", &id, "--json"]);
+        (id, invoice["invoice"]["seller"]["name"].clone(), invoice)
+    };
+
+    let taken = backdesk_json(data, &["ingest", first.to_str().unwrap()]);
+    let (id, seller, invoice) = seller_of(&taken);
+    assert_ne!(
+        seller, "Au bon moulin",
+        "the generic rule reads the legal form too: {invoice}"
+    );
+    backdesk(data, &["people", "add", "ann", "--role", "clerk"]).success();
+    backdesk(
+        data,
+        &["correct", &id, "seller_name=Au bon moulin", "--as", "ann"],
+    )
+    .success();
+
+    let taken = backdesk_json(data, &["ingest", next.to_str().unwrap()]);
+    let (_, seller, invoice) = seller_of(&taken);
+    assert_eq!(seller, "Au bon moulin", "{invoice}");
+}

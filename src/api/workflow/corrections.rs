@@ -1,13 +1,15 @@
 //! Corrections: a person's FIELD=VALUE changes kept old → new, the invoice decided again (a change after
-//! approval re-opens it and says so), and the hook where extraction learns from them.
+//! approval re-opens it and says so), and extraction learning the vendor's layout from them.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 
 use super::person_named;
 use crate::api::{CoreEvent, Workspace};
 use crate::error::{Error, Result};
+use crate::extract::memory::{self, FieldLayout};
+use crate::model::extraction::ExtractionMethod;
 use crate::model::{InvoiceId, InvoiceStatus};
 use crate::store::{self, approvals as repo, timestamp};
 use crate::workflow::audit::{self, Action, NewEntry};
@@ -149,14 +151,91 @@ impl Workspace {
         })
     }
 
-    /// MERGE HOOK (extraction: learn the vendor layout from a correction). Called once per correction, inside
-    /// its transaction, with the fields that changed; the lead connects it to `api::extraction` at merge.
+    /// Extraction learns the vendor's layout from a correction: for an invoice read visually (PDF text or
+    /// OCR, not an e-invoice), each corrected field found on its archived original is remembered where it is
+    /// printed, so the vendor's next document is read there first. Called once per correction, inside its
+    /// transaction, with the fields that changed; a value not printed on the page teaches nothing.
     async fn after_correction(
         &self,
-        _conn: &mut SqliteConnection,
-        _id: InvoiceId,
-        _changes: &[FieldChange],
+        conn: &mut SqliteConnection,
+        id: InvoiceId,
+        changes: &[FieldChange],
     ) -> Result<()> {
+        let Some(original) = visual_original(conn, id).await? else {
+            return Ok(());
+        };
+        let archive = self.paths().archive.clone();
+        let corrected: Vec<(String, String)> =
+            changes.iter().map(|c| (c.field.clone(), c.new.clone())).collect();
+        let learnt = tokio::task::spawn_blocking(move || {
+            let bytes = crate::intake::archive::read_original(&archive, &original.sha256)?;
+            learn_from_page(&original.path, &bytes, &corrected)
+        })
+        .await
+        .map_err(|e| Error::InvalidData(format!("learning the layout of invoice {id} stopped: {e}")))??;
+        if let Some((vendor_key, layouts)) = learnt {
+            for layout in &layouts {
+                store::layouts::save(&mut *conn, &vendor_key, layout).await?;
+            }
+        }
         Ok(())
     }
+}
+
+/// The archived original an invoice was read from visually.
+struct VisualOriginal {
+    path: String,
+    sha256: String,
+}
+
+/// The invoice's archived original when it was read from a page (PDF text or OCR); `None` for e-invoices.
+async fn visual_original(conn: &mut SqliteConnection, id: InvoiceId) -> Result<Option<VisualOriginal>> {
+    let row = sqlx::query(
+        "SELECT i.extraction_method, d.path, d.sha256 FROM invoices i JOIN documents d ON d.id = i.document_id \
+         WHERE i.id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(Error::database(format!("find the original document of invoice {id}")))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let method: String = row.get("extraction_method");
+    let visual = matches!(
+        serde_json::from_value(serde_json::Value::String(method)),
+        Ok(ExtractionMethod::PdfText | ExtractionMethod::Ocr)
+    );
+    Ok(visual.then(|| VisualOriginal {
+        path: row.get("path"),
+        sha256: row.get("sha256"),
+    }))
+}
+
+/// Reads the page again and finds each corrected value on it: the vendor's key and the layouts learnt (none
+/// when no value was found, or the vendor is not known from the page or the correction).
+fn learn_from_page(
+    source: &str,
+    bytes: &[u8],
+    corrected: &[(String, String)],
+) -> Result<Option<(String, Vec<FieldLayout>)>> {
+    let (text, method) = crate::api::extraction::page_text(source, bytes)?;
+    let extraction = crate::extract::extract(source, method, &text);
+    let mut keys = memory::vendor_keys(&extraction);
+    // a corrected vendor identity is the key itself
+    for (field, value) in corrected {
+        match field.as_str() {
+            "seller_vat_id" => keys.insert(0, format!("vat:{value}")),
+            "iban" => keys.insert(0, format!("iban:{value}")),
+            _ => {}
+        }
+    }
+    let Some(vendor_key) = keys.into_iter().next() else {
+        return Ok(None);
+    };
+    let layouts: Vec<FieldLayout> = corrected
+        .iter()
+        .filter_map(|(field, value)| memory::learn(&text, field, value))
+        .collect();
+    Ok((!layouts.is_empty()).then_some((vendor_key, layouts)))
 }
