@@ -129,8 +129,13 @@ fn command(dir: &Path, api: &str, identity: &str, args: &[&str]) -> Command {
     command
 }
 
-fn connect(dir: &Path, server: &XeroServer) {
-    let mut child = command(dir, &server.api_url(), &server.url, &["connect", "xero"])
+/// Runs `connect xero` with the test credentials on stdin (and `env` set for it).
+fn run_connect(dir: &Path, server: &XeroServer, env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = command(dir, &server.api_url(), &server.url, &["connect", "xero"]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -144,7 +149,11 @@ fn connect(dir: &Path, server: &XeroServer) {
         .unwrap()
         .write_all(input.to_string().as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn connect(dir: &Path, server: &XeroServer) {
+    let output = run_connect(dir, server, &[]);
     assert!(
         output.status.success(),
         "connect failed: {}",
@@ -439,22 +448,11 @@ fn dry_run_prints_the_exact_payloads_and_sends_nothing() {
 fn connect_without_a_keychain_says_so_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = XeroServer::start(FIRST_REFRESH, 1000);
-    let mut child = command(dir.path(), &server.api_url(), &server.url, &["connect", "xero"])
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/backdesk-bus")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "refresh_token": FIRST_REFRESH, "tenant_id": TENANT});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_connect(
+        dir.path(),
+        &server,
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/backdesk-bus")],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("keychain"), "{stderr}");
