@@ -143,7 +143,10 @@ fn empty(case: &Case) -> Extraction {
 
 fn main() {
     // BACKDESK_ONLY=N: time only ours, N rounds over every PDF, for a profiler (callgrind, perf)
-    if let Some(rounds) = std::env::var("BACKDESK_ONLY").ok().and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(rounds) = std::env::var("BACKDESK_ONLY")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         ours_only(rounds);
         return;
     }
