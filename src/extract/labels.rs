@@ -490,6 +490,14 @@ pub const FILLER: &[&str] = &[
 
 /// A word with case, punctuation and accents' neighbours removed, for comparing labels.
 pub fn squash(text: &str) -> String {
+    if text.is_ascii() {
+        // the common case, without the per-char lowercase iterator (same result: ASCII lowercases to itself)
+        let mut squashed = String::with_capacity(text.len());
+        for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
+            squashed.push(char::from(b.to_ascii_lowercase()));
+        }
+        return squashed;
+    }
     text.chars()
         .filter(|c| c.is_alphanumeric() && !matches!(c, 'º' | 'ª'))
         .flat_map(char::to_lowercase)
@@ -510,13 +518,14 @@ pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
     let squashed: Vec<String> = line.words.iter().map(|w| squash(&w.text)).collect();
     let mut hits: Vec<LabelHit> = Vec::new();
     let mut i = 0;
+    let mut joined = String::new();
     while i < squashed.len() {
         if squashed[i].is_empty() {
             i += 1;
             continue;
         }
         let mut best: Option<LabelHit> = None;
-        let mut joined = String::new();
+        joined.clear();
         for (j, word) in squashed.iter().enumerate().skip(i).take(6) {
             // a label does not run across cells
             if j > i && line.cell_of(j) != line.cell_of(i) {
