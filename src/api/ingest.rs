@@ -103,6 +103,16 @@ impl Pipeline {
     }
 
     /// Runs CPU-bound work on a blocking thread once a CPU permit is free.
+    /// Sniffs `bytes` on a CPU permit (sniffing XML parses it, so it is done once and handed on to the
+    /// reader with the bytes).
+    async fn sniff(&self, bytes: Vec<u8>) -> Result<(Vec<u8>, formats::Format)> {
+        self.compute(move || {
+            let format = formats::sniff(&bytes);
+            (bytes, format)
+        })
+        .await
+    }
+
     async fn compute<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         let _permit = self
             .cpu
@@ -279,14 +289,7 @@ impl Workspace {
         };
         // sniffing XML parses it, so it is done once here and handed on to the reader
         let content = match archived.bytes.take() {
-            Some(bytes) => Some(
-                pipeline
-                    .compute(move || {
-                        let format = formats::sniff(&bytes);
-                        (bytes, format)
-                    })
-                    .await?,
-            ),
+            Some(bytes) => Some(pipeline.sniff(bytes).await?),
             None => None,
         };
         let media_type = content.as_ref().map(|(_, format)| format.label());
@@ -360,14 +363,7 @@ impl Workspace {
             let archive = self.paths().archive.clone();
             let sha256 = doc.sha256.clone();
             match blocking(move || read_original(&archive, &sha256)).await? {
-                Ok(bytes) => Some(
-                    pipeline
-                        .compute(move || {
-                            let format = formats::sniff(&bytes);
-                            (bytes, format)
-                        })
-                        .await?,
-                ),
+                Ok(bytes) => Some(pipeline.sniff(bytes).await?),
                 Err(error) => {
                     let failure = ReadFailure::unreadable(format!(
                         "the archived original of this document could not be read ({error}); drop the file \
