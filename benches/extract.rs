@@ -71,17 +71,12 @@ fn run_invoice2data(case: &Case, out_dir: &std::path::Path) -> Option<Extraction
                 .iter()
                 .filter(|l| l.get("price_subtotal").is_some())
                 .map(|l| {
-                    [
-                        ("name", "description"),
-                        ("qty", "quantity"),
-                        ("price_unit", "unit_price"),
-                        ("price_subtotal", "net_amount"),
-                    ]
-                    .iter()
-                    .filter_map(|(from, to)| {
-                        Some(((*to).to_owned(), FieldValue::stated(value(l.get(*from)?)?)))
-                    })
-                    .collect()
+                    extract_scoring::INVOICE2DATA_LINE_FIELDS
+                        .iter()
+                        .filter_map(|(from, to)| {
+                            Some(((*to).to_owned(), FieldValue::stated(value(l.get(*from)?)?)))
+                        })
+                        .collect()
                 })
                 .collect()
         })

@@ -118,6 +118,14 @@ pub const INVOICE2DATA_FIELDS: &[(&str, &str)] = &[
     ("amount", "total_gross"),
 ];
 
+/// invoice2data's line keys and the contract's line field each one is scored as.
+pub const INVOICE2DATA_LINE_FIELDS: &[(&str, &str)] = &[
+    ("name", "description"),
+    ("qty", "quantity"),
+    ("price_unit", "unit_price"),
+    ("price_subtotal", "net_amount"),
+];
+
 /// `invoice2data/compare/*.pdf` with invoice2data's expected JSON, its keys mapped to the contract's
 /// ([`INVOICE2DATA_FIELDS`]).
 pub fn invoice2data() -> Vec<Case> {
@@ -140,15 +148,10 @@ pub fn invoice2data() -> Vec<Case> {
                     .iter()
                     .filter(|l| l.get("price_subtotal").is_some())
                     .map(|l| {
-                        [
-                            ("name", "description"),
-                            ("qty", "quantity"),
-                            ("price_unit", "unit_price"),
-                            ("price_subtotal", "net_amount"),
-                        ]
-                        .iter()
-                        .filter_map(|(from, to)| string_of(&l[*from]).map(|v| ((*to).to_owned(), v)))
-                        .collect()
+                        INVOICE2DATA_LINE_FIELDS
+                            .iter()
+                            .filter_map(|(from, to)| string_of(&l[*from]).map(|v| ((*to).to_owned(), v)))
+                            .collect()
                     })
                     .collect()
             })
