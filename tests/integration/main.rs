@@ -34,6 +34,7 @@ mod rules_vefa;
 mod rules_xrechnung;
 mod support;
 mod sync_contract;
+mod sync_pkce;
 mod sync_server;
 mod sync_xero;
 mod workflow_approvals;

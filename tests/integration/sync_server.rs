@@ -59,6 +59,8 @@ pub struct State {
     /// Every token value ever issued (for the secrets scan).
     pub issued_tokens: Vec<String>,
     pub offline: bool,
+    /// Authorization codes issued by the authorize endpoint: code → (PKCE challenge, redirect URI).
+    codes: HashMap<String, (String, String)>,
 }
 
 impl State {
@@ -227,6 +229,9 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>, rate_limit: usize) ->
         drop(stream);
         return Ok(());
     }
+    if request.path == "/identity/connect/authorize" {
+        return authorize(&mut stream, &request, state);
+    }
     let outcome = if request.path == "/connect/token" {
         Some(token(&request, state))
     } else if let Some(api_path) = request.path.strip_prefix("/api.xro/2.0") {
@@ -268,15 +273,32 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
     let form = pairs(&String::from_utf8_lossy(&request.body));
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let mut state = state.lock().unwrap();
-    if field("grant_type").as_deref() != Some("refresh_token") {
-        return reply(400, json!({"error": "unsupported_grant_type"}));
-    }
     let client_ok = field("client_id").as_deref() == Some(CLIENT_ID)
         || request
             .header("authorization")
             .is_some_and(|a| a.starts_with("Basic "));
-    let presented = field("refresh_token").unwrap_or_default();
-    if !client_ok || !state.refresh_tokens.contains(&presented) {
+    let presented = match field("grant_type").as_deref() {
+        Some("refresh_token") => field("refresh_token").unwrap_or_default(),
+        Some("authorization_code") => {
+            // RFC 7636 §4.6: the verifier must hash to the challenge sent with the authorize request, the
+            // redirect URI must be the same, and a code is good once
+            let code = field("code").unwrap_or_default();
+            let Some((challenge, redirect_uri)) = state.codes.remove(&code) else {
+                return reply(400, json!({"error": "invalid_grant"}));
+            };
+            let verifier = field("code_verifier").unwrap_or_default();
+            let derived = pkce_s256(&verifier);
+            if !client_ok || derived != challenge || field("redirect_uri") != Some(redirect_uri) {
+                return reply(400, json!({"error": "invalid_grant"}));
+            }
+            code
+        }
+        _ => return reply(400, json!({"error": "unsupported_grant_type"})),
+    };
+    if !client_ok
+        || (field("grant_type").as_deref() == Some("refresh_token")
+            && !state.refresh_tokens.contains(&presented))
+    {
         return reply(400, json!({"error": "invalid_grant"}));
     }
     state.token_counter += 1;
@@ -302,6 +324,64 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
         200,
         json!({"access_token": access, "refresh_token": refresh, "expires_in": 1800, "token_type": "Bearer"}),
     )
+}
+
+/// `BASE64URL(SHA256(verifier))` without padding, written out here independently of the code under test.
+fn pkce_s256(verifier: &str) -> String {
+    let digest = Sha256::digest(verifier.as_bytes());
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bits: String = digest.iter().map(|b| format!("{b:08b}")).collect();
+    bits.as_bytes()
+        .chunks(6)
+        .map(|chunk| {
+            let mut text = String::from_utf8_lossy(chunk).into_owned();
+            while text.len() < 6 {
+                text.push('0');
+            }
+            alphabet[usize::from_str_radix(&text, 2).unwrap()] as char
+        })
+        .collect()
+}
+
+/// The authorize endpoint as the browser sees it once the user has approved: checks the request (code
+/// response type, our client, S256 challenge, a loopback redirect) and redirects to it with a one-time code
+/// and the state it was given.
+fn authorize(stream: &mut TcpStream, request: &SeenRequest, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
+    let param = |name: &str| request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let redirect_uri = param("redirect_uri").unwrap_or_default();
+    let valid = request.method == "GET"
+        && param("response_type").as_deref() == Some("code")
+        && param("client_id").as_deref() == Some(CLIENT_ID)
+        && param("code_challenge_method").as_deref() == Some("S256")
+        && param("code_challenge").is_some_and(|c| c.len() == 43)
+        && param("state").is_some_and(|s| !s.is_empty())
+        && redirect_uri.starts_with("http://127.0.0.1:");
+    if !valid {
+        let body = "invalid_request";
+        let head = format!("HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(body.as_bytes())?;
+        return stream.flush();
+    }
+    let mut state = state.lock().unwrap();
+    state.token_counter += 1;
+    let code = format!("code-{:08x}", state.token_counter);
+    state.codes.insert(
+        code.clone(),
+        (param("code_challenge").unwrap_or_default(), redirect_uri.clone()),
+    );
+    drop(state);
+    let state_param: String = param("state")
+        .unwrap_or_default()
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    let location = format!("{redirect_uri}?code={code}&state={state_param}");
+    let head = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.flush()
 }
 
 fn hex_of(text: &str) -> String {
