@@ -7,6 +7,7 @@
 pub mod bill;
 pub mod failure;
 pub mod limiter;
+pub mod mapping;
 pub mod oauth;
 pub mod pkce;
 pub mod retry;
