@@ -23,6 +23,7 @@ use crate::secrets::Keychain;
 use crate::store::{outbox, settings, timestamp};
 use crate::sync::bill::{self, XERO_STATUSES};
 use crate::sync::failure::Failure;
+use crate::sync::mapping::{self, Kind, Mapping};
 use crate::sync::retry::Backoff;
 use crate::sync::xero::{XeroClient, BATCH_SIZE};
 use crate::sync::Target;
@@ -102,7 +103,12 @@ impl Workspace {
     }
 
     /// The payload of the job for an approved invoice: the bill and where its original is.
-    fn job_payload(&self, candidate: &outbox::Candidate, status: &str) -> Result<Value> {
+    fn job_payload(
+        &self,
+        candidate: &outbox::Candidate,
+        status: &str,
+        mappings: &mapping::Mappings,
+    ) -> Result<Value> {
         let invoice: Invoice = serde_json::from_str(&candidate.canonical).map_err(|error| {
             Error::InvalidData(format!(
                 "invoice {} has an unreadable canonical form: {error}",
@@ -112,7 +118,8 @@ impl Workspace {
         let vendor = candidate.vendor_name.clone().ok_or_else(|| {
             Error::InvalidData(format!("invoice {} has no vendor name", candidate.invoice_id))
         })?;
-        let bill = bill::xero_bill(&invoice, &vendor, status, candidate.invoice_id)?;
+        let mut bill = bill::xero_bill(&invoice, &vendor, status, candidate.invoice_id)?;
+        mapping::apply_xero(&mut bill, &invoice, candidate.vendor_id.as_deref(), mappings);
         let number = invoice.number.unwrap_or_default();
         let media_type = candidate
             .media_type
@@ -134,8 +141,9 @@ impl Workspace {
         let now = timestamp(Utc::now());
         let mut queued = Vec::new();
         let mut refused = Vec::new();
+        let mappings = mapping::Mappings::load(self.store().pool(), target.name()).await?;
         for candidate in outbox::candidates(self.store().pool(), target.name()).await? {
-            let payload = match self.job_payload(&candidate, &status) {
+            let payload = match self.job_payload(&candidate, &status, &mappings) {
                 Ok(payload) => payload,
                 Err(error) => {
                     refused.push(error.to_string());
@@ -180,6 +188,26 @@ impl Workspace {
             .collect();
         plan.extend(self.queue_approved(target, false).await?.0);
         Ok(plan)
+    }
+
+    /// Records how a vendor (by our vendor id), an account code or a tax key (`S-19` or `S`) is called in
+    /// `target`; jobs queued from then on use it. A vendor must exist here.
+    pub async fn sync_map(&self, target: Target, kind: Kind, local_key: &str, to: &Mapping) -> Result<()> {
+        let pool = self.store().pool();
+        if kind == Kind::Vendor {
+            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM vendors WHERE vendor_id = ?")
+                .bind(local_key)
+                .fetch_optional(pool)
+                .await
+                .map_err(Error::database(format!("look up vendor {local_key}")))?;
+            if known.is_none() {
+                return Err(Error::NotFound {
+                    what: "vendor",
+                    id: local_key.to_owned(),
+                });
+            }
+        }
+        mapping::set(pool, target.name(), kind, local_key, to, &timestamp(Utc::now())).await
     }
 
     /// How many jobs wait in the outbox for `target`.

@@ -13,6 +13,8 @@ pub struct Candidate {
     pub document_sha256: String,
     pub media_type: Option<String>,
     pub vendor_name: Option<String>,
+    /// Our vendor record, when the invoice was matched to one (the key of the vendor mapping).
+    pub vendor_id: Option<String>,
 }
 
 /// One outbox job.
@@ -31,7 +33,8 @@ pub struct Job {
 /// Approved invoices that have no job for `target` yet.
 pub async fn candidates(pool: &SqlitePool, target: &str) -> Result<Vec<Candidate>> {
     let rows = sqlx::query(
-        "SELECT i.id, i.canonical, d.sha256, d.media_type, COALESCE(v.name, i.seller_name) AS vendor_name
+        "SELECT i.id, i.canonical, d.sha256, d.media_type, COALESCE(v.name, i.seller_name) AS vendor_name,
+                i.vendor_id
          FROM invoices i JOIN documents d ON d.id = i.document_id
          LEFT JOIN vendors v ON v.vendor_id = i.vendor_id
          WHERE i.status = 'approved'
@@ -50,6 +53,7 @@ pub async fn candidates(pool: &SqlitePool, target: &str) -> Result<Vec<Candidate
             document_sha256: row.get(2),
             media_type: row.get(3),
             vendor_name: row.get(4),
+            vendor_id: row.get(5),
         })
         .collect())
 }

@@ -2,9 +2,13 @@
 //! one of its records or marked to be created there; an account or tax code is mapped to the remote code.
 //! Kept in `sync_mappings` (migration 0009) so `sync` asks once and remembers.
 
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
 use sqlx::{Row, SqlitePool};
 
 use crate::error::{Error, Result};
+use crate::model::invoice::Invoice;
 
 /// What is mapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +132,72 @@ pub async fn all(pool: &SqlitePool, target: &str, kind: Kind) -> Result<Vec<(Str
         .collect())
 }
 
+/// The mappings a bill is built with, loaded once per run.
+#[derive(Debug, Clone, Default)]
+pub struct Mappings {
+    pub vendors: HashMap<String, Mapping>,
+    pub accounts: HashMap<String, String>,
+    pub taxes: HashMap<String, String>,
+}
+
+impl Mappings {
+    /// Every mapping recorded for `target`.
+    pub async fn load(pool: &SqlitePool, target: &str) -> Result<Self> {
+        let remote_only = |rows: Vec<(String, Mapping)>| {
+            rows.into_iter()
+                .filter_map(|(key, mapping)| match mapping {
+                    Mapping::Remote(id) => Some((key, id)),
+                    Mapping::Create => None,
+                })
+                .collect()
+        };
+        Ok(Self {
+            vendors: all(pool, target, Kind::Vendor).await?.into_iter().collect(),
+            accounts: remote_only(all(pool, target, Kind::Account).await?),
+            taxes: remote_only(all(pool, target, Kind::Tax).await?),
+        })
+    }
+}
+
+/// The tax mapping keys of a line, most specific first: `CATEGORY-RATE` (e.g. `S-19`), then `CATEGORY`.
+pub fn tax_keys(category: &str, rate: Option<rust_decimal::Decimal>) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(rate) = rate {
+        keys.push(format!("{category}-{}", rate.normalize()));
+    }
+    keys.push(category.to_owned());
+    keys
+}
+
+/// Applies the mappings to a Xero bill built from `invoice`: a mapped vendor becomes `Contact.ContactID`, a
+/// mapped account replaces the line's `AccountCode`, a mapped tax code sets the line's `TaxType`. Lines are
+/// matched in order (the bill has one line per invoice line).
+pub fn apply_xero(bill: &mut Value, invoice: &Invoice, vendor_id: Option<&str>, mappings: &Mappings) {
+    if let Some(Mapping::Remote(contact)) = vendor_id.and_then(|id| mappings.vendors.get(id)) {
+        bill["Contact"] = json!({ "ContactID": contact });
+    }
+    let Some(lines) = bill["LineItems"].as_array_mut() else {
+        return;
+    };
+    for (item, line) in lines.iter_mut().zip(&invoice.lines) {
+        if let Some(code) = line
+            .accounting_reference
+            .as_ref()
+            .and_then(|code| mappings.accounts.get(code))
+        {
+            item["AccountCode"] = json!(code);
+        }
+        if let Some(category) = &line.vat_category {
+            if let Some(tax) = tax_keys(category, line.vat_rate)
+                .iter()
+                .find_map(|key| mappings.taxes.get(key))
+            {
+                item["TaxType"] = json!(tax);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +237,48 @@ mod tests {
                 .is_err());
             assert_eq!(all(pool, "qbo", Kind::Tax).await.unwrap(), vec![]);
         });
+    }
+
+    #[test]
+    fn a_xero_bill_takes_the_mapped_contact_account_and_tax_type() {
+        use crate::model::invoice::{DocumentType, InvoiceLine};
+        let mut invoice = Invoice::empty(DocumentType::Invoice);
+        invoice.lines = vec![
+            InvoiceLine {
+                id: "1".into(),
+                accounting_reference: Some("6000".into()),
+                vat_category: Some("S".into()),
+                vat_rate: Some(rust_decimal::Decimal::new(1900, 2)),
+                ..InvoiceLine::default()
+            },
+            InvoiceLine {
+                id: "2".into(),
+                accounting_reference: Some("6100".into()),
+                vat_category: Some("Z".into()),
+                ..InvoiceLine::default()
+            },
+        ];
+        let mut bill = json!({
+            "Contact": {"Name": "ACME GmbH"},
+            "LineItems": [{"AccountCode": "6000"}, {"AccountCode": "6100"}]
+        });
+        let mut mappings = Mappings::default();
+        mappings.vendors.insert("V7".into(), Mapping::Remote("contact-9".into()));
+        mappings.accounts.insert("6000".into(), "400".into());
+        mappings.taxes.insert("S-19".into(), "INPUT2".into());
+        mappings.taxes.insert("S".into(), "INPUT".into());
+        apply_xero(&mut bill, &invoice, Some("V7"), &mappings);
+        assert_eq!(bill["Contact"], json!({"ContactID": "contact-9"}));
+        assert_eq!(bill["LineItems"][0]["AccountCode"], json!("400"));
+        assert_eq!(bill["LineItems"][0]["TaxType"], json!("INPUT2"), "the rate-specific key wins");
+        // unmapped: left as built
+        assert_eq!(bill["LineItems"][1]["AccountCode"], json!("6100"));
+        assert_eq!(bill["LineItems"][1].get("TaxType"), None);
+
+        // a vendor marked "create" keeps its name, so Xero creates the contact
+        let mut bill = json!({"Contact": {"Name": "ACME GmbH"}, "LineItems": []});
+        mappings.vendors.insert("V7".into(), Mapping::Create);
+        apply_xero(&mut bill, &invoice, Some("V7"), &mappings);
+        assert_eq!(bill["Contact"], json!({"Name": "ACME GmbH"}));
     }
 }
