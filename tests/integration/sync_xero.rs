@@ -467,3 +467,72 @@ fn connect_without_a_keychain_says_so_and_writes_nothing() {
         }
     }
 }
+
+#[test]
+fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace_with_approved(dir.path(), 2);
+    // the first invoice is matched to a vendor record of ours; read the VAT category of its first line
+    let category: String = runtime().block_on(async {
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let pool = workspace.store().pool();
+        sqlx::query(
+            "INSERT INTO vendors (vendor_id, name, origin, updated_at)
+             VALUES ('V-ACME', 'ACME Supplies', 'import:test', '2026-11-21T00:00:00Z')",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE invoices SET vendor_id = 'V-ACME' WHERE invoice_number = 'SYNC-00000'")
+            .execute(pool)
+            .await
+            .unwrap();
+        let canonical: String =
+            sqlx::query_scalar("SELECT canonical FROM invoices WHERE invoice_number = 'SYNC-00000'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        workspace.store().clone().close().await;
+        let canonical: serde_json::Value = serde_json::from_str(&canonical).unwrap();
+        canonical["lines"][0]["vat_category"]
+            .as_str()
+            .expect("the sample's first line has a VAT category")
+            .to_owned()
+    });
+    let server = XeroServer::start(FIRST_REFRESH, 1000);
+    let run = |args: &[&str]| command(dir.path(), &server.api_url(), &server.url, args).output().unwrap();
+    // an unknown vendor is refused, and --create is for vendors only
+    let unknown = run(&["sync", "map-vendor", "V-NOBODY", "--to", "c-1"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("V-NOBODY"));
+    assert_eq!(run(&["sync", "map-tax", &category, "--create"]).status.code(), Some(2));
+    for args in [
+        &["sync", "map-vendor", "V-ACME", "--to", "3f1c-contact"][..],
+        &["sync", "map-tax", &category, "--to", "INPUT-MAPPED"][..],
+    ] {
+        let output = run(args);
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    // the mapping is for xero only
+    let plan = run(&["sync", "--dry-run"]);
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let bill = |i: usize| plan[i]["payload"]["bill"].clone();
+    assert_eq!(bill(0)["Contact"], serde_json::json!({"ContactID": "3f1c-contact"}));
+    assert_eq!(bill(0)["LineItems"][0]["TaxType"], "INPUT-MAPPED");
+    assert_eq!(bill(1)["LineItems"][0]["TaxType"], "INPUT-MAPPED", "the tax mapping holds for every vendor");
+    assert!(bill(1)["Contact"].get("ContactID").is_none(), "an unmapped vendor keeps its name");
+    let bills: Vec<serde_json::Value> = (0..2).map(bill).collect();
+    let request = super::sync_contract::SeenRequest {
+        method: "PUT".into(),
+        path: "/Invoices".into(),
+        query: vec![("summarizeErrors".into(), "false".into())],
+        headers: vec![
+            ("xero-tenant-id".into(), TENANT.into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
+    };
+    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(server.api_requests(), 0);
+}
