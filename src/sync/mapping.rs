@@ -143,7 +143,7 @@ pub struct Mappings {
 impl Mappings {
     /// Every mapping recorded for `target`.
     pub async fn load(pool: &SqlitePool, target: &str) -> Result<Self> {
-        let remote_only = |rows: Vec<(String, Mapping)>| {
+        let remote_only = |rows: Vec<(String, Mapping)>| -> HashMap<String, String> {
             rows.into_iter()
                 .filter_map(|(key, mapping)| match mapping {
                     Mapping::Remote(id) => Some((key, id)),
