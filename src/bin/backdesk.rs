@@ -507,9 +507,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             action: Some(action),
             ..
         } => sync_map(cli.data_dir, &target, action).await,
-        Command::Sync {
-            target, dry_run, ..
-        } => sync(cli.data_dir, &target, dry_run).await,
+        Command::Sync { target, dry_run, .. } => sync(cli.data_dir, &target, dry_run).await,
         Command::Connect { target } => connect(cli.data_dir, &target).await,
         Command::Audit { action } => audit(cli.data_dir, action).await,
         Command::Metrics { json } => {

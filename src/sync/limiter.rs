@@ -141,6 +141,9 @@ mod tests {
         });
         let peak = peak.load(Ordering::SeqCst);
         assert!(peak <= 3, "{peak} requests in flight at once");
-        assert!(peak >= 2, "the limiter still lets requests run side by side (peak {peak})");
+        assert!(
+            peak >= 2,
+            "the limiter still lets requests run side by side (peak {peak})"
+        );
     }
 }

@@ -124,10 +124,7 @@ pub async fn all(pool: &SqlitePool, target: &str, kind: Kind) -> Result<Vec<(Str
         .into_iter()
         .map(|row| {
             let remote: Option<String> = row.get(1);
-            (
-                row.get(0),
-                remote.map_or(Mapping::Create, Mapping::Remote),
-            )
+            (row.get(0), remote.map_or(Mapping::Create, Mapping::Remote))
         })
         .collect())
 }
@@ -215,26 +212,45 @@ mod tests {
             let pool = store.pool();
             let now = "2026-11-21T00:00:00Z";
             assert_eq!(get(pool, "xero", Kind::Vendor, "7").await.unwrap(), None);
-            set(pool, "xero", Kind::Vendor, "7", &Mapping::Create, now).await.unwrap();
-            assert_eq!(get(pool, "xero", Kind::Vendor, "7").await.unwrap(), Some(Mapping::Create));
+            set(pool, "xero", Kind::Vendor, "7", &Mapping::Create, now)
+                .await
+                .unwrap();
+            assert_eq!(
+                get(pool, "xero", Kind::Vendor, "7").await.unwrap(),
+                Some(Mapping::Create)
+            );
             let remote = Mapping::Remote("c-42".into());
             set(pool, "xero", Kind::Vendor, "7", &remote, now).await.unwrap();
-            assert_eq!(get(pool, "xero", Kind::Vendor, "7").await.unwrap(), Some(remote.clone()));
+            assert_eq!(
+                get(pool, "xero", Kind::Vendor, "7").await.unwrap(),
+                Some(remote.clone())
+            );
             // another target or kind with the same key is another mapping
             assert_eq!(get(pool, "qbo", Kind::Vendor, "7").await.unwrap(), None);
             assert_eq!(get(pool, "xero", Kind::Account, "7").await.unwrap(), None);
-            set(pool, "qbo", Kind::Account, "6000", &Mapping::Remote("61".into()), now)
-                .await
-                .unwrap();
+            set(
+                pool,
+                "qbo",
+                Kind::Account,
+                "6000",
+                &Mapping::Remote("61".into()),
+                now,
+            )
+            .await
+            .unwrap();
             assert_eq!(
                 all(pool, "qbo", Kind::Account).await.unwrap(),
                 vec![("6000".to_owned(), Mapping::Remote("61".into()))]
             );
             // only vendors can be created remotely, and an id cannot be blank
-            assert!(set(pool, "qbo", Kind::Tax, "S", &Mapping::Create, now).await.is_err());
-            assert!(set(pool, "qbo", Kind::Tax, "S", &Mapping::Remote(" ".into()), now)
+            assert!(set(pool, "qbo", Kind::Tax, "S", &Mapping::Create, now)
                 .await
                 .is_err());
+            assert!(
+                set(pool, "qbo", Kind::Tax, "S", &Mapping::Remote(" ".into()), now)
+                    .await
+                    .is_err()
+            );
             assert_eq!(all(pool, "qbo", Kind::Tax).await.unwrap(), vec![]);
         });
     }
@@ -263,14 +279,20 @@ mod tests {
             "LineItems": [{"AccountCode": "6000"}, {"AccountCode": "6100"}]
         });
         let mut mappings = Mappings::default();
-        mappings.vendors.insert("V7".into(), Mapping::Remote("contact-9".into()));
+        mappings
+            .vendors
+            .insert("V7".into(), Mapping::Remote("contact-9".into()));
         mappings.accounts.insert("6000".into(), "400".into());
         mappings.taxes.insert("S-19".into(), "INPUT2".into());
         mappings.taxes.insert("S".into(), "INPUT".into());
         apply_xero(&mut bill, &invoice, Some("V7"), &mappings);
         assert_eq!(bill["Contact"], json!({"ContactID": "contact-9"}));
         assert_eq!(bill["LineItems"][0]["AccountCode"], json!("400"));
-        assert_eq!(bill["LineItems"][0]["TaxType"], json!("INPUT2"), "the rate-specific key wins");
+        assert_eq!(
+            bill["LineItems"][0]["TaxType"],
+            json!("INPUT2"),
+            "the rate-specific key wins"
+        );
         // unmapped: left as built
         assert_eq!(bill["LineItems"][1]["AccountCode"], json!("6100"));
         assert_eq!(bill["LineItems"][1].get("TaxType"), None);

@@ -189,7 +189,12 @@ impl Loopback {
             let params = query_pairs(query);
             let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
             if param("state").as_deref() != Some(state) {
-                respond(&mut stream, 400, "This sign-in does not belong to Backdesk's request.").await;
+                respond(
+                    &mut stream,
+                    400,
+                    "This sign-in does not belong to Backdesk's request.",
+                )
+                .await;
                 return Err(Error::InvalidData(
                     "the sign-in redirect carried a state that does not match ours (a forged or stale \
                      redirect); start the connection again"
@@ -208,10 +213,16 @@ impl Loopback {
             let Some(code) = param("code").filter(|code| !code.is_empty()) else {
                 respond(&mut stream, 400, "The sign-in answer has no code.").await;
                 return Err(Error::InvalidData(
-                    "the sign-in redirect carried no authorization code; start the connection again".to_owned(),
+                    "the sign-in redirect carried no authorization code; start the connection again"
+                        .to_owned(),
                 ));
             };
-            respond(&mut stream, 200, "Backdesk is connected. You can close this window.").await;
+            respond(
+                &mut stream,
+                200,
+                "Backdesk is connected. You can close this window.",
+            )
+            .await;
             return Ok(Callback {
                 code,
                 realm_id: param("realmId"),
@@ -258,7 +269,11 @@ async fn respond(stream: &mut TcpStream, status: u16, message: &str) {
 
 fn query_pairs(query: &str) -> Vec<(String, String)> {
     reqwest::Url::parse(&format!("http://localhost/?{query}"))
-        .map(|url| url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .map(|url| {
+            url.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -421,7 +436,10 @@ mod tests {
         assert_eq!(get("code_challenge_method").as_deref(), Some("S256"));
         assert_eq!(get("code_challenge"), Some(challenge.challenge.clone()));
         assert_eq!(get("state").as_deref(), Some("st&ate"));
-        assert_eq!(get("redirect_uri").as_deref(), Some("http://127.0.0.1:5000/callback"));
+        assert_eq!(
+            get("redirect_uri").as_deref(),
+            Some("http://127.0.0.1:5000/callback")
+        );
         assert_eq!(get("client_id").as_deref(), Some("client 1"));
         assert_eq!(get("response_type").as_deref(), Some("code"));
     }

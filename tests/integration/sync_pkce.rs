@@ -72,7 +72,10 @@ fn pkce_sign_in_through_the_loopback_stores_working_tokens_in_the_keychain() {
         .expect("the sign-in completes");
     let opened = opened.lock().unwrap().clone();
     assert!(opened.contains("code_challenge_method=S256"), "{opened}");
-    assert!(!opened.contains("code_verifier"), "the verifier never goes to the browser");
+    assert!(
+        !opened.contains("code_verifier"),
+        "the verifier never goes to the browser"
+    );
     // the browser got the "connected" page from the loopback listener
     for _ in 0..100 {
         if seen.lock().unwrap().is_some() {
@@ -134,7 +137,11 @@ fn a_redirect_with_a_forged_state_is_refused_and_nothing_is_stored() {
         .expect_err("a forged state is refused");
     assert!(error.to_string().contains("state"), "{error}");
     assert_eq!(keychain.load("xero").unwrap(), None);
-    assert_eq!(server.state.lock().unwrap().token_refreshes, 0, "no code was exchanged");
+    assert_eq!(
+        server.state.lock().unwrap().token_refreshes,
+        0,
+        "no code was exchanged"
+    );
 }
 
 #[test]

@@ -346,8 +346,18 @@ fn pkce_s256(verifier: &str) -> String {
 /// The authorize endpoint as the browser sees it once the user has approved: checks the request (code
 /// response type, our client, S256 challenge, a loopback redirect) and redirects to it with a one-time code
 /// and the state it was given.
-fn authorize(stream: &mut TcpStream, request: &SeenRequest, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
-    let param = |name: &str| request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+fn authorize(
+    stream: &mut TcpStream,
+    request: &SeenRequest,
+    state: &Arc<Mutex<State>>,
+) -> std::io::Result<()> {
+    let param = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let redirect_uri = param("redirect_uri").unwrap_or_default();
     let valid = request.method == "GET"
         && param("response_type").as_deref() == Some("code")
@@ -358,7 +368,10 @@ fn authorize(stream: &mut TcpStream, request: &SeenRequest, state: &Arc<Mutex<St
         && redirect_uri.starts_with("http://127.0.0.1:");
     if !valid {
         let body = "invalid_request";
-        let head = format!("HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        let head = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
         stream.write_all(head.as_bytes())?;
         stream.write_all(body.as_bytes())?;
         return stream.flush();
@@ -374,7 +387,13 @@ fn authorize(stream: &mut TcpStream, request: &SeenRequest, state: &Arc<Mutex<St
     let state_param: String = param("state")
         .unwrap_or_default()
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     let location = format!("{redirect_uri}?code={code}&state={state_param}");
     let head = format!(

@@ -500,28 +500,49 @@ fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
             .to_owned()
     });
     let server = XeroServer::start(FIRST_REFRESH, 1000);
-    let run = |args: &[&str]| command(dir.path(), &server.api_url(), &server.url, args).output().unwrap();
+    let run = |args: &[&str]| {
+        command(dir.path(), &server.api_url(), &server.url, args)
+            .output()
+            .unwrap()
+    };
     // an unknown vendor is refused, and --create is for vendors only
     let unknown = run(&["sync", "map-vendor", "V-NOBODY", "--to", "c-1"]);
     assert_eq!(unknown.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("V-NOBODY"));
-    assert_eq!(run(&["sync", "map-tax", &category, "--create"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["sync", "map-tax", &category, "--create"]).status.code(),
+        Some(2)
+    );
     for args in [
         &["sync", "map-vendor", "V-ACME", "--to", "3f1c-contact"][..],
         &["sync", "map-tax", &category, "--to", "INPUT-MAPPED"][..],
     ] {
         let output = run(args);
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     // the mapping is for xero only
     let plan = run(&["sync", "--dry-run"]);
     assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
     let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     let bill = |i: usize| plan[i]["payload"]["bill"].clone();
-    assert_eq!(bill(0)["Contact"], serde_json::json!({"ContactID": "3f1c-contact"}));
+    assert_eq!(
+        bill(0)["Contact"],
+        serde_json::json!({"ContactID": "3f1c-contact"})
+    );
     assert_eq!(bill(0)["LineItems"][0]["TaxType"], "INPUT-MAPPED");
-    assert_eq!(bill(1)["LineItems"][0]["TaxType"], "INPUT-MAPPED", "the tax mapping holds for every vendor");
-    assert!(bill(1)["Contact"].get("ContactID").is_none(), "an unmapped vendor keeps its name");
+    assert_eq!(
+        bill(1)["LineItems"][0]["TaxType"],
+        "INPUT-MAPPED",
+        "the tax mapping holds for every vendor"
+    );
+    assert!(
+        bill(1)["Contact"].get("ContactID").is_none(),
+        "an unmapped vendor keeps its name"
+    );
     let bills: Vec<serde_json::Value> = (0..2).map(bill).collect();
     let request = super::sync_contract::SeenRequest {
         method: "PUT".into(),
