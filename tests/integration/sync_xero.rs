@@ -510,12 +510,14 @@ fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
     assert_eq!(unknown.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("V-NOBODY"));
     assert_eq!(
-        run(&["sync", "map-tax", &category, "--create"]).status.code(),
+        run(&["sync", "map-tax", category.as_str(), "--create"])
+            .status
+            .code(),
         Some(2)
     );
     for args in [
         &["sync", "map-vendor", "V-ACME", "--to", "3f1c-contact"][..],
-        &["sync", "map-tax", &category, "--to", "INPUT-MAPPED"][..],
+        &["sync", "map-tax", category.as_str(), "--to", "INPUT-MAPPED"][..],
     ] {
         let output = run(args);
         assert!(
