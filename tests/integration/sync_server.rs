@@ -314,7 +314,10 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
         hex_of(&access)[..12].to_owned()
     );
     // rotation: the new token and the one just used (grace period) are valid, older ones are not
-    state.refresh_tokens = vec![refresh.clone(), presented];
+    state.refresh_tokens = vec![refresh.clone()];
+    if field("grant_type").as_deref() == Some("refresh_token") {
+        state.refresh_tokens.push(presented);
+    }
     state
         .access_tokens
         .insert(access.clone(), Instant::now() + Duration::from_secs(1800));
