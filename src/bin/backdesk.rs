@@ -213,6 +213,8 @@ enum PeopleAction {
 }
 
 #[derive(Subcommand)]
+// the variant names are the subcommands `map-vendor`, `map-account`, `map-tax`
+#[allow(clippy::enum_variant_names)]
 enum SyncAction {
     /// Map one of our vendors (by vendor id) to a contact / vendor id of the accounting system, or have sync
     /// create it there (--create).
