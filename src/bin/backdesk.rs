@@ -796,9 +796,6 @@ async fn sync_map(data_dir: Option<PathBuf>, target: &str, action: SyncAction) -
 async fn connect(data_dir: Option<PathBuf>, target: &str) -> Result<ExitCode, Error> {
     use std::io::Read as _;
     let target = backdesk::sync::Target::parse(target)?;
-    if target == backdesk::sync::Target::Qbo {
-        return Err(Error::NotAvailable("connect qbo"));
-    }
     let workspace = open(data_dir).await?;
     let mut input = String::new();
     std::io::stdin()

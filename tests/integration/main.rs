@@ -35,6 +35,8 @@ mod rules_xrechnung;
 mod support;
 mod sync_contract;
 mod sync_pkce;
+mod sync_qbo;
+mod sync_qbo_server;
 mod sync_server;
 mod sync_xero;
 mod workflow_approvals;

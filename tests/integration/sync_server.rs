@@ -61,9 +61,17 @@ pub struct State {
     pub offline: bool,
     /// Authorization codes issued by the authorize endpoint: code → (PKCE challenge, redirect URI).
     codes: HashMap<String, (String, String)>,
+    /// Drives the bills' `UpdatedDateUTC`.
+    clock: u64,
 }
 
 impl State {
+    /// The next "last updated" stamp (Xero's `/Date(ms+0000)/` form), strictly later than the one before.
+    fn tick(&mut self) -> String {
+        self.clock += 1;
+        format!("/Date({}+0000)/", 1_795_000_000_000u64 + self.clock * 1000)
+    }
+
     /// API requests received so far (token requests not counted).
     pub fn api_requests_seen(&self) -> u64 {
         self.api_requests
@@ -121,10 +129,34 @@ impl XeroServer {
         self.state.lock().unwrap().api_requests
     }
 
-    /// Marks one bill PAID, as a payment in Xero would.
+    /// Marks one bill PAID, as a payment in Xero would (the total stays, the updated stamp moves).
     pub fn pay(&self, invoice_id: &str) {
-        if let Some(bill) = self.state.lock().unwrap().bills.get_mut(invoice_id) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
             bill["Status"] = json!("PAID");
+            bill["UpdatedDateUTC"] = json!(stamp);
+        }
+    }
+
+    /// Edits one bill in Xero as a user would: its first line's amount, hence its total.
+    pub fn edit_amount(&self, invoice_id: &str, line_amount: f64) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
+            bill["LineItems"][0]["LineAmount"] = json!(line_amount);
+            bill["Total"] = total_of(bill);
+            bill["UpdatedDateUTC"] = json!(stamp);
+        }
+    }
+
+    /// Deletes one bill in Xero (status DELETED; Xero keeps it readable by id).
+    pub fn delete(&self, invoice_id: &str) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
+            bill["Status"] = json!("DELETED");
+            bill["UpdatedDateUTC"] = json!(stamp);
         }
     }
 }
@@ -151,9 +183,9 @@ fn reply(status: u16, body: Value) -> Reply {
 }
 
 /// A raw request: method, target (path and query), headers (names lower-cased) and body.
-type RawRequest = (String, String, Vec<(String, String)>, Vec<u8>);
+pub type RawRequest = (String, String, Vec<(String, String)>, Vec<u8>);
 
-fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RawRequest>> {
+pub fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RawRequest>> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
@@ -202,7 +234,7 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn pairs(text: &str) -> Vec<(String, String)> {
+pub fn pairs(text: &str) -> Vec<(String, String)> {
     text.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -406,7 +438,7 @@ fn authorize(
     stream.flush()
 }
 
-fn hex_of(text: &str) -> String {
+pub fn hex_of(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
@@ -556,6 +588,8 @@ fn create_bills(request: &SeenRequest, state: &mut State) -> Reply {
         let id = format!("inv-{:06}", state.bills.len() + 1);
         let mut stored = bill.clone();
         stored["InvoiceID"] = json!(id);
+        stored["Total"] = total_of(&stored);
+        stored["UpdatedDateUTC"] = json!(state.tick());
         state.bills.insert(id, stored.clone());
         created.push(stored);
     }
@@ -587,4 +621,16 @@ fn list_bills(request: &SeenRequest, state: &State) -> Reply {
         })
         .collect();
     reply(200, json!({"Invoices": found}))
+}
+
+/// A bill's total as Xero computes it for `LineAmountTypes` Exclusive without tax rates here: the sum of the
+/// line amounts, rounded to cents.
+fn total_of(bill: &Value) -> Value {
+    let cents: i64 = bill["LineItems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|line| (line["LineAmount"].as_f64().unwrap_or(0.0) * 100.0).round() as i64)
+        .sum();
+    serde_json::from_str(&format!("{}.{:02}", cents / 100, cents % 100)).unwrap()
 }
