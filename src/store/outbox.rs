@@ -194,18 +194,6 @@ pub async fn flag(pool: &SqlitePool, id: i64, flag: &str, now: &str) -> Result<(
     Ok(())
 }
 
-/// The flags raised on an invoice's bills, by target.
-pub async fn flags_of(pool: &SqlitePool, invoice_id: i64) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query(
-        "SELECT target, remote_flag FROM sync_jobs WHERE invoice_id = ? AND remote_flag IS NOT NULL ORDER BY target",
-    )
-    .bind(invoice_id)
-    .fetch_all(pool)
-    .await
-    .map_err(Error::database(format!("read the sync flags of invoice {invoice_id}")))?;
-    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
-}
-
 /// Records a failed attempt and when to try again.
 pub async fn reschedule(
     pool: &SqlitePool,

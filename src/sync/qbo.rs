@@ -77,6 +77,17 @@ pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// QuickBooks' longest `requestid`.
+pub const REQUEST_ID_MAX: usize = 50;
+
+/// `key` as a `requestid`: itself when short enough, else a digest of it (still one per key).
+pub fn request_id(key: &str) -> String {
+    if key.len() <= REQUEST_ID_MAX {
+        return key.to_owned();
+    }
+    format!("backdesk-{}", &hex::encode(Sha256::digest(key.as_bytes()))[..40])
+}
+
 /// The `requestid` of a vendor creation: derived from the name, so a retried creation is recognised.
 fn vendor_request_id(name: &str) -> String {
     let digest = Sha256::digest(name.as_bytes());
@@ -149,7 +160,8 @@ impl QboClient {
             identity,
             keychain,
             credentials,
-            limiter: Limiter::new(QBO_PER_MINUTE, window, QBO_CONCURRENT),
+            // a twentieth of the window as margin: the server counts arrivals, which trail our starts unevenly
+            limiter: Limiter::new(QBO_PER_MINUTE, window + window / 20, QBO_CONCURRENT),
             vendors: HashMap::new(),
         })
     }
@@ -305,9 +317,12 @@ impl QboClient {
         body["VendorRef"]["value"] = json!(vendor);
         let number = bill["DocNumber"].as_str().unwrap_or_default();
         let what = format!("create bill {number} in QuickBooks");
+        let request_id = request_id(key);
         let answer = match self
             .send(&what, "bill", |http, url| {
-                http.post(url).query(&[("requestid", key)]).json(&body)
+                http.post(url)
+                    .query(&[("requestid", request_id.as_str())])
+                    .json(&body)
             })
             .await
         {
@@ -440,10 +455,11 @@ impl Connector for QboClient {
         });
         let (content_type, body) = upload_body(&metadata, file_name, media_type, &bytes);
         let what = format!("attach {file_name} to QuickBooks bill {remote_id}");
+        let request_id = request_id(key);
         let answer = self
             .send(&what, "upload", |http, url| {
                 http.post(url)
-                    .query(&[("requestid", key)])
+                    .query(&[("requestid", request_id.as_str())])
                     .header("Content-Type", content_type.as_str())
                     .body(body.clone())
             })
@@ -513,6 +529,15 @@ impl Connector for QboClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_fit_quickbooks_and_stay_one_per_key() {
+        assert_eq!(request_id("backdesk-qbo-7-ab12"), "backdesk-qbo-7-ab12");
+        let long = format!("backdesk-qbo-123456789-{}-attachment", "f".repeat(16));
+        assert!(request_id(&long).len() <= REQUEST_ID_MAX);
+        assert_eq!(request_id(&long), request_id(&long));
+        assert_ne!(request_id(&long), request_id(&format!("{long}x")));
+    }
 
     #[test]
     fn query_literals_escape_quotes_and_backslashes() {

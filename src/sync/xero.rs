@@ -53,7 +53,7 @@ pub fn batch_key<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     format!("backdesk-batch-{}", hex::encode(digest.finalize()))
 }
 
-fn created(bill: &Value) -> Option<Created> {
+fn created_bill(bill: &Value) -> Option<Created> {
     Some(Created {
         id: bill["InvoiceID"].as_str()?.to_owned(),
         total: decimal(&bill["Total"]),
@@ -240,7 +240,7 @@ impl XeroClient {
                     .flatten()
                     .filter_map(|error| error["Message"].as_str())
                     .collect();
-                match created(bill) {
+                match created_bill(bill) {
                     Some(created) if errors.is_empty() && bill["HasErrors"].as_bool() != Some(true) => {
                         Ok(created)
                     }

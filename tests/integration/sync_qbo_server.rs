@@ -82,14 +82,6 @@ impl State {
         self.next_id += 1;
         self.next_id
     }
-
-    /// Bills with this DocNumber, for the duplicate check.
-    pub fn bills_numbered(&self, number: &str) -> usize {
-        self.bills
-            .values()
-            .filter(|bill| bill["DocNumber"] == number)
-            .count()
-    }
 }
 
 /// The running server.
