@@ -399,10 +399,10 @@ mod tests {
     #[test]
     fn challenge_is_the_rfc_7636_appendix_b_example() {
         let challenge = Challenge::from_parts(
-            "dBjftJeZ4CVP-mB92K9uhvmtNknJn6-j68HHqJW-Ylw".to_owned(),
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned(),
             "s".to_owned(),
         );
-        assert_eq!(challenge.challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGlGXKn6iU");
+        assert_eq!(challenge.challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 
     #[test]
