@@ -459,8 +459,7 @@ impl Workspace {
         }
         let now = Utc::now();
         if outbox::invoice_status(pool, job.row.invoice_id).await? == "approved" {
-            let payload =
-                json!({"target": client.name(), "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
+            let payload = json!({"target": client.name(), "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
             self.record_booking_at(InvoiceId(job.row.invoice_id), Event::Posted, "sync", payload, now)
                 .await?;
             report.posted += 1;
@@ -495,7 +494,10 @@ impl Workspace {
             let remote = match client.read_back(&ids).await {
                 Ok(remote) => remote,
                 Err(failure) => {
-                    eprintln!("{target}: {} — bills are read back on the next sync", failure.message());
+                    eprintln!(
+                        "{target}: {} — bills are read back on the next sync",
+                        failure.message()
+                    );
                     return Ok(());
                 }
             };
@@ -525,8 +527,14 @@ impl Workspace {
 
     async fn record_paid(&self, target: &str, job: &outbox::Job, report: &mut SyncReport) -> Result<()> {
         let payload = json!({"target": target, "remote_id": job.remote_id, "status": "PAID"});
-        self.record_booking_at(InvoiceId(job.invoice_id), Event::Paid, "sync", payload, Utc::now())
-            .await?;
+        self.record_booking_at(
+            InvoiceId(job.invoice_id),
+            Event::Paid,
+            "sync",
+            payload,
+            Utc::now(),
+        )
+        .await?;
         report.paid += 1;
         Ok(())
     }
@@ -558,9 +566,7 @@ impl Workspace {
             job.invoice_id
         )))?;
         outbox::flag(self.store().pool(), job.id, what, &timestamp(now)).await?;
-        report
-            .flagged
-            .push(format!("invoice {}: {what}", job.invoice_id));
+        report.flagged.push(format!("invoice {}: {what}", job.invoice_id));
         Ok(())
     }
 
@@ -577,7 +583,11 @@ impl Workspace {
             let records = match client.pull(collection).await {
                 Ok(records) => records,
                 Err(failure) => {
-                    eprintln!("{}: {} — pulled on the next sync", target.name(), failure.message());
+                    eprintln!(
+                        "{}: {} — pulled on the next sync",
+                        target.name(),
+                        failure.message()
+                    );
                     continue;
                 }
             };

@@ -178,7 +178,9 @@ pub async fn set_stamp(
         .bind(id)
         .execute(pool)
         .await
-        .map_err(Error::database(format!("record the remote stamp of sync job {id}")))?;
+        .map_err(Error::database(format!(
+            "record the remote stamp of sync job {id}"
+        )))?;
     Ok(())
 }
 

@@ -262,7 +262,11 @@ impl QboClient {
         }
         let statement = format!("select * from Vendor where DisplayName = {}", quote(name));
         let rows = self
-            .query(&format!("look up vendor '{name}' in QuickBooks"), "Vendor", &statement)
+            .query(
+                &format!("look up vendor '{name}' in QuickBooks"),
+                "Vendor",
+                &statement,
+            )
             .await?;
         let found = rows
             .iter()
@@ -336,9 +340,7 @@ impl QboClient {
             Some(id) => Ok(Ok(Created {
                 id: id.to_owned(),
                 total: decimal(&created["TotalAmt"]),
-                updated: created["MetaData"]["LastUpdatedTime"]
-                    .as_str()
-                    .map(str::to_owned),
+                updated: created["MetaData"]["LastUpdatedTime"].as_str().map(str::to_owned),
             })),
             None => Err(Failure::Transient {
                 message: format!("{what}: the answer has no bill id"),
@@ -401,7 +403,11 @@ impl Connector for QboClient {
         let Some(vendor) = vendor else { return Ok(None) };
         let statement = format!("select * from Bill where DocNumber = {}", quote(&number));
         let rows = self
-            .query(&format!("look up bill {number} in QuickBooks"), "Bill", &statement)
+            .query(
+                &format!("look up bill {number} in QuickBooks"),
+                "Bill",
+                &statement,
+            )
             .await?;
         Ok(rows
             .iter()
@@ -413,7 +419,11 @@ impl Connector for QboClient {
             .map(str::to_owned))
     }
 
-    async fn create_bills(&mut self, bills: &[Value], keys: &[&str]) -> Outcome<Vec<Result<Created, String>>> {
+    async fn create_bills(
+        &mut self,
+        bills: &[Value],
+        keys: &[&str],
+    ) -> Outcome<Vec<Result<Created, String>>> {
         let mut outcomes = Vec::new();
         for (bill, key) in bills.iter().zip(keys) {
             outcomes.push(self.create_one(bill, key).await?);
@@ -515,7 +525,11 @@ impl Connector for QboClient {
                 all.len() + 1
             );
             let rows = self
-                .query(&format!("pull {collection} from QuickBooks"), collection, &statement)
+                .query(
+                    &format!("pull {collection} from QuickBooks"),
+                    collection,
+                    &statement,
+                )
                 .await?;
             let full = rows.len() == PAGE;
             all.extend(rows);
@@ -556,12 +570,19 @@ mod tests {
 
     #[test]
     fn the_upload_body_has_the_metadata_and_the_file_part() {
-        let (content_type, body) = upload_body(&json!({"FileName": "a.pdf"}), "a.pdf", "application/pdf", b"%PDF-1.4");
+        let (content_type, body) = upload_body(
+            &json!({"FileName": "a.pdf"}),
+            "a.pdf",
+            "application/pdf",
+            b"%PDF-1.4",
+        );
         let boundary = content_type.split("boundary=").nth(1).unwrap();
         let text = String::from_utf8_lossy(&body);
         assert!(text.starts_with(&format!("--{boundary}\r\n")));
         assert!(text.contains("name=\"file_metadata_01\""));
-        assert!(text.contains("name=\"file_content_01\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf"));
+        assert!(
+            text.contains("name=\"file_content_01\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf")
+        );
         assert!(text.contains("%PDF-1.4\r\n"));
         assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }

@@ -40,7 +40,8 @@ pub fn qbo_bill(
     };
     if invoice.document_type == DocumentType::CreditNote {
         return Err(refuse(
-            "credit notes are not pushed yet (QuickBooks VendorCredit); enter it in QuickBooks by hand".into(),
+            "credit notes are not pushed yet (QuickBooks VendorCredit); enter it in QuickBooks by hand"
+                .into(),
         ));
     }
     let doc_number = invoice
@@ -178,10 +179,16 @@ mod tests {
         mappings.accounts.insert("6000".into(), "61".into());
         mappings.accounts.insert(FALLBACK_ACCOUNT.into(), "7".into());
         mappings.taxes.insert("S-19".into(), "TAX19".into());
-        mappings
-            .vendors
-            .insert("V1".into(), Mapping::Remote("56".into()));
-        let bill = qbo_bill(&invoice(), "Paper AG", Some("V1"), &mappings, 4, "backdesk-qbo-4-ab").unwrap();
+        mappings.vendors.insert("V1".into(), Mapping::Remote("56".into()));
+        let bill = qbo_bill(
+            &invoice(),
+            "Paper AG",
+            Some("V1"),
+            &mappings,
+            4,
+            "backdesk-qbo-4-ab",
+        )
+        .unwrap();
         assert_eq!(bill["VendorRef"], json!({"value": "56", "name": "Paper AG"}));
         assert_eq!(bill["DocNumber"], "R-2026-17");
         assert_eq!(bill["TxnDate"], "2026-11-02");
@@ -193,8 +200,7 @@ mod tests {
         );
         assert_eq!(bill["Line"][1]["Amount"], json!(7.5), "quantity × net price");
         assert_eq!(
-            bill["Line"][1]["AccountBasedExpenseLineDetail"]["AccountRef"]["value"],
-            "7",
+            bill["Line"][1]["AccountBasedExpenseLineDetail"]["AccountRef"]["value"], "7",
             "an unmapped line takes the fallback account"
         );
         assert_eq!(bill["GlobalTaxCalculation"], "TaxExcluded");

@@ -193,8 +193,12 @@ impl XeroClient {
         let found = body["Invoices"].as_array().into_iter().flatten().find(|bill| {
             bill["InvoiceNumber"].as_str() == Some(invoice_number)
                 && match (contact_id, contact_name) {
-                    (Some(id), _) => bill["Contact"]["ContactID"].as_str().is_none_or(|theirs| theirs == id),
-                    (None, Some(name)) => bill["Contact"]["Name"].as_str().is_none_or(|theirs| theirs == name),
+                    (Some(id), _) => bill["Contact"]["ContactID"]
+                        .as_str()
+                        .is_none_or(|theirs| theirs == id),
+                    (None, Some(name)) => bill["Contact"]["Name"]
+                        .as_str()
+                        .is_none_or(|theirs| theirs == name),
                     (None, None) => true,
                 }
                 && bill["Status"].as_str() != Some("DELETED")
@@ -334,7 +338,11 @@ impl Connector for XeroClient {
         self.find(bill).await
     }
 
-    async fn create_bills(&mut self, bills: &[Value], keys: &[&str]) -> Outcome<Vec<Result<Created, String>>> {
+    async fn create_bills(
+        &mut self,
+        bills: &[Value],
+        keys: &[&str],
+    ) -> Outcome<Vec<Result<Created, String>>> {
         let key = batch_key(keys.iter().copied());
         self.create(bills, &key).await
     }

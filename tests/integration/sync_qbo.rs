@@ -29,7 +29,10 @@ fn command(dir: &Path, server: &QboServer, args: &[&str]) -> Command {
         .env_remove("BACKDESK_DATA_DIR")
         .env("BACKDESK_QBO_API_URL", &server.url)
         .env("BACKDESK_QBO_IDENTITY_URL", &server.url)
-        .env("BACKDESK_QBO_RATE_WINDOW_MS", WINDOW.as_millis().to_string())
+        .env(
+            "BACKDESK_QBO_RATE_WINDOW_MS",
+            server.window.as_millis().to_string(),
+        )
         .env("BACKDESK_SYNC_BACKOFF_MS", "20")
         .env("BACKDESK_SYNC_TIMEOUT_MS", "1000");
     command
@@ -75,7 +78,19 @@ fn connect(dir: &Path, server: &QboServer) {
 /// A workspace with `count` approved invoices whose lines go to the test realm's expense account.
 fn prepared(dir: &Path, server: &QboServer, count: usize) -> Vec<(String, String)> {
     let made = workspace_with_approved(dir, count);
-    succeed(dir, server, &["sync", "--target", "qbo", "map-account", "*", "--to", EXPENSE_ACCOUNT]);
+    succeed(
+        dir,
+        server,
+        &[
+            "sync",
+            "--target",
+            "qbo",
+            "map-account",
+            "*",
+            "--to",
+            EXPENSE_ACCOUNT,
+        ],
+    );
     made
 }
 
@@ -189,7 +204,12 @@ fn a_thousand_invoices_reach_quickbooks_through_faults_and_kills_with_no_duplica
             .iter()
             .filter(|u| u.bill_id == id.to_string())
             .collect();
-        assert_eq!(uploads.len(), 1, "bill {number} has {} attachments", uploads.len());
+        assert_eq!(
+            uploads.len(),
+            1,
+            "bill {number} has {} attachments",
+            uploads.len()
+        );
         assert_eq!(&uploads[0].sha256, sha, "bill {number} carries its own original");
         assert_eq!(bill["VendorRef"]["value"], state.vendors[0]["Id"]);
         assert_eq!(
@@ -208,21 +228,30 @@ fn a_thousand_invoices_reach_quickbooks_through_faults_and_kills_with_no_duplica
 fn an_uninterrupted_run_stays_under_the_realm_rate_limit() {
     require_keyring();
     let dir = tempfile::tempdir().unwrap();
-    let server = QboServer::start(FIRST_REFRESH, 500, WINDOW);
+    // a window long enough that the run, unchecked, would send far more than 500 in it
+    let window = Duration::from_secs(10);
+    let server = QboServer::start(FIRST_REFRESH, 500, window);
     prepared(dir.path(), &server, 300);
     connect(dir.path(), &server);
     let started = Instant::now();
     succeed(dir.path(), &server, &["sync", "--target", "qbo"]);
     let state = server.state.lock().unwrap();
     eprintln!(
-        "{} requests in {:?} (window {WINDOW:?}), {} throttled, peak {} in flight",
+        "{} requests in {:?} (window {window:?}), {} throttled, peak {} in flight",
         state.api_requests,
         started.elapsed(),
         state.throttled,
         state.peak_in_flight
     );
     assert!(state.api_requests > 500, "the run needs more than one window");
-    assert_eq!(state.throttled, 0, "the client's limiter kept the run under 500 a window");
+    assert!(
+        started.elapsed() >= window,
+        "the 501st request waited for the window"
+    );
+    assert_eq!(
+        state.throttled, 0,
+        "the client's limiter kept the run under 500 a window"
+    );
     assert!(state.peak_in_flight <= 10);
     assert_eq!(state.bills.len(), 300);
 }
@@ -237,11 +266,18 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
     let plan = succeed(dir.path(), &server, &["sync", "--target", "qbo", "--dry-run"]);
     let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     assert_eq!(plan.as_array().unwrap().len(), 5);
-    assert_eq!(server.state.lock().unwrap().api_requests, 0, "a dry run sends nothing");
+    assert_eq!(
+        server.state.lock().unwrap().api_requests,
+        0,
+        "a dry run sends nothing"
+    );
     let bill = &plan[0]["payload"]["bill"];
     assert_eq!(bill["DocNumber"], "SYNC-00000");
     assert!(bill["VendorRef"]["name"].is_string(), "{bill}");
-    assert!(bill["PrivateNote"].as_str().unwrap().contains(plan[0]["idempotency_key"].as_str().unwrap()));
+    assert!(bill["PrivateNote"]
+        .as_str()
+        .unwrap()
+        .contains(plan[0]["idempotency_key"].as_str().unwrap()));
     connect(dir.path(), &server);
     let mut child = spawn_sync(dir.path(), &server);
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap_or_default();
@@ -280,7 +316,9 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
         let text = String::from_utf8_lossy(&shown.stdout);
         assert!(text.contains("remote_change"), "invoice {id}: {text}");
     }
-    assert!(succeed(dir.path(), &server, &["audit", "verify"]).status.success());
+    assert!(succeed(dir.path(), &server, &["audit", "verify"])
+        .status
+        .success());
 
     let state = server.state.lock().unwrap();
     assert_eq!(state.violations, Vec::<String>::new());
@@ -290,18 +328,28 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
     for file in files(dir.path()) {
         let Ok(bytes) = std::fs::read(&file) else { continue };
         for secret in &secrets {
-            assert!(!contains(&bytes, secret), "{} contains a QuickBooks secret", file.display());
+            assert!(
+                !contains(&bytes, secret),
+                "{} contains a QuickBooks secret",
+                file.display()
+            );
         }
     }
     for secret in &secrets {
-        assert!(!contains(&cmdline, secret), "a QuickBooks secret was a process argument");
+        assert!(
+            !contains(&cmdline, secret),
+            "a QuickBooks secret was a process argument"
+        );
     }
     let stored = backdesk::secrets::Keychain::for_workspace(dir.path())
         .load("qbo")
         .unwrap()
         .unwrap();
     assert_eq!(stored.tenant_id, REALM);
-    assert_ne!(stored.refresh_token, FIRST_REFRESH, "the refresh token was rotated");
+    assert_ne!(
+        stored.refresh_token, FIRST_REFRESH,
+        "the refresh token was rotated"
+    );
     assert!(secrets.contains(&stored.refresh_token));
 }
 
@@ -334,14 +382,36 @@ fn mapped_tax_codes_reach_the_lines_and_an_unmapped_account_is_refused_with_what
     let refused = run(dir.path(), &server, &["sync", "--target", "qbo"]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("not synced") && stderr.contains("map-account"), "{stderr}");
+    assert!(
+        stderr.contains("not synced") && stderr.contains("map-account"),
+        "{stderr}"
+    );
     assert_eq!(server.state.lock().unwrap().creates, 0);
-    succeed(dir.path(), &server, &["sync", "--target", "qbo", "map-account", "*", "--to", EXPENSE_ACCOUNT]);
+    succeed(
+        dir.path(),
+        &server,
+        &[
+            "sync",
+            "--target",
+            "qbo",
+            "map-account",
+            "*",
+            "--to",
+            EXPENSE_ACCOUNT,
+        ],
+    );
     // the sample's lines carry VAT category S
-    succeed(dir.path(), &server, &["sync", "--target", "qbo", "map-tax", "S", "--to", TAX_CODE]);
+    succeed(
+        dir.path(),
+        &server,
+        &["sync", "--target", "qbo", "map-tax", "S", "--to", TAX_CODE],
+    );
     let plan = succeed(dir.path(), &server, &["sync", "--target", "qbo", "--dry-run"]);
     let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     let line = &plan[0]["payload"]["bill"]["Line"][0];
-    assert_eq!(line["AccountBasedExpenseLineDetail"]["TaxCodeRef"]["value"], TAX_CODE, "{line}");
+    assert_eq!(
+        line["AccountBasedExpenseLineDetail"]["TaxCodeRef"]["value"], TAX_CODE,
+        "{line}"
+    );
     assert_eq!(plan[0]["payload"]["bill"]["GlobalTaxCalculation"], "TaxExcluded");
 }

@@ -87,6 +87,8 @@ impl State {
 /// The running server.
 pub struct QboServer {
     pub url: String,
+    /// The server's rate window (500 requests in it at most).
+    pub window: Duration,
     pub state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
 }
@@ -116,7 +118,12 @@ impl QboServer {
                 });
             }
         });
-        Self { url, state, stop }
+        Self {
+            url,
+            window,
+            state,
+            stop,
+        }
     }
 
     pub fn inject(&self, n: u64, fault: Fault) {
@@ -406,7 +413,13 @@ fn api(
         Some(Fault::TooManyRequests) => return Some(throttled()),
         Some(Fault::ExpiredToken) => {
             state.access_tokens.remove(&bearer);
-            return Some(fault(401, "AUTHENTICATION", "3200", "AuthenticationFailed", "Token expired"));
+            return Some(fault(
+                401,
+                "AUTHENTICATION",
+                "3200",
+                "AuthenticationFailed",
+                "Token expired",
+            ));
         }
         Some(Fault::Timeout) => {
             drop(guard);
@@ -427,10 +440,14 @@ fn route(path: &str, request: &Request, state: &mut State) -> Reply {
         ("GET", "query") => query(request, state),
         ("POST", "bill" | "vendor" | "upload") => {
             let Some(request_id) = request.param("requestid").map(str::to_owned) else {
-                state
-                    .violations
-                    .push(format!("POST {path} without a requestid"));
-                return fault(400, "ValidationFault", "2010", "Request has invalid or unsupported property", "requestid is required here");
+                state.violations.push(format!("POST {path} without a requestid"));
+                return fault(
+                    400,
+                    "ValidationFault",
+                    "2010",
+                    "Request has invalid or unsupported property",
+                    "requestid is required here",
+                );
             };
             if request_id.len() > 50 {
                 state
@@ -464,12 +481,30 @@ fn route(path: &str, request: &Request, state: &mut State) -> Reply {
 /// Records a contract violation and answers the `ValidationFault` QuickBooks would.
 fn invalid(state: &mut State, what: String) -> Reply {
     state.violations.push(what.clone());
-    fault(400, "ValidationFault", "2020", "Required param missing, need to supply the required value for the API", &what)
+    fault(
+        400,
+        "ValidationFault",
+        "2020",
+        "Required param missing, need to supply the required value for the API",
+        &what,
+    )
 }
 
 const BILL_FIELDS: &[&str] = &[
-    "VendorRef", "Line", "TxnDate", "DueDate", "DocNumber", "CurrencyRef", "PrivateNote", "APAccountRef",
-    "SalesTermRef", "GlobalTaxCalculation", "TxnTaxDetail", "ExchangeRate", "DepartmentRef", "LinkedTxn",
+    "VendorRef",
+    "Line",
+    "TxnDate",
+    "DueDate",
+    "DocNumber",
+    "CurrencyRef",
+    "PrivateNote",
+    "APAccountRef",
+    "SalesTermRef",
+    "GlobalTaxCalculation",
+    "TxnTaxDetail",
+    "ExchangeRate",
+    "DepartmentRef",
+    "LinkedTxn",
 ];
 
 fn create_bill(request: &Request, state: &mut State) -> Reply {
@@ -492,14 +527,26 @@ fn create_bill(request: &Request, state: &mut State) -> Reply {
     }
     for line in &lines {
         if line["DetailType"] != "AccountBasedExpenseLineDetail" {
-            return invalid(state, format!("Bill.Line.DetailType {} is not AccountBasedExpenseLineDetail", line["DetailType"]));
+            return invalid(
+                state,
+                format!(
+                    "Bill.Line.DetailType {} is not AccountBasedExpenseLineDetail",
+                    line["DetailType"]
+                ),
+            );
         }
         if !line["Amount"].is_number() {
             return invalid(state, "Bill.Line.Amount must be a number".into());
         }
         let detail = &line["AccountBasedExpenseLineDetail"];
         if detail["AccountRef"]["value"] != EXPENSE_ACCOUNT {
-            return invalid(state, format!("Bill.Line.AccountRef {} is no expense account", detail["AccountRef"]));
+            return invalid(
+                state,
+                format!(
+                    "Bill.Line.AccountRef {} is no expense account",
+                    detail["AccountRef"]
+                ),
+            );
         }
         if let Some(tax) = detail.get("TaxCodeRef") {
             if tax["value"] != TAX_CODE {
@@ -541,7 +588,13 @@ fn create_vendor(request: &Request, state: &mut State) -> Reply {
         return invalid(state, "Vendor.DisplayName is required".into());
     };
     if state.vendors.iter().any(|v| v["DisplayName"] == name.as_str()) {
-        return fault(400, "ValidationFault", "6240", "Duplicate Name Exists Error", "The name supplied already exists");
+        return fault(
+            400,
+            "ValidationFault",
+            "6240",
+            "Duplicate Name Exists Error",
+            "The name supplied already exists",
+        );
     }
     let id = state.new_id();
     let stored = json!({"Id": id.to_string(), "DisplayName": name, "SyncToken": "0", "Active": true});
@@ -658,7 +711,13 @@ fn query(request: &Request, state: &mut State) -> Reply {
                 .take_while(char::is_ascii_digit)
                 .collect();
             *slot = value.parse().unwrap_or(*slot);
-            tail = format!("{} {}", &tail[..at], tail[at + keyword.len()..].trim_start().trim_start_matches(char::is_numeric));
+            tail = format!(
+                "{} {}",
+                &tail[..at],
+                tail[at + keyword.len()..]
+                    .trim_start()
+                    .trim_start_matches(char::is_numeric)
+            );
         }
     }
     let condition = tail.trim();
@@ -682,10 +741,14 @@ fn query(request: &Request, state: &mut State) -> Reply {
     };
     let field = |row: &Value, name: &str| -> Option<String> {
         if name.eq_ignore_ascii_case("AttachableRef.EntityRef.Type") {
-            return row["AttachableRef"][0]["EntityRef"]["type"].as_str().map(str::to_owned);
+            return row["AttachableRef"][0]["EntityRef"]["type"]
+                .as_str()
+                .map(str::to_owned);
         }
         if name.eq_ignore_ascii_case("AttachableRef.EntityRef.value") {
-            return row["AttachableRef"][0]["EntityRef"]["value"].as_str().map(str::to_owned);
+            return row["AttachableRef"][0]["EntityRef"]["value"]
+                .as_str()
+                .map(str::to_owned);
         }
         row[name].as_str().map(str::to_owned)
     };
@@ -729,5 +792,8 @@ fn query(request: &Request, state: &mut State) -> Reply {
         response.insert("maxResults".into(), json!(matching.len()));
         response.insert(entity.to_owned(), Value::Array(matching));
     }
-    reply(200, json!({"QueryResponse": response, "time": "2026-11-22T00:00:00.000-08:00"}))
+    reply(
+        200,
+        json!({"QueryResponse": response, "time": "2026-11-22T00:00:00.000-08:00"}),
+    )
 }

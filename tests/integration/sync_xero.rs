@@ -609,9 +609,14 @@ fn bills_edited_or_deleted_in_xero_are_flagged_not_overwritten() {
     });
     assert_eq!(flagged_ids.len(), 2);
     for id in flagged_ids {
-        let shown = command(dir.path(), &server.api_url(), &server.url, &["invoice", &id.to_string(), "--json"])
-            .output()
-            .unwrap();
+        let shown = command(
+            dir.path(),
+            &server.api_url(),
+            &server.url,
+            &["invoice", &id.to_string(), "--json"],
+        )
+        .output()
+        .unwrap();
         let text = String::from_utf8_lossy(&shown.stdout);
         assert!(text.contains("remote_change"), "invoice {id}: {text}");
     }
