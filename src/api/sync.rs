@@ -382,15 +382,10 @@ impl Workspace {
                                 let remote_id = created.id;
                                 outbox::set_state(pool, jobs[i].row.id, "created", Some(&remote_id), &now)
                                     .await?;
+                                // the total as created; the updated stamp is taken at the first read-back,
+                                // after our own attachment upload (which may move it)
                                 let total = created.total.map(|total| total.to_string());
-                                outbox::set_stamp(
-                                    pool,
-                                    jobs[i].row.id,
-                                    total.as_deref(),
-                                    created.updated.as_deref(),
-                                    &now,
-                                )
-                                .await?;
+                                outbox::set_stamp(pool, jobs[i].row.id, total.as_deref(), None, &now).await?;
                                 jobs[i].row.state = "created".to_owned();
                                 jobs[i].row.remote_id = Some(remote_id);
                                 fresh.insert(jobs[i].row.id);
@@ -509,7 +504,10 @@ impl Workspace {
                 match compare(job, found) {
                     Seen::Unchanged => {}
                     Seen::FirstStamp(bill) => {
-                        let total = bill.total.map(|total| total.to_string());
+                        let total = job
+                            .remote_total
+                            .clone()
+                            .or_else(|| bill.total.map(|total| total.to_string()));
                         let now = timestamp(Utc::now());
                         outbox::set_stamp(pool, job.id, total.as_deref(), bill.updated.as_deref(), &now)
                             .await?;
@@ -620,7 +618,7 @@ impl Workspace {
 enum Seen<'a> {
     /// As we posted it.
     Unchanged,
-    /// No stamp recorded yet (the bill was recovered after an interrupted create): this is the baseline.
+    /// The first read-back after posting (no updated stamp yet): its stamp is the baseline.
     FirstStamp(&'a RemoteBill),
     Paid,
     /// Edited or deleted there: why.
@@ -634,9 +632,6 @@ fn compare<'a>(job: &outbox::Job, found: Option<&'a RemoteBill>) -> Seen<'a> {
             "deleted: bill {remote_id} is no longer in the accounting system (deleted or voided there)"
         ));
     };
-    if job.remote_total.is_none() && job.remote_updated.is_none() {
-        return Seen::FirstStamp(bill);
-    }
     let posted_total = job
         .remote_total
         .as_deref()
@@ -647,6 +642,9 @@ fn compare<'a>(job: &outbox::Job, found: Option<&'a RemoteBill>) -> Seen<'a> {
                 "edited: bill {remote_id} now totals {now} (posted {posted})"
             ));
         }
+    }
+    if job.remote_updated.is_none() {
+        return Seen::FirstStamp(bill);
     }
     if bill.paid {
         // a payment moves the stamp; the amount is what tells an edit

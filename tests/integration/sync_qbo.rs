@@ -287,6 +287,7 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
     server.pay(ids[0]);
     server.edit_amount(ids[1], 1.0);
     server.delete(ids[2]);
+    server.edit_memo(ids[3], "changed by the bookkeeper");
     let second = succeed(dir.path(), &server, &["sync", "--target", "qbo"]);
     let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
     assert_eq!(report["paid"], 1);
@@ -296,12 +297,18 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
         .iter()
         .map(|f| f.as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(flagged.len(), 2, "{flagged:?}");
-    assert!(flagged.iter().any(|f| f.contains("edited")), "{flagged:?}");
+    assert_eq!(flagged.len(), 3, "{flagged:?}");
+    assert!(flagged.iter().any(|f| f.contains("now totals")), "{flagged:?}");
+    assert!(flagged.iter().any(|f| f.contains("was changed there")), "{flagged:?}");
     assert!(flagged.iter().any(|f| f.contains("deleted")), "{flagged:?}");
     let statuses = statuses(dir.path());
     assert_eq!(statuses.iter().filter(|s| *s == "paid").count(), 1);
     assert_eq!(statuses.iter().filter(|s| *s == "posted").count(), 4);
+    // the memo edit is left as it is in QuickBooks
+    assert_eq!(
+        server.state.lock().unwrap().bills[&ids[3]]["PrivateNote"],
+        "changed by the bookkeeper"
+    );
     // nothing was re-sent over the remote changes, and a third sync raises no new flag
     assert_eq!(server.state.lock().unwrap().creates, 5);
     let third = succeed(dir.path(), &server, &["sync", "--target", "qbo"]);
@@ -310,7 +317,7 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
     assert_eq!(server.state.lock().unwrap().creates, 5);
     // the flags are on the invoices (their audit trail, shown by `invoice ID --json`)
     let flagged_invoices = flagged_invoice_ids(dir.path());
-    assert_eq!(flagged_invoices.len(), 2);
+    assert_eq!(flagged_invoices.len(), 3);
     for id in flagged_invoices {
         let shown = succeed(dir.path(), &server, &["invoice", &id.to_string(), "--json"]);
         let text = String::from_utf8_lossy(&shown.stdout);

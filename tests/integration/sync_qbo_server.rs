@@ -154,6 +154,17 @@ impl QboServer {
         }
     }
 
+    /// A bill whose memo a user changed in QuickBooks: same total, a new stamp and sync token.
+    pub fn edit_memo(&self, id: u64, memo: &str) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(&id) {
+            bill["PrivateNote"] = json!(memo);
+            bill["SyncToken"] = json!("1");
+            bill["MetaData"]["LastUpdatedTime"] = json!(stamp);
+        }
+    }
+
     /// A bill deleted by a user in QuickBooks (gone from queries).
     pub fn delete(&self, id: u64) {
         self.state.lock().unwrap().bills.remove(&id);
