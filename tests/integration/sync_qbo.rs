@@ -299,7 +299,10 @@ fn payments_come_back_remote_edits_and_deletions_are_flagged_and_secrets_stay_in
         .collect();
     assert_eq!(flagged.len(), 3, "{flagged:?}");
     assert!(flagged.iter().any(|f| f.contains("now totals")), "{flagged:?}");
-    assert!(flagged.iter().any(|f| f.contains("was changed there")), "{flagged:?}");
+    assert!(
+        flagged.iter().any(|f| f.contains("was changed there")),
+        "{flagged:?}"
+    );
     assert!(flagged.iter().any(|f| f.contains("deleted")), "{flagged:?}");
     let statuses = statuses(dir.path());
     assert_eq!(statuses.iter().filter(|s| *s == "paid").count(), 1);
