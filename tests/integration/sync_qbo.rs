@@ -425,3 +425,36 @@ fn mapped_tax_codes_reach_the_lines_and_an_unmapped_account_is_refused_with_what
     );
     assert_eq!(plan[0]["payload"]["bill"]["GlobalTaxCalculation"], "TaxExcluded");
 }
+
+#[test]
+fn sync_qbo_without_a_connection_says_to_connect_and_connect_qbo_needs_the_realm() {
+    require_keyring();
+    let dir = tempfile::tempdir().unwrap();
+    let server = QboServer::start(FIRST_REFRESH, 500, WINDOW);
+    let unconnected = run(dir.path(), &server, &["sync", "--target", "qbo"]);
+    let stderr = String::from_utf8_lossy(&unconnected.stderr);
+    assert_eq!(unconnected.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("backdesk connect qbo"), "{stderr}");
+    let mut child = command(dir.path(), &server, &["connect", "qbo"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "refresh_token": FIRST_REFRESH});
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("realm_id"), "{stderr}");
+    assert_eq!(
+        server.state.lock().unwrap().token_refreshes,
+        0,
+        "nothing was spent"
+    );
+}
