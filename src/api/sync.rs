@@ -1,6 +1,8 @@
 //! The `sync` use case: queue every approved invoice in the outbox, drain the outbox to the accounting system
 //! (retrying transient failures with backoff, looking bills up before re-sending anything that may have
-//! arrived), attach the originals, record `posted`, read payments back (`paid`) and pull master data.
+//! arrived), attach the originals, record `posted`, read bills back (`paid`; edited or deleted on the other
+//! side → flagged and audited, never overwritten) and pull master data. The accounting system is any
+//! `sync::connector::Connector` (Xero, QuickBooks Online).
 //!
 //! Crash safety: a job is marked `sending` (committed) before its create request goes out. A job found in
 //! `sending` is looked up by invoice number and contact before it is sent again, and the create request
@@ -12,7 +14,6 @@ use std::time::Duration;
 use chrono::Utc;
 use serde::Serialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::api::Workspace;
 use crate::error::{Error, Result};
@@ -22,10 +23,15 @@ use crate::model::InvoiceId;
 use crate::secrets::Keychain;
 use crate::store::{outbox, settings, timestamp};
 use crate::sync::bill::{self, XERO_STATUSES};
+use crate::sync::connector::{Connector, RemoteBill};
 use crate::sync::failure::Failure;
+use crate::sync::mapping::{self, Kind, Mapping};
+use crate::sync::qbo::QboClient;
+use crate::sync::qbo_bill;
 use crate::sync::retry::Backoff;
-use crate::sync::xero::{XeroClient, BATCH_SIZE};
+use crate::sync::xero::XeroClient;
 use crate::sync::Target;
+use crate::workflow::audit::{Action, NewEntry};
 use crate::workflow::state::Event;
 
 /// The setting naming the status pushed bills get in Xero (DRAFT, SUBMITTED or AUTHORISED; default
@@ -58,6 +64,8 @@ pub struct SyncReport {
     pub offline: bool,
     /// Invoices the other side refused for good, with why.
     pub failed: Vec<String>,
+    /// Bills found edited or deleted on the other side (flagged on the invoice, left as they are there).
+    pub flagged: Vec<String>,
     /// Master-data records pulled, by collection.
     pub pulled: BTreeMap<String, usize>,
 }
@@ -80,12 +88,6 @@ impl Job {
     fn bill(&self) -> &Value {
         &self.payload["bill"]
     }
-    fn number(&self) -> &str {
-        self.bill()["InvoiceNumber"].as_str().unwrap_or_default()
-    }
-    fn contact(&self) -> &str {
-        self.bill()["Contact"]["Name"].as_str().unwrap_or_default()
-    }
 }
 
 impl Workspace {
@@ -101,8 +103,15 @@ impl Workspace {
         Ok(status)
     }
 
-    /// The payload of the job for an approved invoice: the bill and where its original is.
-    fn job_payload(&self, candidate: &outbox::Candidate, status: &str) -> Result<Value> {
+    /// The payload of the job for an approved invoice: the bill for `target` and where its original is.
+    fn job_payload(
+        &self,
+        target: Target,
+        candidate: &outbox::Candidate,
+        status: &str,
+        mappings: &mapping::Mappings,
+        key: &str,
+    ) -> Result<Value> {
         let invoice: Invoice = serde_json::from_str(&candidate.canonical).map_err(|error| {
             Error::InvalidData(format!(
                 "invoice {} has an unreadable canonical form: {error}",
@@ -112,7 +121,21 @@ impl Workspace {
         let vendor = candidate.vendor_name.clone().ok_or_else(|| {
             Error::InvalidData(format!("invoice {} has no vendor name", candidate.invoice_id))
         })?;
-        let bill = bill::xero_bill(&invoice, &vendor, status, candidate.invoice_id)?;
+        let bill = match target {
+            Target::Xero => {
+                let mut bill = bill::xero_bill(&invoice, &vendor, status, candidate.invoice_id)?;
+                mapping::apply_xero(&mut bill, &invoice, candidate.vendor_id.as_deref(), mappings);
+                bill
+            }
+            Target::Qbo => qbo_bill::qbo_bill(
+                &invoice,
+                &vendor,
+                candidate.vendor_id.as_deref(),
+                mappings,
+                candidate.invoice_id,
+                key,
+            )?,
+        };
         let number = invoice.number.unwrap_or_default();
         let media_type = candidate
             .media_type
@@ -130,19 +153,23 @@ impl Workspace {
 
     /// Queues every approved invoice that has no job yet; answers how many were queued and the refusals.
     async fn queue_approved(&self, target: Target, write: bool) -> Result<(Vec<PlannedPush>, Vec<String>)> {
-        let status = self.xero_status().await?;
+        let status = match target {
+            Target::Xero => self.xero_status().await?,
+            Target::Qbo => String::new(),
+        };
         let now = timestamp(Utc::now());
         let mut queued = Vec::new();
         let mut refused = Vec::new();
+        let mappings = mapping::Mappings::load(self.store().pool(), target.name()).await?;
         for candidate in outbox::candidates(self.store().pool(), target.name()).await? {
-            let payload = match self.job_payload(&candidate, &status) {
+            let key = bill::idempotency_key(target.name(), candidate.invoice_id, &candidate.document_sha256);
+            let payload = match self.job_payload(target, &candidate, &status, &mappings, &key) {
                 Ok(payload) => payload,
                 Err(error) => {
                     refused.push(error.to_string());
                     continue;
                 }
             };
-            let key = bill::idempotency_key(target.name(), candidate.invoice_id, &candidate.document_sha256);
             if write {
                 outbox::enqueue(
                     self.store().pool(),
@@ -182,6 +209,26 @@ impl Workspace {
         Ok(plan)
     }
 
+    /// Records how a vendor (by our vendor id), an account code or a tax key (`S-19` or `S`) is called in
+    /// `target`; jobs queued from then on use it. A vendor must exist here.
+    pub async fn sync_map(&self, target: Target, kind: Kind, local_key: &str, to: &Mapping) -> Result<()> {
+        let pool = self.store().pool();
+        if kind == Kind::Vendor {
+            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM vendors WHERE vendor_id = ?")
+                .bind(local_key)
+                .fetch_optional(pool)
+                .await
+                .map_err(Error::database(format!("look up vendor {local_key}")))?;
+            if known.is_none() {
+                return Err(Error::NotFound {
+                    what: "vendor",
+                    id: local_key.to_owned(),
+                });
+            }
+        }
+        mapping::set(pool, target.name(), kind, local_key, to, &timestamp(Utc::now())).await
+    }
+
     /// How many jobs wait in the outbox for `target`.
     pub async fn sync_waiting(&self, target: Target) -> Result<usize> {
         let jobs = outbox::unfinished(self.store().pool(), target.name(), None).await?;
@@ -190,9 +237,6 @@ impl Workspace {
 
     /// Runs one sync with `target` using the credentials in `keychain`.
     pub async fn sync(&self, target: Target, keychain: &Keychain) -> Result<SyncReport> {
-        if target == Target::Qbo {
-            return Err(Error::NotAvailable("sync with QuickBooks Online"));
-        }
         let mut report = SyncReport {
             target: target.name().to_owned(),
             ..SyncReport::default()
@@ -206,7 +250,21 @@ impl Workspace {
                 target.name()
             ))
         })?;
-        let mut client = XeroClient::new(keychain.clone(), credentials)?;
+        match target {
+            Target::Xero => {
+                self.drain(XeroClient::new(keychain.clone(), credentials)?, report)
+                    .await
+            }
+            Target::Qbo => {
+                self.drain(QboClient::new(keychain.clone(), credentials)?, report)
+                    .await
+            }
+        }
+    }
+
+    /// Drains the outbox through `client`, then reads bills back and pulls master data.
+    async fn drain<C: Connector>(&self, mut client: C, mut report: SyncReport) -> Result<SyncReport> {
+        let target = Target::parse(client.name())?;
         let backoff = Backoff::from_env();
         let mut failures_in_a_row = 0u32;
         let mut offline_in_a_row = 0u32;
@@ -257,17 +315,17 @@ impl Workspace {
         }
         report.waiting = self.sync_waiting(target).await?;
         if !report.offline && report.waiting == 0 {
-            self.read_payments(&mut client, &mut report).await?;
+            self.read_back(&mut client, &mut report).await?;
             self.pull_master_data(target, &mut client, &mut report).await?;
         }
         Ok(report)
     }
 
     /// One pass over the outbox. Answers the transient failure that interrupted it, if any.
-    async fn push_round(
+    async fn push_round<C: Connector>(
         &self,
         target: Target,
-        client: &mut XeroClient,
+        client: &mut C,
         report: &mut SyncReport,
         fresh: &mut HashSet<i64>,
     ) -> Result<Option<Failure>> {
@@ -287,7 +345,7 @@ impl Workspace {
         // 1. a job that may have reached the other side is looked up, never blindly sent again
         for job in jobs.iter_mut().filter(|job| job.row.state == "sending") {
             let now = timestamp(Utc::now());
-            match client.find_bill(job.number(), job.contact()).await {
+            match client.find_bill(job.bill()).await {
                 Ok(Some(remote_id)) => {
                     outbox::set_state(pool, job.row.id, "created", Some(&remote_id), &now).await?;
                     job.row.state = "created".to_owned();
@@ -305,21 +363,29 @@ impl Workspace {
         let pending: Vec<usize> = (0..jobs.len())
             .filter(|&i| jobs[i].row.state == "pending")
             .collect();
-        for chunk in pending.chunks(BATCH_SIZE) {
+        for chunk in pending.chunks(client.batch_size().max(1)) {
             let now = timestamp(Utc::now());
             for &i in chunk {
                 outbox::set_state(pool, jobs[i].row.id, "sending", None, &now).await?;
             }
             let bills: Vec<Value> = chunk.iter().map(|&i| jobs[i].bill().clone()).collect();
-            let key = batch_key(chunk.iter().map(|&i| jobs[i].row.idempotency_key.as_str()));
-            match client.create_bills(&bills, &key).await {
+            let keys: Vec<&str> = chunk
+                .iter()
+                .map(|&i| jobs[i].row.idempotency_key.as_str())
+                .collect();
+            match client.create_bills(&bills, &keys).await {
                 Ok(outcomes) => {
                     let now = timestamp(Utc::now());
                     for (&i, outcome) in chunk.iter().zip(outcomes) {
                         match outcome {
-                            Ok(remote_id) => {
+                            Ok(created) => {
+                                let remote_id = created.id;
                                 outbox::set_state(pool, jobs[i].row.id, "created", Some(&remote_id), &now)
                                     .await?;
+                                // the total as created; the updated stamp is taken at the first read-back,
+                                // after our own attachment upload (which may move it)
+                                let total = created.total.map(|total| total.to_string());
+                                outbox::set_stamp(pool, jobs[i].row.id, total.as_deref(), None, &now).await?;
                                 jobs[i].row.state = "created".to_owned();
                                 jobs[i].row.remote_id = Some(remote_id);
                                 fresh.insert(jobs[i].row.id);
@@ -352,11 +418,11 @@ impl Workspace {
         Ok(None)
     }
 
-    async fn finish_job(
+    async fn finish_job<C: Connector>(
         &self,
         job: &Job,
         fresh: bool,
-        client: &mut XeroClient,
+        client: &mut C,
         report: &mut SyncReport,
     ) -> Result<Option<Failure>> {
         let pool = self.store().pool();
@@ -388,8 +454,7 @@ impl Workspace {
         }
         let now = Utc::now();
         if outbox::invoice_status(pool, job.row.invoice_id).await? == "approved" {
-            let payload =
-                json!({"target": "xero", "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
+            let payload = json!({"target": client.name(), "remote_id": remote_id, "idempotency_key": job.row.idempotency_key});
             self.record_booking_at(InvoiceId(job.row.invoice_id), Event::Posted, "sync", payload, now)
                 .await?;
             report.posted += 1;
@@ -412,54 +477,115 @@ impl Workspace {
         Ok(Some(failure))
     }
 
-    /// Reads the status of posted bills back; PAID bills make their invoices `paid`.
-    async fn read_payments(&self, client: &mut XeroClient, report: &mut SyncReport) -> Result<()> {
-        let posted = outbox::posted(self.store().pool(), "xero").await?;
-        for chunk in posted.chunks(BATCH_SIZE) {
+    /// Reads posted bills back: a paid bill makes its invoice `paid`; a bill edited (its total or, unpaid, its
+    /// last-updated stamp changed since we posted it) or deleted on the other side is flagged on the invoice
+    /// and audited, and left as it is there.
+    async fn read_back<C: Connector>(&self, client: &mut C, report: &mut SyncReport) -> Result<()> {
+        let pool = self.store().pool();
+        let target = client.name();
+        let posted = outbox::posted(pool, target).await?;
+        for chunk in posted.chunks(client.read_batch_size().max(1)) {
             let ids: Vec<String> = chunk.iter().filter_map(|job| job.remote_id.clone()).collect();
-            let paid = match client.paid(&ids).await {
-                Ok(paid) => paid,
+            let remote = match client.read_back(&ids).await {
+                Ok(remote) => remote,
                 Err(failure) => {
-                    eprintln!("xero: {} — payments are read on the next sync", failure.message());
+                    eprintln!(
+                        "{target}: {} — bills are read back on the next sync",
+                        failure.message()
+                    );
                     return Ok(());
                 }
             };
-            for job in chunk
-                .iter()
-                .filter(|job| job.remote_id.as_ref().is_some_and(|id| paid.contains(id)))
-            {
-                let payload = json!({"target": "xero", "remote_id": job.remote_id, "status": "PAID"});
-                self.record_booking_at(
-                    InvoiceId(job.invoice_id),
-                    Event::Paid,
-                    "sync",
-                    payload,
-                    Utc::now(),
-                )
-                .await?;
-                report.paid += 1;
+            for job in chunk {
+                let Some(remote_id) = job.remote_id.as_deref() else {
+                    continue;
+                };
+                let found = remote.iter().find(|bill| bill.id == remote_id);
+                match compare(job, found) {
+                    Seen::Unchanged => {}
+                    Seen::FirstStamp(bill) => {
+                        let total = job
+                            .remote_total
+                            .clone()
+                            .or_else(|| bill.total.map(|total| total.to_string()));
+                        let now = timestamp(Utc::now());
+                        outbox::set_stamp(pool, job.id, total.as_deref(), bill.updated.as_deref(), &now)
+                            .await?;
+                        if bill.paid {
+                            self.record_paid(target, job, report).await?;
+                        }
+                    }
+                    Seen::Paid => self.record_paid(target, job, report).await?,
+                    Seen::Changed(what) => self.flag_remote_change(target, job, &what, report).await?,
+                }
             }
         }
         Ok(())
     }
 
-    /// Pulls contacts, accounts, tax rates and purchase orders.
-    async fn pull_master_data(
+    async fn record_paid(&self, target: &str, job: &outbox::Job, report: &mut SyncReport) -> Result<()> {
+        let payload = json!({"target": target, "remote_id": job.remote_id, "status": "PAID"});
+        self.record_booking_at(
+            InvoiceId(job.invoice_id),
+            Event::Paid,
+            "sync",
+            payload,
+            Utc::now(),
+        )
+        .await?;
+        report.paid += 1;
+        Ok(())
+    }
+
+    /// Flags a bill changed on the other side: on the job (so it is no longer read back as ours) and in the
+    /// invoice's audit trail (shown with the invoice).
+    async fn flag_remote_change(
         &self,
-        target: Target,
-        client: &mut XeroClient,
+        target: &str,
+        job: &outbox::Job,
+        what: &str,
         report: &mut SyncReport,
     ) -> Result<()> {
-        for (collection, id_field, name_field) in [
-            ("Contacts", "ContactID", "Name"),
-            ("Accounts", "AccountID", "Code"),
-            ("TaxRates", "TaxType", "Name"),
-            ("PurchaseOrders", "PurchaseOrderID", "PurchaseOrderNumber"),
-        ] {
+        let now = Utc::now();
+        let mut tx = self.store().begin("flag a bill changed remotely").await?;
+        crate::workflow::audit::append(
+            &mut tx,
+            NewEntry::invoice(
+                "sync",
+                Action::SyncPayload,
+                InvoiceId(job.invoice_id),
+                json!({"target": target, "remote_id": job.remote_id, "remote_change": what}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(Error::database(format!(
+            "record the remote change of invoice {}",
+            job.invoice_id
+        )))?;
+        outbox::flag(self.store().pool(), job.id, what, &timestamp(now)).await?;
+        report.flagged.push(format!("invoice {}: {what}", job.invoice_id));
+        Ok(())
+    }
+
+    /// Pulls the connector's master data (contacts / vendors, accounts, tax codes, purchase orders).
+    async fn pull_master_data<C: Connector>(
+        &self,
+        target: Target,
+        client: &mut C,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        for collection in client.collections() {
+            let (collection, id_field, name_field) =
+                (collection.name, collection.id_field, collection.name_field);
             let records = match client.pull(collection).await {
                 Ok(records) => records,
                 Err(failure) => {
-                    eprintln!("xero: {} — pulled on the next sync", failure.message());
+                    eprintln!(
+                        "{}: {} — pulled on the next sync",
+                        target.name(),
+                        failure.message()
+                    );
                     continue;
                 }
             };
@@ -488,15 +614,50 @@ impl Workspace {
     }
 }
 
-/// The `Idempotency-Key` of one create request: derived from the keys of the bills in it (128 characters
-/// at most, as Xero requires).
-fn batch_key<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    let mut digest = Sha256::new();
-    for key in keys {
-        digest.update(key.as_bytes());
-        digest.update(b"\n");
+/// What a read-back found about one posted bill.
+enum Seen<'a> {
+    /// As we posted it.
+    Unchanged,
+    /// The first read-back after posting (no updated stamp yet): its stamp is the baseline.
+    FirstStamp(&'a RemoteBill),
+    Paid,
+    /// Edited or deleted there: why.
+    Changed(String),
+}
+
+fn compare<'a>(job: &outbox::Job, found: Option<&'a RemoteBill>) -> Seen<'a> {
+    let remote_id = job.remote_id.as_deref().unwrap_or_default();
+    let Some(bill) = found.filter(|bill| !bill.deleted) else {
+        return Seen::Changed(format!(
+            "deleted: bill {remote_id} is no longer in the accounting system (deleted or voided there)"
+        ));
+    };
+    let posted_total = job
+        .remote_total
+        .as_deref()
+        .and_then(|text| text.parse::<rust_decimal::Decimal>().ok());
+    if let (Some(posted), Some(now)) = (posted_total, bill.total) {
+        if posted != now {
+            return Seen::Changed(format!(
+                "edited: bill {remote_id} now totals {now} (posted {posted})"
+            ));
+        }
     }
-    format!("backdesk-batch-{}", hex::encode(digest.finalize()))
+    if job.remote_updated.is_none() {
+        return Seen::FirstStamp(bill);
+    }
+    if bill.paid {
+        // a payment moves the stamp; the amount is what tells an edit
+        return Seen::Paid;
+    }
+    if let (Some(posted), Some(now)) = (job.remote_updated.as_deref(), bill.updated.as_deref()) {
+        if posted != now {
+            return Seen::Changed(format!(
+                "edited: bill {remote_id} was changed there at {now} (posted {posted})"
+            ));
+        }
+    }
+    Seen::Unchanged
 }
 
 /// What `backdesk connect` reads from stdin (contracts/cli.md).
@@ -549,7 +710,7 @@ pub async fn connect(target: Target, keychain: &Keychain, json: &str) -> Result<
     };
     let token_url = match target {
         Target::Xero => crate::sync::xero::token_url(&crate::sync::xero::base_urls().1),
-        Target::Qbo => return Err(Error::NotAvailable("connect qbo")),
+        Target::Qbo => crate::sync::qbo::token_url(&crate::sync::qbo::base_urls().1),
     };
     // the keychain is checked first: a refresh spends the refresh token, so it must have somewhere to go
     keychain.load(target.name())?;

@@ -149,11 +149,14 @@ enum Command {
     /// Push approved invoices to, and pull master data from, accounting systems.
     Sync {
         /// xero | qbo
-        #[arg(long, default_value = "xero")]
+        #[arg(long, default_value = "xero", global = true)]
         target: String,
         /// Print the exact payloads that would be sent; send and record nothing.
         #[arg(long)]
         dry_run: bool,
+        /// `map-vendor`, `map-account`, `map-tax`: say once how our records are called on the other side.
+        #[command(subcommand)]
+        action: Option<SyncAction>,
     },
     /// Store a connection's credentials in the OS keychain (reads JSON from stdin).
     Connect {
@@ -206,6 +209,33 @@ enum PeopleAction {
         /// The largest gross total this person may approve (none: no limit).
         #[arg(long)]
         limit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+// the variant names are the subcommands `map-vendor`, `map-account`, `map-tax`
+#[allow(clippy::enum_variant_names)]
+enum SyncAction {
+    /// Map one of our vendors (by vendor id) to a contact / vendor id of the accounting system, or have sync
+    /// create it there (--create).
+    MapVendor {
+        vendor_id: String,
+        #[arg(long, required_unless_present = "create", conflicts_with = "create")]
+        to: Option<String>,
+        #[arg(long)]
+        create: bool,
+    },
+    /// Map one of our account codes to the accounting system's account code.
+    MapAccount {
+        code: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Map a VAT category, alone (`S`) or with its rate (`S-19`, preferred when both exist), to a tax code.
+    MapTax {
+        key: String,
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -474,7 +504,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Validate { file, json } => validate(&file, json),
         Command::Watch { inbox } => watch(cli.data_dir, inbox).await,
-        Command::Sync { target, dry_run } => sync(cli.data_dir, &target, dry_run).await,
+        Command::Sync {
+            target,
+            action: Some(action),
+            ..
+        } => sync_map(cli.data_dir, &target, action).await,
+        Command::Sync { target, dry_run, .. } => sync(cli.data_dir, &target, dry_run).await,
         Command::Connect { target } => connect(cli.data_dir, &target).await,
         Command::Audit { action } => audit(cli.data_dir, action).await,
         Command::Metrics { json } => {
@@ -729,13 +764,38 @@ async fn sync(data_dir: Option<PathBuf>, target: &str, dry_run: bool) -> Result<
     })
 }
 
+/// `backdesk sync map-vendor|map-account|map-tax`: record a mapping, remembered for every later sync.
+async fn sync_map(data_dir: Option<PathBuf>, target: &str, action: SyncAction) -> Result<ExitCode, Error> {
+    use backdesk::sync::mapping::{Kind, Mapping};
+    let target = backdesk::sync::Target::parse(target)?;
+    let workspace = open(data_dir).await?;
+    let (kind, key, mapping) = match action {
+        SyncAction::MapVendor {
+            vendor_id,
+            to,
+            create,
+        } => {
+            let mapping = match (to, create) {
+                (Some(id), false) => Mapping::Remote(id),
+                _ => Mapping::Create,
+            };
+            (Kind::Vendor, vendor_id, mapping)
+        }
+        SyncAction::MapAccount { code, to } => (Kind::Account, code, Mapping::Remote(to)),
+        SyncAction::MapTax { key, to } => (Kind::Tax, key, Mapping::Remote(to)),
+    };
+    workspace.sync_map(target, kind, &key, &mapping).await?;
+    match &mapping {
+        Mapping::Remote(id) => eprintln!("{} {key} is {id} in {}", kind.name(), target.name()),
+        Mapping::Create => eprintln!("vendor {key} will be created in {}", target.name()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `backdesk connect xero|qbo`: credentials from stdin into the OS keychain, checked by one token refresh.
 async fn connect(data_dir: Option<PathBuf>, target: &str) -> Result<ExitCode, Error> {
     use std::io::Read as _;
     let target = backdesk::sync::Target::parse(target)?;
-    if target == backdesk::sync::Target::Qbo {
-        return Err(Error::NotAvailable("connect qbo"));
-    }
     let workspace = open(data_dir).await?;
     let mut input = String::new();
     std::io::stdin()

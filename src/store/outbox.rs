@@ -13,6 +13,8 @@ pub struct Candidate {
     pub document_sha256: String,
     pub media_type: Option<String>,
     pub vendor_name: Option<String>,
+    /// Our vendor record, when the invoice was matched to one (the key of the vendor mapping).
+    pub vendor_id: Option<String>,
 }
 
 /// One outbox job.
@@ -26,12 +28,19 @@ pub struct Job {
     pub remote_id: Option<String>,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// The bill's total and last-updated stamp as the other side answered when we created it (or first
+    /// read it back), to tell a later edit there.
+    pub remote_total: Option<String>,
+    pub remote_updated: Option<String>,
+    /// Set when the bill was found edited or deleted on the other side.
+    pub remote_flag: Option<String>,
 }
 
 /// Approved invoices that have no job for `target` yet.
 pub async fn candidates(pool: &SqlitePool, target: &str) -> Result<Vec<Candidate>> {
     let rows = sqlx::query(
-        "SELECT i.id, i.canonical, d.sha256, d.media_type, COALESCE(v.name, i.seller_name) AS vendor_name
+        "SELECT i.id, i.canonical, d.sha256, d.media_type, COALESCE(v.name, i.seller_name) AS vendor_name,
+                i.vendor_id
          FROM invoices i JOIN documents d ON d.id = i.document_id
          LEFT JOIN vendors v ON v.vendor_id = i.vendor_id
          WHERE i.status = 'approved'
@@ -50,6 +59,7 @@ pub async fn candidates(pool: &SqlitePool, target: &str) -> Result<Vec<Candidate
             document_sha256: row.get(2),
             media_type: row.get(3),
             vendor_name: row.get(4),
+            vendor_id: row.get(5),
         })
         .collect())
 }
@@ -93,10 +103,14 @@ fn job(row: &sqlx::sqlite::SqliteRow) -> Job {
         remote_id: row.get("remote_id"),
         attempts: row.get("attempts"),
         last_error: row.get("last_error"),
+        remote_total: row.get("remote_total"),
+        remote_updated: row.get("remote_updated"),
+        remote_flag: row.get("remote_flag"),
     }
 }
 
-const COLUMNS: &str = "id, invoice_id, idempotency_key, state, payload, remote_id, attempts, last_error";
+const COLUMNS: &str = "id, invoice_id, idempotency_key, state, payload, remote_id, attempts, last_error, \
+                       remote_total, remote_updated, remote_flag";
 
 /// Unfinished jobs for `target`, oldest first; with `due_by`, only those whose next attempt is due by then.
 pub async fn unfinished(pool: &SqlitePool, target: &str, due_by: Option<&str>) -> Result<Vec<Job>> {
@@ -112,10 +126,11 @@ pub async fn unfinished(pool: &SqlitePool, target: &str, due_by: Option<&str>) -
     Ok(rows.iter().map(job).collect())
 }
 
-/// Finished jobs whose invoice is still `posted`, to read their payment status back.
+/// Finished jobs whose bill is not flagged and whose invoice is still `posted`, to read their status back.
 pub async fn posted(pool: &SqlitePool, target: &str) -> Result<Vec<Job>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM sync_jobs j WHERE target = ? AND state = 'done' AND remote_id IS NOT NULL
+           AND remote_flag IS NULL
            AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = j.invoice_id AND i.status = 'posted') ORDER BY id"
     );
     let rows = sqlx::query(&sql)
@@ -145,6 +160,39 @@ pub async fn set_state(
     .execute(pool)
     .await
     .map_err(Error::database(format!("record sync job {id} as {state}")))?;
+    Ok(())
+}
+
+/// Records the stamp (total, last-updated) the other side gave a bill, to compare later read-backs with.
+pub async fn set_stamp(
+    pool: &SqlitePool,
+    id: i64,
+    total: Option<&str>,
+    updated: Option<&str>,
+    now: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE sync_jobs SET remote_total = ?, remote_updated = ?, updated_at = ? WHERE id = ?")
+        .bind(total)
+        .bind(updated)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(Error::database(format!(
+            "record the remote stamp of sync job {id}"
+        )))?;
+    Ok(())
+}
+
+/// Flags a job whose bill was edited or deleted on the other side.
+pub async fn flag(pool: &SqlitePool, id: i64, flag: &str, now: &str) -> Result<()> {
+    sqlx::query("UPDATE sync_jobs SET remote_flag = ?, updated_at = ? WHERE id = ?")
+        .bind(flag)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(Error::database(format!("flag sync job {id}")))?;
     Ok(())
 }
 

@@ -1,12 +1,19 @@
 //! Sync with accounting systems: the outbox runner's parts — the bill payloads, the retry policy, the OAuth
-//! refresh with rotation and the connectors. The runner itself is the `sync` use case in `api::sync`.
+//! refresh with rotation, the request limiter and the connectors (Xero, QuickBooks Online) behind one
+//! `connector::Connector` trait. The runner itself is the `sync` use case in `api::sync`.
 //!
 //! Base URLs come from `BACKDESK_XERO_API_URL` / `BACKDESK_XERO_IDENTITY_URL` (and `BACKDESK_QBO_*`) so the
 //! tests point the real code at a local server.
 
 pub mod bill;
+pub mod connector;
 pub mod failure;
+pub mod limiter;
+pub mod mapping;
 pub mod oauth;
+pub mod pkce;
+pub mod qbo;
+pub mod qbo_bill;
 pub mod retry;
 pub mod xero;
 

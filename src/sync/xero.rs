@@ -4,8 +4,10 @@
 
 use chrono::Utc;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::secrets::{Credentials, Keychain};
+use crate::sync::connector::{decimal, Collection, Connector, Created, Outcome, RemoteBill};
 use crate::sync::failure::Failure;
 use crate::sync::oauth;
 
@@ -16,7 +18,48 @@ pub const DEFAULT_IDENTITY_URL: &str = "https://identity.xero.com";
 /// Bills per create request (Xero accepts up to 50 and counts one request against the rate limit).
 pub const BATCH_SIZE: usize = 50;
 
-type Outcome<T> = std::result::Result<T, Failure>;
+/// The master data `pull` fetches.
+const COLLECTIONS: &[Collection] = &[
+    Collection {
+        name: "Contacts",
+        id_field: "ContactID",
+        name_field: "Name",
+    },
+    Collection {
+        name: "Accounts",
+        id_field: "AccountID",
+        name_field: "Code",
+    },
+    Collection {
+        name: "TaxRates",
+        id_field: "TaxType",
+        name_field: "Name",
+    },
+    Collection {
+        name: "PurchaseOrders",
+        id_field: "PurchaseOrderID",
+        name_field: "PurchaseOrderNumber",
+    },
+];
+
+/// The `Idempotency-Key` of one create request: derived from the keys of the bills in it (128 characters
+/// at most, as Xero requires).
+pub fn batch_key<'a>(keys: impl Iterator<Item = &'a str>) -> String {
+    let mut digest = Sha256::new();
+    for key in keys {
+        digest.update(key.as_bytes());
+        digest.update(b"\n");
+    }
+    format!("backdesk-batch-{}", hex::encode(digest.finalize()))
+}
+
+fn created_bill(bill: &Value) -> Option<Created> {
+    Some(Created {
+        id: bill["InvoiceID"].as_str()?.to_owned(),
+        total: decimal(&bill["Total"]),
+        updated: bill["UpdatedDateUTC"].as_str().map(str::to_owned),
+    })
+}
 
 /// The API and identity base URLs, from `BACKDESK_XERO_API_URL` / `BACKDESK_XERO_IDENTITY_URL`.
 pub fn base_urls() -> (String, String) {
@@ -132,8 +175,12 @@ impl XeroClient {
             })
     }
 
-    /// The id of the ACCPAY bill with this invoice number from this contact, if Xero has one.
-    pub async fn find_bill(&mut self, invoice_number: &str, contact_name: &str) -> Outcome<Option<String>> {
+    /// The id of the ACCPAY bill with this invoice number from this contact (by id when mapped, else by
+    /// name), if Xero has one that is not deleted or voided.
+    async fn find(&mut self, bill: &Value) -> Outcome<Option<String>> {
+        let invoice_number = bill["InvoiceNumber"].as_str().unwrap_or_default();
+        let contact_id = bill["Contact"]["ContactID"].as_str();
+        let contact_name = bill["Contact"]["Name"].as_str();
         let url = format!("{}/Invoices", self.api);
         let what = format!("look up bill {invoice_number} in Xero");
         let response = self
@@ -145,9 +192,15 @@ impl XeroClient {
         let body = Self::json(&what, response).await?;
         let found = body["Invoices"].as_array().into_iter().flatten().find(|bill| {
             bill["InvoiceNumber"].as_str() == Some(invoice_number)
-                && bill["Contact"]["Name"]
-                    .as_str()
-                    .is_none_or(|name| name == contact_name)
+                && match (contact_id, contact_name) {
+                    (Some(id), _) => bill["Contact"]["ContactID"]
+                        .as_str()
+                        .is_none_or(|theirs| theirs == id),
+                    (None, Some(name)) => bill["Contact"]["Name"]
+                        .as_str()
+                        .is_none_or(|theirs| theirs == name),
+                    (None, None) => true,
+                }
                 && bill["Status"].as_str() != Some("DELETED")
                 && bill["Status"].as_str() != Some("VOIDED")
         });
@@ -157,7 +210,7 @@ impl XeroClient {
     }
 
     /// Creates `bills` in one request; answers each bill's Xero id, or why Xero refused it, in order.
-    pub async fn create_bills(&mut self, bills: &[Value], key: &str) -> Outcome<Vec<Result<String, String>>> {
+    async fn create(&mut self, bills: &[Value], key: &str) -> Outcome<Vec<Result<Created, String>>> {
         let url = format!("{}/Invoices", self.api);
         let body = serde_json::json!({ "Invoices": bills });
         let what = format!("create {} bill(s) in Xero", bills.len());
@@ -191,9 +244,9 @@ impl XeroClient {
                     .flatten()
                     .filter_map(|error| error["Message"].as_str())
                     .collect();
-                match bill["InvoiceID"].as_str() {
-                    Some(id) if errors.is_empty() && bill["HasErrors"].as_bool() != Some(true) => {
-                        Ok(id.to_owned())
+                match created_bill(bill) {
+                    Some(created) if errors.is_empty() && bill["HasErrors"].as_bool() != Some(true) => {
+                        Ok(created)
                     }
                     _ => Err(format!("Xero refused the bill: {}", errors.join("; "))),
                 }
@@ -202,7 +255,7 @@ impl XeroClient {
     }
 
     /// The file names already attached to a bill.
-    pub async fn attachment_names(&mut self, invoice_id: &str) -> Outcome<Vec<String>> {
+    async fn list_attachments(&mut self, invoice_id: &str) -> Outcome<Vec<String>> {
         let url = format!("{}/Invoices/{invoice_id}/Attachments", self.api);
         let what = format!("list the attachments of Xero bill {invoice_id}");
         let response = self.send(&what, |http, _| http.get(&url)).await?;
@@ -216,7 +269,7 @@ impl XeroClient {
     }
 
     /// Attaches the original document to a bill.
-    pub async fn attach(
+    async fn upload(
         &mut self,
         invoice_id: &str,
         file_name: &str,
@@ -236,33 +289,88 @@ impl XeroClient {
         Ok(())
     }
 
-    /// Of the bills `ids`, those Xero reports as PAID.
-    pub async fn paid(&mut self, ids: &[String]) -> Outcome<Vec<String>> {
+    /// The bills `ids` as Xero has them (a deleted bill comes back with status DELETED).
+    async fn read(&mut self, ids: &[String]) -> Outcome<Vec<RemoteBill>> {
         let url = format!("{}/Invoices", self.api);
         let joined = ids.join(",");
         let what = "read the status of bills in Xero";
         let response = self
-            .send(what, |http, _| {
-                http.get(&url)
-                    .query(&[("IDs", joined.as_str()), ("Statuses", "PAID")])
-            })
+            .send(what, |http, _| http.get(&url).query(&[("IDs", joined.as_str())]))
             .await?;
         let body = Self::json(what, response).await?;
         Ok(body["Invoices"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|bill| bill["Status"].as_str() == Some("PAID"))
-            .filter_map(|bill| bill["InvoiceID"].as_str().map(str::to_owned))
+            .filter_map(|bill| {
+                let status = bill["Status"].as_str().unwrap_or_default();
+                Some(RemoteBill {
+                    id: bill["InvoiceID"].as_str()?.to_owned(),
+                    paid: status == "PAID",
+                    deleted: status == "DELETED" || status == "VOIDED",
+                    total: decimal(&bill["Total"]),
+                    updated: bill["UpdatedDateUTC"].as_str().map(str::to_owned),
+                })
+            })
             .collect())
     }
 
     /// Pulls one master-data collection: `Contacts`, `Accounts`, `TaxRates` or `PurchaseOrders`.
-    pub async fn pull(&mut self, collection: &str) -> Outcome<Vec<Value>> {
+    async fn fetch(&mut self, collection: &str) -> Outcome<Vec<Value>> {
         let url = format!("{}/{collection}", self.api);
         let what = format!("pull {collection} from Xero");
         let response = self.send(&what, |http, _| http.get(&url)).await?;
         let body = Self::json(&what, response).await?;
         Ok(body[collection].as_array().cloned().unwrap_or_default())
+    }
+}
+
+impl Connector for XeroClient {
+    fn name(&self) -> &'static str {
+        "xero"
+    }
+
+    fn batch_size(&self) -> usize {
+        BATCH_SIZE
+    }
+
+    async fn find_bill(&mut self, bill: &Value) -> Outcome<Option<String>> {
+        self.find(bill).await
+    }
+
+    async fn create_bills(
+        &mut self,
+        bills: &[Value],
+        keys: &[&str],
+    ) -> Outcome<Vec<Result<Created, String>>> {
+        let key = batch_key(keys.iter().copied());
+        self.create(bills, &key).await
+    }
+
+    async fn attachment_names(&mut self, remote_id: &str) -> Outcome<Vec<String>> {
+        self.list_attachments(remote_id).await
+    }
+
+    async fn attach(
+        &mut self,
+        remote_id: &str,
+        file_name: &str,
+        media_type: &str,
+        bytes: Vec<u8>,
+        key: &str,
+    ) -> Outcome<()> {
+        self.upload(remote_id, file_name, media_type, bytes, key).await
+    }
+
+    async fn read_back(&mut self, ids: &[String]) -> Outcome<Vec<RemoteBill>> {
+        self.read(ids).await
+    }
+
+    fn collections(&self) -> &'static [Collection] {
+        COLLECTIONS
+    }
+
+    async fn pull(&mut self, collection: &str) -> Outcome<Vec<Value>> {
+        self.fetch(collection).await
     }
 }

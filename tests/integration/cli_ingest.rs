@@ -233,15 +233,6 @@ fn extract_prints_the_contract_fields_without_a_data_directory() {
 }
 
 #[test]
-fn commands_that_have_not_landed_say_so_with_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    for args in [vec!["sync", "--target", "qbo"], vec!["connect", "qbo"]] {
-        let assert = backdesk(dir.path(), &args).code(2);
-        assert!(stderr_of(&assert).contains("not available yet"), "{args:?}");
-    }
-}
-
-#[test]
 fn an_unknown_invoice_id_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let assert = backdesk(dir.path(), &["invoice", "999", "--json"]).code(3);

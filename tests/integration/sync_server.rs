@@ -59,9 +59,19 @@ pub struct State {
     /// Every token value ever issued (for the secrets scan).
     pub issued_tokens: Vec<String>,
     pub offline: bool,
+    /// Authorization codes issued by the authorize endpoint: code → (PKCE challenge, redirect URI).
+    codes: HashMap<String, (String, String)>,
+    /// Drives the bills' `UpdatedDateUTC`.
+    clock: u64,
 }
 
 impl State {
+    /// The next "last updated" stamp (Xero's `/Date(ms+0000)/` form), strictly later than the one before.
+    fn tick(&mut self) -> String {
+        self.clock += 1;
+        format!("/Date({}+0000)/", 1_795_000_000_000u64 + self.clock * 1000)
+    }
+
     /// API requests received so far (token requests not counted).
     pub fn api_requests_seen(&self) -> u64 {
         self.api_requests
@@ -119,10 +129,34 @@ impl XeroServer {
         self.state.lock().unwrap().api_requests
     }
 
-    /// Marks one bill PAID, as a payment in Xero would.
+    /// Marks one bill PAID, as a payment in Xero would (the total stays, the updated stamp moves).
     pub fn pay(&self, invoice_id: &str) {
-        if let Some(bill) = self.state.lock().unwrap().bills.get_mut(invoice_id) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
             bill["Status"] = json!("PAID");
+            bill["UpdatedDateUTC"] = json!(stamp);
+        }
+    }
+
+    /// Edits one bill in Xero as a user would: its first line's amount, hence its total.
+    pub fn edit_amount(&self, invoice_id: &str, line_amount: f64) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
+            bill["LineItems"][0]["LineAmount"] = json!(line_amount);
+            bill["Total"] = total_of(bill);
+            bill["UpdatedDateUTC"] = json!(stamp);
+        }
+    }
+
+    /// Deletes one bill in Xero (status DELETED; Xero keeps it readable by id).
+    pub fn delete(&self, invoice_id: &str) {
+        let mut state = self.state.lock().unwrap();
+        let stamp = state.tick();
+        if let Some(bill) = state.bills.get_mut(invoice_id) {
+            bill["Status"] = json!("DELETED");
+            bill["UpdatedDateUTC"] = json!(stamp);
         }
     }
 }
@@ -149,9 +183,9 @@ fn reply(status: u16, body: Value) -> Reply {
 }
 
 /// A raw request: method, target (path and query), headers (names lower-cased) and body.
-type RawRequest = (String, String, Vec<(String, String)>, Vec<u8>);
+pub type RawRequest = (String, String, Vec<(String, String)>, Vec<u8>);
 
-fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RawRequest>> {
+pub fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RawRequest>> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
@@ -200,7 +234,7 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn pairs(text: &str) -> Vec<(String, String)> {
+pub fn pairs(text: &str) -> Vec<(String, String)> {
     text.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -226,6 +260,9 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>, rate_limit: usize) ->
     if state.lock().unwrap().offline {
         drop(stream);
         return Ok(());
+    }
+    if request.path == "/identity/connect/authorize" {
+        return authorize(&mut stream, &request, state);
     }
     let outcome = if request.path == "/connect/token" {
         Some(token(&request, state))
@@ -268,15 +305,32 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
     let form = pairs(&String::from_utf8_lossy(&request.body));
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let mut state = state.lock().unwrap();
-    if field("grant_type").as_deref() != Some("refresh_token") {
-        return reply(400, json!({"error": "unsupported_grant_type"}));
-    }
     let client_ok = field("client_id").as_deref() == Some(CLIENT_ID)
         || request
             .header("authorization")
             .is_some_and(|a| a.starts_with("Basic "));
-    let presented = field("refresh_token").unwrap_or_default();
-    if !client_ok || !state.refresh_tokens.contains(&presented) {
+    let presented = match field("grant_type").as_deref() {
+        Some("refresh_token") => field("refresh_token").unwrap_or_default(),
+        Some("authorization_code") => {
+            // RFC 7636 §4.6: the verifier must hash to the challenge sent with the authorize request, the
+            // redirect URI must be the same, and a code is good once
+            let code = field("code").unwrap_or_default();
+            let Some((challenge, redirect_uri)) = state.codes.remove(&code) else {
+                return reply(400, json!({"error": "invalid_grant"}));
+            };
+            let verifier = field("code_verifier").unwrap_or_default();
+            let derived = pkce_s256(&verifier);
+            if !client_ok || derived != challenge || field("redirect_uri") != Some(redirect_uri) {
+                return reply(400, json!({"error": "invalid_grant"}));
+            }
+            code
+        }
+        _ => return reply(400, json!({"error": "unsupported_grant_type"})),
+    };
+    if !client_ok
+        || (field("grant_type").as_deref() == Some("refresh_token")
+            && !state.refresh_tokens.contains(&presented))
+    {
         return reply(400, json!({"error": "invalid_grant"}));
     }
     state.token_counter += 1;
@@ -292,7 +346,10 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
         hex_of(&access)[..12].to_owned()
     );
     // rotation: the new token and the one just used (grace period) are valid, older ones are not
-    state.refresh_tokens = vec![refresh.clone(), presented];
+    state.refresh_tokens = vec![refresh.clone()];
+    if field("grant_type").as_deref() == Some("refresh_token") {
+        state.refresh_tokens.push(presented);
+    }
     state
         .access_tokens
         .insert(access.clone(), Instant::now() + Duration::from_secs(1800));
@@ -304,7 +361,84 @@ fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
     )
 }
 
-fn hex_of(text: &str) -> String {
+/// `BASE64URL(SHA256(verifier))` without padding, written out here independently of the code under test.
+fn pkce_s256(verifier: &str) -> String {
+    let digest = Sha256::digest(verifier.as_bytes());
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bits: String = digest.iter().map(|b| format!("{b:08b}")).collect();
+    bits.as_bytes()
+        .chunks(6)
+        .map(|chunk| {
+            let mut text = String::from_utf8_lossy(chunk).into_owned();
+            while text.len() < 6 {
+                text.push('0');
+            }
+            alphabet[usize::from_str_radix(&text, 2).unwrap()] as char
+        })
+        .collect()
+}
+
+/// The authorize endpoint as the browser sees it once the user has approved: checks the request (code
+/// response type, our client, S256 challenge, a loopback redirect) and redirects to it with a one-time code
+/// and the state it was given.
+fn authorize(
+    stream: &mut TcpStream,
+    request: &SeenRequest,
+    state: &Arc<Mutex<State>>,
+) -> std::io::Result<()> {
+    let param = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let redirect_uri = param("redirect_uri").unwrap_or_default();
+    let valid = request.method == "GET"
+        && param("response_type").as_deref() == Some("code")
+        && param("client_id").as_deref() == Some(CLIENT_ID)
+        && param("code_challenge_method").as_deref() == Some("S256")
+        && param("code_challenge").is_some_and(|c| c.len() == 43)
+        && param("state").is_some_and(|s| !s.is_empty())
+        && redirect_uri.starts_with("http://127.0.0.1:");
+    if !valid {
+        let body = "invalid_request";
+        let head = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(body.as_bytes())?;
+        return stream.flush();
+    }
+    let mut state = state.lock().unwrap();
+    state.token_counter += 1;
+    let code = format!("code-{:08x}", state.token_counter);
+    state.codes.insert(
+        code.clone(),
+        (param("code_challenge").unwrap_or_default(), redirect_uri.clone()),
+    );
+    drop(state);
+    let state_param: String = param("state")
+        .unwrap_or_default()
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let location = format!("{redirect_uri}?code={code}&state={state_param}");
+    let head = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.flush()
+}
+
+pub fn hex_of(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
@@ -454,6 +588,8 @@ fn create_bills(request: &SeenRequest, state: &mut State) -> Reply {
         let id = format!("inv-{:06}", state.bills.len() + 1);
         let mut stored = bill.clone();
         stored["InvoiceID"] = json!(id);
+        stored["Total"] = total_of(&stored);
+        stored["UpdatedDateUTC"] = json!(state.tick());
         state.bills.insert(id, stored.clone());
         created.push(stored);
     }
@@ -485,4 +621,16 @@ fn list_bills(request: &SeenRequest, state: &State) -> Reply {
         })
         .collect();
     reply(200, json!({"Invoices": found}))
+}
+
+/// A bill's total as Xero computes it for `LineAmountTypes` Exclusive without tax rates here: the sum of the
+/// line amounts, rounded to cents.
+fn total_of(bill: &Value) -> Value {
+    let cents: i64 = bill["LineItems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|line| (line["LineAmount"].as_f64().unwrap_or(0.0) * 100.0).round() as i64)
+        .sum();
+    serde_json::from_str(&format!("{}.{:02}", cents / 100, cents % 100)).unwrap()
 }

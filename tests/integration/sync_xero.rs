@@ -18,14 +18,14 @@ use super::sync_server::{Fault, XeroServer, CLIENT_ID, TENANT};
 const FIRST_REFRESH: &str = "xrt-initial-7f3a9c";
 const CLIENT_SECRET: &str = "cs-5c1d8e2b-secret";
 
-fn require_keyring() {
+pub(super) fn require_keyring() {
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "the sync tests talk to the real Secret Service: run them with `bash scripts/with-keyring.sh cargo test …`"
     );
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -33,7 +33,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// A one-page PDF saying `text` (a real, well-formed file with a correct cross-reference table).
-fn pdf(text: &str) -> Vec<u8> {
+pub(super) fn pdf(text: &str) -> Vec<u8> {
     let content = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
@@ -65,7 +65,7 @@ fn pdf(text: &str) -> Vec<u8> {
 
 /// A workspace with `count` approved invoices, each with its own archived PDF original. The canonical
 /// invoice comes from a real e-invoice ingested by the real CLI; each copy gets its own number.
-fn workspace_with_approved(dir: &Path, count: usize) -> Vec<(String, String)> {
+pub(super) fn workspace_with_approved(dir: &Path, count: usize) -> Vec<(String, String)> {
     let inbox = super::support::demo("inbox/bluem-20150483.xml");
     backdesk(dir, &["ingest", inbox.to_str().unwrap()]).success();
     runtime().block_on(async {
@@ -175,7 +175,7 @@ fn spawn_sync(dir: &Path, server: &XeroServer) -> Child {
         .unwrap()
 }
 
-fn statuses(dir: &Path) -> Vec<String> {
+pub(super) fn statuses(dir: &Path) -> Vec<String> {
     runtime().block_on(async {
         let workspace = Workspace::open(dir).await.unwrap();
         let rows: Vec<String> =
@@ -189,7 +189,7 @@ fn statuses(dir: &Path) -> Vec<String> {
 }
 
 /// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(super) fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
@@ -202,7 +202,7 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     found
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub(super) fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle.as_bytes())
@@ -463,5 +463,159 @@ fn connect_without_a_keychain_says_so_and_writes_nothing() {
         for secret in secrets.iter().chain([CLIENT_SECRET.to_owned()].iter()) {
             assert!(!contains(&bytes, secret), "{} contains a secret", file.display());
         }
+    }
+}
+
+#[test]
+fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace_with_approved(dir.path(), 2);
+    // the first invoice is matched to a vendor record of ours; read the VAT category of its first line
+    let category: String = runtime().block_on(async {
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let pool = workspace.store().pool();
+        sqlx::query(
+            "INSERT INTO vendors (vendor_id, name, origin, updated_at)
+             VALUES ('V-ACME', 'ACME Supplies', 'import:test', '2026-11-21T00:00:00Z')",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE invoices SET vendor_id = 'V-ACME' WHERE invoice_number = 'SYNC-00000'")
+            .execute(pool)
+            .await
+            .unwrap();
+        let canonical: String =
+            sqlx::query_scalar("SELECT canonical FROM invoices WHERE invoice_number = 'SYNC-00000'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        workspace.store().clone().close().await;
+        let canonical: serde_json::Value = serde_json::from_str(&canonical).unwrap();
+        canonical["lines"][0]["vat_category"]
+            .as_str()
+            .expect("the sample's first line has a VAT category")
+            .to_owned()
+    });
+    let server = XeroServer::start(FIRST_REFRESH, 1000);
+    let run = |args: &[&str]| {
+        command(dir.path(), &server.api_url(), &server.url, args)
+            .output()
+            .unwrap()
+    };
+    // an unknown vendor is refused, and --create is for vendors only
+    let unknown = run(&["sync", "map-vendor", "V-NOBODY", "--to", "c-1"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("V-NOBODY"));
+    assert_eq!(
+        run(&["sync", "map-tax", category.as_str(), "--create"])
+            .status
+            .code(),
+        Some(2)
+    );
+    for args in [
+        &["sync", "map-vendor", "V-ACME", "--to", "3f1c-contact"][..],
+        &["sync", "map-tax", category.as_str(), "--to", "INPUT-MAPPED"][..],
+    ] {
+        let output = run(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // the mapping is for xero only
+    let plan = run(&["sync", "--dry-run"]);
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let bill = |i: usize| plan[i]["payload"]["bill"].clone();
+    assert_eq!(
+        bill(0)["Contact"],
+        serde_json::json!({"ContactID": "3f1c-contact"})
+    );
+    assert_eq!(bill(0)["LineItems"][0]["TaxType"], "INPUT-MAPPED");
+    assert_eq!(
+        bill(1)["LineItems"][0]["TaxType"],
+        "INPUT-MAPPED",
+        "the tax mapping holds for every vendor"
+    );
+    assert!(
+        bill(1)["Contact"].get("ContactID").is_none(),
+        "an unmapped vendor keeps its name"
+    );
+    let bills: Vec<serde_json::Value> = (0..2).map(bill).collect();
+    let request = super::sync_contract::SeenRequest {
+        method: "PUT".into(),
+        path: "/Invoices".into(),
+        query: vec![("summarizeErrors".into(), "false".into())],
+        headers: vec![
+            ("xero-tenant-id".into(), TENANT.into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
+    };
+    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(server.api_requests(), 0);
+}
+
+#[test]
+fn bills_edited_or_deleted_in_xero_are_flagged_not_overwritten() {
+    require_keyring();
+    let dir = tempfile::tempdir().unwrap();
+    workspace_with_approved(dir.path(), 4);
+    let server = XeroServer::start(FIRST_REFRESH, 1000);
+    connect(dir.path(), &server);
+    assert!(sync(dir.path(), &server).status.success());
+    let ids: Vec<String> = server.state.lock().unwrap().bills.keys().cloned().collect();
+    assert_eq!(ids.len(), 4);
+    server.pay(&ids[0]);
+    server.edit_amount(&ids[1], 1.0);
+    server.delete(&ids[2]);
+    let second = sync(dir.path(), &server);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(report["paid"], 1, "{report}");
+    let flagged = report["flagged"].as_array().unwrap();
+    assert_eq!(flagged.len(), 2, "{report}");
+    assert!(flagged.iter().any(|f| f.as_str().unwrap().contains("edited")));
+    assert!(flagged.iter().any(|f| f.as_str().unwrap().contains("deleted")));
+    // nothing re-sent, the edit left as it is in Xero, and the next sync raises nothing new
+    let state = server.state.lock().unwrap();
+    assert_eq!(state.creates, 4);
+    assert_eq!(state.bills[&ids[1]]["LineItems"][0]["LineAmount"], 1.0);
+    assert_eq!(state.violations, Vec::<String>::new());
+    drop(state);
+    let third = sync(dir.path(), &server);
+    let report: serde_json::Value = serde_json::from_slice(&third.stdout).unwrap();
+    assert_eq!(report["flagged"], serde_json::json!([]));
+    let statuses = statuses(dir.path());
+    assert_eq!(statuses.iter().filter(|s| *s == "paid").count(), 1);
+    assert_eq!(statuses.iter().filter(|s| *s == "posted").count(), 3);
+    // the flag shows on the invoice: its audit trail in `invoice ID --json`
+    let flagged_ids: Vec<i64> = runtime().block_on(async {
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let ids = sqlx::query_scalar("SELECT invoice_id FROM sync_jobs WHERE remote_flag IS NOT NULL")
+            .fetch_all(workspace.store().pool())
+            .await
+            .unwrap();
+        workspace.store().clone().close().await;
+        ids
+    });
+    assert_eq!(flagged_ids.len(), 2);
+    for id in flagged_ids {
+        let shown = command(
+            dir.path(),
+            &server.api_url(),
+            &server.url,
+            &["invoice", &id.to_string(), "--json"],
+        )
+        .output()
+        .unwrap();
+        let text = String::from_utf8_lossy(&shown.stdout);
+        assert!(text.contains("remote_change"), "invoice {id}: {text}");
     }
 }
