@@ -191,7 +191,10 @@ mod tests {
             "<r><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">Q</a:EmbeddedDocumentBinaryObject><b>t</b></r>"
         );
         let doc = text.parse().unwrap();
-        let object = doc.descendants().find(|n| n.has_tag_name("EmbeddedDocumentBinaryObject")).unwrap();
+        let object = doc
+            .descendants()
+            .find(|n| n.has_tag_name("EmbeddedDocumentBinaryObject"))
+            .unwrap();
         assert_eq!(object.attribute("filename"), Some("x.pdf"));
         assert_eq!(object.text(), Some("Q"));
     }
@@ -199,7 +202,11 @@ mod tests {
     #[test]
     fn short_or_non_base64_or_other_elements_content_is_kept() {
         let short = format!("<r><BinaryObject>{}</BinaryObject></r>", payload(100));
-        let entity = format!("<r><BinaryObject>{}&amp;{}</BinaryObject></r>", payload(400), payload(400));
+        let entity = format!(
+            "<r><BinaryObject>{}&amp;{}</BinaryObject></r>",
+            payload(400),
+            payload(400)
+        );
         let other = format!("<r><Note>{}</Note></r>", payload(4000));
         let empty = "<r><BinaryObject/>".to_owned() + &payload(4000) + "</r>";
         for xml in [short, entity, other, empty] {

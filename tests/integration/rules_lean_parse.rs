@@ -41,6 +41,9 @@ fn cutting_attachment_payloads_changes_no_verdict_on_any_corpus_file() {
     }
     assert!(compared > 1000, "only {compared} corpus files were compared");
     // the corpora carry base64 attachments (XRechnung and EN 16931 examples): some must have been cut
-    assert!(cut_files >= 10, "only {cut_files} files had attachment payloads cut");
+    assert!(
+        cut_files >= 10,
+        "only {cut_files} files had attachment payloads cut"
+    );
     println!("{compared} files compared, {cut_files} parsed lean, {cut_bytes} bytes of payload not parsed");
 }
