@@ -181,19 +181,19 @@ mod tests {
     #[test]
     fn a_long_base64_payload_is_cut_to_one_character_and_the_rest_is_untouched() {
         let xml = format!(
-            "<r><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">\n{}\n</a:EmbeddedDocumentBinaryObject><b>t</b></r>",
+            "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">\n{}\n</a:EmbeddedDocumentBinaryObject><b>t</b></r>",
             payload(4000)
         );
         let text = RulesText::new(&xml);
         assert_eq!(text.cut_payloads(), 1);
         assert_eq!(
             text.text(),
-            "<r><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">Q</a:EmbeddedDocumentBinaryObject><b>t</b></r>"
+            "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">Q</a:EmbeddedDocumentBinaryObject><b>t</b></r>"
         );
         let doc = text.parse().unwrap();
         let object = doc
             .descendants()
-            .find(|n| n.has_tag_name("EmbeddedDocumentBinaryObject"))
+            .find(|n| n.tag_name().name() == "EmbeddedDocumentBinaryObject")
             .unwrap();
         assert_eq!(object.attribute("filename"), Some("x.pdf"));
         assert_eq!(object.text(), Some("Q"));
