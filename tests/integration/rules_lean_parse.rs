@@ -39,7 +39,7 @@ fn cutting_attachment_payloads_changes_no_verdict_on_any_corpus_file() {
             cut_bytes += text.len() - lean.text().len();
         }
     }
-    assert!(compared > 1000, "only {compared} corpus files were compared");
+    assert!(compared >= 400, "only {compared} corpus files were compared");
     // the corpora carry base64 attachments (XRechnung and EN 16931 examples): some must have been cut
     assert!(
         cut_files >= 10,
