@@ -146,6 +146,16 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         self.root_children.get(local).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether some element in the document has this local name (any namespace).
+    pub fn has_element_named(&self, local: &str) -> bool {
+        self.by_local_name.contains_key(local)
+    }
+
+    /// Whether some attribute in the document has this local name (any namespace).
+    pub fn has_attribute_named(&self, local: &str) -> bool {
+        self.attributes_by_local_name.contains_key(local)
+    }
+
     /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
     pub fn may_be_named(&self, node: Node<'a, 'i>, hash: u64) -> bool {
         self.element_hash
