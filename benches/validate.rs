@@ -184,6 +184,15 @@ fn main() {
     let rules_only = ours_rules_only(&texts, rounds);
     let (parse_whole, parse_lean) = ours_parse_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
+    for syntax in [backdesk::rules::Syntax::Ubl, backdesk::rules::Syntax::Cii] {
+        if let Some(schema) = backdesk::rules::official_schema(syntax) {
+            let (full, all, share) = schema.compiled_share();
+            println!(
+                "compiled share ({syntax:?}): {full}/{all} tests fully compiled; {} compiled nodes, {} left to the interpreter",
+                share.compiled, share.interpreted
+            );
+        }
+    }
     println!(
         "ours, parsing only: whole text {parse_whole:?}, the rules' lean parse {parse_lean:?} per invoice"
     );

@@ -3,7 +3,7 @@
 //! interpreter ([`Evaluator`]), so verdicts stay exactly the interpreter's while the compiled share grows.
 //!
 //! Compiled so far: the boolean connectives (`and`, `or`, `not()`), with early exit; the existence of a
-//! node path (a bare path, `exists()`, `empty()`), which first asks the document's index whether the
+//! node path (a bare path, `exists()`, `empty()`) and its `count()` compared with a number, which first ask the document's index whether the
 //! names the path needs occur in the document at all (the syntax-binding rules test hundreds of elements
 //! a document rarely has: one lookup each instead of walking the path); and the code-list membership test
 //! `contains(' A B C ', concat(' ', X, ' '))` (the BR-CL-* rules), which becomes a hash-set lookup of X's
@@ -14,11 +14,13 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
-use super::ast::{Axis, Expr, Function, NodeTest, PathStart, PathStep};
+use rust_decimal::Decimal;
+
+use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
 use super::eval::{Evaluator, Focus};
 use super::functions::{normalize_space, string_arg};
 use super::index::Fnv;
-use super::value::XResult;
+use super::value::{compare, Atomic, XResult};
 
 /// A check's test, compiled.
 #[derive(Debug)]
@@ -29,6 +31,13 @@ pub enum Test {
     /// The effective boolean value of a path that gives nodes (nothing, when a name it needs is absent from
     /// the document).
     NodePath(Box<NodePath>),
+    /// `count(path) op number` (a general comparison when `general`, else a value comparison).
+    CountCompare {
+        path: Box<NodePath>,
+        op: CmpOp,
+        than: Decimal,
+        general: bool,
+    },
     /// `contains(' A B C ', concat(' ', X, ' '))`, or with `normalize-space(X)` in the middle.
     InCodeList(Box<CodeList>),
     /// Anything else: the interpreter evaluates the expression's effective boolean value.
@@ -85,6 +94,22 @@ impl Test {
                 Some(path) => Test::NodePath(Box::new(path)),
                 None => Test::Interpret(expr.clone()),
             },
+            Expr::General(op, left, right) | Expr::Value(op, left, right) => {
+                match (left.as_ref(), right.as_ref()) {
+                    (Expr::Call(Function::Count, args), Expr::Num(than)) if args.len() == 1 => {
+                        match node_path(&args[0]) {
+                            Some(path) => Test::CountCompare {
+                                path: Box::new(path),
+                                op: *op,
+                                than: *than,
+                                general: matches!(expr, Expr::General(..)),
+                            },
+                            None => Test::Interpret(expr.clone()),
+                        }
+                    }
+                    _ => Test::Interpret(expr.clone()),
+                }
+            }
             Expr::Call(Function::Contains, args) => match code_list(args) {
                 Some(list) => Test::InCodeList(Box::new(list)),
                 None => Test::Interpret(expr.clone()),
@@ -101,6 +126,24 @@ impl Test {
             Test::Not(a) => Ok(!a.holds(ev, focus)?),
             Test::InCodeList(list) => list.contains(ev, focus),
             Test::NodePath(path) => path.exists(ev, focus),
+            Test::CountCompare {
+                path,
+                op,
+                than,
+                general,
+            } => {
+                let count = if path.is_absent(ev, focus) {
+                    0
+                } else {
+                    ev.eval(&path.path, focus)?.len()
+                };
+                compare(
+                    *op,
+                    &Atomic::Decimal(Decimal::from(count)),
+                    &Atomic::Decimal(*than),
+                    *general,
+                )
+            }
             Test::Interpret(expr) => ev.boolean(expr, focus),
         }
     }
@@ -123,7 +166,7 @@ impl Test {
                 share.compiled += 1;
                 a.add_share(share);
             }
-            Test::InCodeList(_) | Test::NodePath(_) => share.compiled += 1,
+            Test::InCodeList(_) | Test::NodePath(_) | Test::CountCompare { .. } => share.compiled += 1,
             Test::Interpret(_) => share.interpreted += 1,
         }
     }
@@ -186,20 +229,26 @@ fn is_plain_union(expr: &Expr) -> bool {
 impl NodePath {
     /// Whether the path selects a node: false at once when a required name is absent from the document.
     fn exists<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
-        // a path from a value that is not a node is the interpreter's error to raise
-        if let (Some(index), true) = (ev.index, focus.item.is_node()) {
-            let absent = self.required.iter().any(|(local, attribute)| {
+        if self.is_absent(ev, focus) {
+            return Ok(false);
+        }
+        ev.boolean(&self.path, focus)
+    }
+
+    /// Whether a name the path requires is absent from the document (so it selects nothing). Never when
+    /// the context is not a node: a path from a value is the interpreter's error to raise.
+    fn is_absent(&self, ev: &Evaluator<'_, '_, '_>, focus: &Focus<'_, '_>) -> bool {
+        let Some(index) = ev.index else {
+            return false;
+        };
+        focus.item.is_node()
+            && self.required.iter().any(|(local, attribute)| {
                 if *attribute {
                     !index.has_attribute_named(local)
                 } else {
                     !index.has_element_named(local)
                 }
-            });
-            if absent {
-                return Ok(false);
-            }
-        }
-        ev.boolean(&self.path, focus)
+            })
     }
 }
 
@@ -365,8 +414,28 @@ mod tests {
     }
 
     #[test]
+    fn a_count_compared_with_a_number_counts_only_when_the_names_occur() {
+        let xml = "<r><a><b/></a><a><b/><b/></a><d>y</d></r>";
+        for (expr, expected) in [
+            ("count(a/b) = 3", true),
+            ("count(a/b) <= 1", false),
+            ("count(a/e) = 0", true),
+            ("count(a/e) ge 1", false),
+            ("(count(a[b]) > 1)", true),
+        ] {
+            let (compiled, interpreted, test) = both_indexed(xml, expr);
+            assert!(matches!(test, Test::CountCompare { .. }), "{expr} compiles");
+            assert_eq!(compiled, interpreted, "{expr}");
+            assert_eq!(compiled, Ok(expected), "{expr}");
+        }
+        let (compiled, interpreted, _) = both_indexed(xml, "count(d[. = 1]/e) = 0");
+        assert_eq!(interpreted.clone().unwrap_err().code, "FORG0001");
+        assert_eq!(compiled, interpreted);
+    }
+
+    #[test]
     fn connectives_are_compiled_and_the_share_counted() {
-        let (compiled, interpreted, test) = both("<r><a/></r>", "not(b = 1) and (a or count(c) = 0)");
+        let (compiled, interpreted, test) = both("<r><a/></r>", "not(b = 1) and (a or sum(c) = 0)");
         assert_eq!((compiled, interpreted), (Ok(true), Ok(true)));
         assert_eq!(
             test.share(),
