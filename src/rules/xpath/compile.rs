@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
 use super::eval::{Evaluator, Focus};
 use super::functions::{normalize_space, string_arg};
-use super::index::Fnv;
+use super::index::{name_hash, Fnv};
 use super::value::{compare, Atomic, XResult};
 
 /// A check's test, compiled.
@@ -49,9 +49,9 @@ pub enum Test {
 #[derive(Debug)]
 pub struct NodePath {
     path: Expr,
-    /// Local names of elements (`false`) and attributes (`true`) that must occur in the document for the
-    /// path to select anything.
-    required: Vec<(String, bool)>,
+    /// The [`name_hash`] of local names of elements (`false`) and attributes (`true`) that must occur in
+    /// the document for the path to select anything.
+    required: Vec<(u64, bool)>,
 }
 
 /// A code list written as a space-separated literal, with the expression whose value is looked up in it.
@@ -202,7 +202,7 @@ fn node_path(expr: &Expr) -> Option<NodePath> {
         };
         if let NodeTest::Name(_, local, _) = &step.test {
             let attribute = matches!(step.axis, Axis::Attribute | Axis::DescendantOrSelfAttribute);
-            required.push((local.clone(), attribute));
+            required.push((name_hash(None, local), attribute));
         }
         if !step.predicates.is_empty() {
             break;
@@ -242,11 +242,11 @@ impl NodePath {
             return false;
         };
         focus.item.is_node()
-            && self.required.iter().any(|(local, attribute)| {
-                if *attribute {
-                    !index.has_attribute_named(local)
+            && self.required.iter().any(|&(local, attribute)| {
+                if attribute {
+                    !index.may_have_attribute_named(local)
                 } else {
-                    !index.has_element_named(local)
+                    !index.may_have_element_named(local)
                 }
             })
     }

@@ -70,6 +70,10 @@ pub struct DocIndex<'a, 'i> {
     first_element_child: Vec<u32>,
     /// For each element's id, the id of its next sibling element (0: none).
     next_element_sibling: Vec<u32>,
+    /// The [`name_hash`] (without namespace) of each distinct element local name, sorted.
+    element_local_hashes: Vec<u64>,
+    /// The same for attribute local names.
+    attribute_local_hashes: Vec<u64>,
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -130,7 +134,16 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 first_element_child[parent] = id;
             }
         }
+        let sorted_hashes = |names: &mut dyn Iterator<Item = &&str>| {
+            let mut hashes: Vec<u64> = names.map(|local| name_hash(None, local)).collect();
+            hashes.sort_unstable();
+            hashes
+        };
+        let element_local_hashes = sorted_hashes(&mut by_local_name.keys());
+        let attribute_local_hashes = sorted_hashes(&mut attributes_by_local_name.keys());
         Self {
+            element_local_hashes,
+            attribute_local_hashes,
             first_element_child,
             next_element_sibling,
             by_local_name,
@@ -146,14 +159,16 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         self.root_children.get(local).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether some element in the document has this local name (any namespace).
-    pub fn has_element_named(&self, local: &str) -> bool {
-        self.by_local_name.contains_key(local)
+    /// Whether some element in the document may have the local name whose [`name_hash`] (without
+    /// namespace) is `local_hash` (false: certainly none has).
+    pub fn may_have_element_named(&self, local_hash: u64) -> bool {
+        self.element_local_hashes.binary_search(&local_hash).is_ok()
     }
 
-    /// Whether some attribute in the document has this local name (any namespace).
-    pub fn has_attribute_named(&self, local: &str) -> bool {
-        self.attributes_by_local_name.contains_key(local)
+    /// Whether some attribute in the document may have the local name whose [`name_hash`] (without
+    /// namespace) is `local_hash` (false: certainly none has).
+    pub fn may_have_attribute_named(&self, local_hash: u64) -> bool {
+        self.attribute_local_hashes.binary_search(&local_hash).is_ok()
     }
 
     /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
