@@ -3,7 +3,7 @@
 //! travel with the extraction as a finding (`EINVOICE_RULE_VIOLATION`) that the decision adds to its
 //! reasons; warnings travel as remarks that are shown, never blocking.
 
-use super::xml::{decode_utf8, parse_safely};
+use super::xml::decode_utf8;
 use super::{cii, ubl, zugferd1, Format};
 use crate::model::extraction::{Extraction, ExtractionMethod};
 use crate::rules;
@@ -23,9 +23,11 @@ pub fn read_checked(
         _ => ubl::read(bytes)?,
     };
     let mut extraction = Extraction::from_structured(source, method, invoice);
-    // the reader above has already accepted these bytes, so they decode and parse
+    // the reader above has already accepted these bytes, so they decode and parse; the rules' parse
+    // leaves out attachment payloads (`rules::RulesText`), with the same limits and refusals
     let text = decode_utf8(bytes)?;
-    let doc = parse_safely(text)?;
+    let lean = rules::RulesText::new(text);
+    let doc = lean.parse()?;
     let validation = rules::validate(&doc);
     extraction.findings.extend(validation.fatal_reason());
     extraction.warnings = validation

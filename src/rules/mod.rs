@@ -6,6 +6,7 @@
 //! and lists the fatal and warning violations with the official ids and messages.
 
 pub mod arithmetic;
+pub mod lean_parse;
 pub mod profile;
 pub mod schematron;
 pub mod xpath;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::{Reason, ReasonCode};
+pub use lean_parse::RulesText;
 pub use profile::{Applicability, Syntax};
 pub use schematron::{Fired, Flag, Schema};
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::compile::{Share, Test};
 use super::xpath::index::{name_hash, DocIndex, NameMap};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
@@ -26,6 +27,8 @@ pub struct Check {
     pub flag: Flag,
     pub is_report: bool,
     pub test: Expr,
+    /// The test compiled when the rules load (what runs); `test` is its source.
+    pub compiled: Test,
     pub message: String,
 }
 
@@ -122,6 +125,7 @@ impl Schema {
                         .filter(|d| d.is_text())
                         .filter_map(|d| d.text())
                         .collect::<String>();
+                    let test = compile("test", test)?;
                     checks.push(Check {
                         id: check.attribute("id").unwrap_or_default().to_owned(),
                         flag: if check.attribute("flag") == Some("warning") {
@@ -130,7 +134,8 @@ impl Schema {
                             Flag::Fatal
                         },
                         is_report: is(&check, "report"),
-                        test: compile("test", test)?,
+                        compiled: Test::compile(&test),
+                        test,
                         message: message.split_whitespace().collect::<Vec<_>>().join(" "),
                     });
                 }
@@ -159,6 +164,27 @@ impl Schema {
             .flat_map(|p| &p.rules)
             .map(|r| r.checks.len())
             .sum()
+    }
+
+    /// How much of the checks' tests is compiled: (tests with no part left to the interpreter, all tests,
+    /// compiled and interpreted nodes over all tests).
+    pub fn compiled_share(&self) -> (usize, usize, Share) {
+        let mut total = Share::default();
+        let mut full = 0;
+        let mut count = 0;
+        for check in self
+            .patterns
+            .iter()
+            .flat_map(|p| &p.rules)
+            .flat_map(|r| &r.checks)
+        {
+            let share = check.compiled.share();
+            total.compiled += share.compiled;
+            total.interpreted += share.interpreted;
+            full += usize::from(share.interpreted == 0);
+            count += 1;
+        }
+        (full, count, total)
     }
 
     /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
@@ -264,7 +290,7 @@ fn run_rule<'a, 'i>(
     let mut ev = Evaluator::new(root, globals, Some(index));
     for check in &rule.checks {
         let start = costs.is_some().then(std::time::Instant::now);
-        let outcome = ev.boolean(&check.test, &focus);
+        let outcome = check.compiled.holds(&mut ev, &focus);
         ev.vars.clear();
         if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
             *costs.entry(check.id.clone()).or_default() += start.elapsed();
@@ -444,19 +470,27 @@ impl MatchPath {
         }
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
         // build values) are only evaluated on elements whose ancestry already fits
-        if !self.names_match_at(ev.index, node, last) {
+        let index = ev.index;
+        if !self.walk(node, last, &mut |n, step| {
+            n.is_element() && super::xpath::eval::node_matches_in(index, n, &step.test)
+        }) {
             return false;
         }
         if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
             return true;
         }
-        self.matches_at(ev, node, last)
+        self.walk(node, last, &mut |n, step| step_matches(ev, n, step))
     }
 
-    /// [`MatchPath::matches_at`] with every predicate taken as true.
-    fn names_match_at(&self, doc: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, index: usize) -> bool {
+    /// Whether `node` passes step `index` by `step_test` and its ancestry passes the steps before it (a
+    /// parent for `/`, some ancestor for `//`), down to the anchor. The same walk serves the name-only
+    /// test and the full test with predicates.
+    fn walk<'a, 'i, F>(&'a self, node: Node<'a, 'i>, index: usize, step_test: &mut F) -> bool
+    where
+        F: FnMut(Node<'a, 'i>, &'a AxisStep) -> bool,
+    {
         let (through_descendants, step) = &self.steps[index];
-        if !node.is_element() || !super::xpath::eval::node_matches_in(doc, node, &step.test) {
+        if !step_test(node, step) {
             return false;
         }
         if index == 0 {
@@ -466,36 +500,11 @@ impl MatchPath {
             node.ancestors()
                 .skip(1)
                 .filter(Node::is_element)
-                .any(|a| self.names_match_at(doc, a, index - 1))
+                .any(|a| self.walk(a, index - 1, step_test))
         } else {
             node.parent()
                 .filter(Node::is_element)
-                .is_some_and(|p| self.names_match_at(doc, p, index - 1))
-        }
-    }
-
-    fn matches_at<'a, 'i>(
-        &'a self,
-        ev: &mut Evaluator<'a, 'i, '_>,
-        node: Node<'a, 'i>,
-        index: usize,
-    ) -> bool {
-        let (through_descendants, step) = &self.steps[index];
-        if !step_matches(ev, node, step) {
-            return false;
-        }
-        if index == 0 {
-            return !self.anchored || node.parent().is_some_and(|p| p.is_root());
-        }
-        if *through_descendants {
-            node.ancestors()
-                .skip(1)
-                .filter(Node::is_element)
-                .any(|a| self.matches_at(ev, a, index - 1))
-        } else {
-            node.parent()
-                .filter(Node::is_element)
-                .is_some_and(|p| self.matches_at(ev, p, index - 1))
+                .is_some_and(|p| self.walk(p, index - 1, step_test))
         }
     }
 }

@@ -29,6 +29,7 @@ mod readers;
 mod rules_cli;
 mod rules_corpus;
 mod rules_embedded;
+mod rules_lean_parse;
 mod rules_parity;
 mod rules_vefa;
 mod rules_xrechnung;

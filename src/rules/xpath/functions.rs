@@ -37,7 +37,7 @@ fn arity(function: &Function, args: &[Expr], min: usize, max: usize) -> XResult<
 }
 
 /// A `xs:string?` argument: empty gives "", more than one item is an error.
-fn string_arg<'a, 'i>(
+pub(super) fn string_arg<'a, 'i>(
     ev: &mut Evaluator<'a, 'i, '_>,
     expr: &'a Expr,
     focus: &Focus<'a, 'i>,
@@ -253,12 +253,18 @@ pub fn call_value<'a, 'i>(
             arity(function, args, 2, 3)?;
             let text = string_arg(ev, &args[0], focus)?;
             let part = string_arg(ev, &args[1], focus)?;
-            let result = match (text.find(part.as_ref()), function) {
-                (Some(at), Function::SubstringBefore) => text[..at].to_owned(),
-                (Some(at), _) => text[at + part.len()..].to_owned(),
-                (None, _) => String::new(),
+            // a part of a borrowed text is borrowed too: no copy
+            let Some(at) = text.find(part.as_ref()) else {
+                return string(String::new());
             };
-            string(result)
+            let range = match function {
+                Function::SubstringBefore => 0..at,
+                _ => at + part.len()..text.len(),
+            };
+            one(Atomic::Str(match text {
+                Cow::Borrowed(text) => Cow::Borrowed(&text[range]),
+                Cow::Owned(text) => Cow::Owned(text[range].to_owned()),
+            }))
         }
         Function::Substring => {
             arity(function, args, 2, 3)?;
@@ -426,7 +432,7 @@ fn is_xml_space(c: char) -> bool {
 }
 
 /// `normalize-space`: borrowed when the text is already normal (the common case: no allocation).
-fn normalize_space(text: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn normalize_space(text: Cow<'_, str>) -> Cow<'_, str> {
     let normal = !text.starts_with(is_xml_space)
         && !text.ends_with(is_xml_space)
         && !text.contains(['\t', '\r', '\n'])

@@ -70,6 +70,34 @@ pub struct DocIndex<'a, 'i> {
     first_element_child: Vec<u32>,
     /// For each element's id, the id of its next sibling element (0: none).
     next_element_sibling: Vec<u32>,
+    /// The [`name_hash`] (without namespace) of each distinct element local name.
+    element_local_hashes: HashSet64,
+    /// The same for attribute local names.
+    attribute_local_hashes: HashSet64,
+}
+
+/// A set of 64-bit hashes answering "certainly not in it" with one bit test for most absent values: a
+/// 4,096-bit filter indexed by the hash's low bits, then the sorted hashes.
+struct HashSet64 {
+    bits: Box<[u64; 64]>,
+    sorted: Vec<u64>,
+}
+
+impl HashSet64 {
+    fn new(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        let mut bits = Box::new([0u64; 64]);
+        for hash in &hashes {
+            let bit = (hash & 4095) as usize;
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
+        Self { bits, sorted: hashes }
+    }
+
+    fn may_contain(&self, hash: u64) -> bool {
+        let bit = (hash & 4095) as usize;
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0 && self.sorted.binary_search(&hash).is_ok()
+    }
 }
 
 impl<'a, 'i> DocIndex<'a, 'i> {
@@ -130,7 +158,14 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 first_element_child[parent] = id;
             }
         }
+        let sorted_hashes = |names: &mut dyn Iterator<Item = &&str>| {
+            HashSet64::new(names.map(|local| name_hash(None, local)).collect())
+        };
+        let element_local_hashes = sorted_hashes(&mut by_local_name.keys());
+        let attribute_local_hashes = sorted_hashes(&mut attributes_by_local_name.keys());
         Self {
+            element_local_hashes,
+            attribute_local_hashes,
             first_element_child,
             next_element_sibling,
             by_local_name,
@@ -144,6 +179,18 @@ impl<'a, 'i> DocIndex<'a, 'i> {
     /// The root element's children named `local` (any namespace; the caller checks it), in document order.
     pub fn root_children_named(&self, local: &str) -> &[Node<'a, 'i>] {
         self.root_children.get(local).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some element in the document may have the local name whose [`name_hash`] (without
+    /// namespace) is `local_hash` (false: certainly none has).
+    pub fn may_have_element_named(&self, local_hash: u64) -> bool {
+        self.element_local_hashes.may_contain(local_hash)
+    }
+
+    /// Whether some attribute in the document may have the local name whose [`name_hash`] (without
+    /// namespace) is `local_hash` (false: certainly none has).
+    pub fn may_have_attribute_named(&self, local_hash: u64) -> bool {
+        self.attribute_local_hashes.may_contain(local_hash)
     }
 
     /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).

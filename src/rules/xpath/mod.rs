@@ -3,6 +3,7 @@
 //! decide verdicts (general comparisons, untypedAtomic promotion, exact decimals, dynamic errors).
 
 pub mod ast;
+pub mod compile;
 pub mod eval;
 mod functions;
 pub mod index;

@@ -1,0 +1,237 @@
+//! The parse the rules need, and no more: the base64 payload of attachments (`…BinaryObject` elements) is
+//! cut to one character before the XML parser sees it, because no rule reads that content (only the
+//! element's presence and its attributes) and the parser's per-character text loop over it was most of
+//! the parsing cost. For the rules only: readers that extract attachments parse the original text.
+//!
+//! The result is exact, not heuristic: a run is only cut when it is plain base64 (so the original text is
+//! well-formed there and the cut cannot hide an error), and after parsing every cut is confirmed to lie in a
+//! text node whose parent element's name ends in `BinaryObject`. Anything else (a look-alike inside an
+//! attribute value or a comment, a malformed document) parses the original text, so the limits, refusals
+//! and error messages of [`parse_safely`] are unchanged.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memmem};
+use roxmltree::Document;
+
+use crate::formats::xml::{parse_safely, MAX_XML_BYTES};
+
+/// Payloads shorter than this are left alone: cutting them saves less than the bookkeeping costs.
+const MIN_CUT_BYTES: usize = 256;
+
+/// An e-invoice's XML text ready to be parsed for the rules, with its attachment payloads cut.
+pub struct RulesText<'a> {
+    original: &'a str,
+    /// The text with the payloads cut, and where each cut payload's one remaining character is in it;
+    /// `None` when nothing was cut.
+    lean: Option<(String, Vec<usize>)>,
+}
+
+impl<'a> RulesText<'a> {
+    /// Finds the attachment payloads in `original` and prepares the text without them.
+    pub fn new(original: &'a str) -> Self {
+        if original.len() > MAX_XML_BYTES {
+            // the size limit judges the text as sent
+            return Self { original, lean: None };
+        }
+        let runs = payload_runs(original.as_bytes());
+        if runs.is_empty() {
+            return Self { original, lean: None };
+        }
+        let removed: usize = runs.iter().map(|r| r.end - r.start - 1).sum();
+        let mut lean = String::with_capacity(original.len() - removed);
+        let mut kept = Vec::with_capacity(runs.len());
+        let mut from = 0;
+        for run in &runs {
+            lean.push_str(&original[from..run.start]);
+            kept.push(lean.len());
+            lean.push_str(&original[run.keep..run.keep + 1]);
+            from = run.end;
+        }
+        lean.push_str(&original[from..]);
+        Self {
+            original,
+            lean: Some((lean, kept)),
+        }
+    }
+
+    /// How many attachment payloads were cut (0 when the text is parsed as it is).
+    pub fn cut_payloads(&self) -> usize {
+        self.lean.as_ref().map_or(0, |(_, kept)| kept.len())
+    }
+
+    /// The text the parser will see first (the original when nothing was cut).
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.lean {
+            Some((lean, _)) => Cow::Borrowed(lean.as_str()),
+            None => Cow::Borrowed(self.original),
+        }
+    }
+
+    /// Parses with [`parse_safely`]: the lean text when every cut is confirmed to be an attachment's
+    /// content, otherwise the original text (so a refusal always names the original's problem).
+    pub fn parse(&self) -> Result<Document<'_>, String> {
+        if let Some((lean, kept)) = &self.lean {
+            if let Ok(doc) = parse_safely(lean) {
+                if cuts_are_attachment_content(&doc, kept) {
+                    return Ok(doc);
+                }
+            }
+        }
+        parse_safely(self.original)
+    }
+}
+
+/// One payload to cut: the bytes `start..end`, of which the byte at `keep` stays.
+struct Run {
+    start: usize,
+    end: usize,
+    keep: usize,
+}
+
+/// The text runs right after a start tag whose name ends in `BinaryObject`, up to the next `<`, that are
+/// long and plain base64 (letters, digits, `+/=` and XML white space, at least one non-space).
+fn payload_runs(bytes: &[u8]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let finder = memmem::Finder::new(b"BinaryObject");
+    let mut at = 0;
+    while let Some(hit) = finder.find(&bytes[at..]) {
+        let name_end = at + hit + b"BinaryObject".len();
+        at = name_end;
+        // a start tag's name: `BinaryObject` is followed by white space, `>` (or `/>`, which has no content)
+        let Some(gt) = memchr(b'>', &bytes[name_end..]).map(|i| name_end + i) else {
+            break;
+        };
+        if bytes[gt - 1] == b'/' {
+            continue;
+        }
+        let start = gt + 1;
+        let Some(end) = memchr(b'<', &bytes[start..]).map(|i| start + i) else {
+            break;
+        };
+        at = end;
+        let run = &bytes[start..end];
+        if run.len() < MIN_CUT_BYTES || !is_plain_base64(run) {
+            continue;
+        }
+        if let Some(keep) = run.iter().position(|b| !b.is_ascii_whitespace()) {
+            runs.push(Run {
+                start,
+                end,
+                keep: start + keep,
+            });
+        }
+    }
+    runs
+}
+
+/// Whether every byte is a base64 character or XML white space: 32 bytes at a time without branches, so
+/// the compiler checks them with vector instructions.
+fn is_plain_base64(run: &[u8]) -> bool {
+    fn allowed(b: u8) -> bool {
+        let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+        let digit = b.wrapping_sub(b'0') < 10;
+        let symbol = (b == b'+') | (b == b'/') | (b == b'=');
+        let space = (b == b' ') | (b == b'\n') | (b == b'\r') | (b == b'\t');
+        letter | digit | symbol | space
+    }
+    let mut blocks = run.chunks_exact(32);
+    let blocks_ok = blocks.all(|block| block.iter().fold(true, |ok, &b| ok & allowed(b)));
+    blocks_ok && blocks.remainder().iter().all(|&b| allowed(b))
+}
+
+/// Whether each kept character (a byte offset in the lean text) lies in a text node whose parent element's
+/// local name ends in `BinaryObject`: then only attachment content differs from the original.
+fn cuts_are_attachment_content(doc: &Document<'_>, kept: &[usize]) -> bool {
+    let mut pending = kept.iter().peekable();
+    for node in doc.descendants().filter(|n| n.is_text()) {
+        let Some(&&offset) = pending.peek() else {
+            return true;
+        };
+        let range = node.range();
+        if range.end <= offset {
+            continue;
+        }
+        if range.start > offset {
+            // the kept character is not in any text node (an attribute value, a comment)
+            return false;
+        }
+        let in_attachment = node
+            .parent_element()
+            .is_some_and(|p| p.tag_name().name().ends_with("BinaryObject"));
+        if !in_attachment {
+            return false;
+        }
+        // several cuts may share one text node only if a child element split them, which moves on anyway
+        while pending.peek().is_some_and(|&&o| o < range.end) {
+            pending.next();
+        }
+    }
+    pending.peek().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(n: usize) -> String {
+        "QUJD".repeat(n / 4)
+    }
+
+    #[test]
+    fn a_long_base64_payload_is_cut_to_one_character_and_the_rest_is_untouched() {
+        let xml = format!(
+            "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">\n{}\n</a:EmbeddedDocumentBinaryObject><b>t</b></r>",
+            payload(4000)
+        );
+        let text = RulesText::new(&xml);
+        assert_eq!(text.cut_payloads(), 1);
+        assert_eq!(
+            text.text(),
+            "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">Q</a:EmbeddedDocumentBinaryObject><b>t</b></r>"
+        );
+        let doc = text.parse().unwrap();
+        let object = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "EmbeddedDocumentBinaryObject")
+            .unwrap();
+        assert_eq!(object.attribute("filename"), Some("x.pdf"));
+        assert_eq!(object.text(), Some("Q"));
+    }
+
+    #[test]
+    fn short_or_non_base64_or_other_elements_content_is_kept() {
+        let short = format!("<r><BinaryObject>{}</BinaryObject></r>", payload(100));
+        let entity = format!(
+            "<r><BinaryObject>{}&amp;{}</BinaryObject></r>",
+            payload(400),
+            payload(400)
+        );
+        let other = format!("<r><Note>{}</Note></r>", payload(4000));
+        let empty = "<r><BinaryObject/>".to_owned() + &payload(4000) + "</r>";
+        for xml in [short, entity, other, empty] {
+            assert_eq!(RulesText::new(&xml).cut_payloads(), 0, "{xml}");
+        }
+    }
+
+    #[test]
+    fn a_look_alike_outside_an_attachments_text_parses_the_original() {
+        // `<` may follow in a comment or a CDATA section: the "payload" there is not an attachment's content
+        let comment = format!("<r><!-- BinaryObject>{}<y/> --></r>", payload(400));
+        let cdata = format!("<r><Note><![CDATA[BinaryObject>{}<]]></Note></r>", payload(400));
+        for xml in [comment, cdata] {
+            let text = RulesText::new(&xml);
+            assert_eq!(text.cut_payloads(), 1, "{xml}");
+            let doc = text.parse().unwrap();
+            assert_eq!(doc.input_text(), xml, "the original was parsed");
+        }
+    }
+
+    #[test]
+    fn refusals_are_the_originals() {
+        let broken = format!("<r><BinaryObject>{}</BinaryObject>\n\n<oops></r>", payload(4000));
+        let lean = RulesText::new(&broken);
+        assert_eq!(lean.cut_payloads(), 1);
+        assert_eq!(lean.parse().unwrap_err(), parse_safely(&broken).unwrap_err());
+    }
+}

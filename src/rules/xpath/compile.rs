@@ -1,0 +1,449 @@
+//! Compiles a check's test once, when the rules load, into a tree of specialised nodes ([`Test`]) for the
+//! shapes the official artefacts repeat hundreds of times, and leaves every other sub-expression to the
+//! interpreter ([`Evaluator`]), so verdicts stay exactly the interpreter's while the compiled share grows.
+//!
+//! Compiled so far: the boolean connectives (`and`, `or`, `not()`), with early exit; the existence of a
+//! node path (a bare path, `exists()`, `empty()`) and its `count()` compared with a number, which first ask the document's index whether the
+//! names the path needs occur in the document at all (the syntax-binding rules test hundreds of elements
+//! a document rarely has: one lookup each instead of walking the path); and the code-list membership test
+//! `contains(' A B C ', concat(' ', X, ' '))` (the BR-CL-* rules), which becomes a hash-set lookup of X's
+//! value instead of a search through a literal of up to two thousand characters and a concatenated
+//! string allocated for it.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use rust_decimal::Decimal;
+
+use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::eval::{Evaluator, Focus};
+use super::functions::{normalize_space, string_arg};
+use super::index::{name_hash, Fnv};
+use super::value::{compare, Atomic, XResult};
+
+/// A check's test, compiled.
+#[derive(Debug)]
+pub enum Test {
+    And(Box<Test>, Box<Test>),
+    Or(Box<Test>, Box<Test>),
+    Not(Box<Test>),
+    /// The effective boolean value of a path that gives nodes (nothing, when a name it needs is absent from
+    /// the document).
+    NodePath(Box<NodePath>),
+    /// `count(path) op number` (a general comparison when `general`, else a value comparison).
+    CountCompare {
+        path: Box<NodePath>,
+        op: CmpOp,
+        than: Decimal,
+        general: bool,
+    },
+    /// `contains(' A B C ', concat(' ', X, ' '))`, or with `normalize-space(X)` in the middle.
+    InCodeList(Box<CodeList>),
+    /// Anything else: the interpreter evaluates the expression's effective boolean value.
+    Interpret(Expr),
+}
+
+/// A path of axis steps (or a union of such paths followed by axis steps) with the local names of the
+/// elements and attributes every node it selects depends on.
+#[derive(Debug)]
+pub struct NodePath {
+    path: Expr,
+    /// The [`name_hash`] of local names of elements (`false`) and attributes (`true`) that must occur in
+    /// the document for the path to select anything.
+    required: Vec<(u64, bool)>,
+}
+
+/// A code list written as a space-separated literal, with the expression whose value is looked up in it.
+#[derive(Debug)]
+pub struct CodeList {
+    /// The literal as written (` A B C `), for values that contain a space.
+    literal: String,
+    /// The literal's codes.
+    codes: HashSet<Box<str>, BuildHasherDefault<Fnv>>,
+    /// The value looked up (the middle argument of `concat`, without `normalize-space` when `normalize`).
+    value: Expr,
+    normalize: bool,
+}
+
+/// How many nodes of a compiled test are compiled and how many are left to the interpreter.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub compiled: usize,
+    pub interpreted: usize,
+}
+
+impl Test {
+    /// Compiles an expression used as a test (its effective boolean value).
+    pub fn compile(expr: &Expr) -> Test {
+        match expr {
+            Expr::And(a, b) => Test::And(Box::new(Test::compile(a)), Box::new(Test::compile(b))),
+            Expr::Or(a, b) => Test::Or(Box::new(Test::compile(a)), Box::new(Test::compile(b))),
+            Expr::Call(Function::Not, args) if args.len() == 1 => {
+                Test::Not(Box::new(Test::compile(&args[0])))
+            }
+            Expr::Call(Function::Exists, args) if args.len() == 1 => match node_path(&args[0]) {
+                Some(path) => Test::NodePath(Box::new(path)),
+                None => Test::Interpret(expr.clone()),
+            },
+            Expr::Call(Function::Empty, args) if args.len() == 1 => match node_path(&args[0]) {
+                Some(path) => Test::Not(Box::new(Test::NodePath(Box::new(path)))),
+                None => Test::Interpret(expr.clone()),
+            },
+            Expr::Path(..) | Expr::Union(..) => match node_path(expr) {
+                Some(path) => Test::NodePath(Box::new(path)),
+                None => Test::Interpret(expr.clone()),
+            },
+            Expr::General(op, left, right) | Expr::Value(op, left, right) => {
+                match (left.as_ref(), right.as_ref()) {
+                    (Expr::Call(Function::Count, args), Expr::Num(than)) if args.len() == 1 => {
+                        match node_path(&args[0]) {
+                            Some(path) => Test::CountCompare {
+                                path: Box::new(path),
+                                op: *op,
+                                than: *than,
+                                general: matches!(expr, Expr::General(..)),
+                            },
+                            None => Test::Interpret(expr.clone()),
+                        }
+                    }
+                    _ => Test::Interpret(expr.clone()),
+                }
+            }
+            Expr::Call(Function::Contains, args) => match code_list(args) {
+                Some(list) => Test::InCodeList(Box::new(list)),
+                None => Test::Interpret(expr.clone()),
+            },
+            _ => Test::Interpret(expr.clone()),
+        }
+    }
+
+    /// The effective boolean value, as [`Evaluator::boolean`] gives it for the source expression.
+    pub fn holds<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
+        match self {
+            Test::And(a, b) => Ok(a.holds(ev, focus)? && b.holds(ev, focus)?),
+            Test::Or(a, b) => Ok(a.holds(ev, focus)? || b.holds(ev, focus)?),
+            Test::Not(a) => Ok(!a.holds(ev, focus)?),
+            Test::InCodeList(list) => list.contains(ev, focus),
+            Test::NodePath(path) => path.exists(ev, focus),
+            Test::CountCompare {
+                path,
+                op,
+                than,
+                general,
+            } => {
+                let count = if path.is_absent(ev, focus) {
+                    0
+                } else {
+                    ev.eval(&path.path, focus)?.len()
+                };
+                compare(
+                    *op,
+                    &Atomic::Decimal(Decimal::from(count)),
+                    &Atomic::Decimal(*than),
+                    *general,
+                )
+            }
+            Test::Interpret(expr) => ev.boolean(expr, focus),
+        }
+    }
+
+    /// Counts compiled and interpreted nodes (an `Interpret` node counts once, whatever its size).
+    pub fn share(&self) -> Share {
+        let mut share = Share::default();
+        self.add_share(&mut share);
+        share
+    }
+
+    fn add_share(&self, share: &mut Share) {
+        match self {
+            Test::And(a, b) | Test::Or(a, b) => {
+                share.compiled += 1;
+                a.add_share(share);
+                b.add_share(share);
+            }
+            Test::Not(a) => {
+                share.compiled += 1;
+                a.add_share(share);
+            }
+            Test::InCodeList(_) | Test::NodePath(_) | Test::CountCompare { .. } => share.compiled += 1,
+            Test::Interpret(_) => share.interpreted += 1,
+        }
+    }
+
+    /// Whether no part of the test is left to the interpreter.
+    pub fn is_fully_compiled(&self) -> bool {
+        self.share().interpreted == 0
+    }
+}
+
+/// A path that can only give nodes and cannot raise an error before its first predicate, with the names
+/// it requires (those of its name tests up to and including the first step with predicates: a predicate
+/// is never evaluated when an earlier name is absent, so skipping it cannot hide an error it would raise).
+fn node_path(expr: &Expr) -> Option<NodePath> {
+    let mut required = Vec::new();
+    let steps = match expr {
+        Expr::Path(PathStart::Root | PathStart::Context, steps) => steps,
+        Expr::Path(PathStart::Expr(start), steps) if is_plain_union(start) => steps,
+        Expr::Union(..) if is_plain_union(expr) => {
+            return Some(NodePath {
+                path: expr.clone(),
+                required,
+            })
+        }
+        _ => return None,
+    };
+    if steps.is_empty() || !steps.iter().all(|s| matches!(s, PathStep::Axis(_))) {
+        return None;
+    }
+    for step in steps {
+        let PathStep::Axis(step) = step else {
+            return None;
+        };
+        if let NodeTest::Name(_, local, _) = &step.test {
+            let attribute = matches!(step.axis, Axis::Attribute | Axis::DescendantOrSelfAttribute);
+            required.push((name_hash(None, local), attribute));
+        }
+        if !step.predicates.is_empty() {
+            break;
+        }
+    }
+    Some(NodePath {
+        path: expr.clone(),
+        required,
+    })
+}
+
+/// A union of paths of axis steps without predicates (`(cac:InvoiceLine|cac:CreditNoteLine)`): evaluating
+/// it from a node cannot raise an error.
+fn is_plain_union(expr: &Expr) -> bool {
+    match expr {
+        Expr::Union(a, b) => is_plain_union(a) && is_plain_union(b),
+        Expr::Path(PathStart::Root | PathStart::Context, steps) => steps
+            .iter()
+            .all(|s| matches!(s, PathStep::Axis(step) if step.predicates.is_empty())),
+        _ => false,
+    }
+}
+
+impl NodePath {
+    /// Whether the path selects a node: false at once when a required name is absent from the document.
+    fn exists<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
+        if self.is_absent(ev, focus) {
+            return Ok(false);
+        }
+        ev.boolean(&self.path, focus)
+    }
+
+    /// Whether a name the path requires is absent from the document (so it selects nothing). Never when
+    /// the context is not a node: a path from a value is the interpreter's error to raise.
+    fn is_absent(&self, ev: &Evaluator<'_, '_, '_>, focus: &Focus<'_, '_>) -> bool {
+        let Some(index) = ev.index else {
+            return false;
+        };
+        focus.item.is_node()
+            && self.required.iter().any(|&(local, attribute)| {
+                if attribute {
+                    !index.may_have_attribute_named(local)
+                } else {
+                    !index.may_have_element_named(local)
+                }
+            })
+    }
+}
+
+/// `contains(' A B C ', concat(' ', X, ' '))` as a code list, when the literal is a clean list: a space
+/// before each code and after the last, no other whitespace, no empty code.
+fn code_list(args: &[Expr]) -> Option<CodeList> {
+    let [Expr::Str(literal), Expr::Call(Function::Concat, parts)] = args else {
+        return None;
+    };
+    let [Expr::Str(open), middle, Expr::Str(close)] = parts.as_slice() else {
+        return None;
+    };
+    if open != " " || close != " " {
+        return None;
+    }
+    let inner = literal.strip_prefix(' ')?.strip_suffix(' ')?;
+    if inner.is_empty() || inner.contains(|c: char| c.is_whitespace() && c != ' ') {
+        return None;
+    }
+    let codes: Vec<&str> = inner.split(' ').collect();
+    if codes.iter().any(|c| c.is_empty()) {
+        return None;
+    }
+    let (value, normalize) = match middle {
+        Expr::Call(Function::NormalizeSpace, inner_args) if inner_args.len() == 1 => {
+            (inner_args[0].clone(), true)
+        }
+        other => (other.clone(), false),
+    };
+    Some(CodeList {
+        literal: literal.clone(),
+        codes: codes.into_iter().map(Box::from).collect(),
+        value,
+        normalize,
+    })
+}
+
+impl CodeList {
+    /// `contains(literal, concat(' ', value, ' '))`: a code without spaces is in the list exactly when
+    /// it is one of the codes (the literal has single spaces only, so an empty value is never in it); a
+    /// value with a space is searched for in the literal as the interpreter would.
+    fn contains<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
+        let raw = string_arg(ev, &self.value, focus)?;
+        let value: Cow<'_, str> = if self.normalize { normalize_space(raw) } else { raw };
+        if value.is_empty() {
+            return Ok(false);
+        }
+        if value.contains(' ') {
+            return Ok(self.literal.contains(&format!(" {value} ")));
+        }
+        Ok(self.codes.contains(value.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::rules::xpath::index::DocIndex;
+    use crate::rules::xpath::{parse, Globals, Item};
+
+    /// The compiled test and the interpreter agree on `expr` with the root element of `xml` as context.
+    fn both(xml: &str, expr: &str) -> (XResult<bool>, XResult<bool>, Test) {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let ast = parse(expr, &HashMap::new()).unwrap();
+        let test = Test::compile(&ast);
+        let globals = Globals::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&ast, &focus);
+        let compiled = test.holds(&mut Evaluator::new(doc.root(), &globals, None), &focus);
+        (compiled, interpreted, test)
+    }
+
+    #[test]
+    fn a_code_list_is_a_set_lookup_with_the_interpreters_verdict() {
+        let list = "contains(' AA B CCC ', concat(' ', normalize-space(c), ' '))";
+        for (xml, expected) in [
+            ("<r><c>B</c></r>", Ok(true)),
+            ("<r><c> CCC\n</c></r>", Ok(true)),
+            ("<r><c>A</c></r>", Ok(false)),
+            ("<r><c></c></r>", Ok(false)),
+            ("<r></r>", Ok(false)),
+            // a value with a space is searched for in the literal: two adjacent codes match
+            ("<r><c>B  CCC</c></r>", Ok(true)),
+            ("<r><c>AA CCC</c></r>", Ok(false)),
+        ] {
+            let (compiled, interpreted, test) = both(xml, list);
+            assert!(
+                matches!(test, Test::InCodeList(_)),
+                "{list} compiles to a code list"
+            );
+            assert_eq!(compiled, interpreted, "{xml}");
+            assert_eq!(compiled, expected, "{xml}");
+        }
+        // two values where one is allowed: the interpreter's error
+        let (compiled, interpreted, _) = both("<r><c>B</c><c>B</c></r>", list);
+        assert_eq!(compiled.unwrap_err().code, interpreted.unwrap_err().code);
+        // without normalize-space, the value as it is
+        let raw = "contains(' AA B ', concat(' ', c, ' '))";
+        let (compiled, interpreted, test) = both("<r><c> B</c></r>", raw);
+        assert!(matches!(test, Test::InCodeList(_)));
+        assert_eq!((compiled.clone(), interpreted), (Ok(false), Ok(false)));
+    }
+
+    #[test]
+    fn a_literal_that_is_not_a_clean_list_is_left_to_the_interpreter() {
+        for expr in [
+            "contains(' AA  B ', concat(' ', c, ' '))",
+            "contains('AA B ', concat(' ', c, ' '))",
+            "contains(' AA B ', concat('-', c, ' '))",
+            "contains(' AA B ', c)",
+        ] {
+            let (compiled, interpreted, test) = both("<r><c>B</c></r>", expr);
+            assert!(matches!(test, Test::Interpret(_)), "{expr}");
+            assert_eq!(compiled, interpreted, "{expr}");
+        }
+    }
+
+    /// The compiled test and the interpreter agree, both with the document's index.
+    fn both_indexed(xml: &str, expr: &str) -> (XResult<bool>, XResult<bool>, Test) {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let ast = parse(expr, &HashMap::new()).unwrap();
+        let test = Test::compile(&ast);
+        let globals = Globals::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let interpreted = Evaluator::new(doc.root(), &globals, Some(&index)).boolean(&ast, &focus);
+        let compiled = test.holds(&mut Evaluator::new(doc.root(), &globals, Some(&index)), &focus);
+        (compiled, interpreted, test)
+    }
+
+    #[test]
+    fn a_node_path_needing_an_absent_name_is_empty_without_walking() {
+        let xml = "<r><a><b c='1'/></a><a><b>x</b></a><d>y</d></r>";
+        for (expr, expected) in [
+            ("a/b", true),
+            ("not(a/e)", true),
+            ("exists(a/b/@c)", true),
+            ("exists(a/b/@e)", false),
+            ("empty(//e)", true),
+            ("(a|d)/b", true),
+            ("(a|e)/b", true),
+            ("(a|d)/e", false),
+            ("a[b = 'x']/b", true),
+            ("a[b = 'z']/b", false),
+        ] {
+            let (compiled, interpreted, test) = both_indexed(xml, expr);
+            assert!(
+                test.share().compiled > 0 && test.share().interpreted == 0,
+                "{expr} compiles"
+            );
+            assert_eq!(compiled, interpreted, "{expr}");
+            assert_eq!(compiled, Ok(expected), "{expr}");
+        }
+        // a predicate that raises an error before an absent name still raises it
+        let (compiled, interpreted, _) = both_indexed(xml, "exists(d[. = 1]/e)");
+        assert_eq!(interpreted.clone().unwrap_err().code, "FORG0001");
+        assert_eq!(compiled, interpreted);
+        // a predicate after an absent name is never evaluated, in the interpreter either
+        let (compiled, interpreted, _) = both_indexed(xml, "exists(e/d[. = 1])");
+        assert_eq!((compiled, interpreted), (Ok(false), Ok(false)));
+    }
+
+    #[test]
+    fn a_count_compared_with_a_number_counts_only_when_the_names_occur() {
+        let xml = "<r><a><b/></a><a><b/><b/></a><d>y</d></r>";
+        for (expr, expected) in [
+            ("count(a/b) = 3", true),
+            ("count(a/b) <= 1", false),
+            ("count(a/e) = 0", true),
+            ("count(a/e) ge 1", false),
+            ("(count(a[b]) > 1)", true),
+        ] {
+            let (compiled, interpreted, test) = both_indexed(xml, expr);
+            assert!(matches!(test, Test::CountCompare { .. }), "{expr} compiles");
+            assert_eq!(compiled, interpreted, "{expr}");
+            assert_eq!(compiled, Ok(expected), "{expr}");
+        }
+        let (compiled, interpreted, _) = both_indexed(xml, "count(d[. = 1]/e) = 0");
+        assert_eq!(interpreted.clone().unwrap_err().code, "FORG0001");
+        assert_eq!(compiled, interpreted);
+    }
+
+    #[test]
+    fn connectives_are_compiled_and_the_share_counted() {
+        let (compiled, interpreted, test) = both("<r><a/></r>", "not(b = 1) and (a or sum(c) = 0)");
+        assert_eq!((compiled, interpreted), (Ok(true), Ok(true)));
+        assert_eq!(
+            test.share(),
+            Share {
+                compiled: 4,
+                interpreted: 2
+            }
+        );
+        assert!(!test.is_fully_compiled());
+    }
+}
