@@ -461,8 +461,9 @@ pub(crate) async fn record_onboarding_document(
         &timestamp(now),
     )
     .await?;
+    let event = if reasons.is_empty() { "item_ticked" } else { "item_flagged" };
     let detail = serde_json::json!({
-        "event": if reasons.is_empty() { "item_ticked" } else { "item_flagged" },
+        "event": event,
         "hire_id": hire.id, "item": item.key, "document_id": document_id,
         "reasons": reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
     });

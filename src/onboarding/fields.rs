@@ -149,19 +149,22 @@ pub fn read(lines: &[Line<'_>], pages: u32) -> Fields {
             }
         }
     }
-    if fields.name.is_none() {
-        fields.name = match (given, surname) {
-            (Some(g), Some(s)) => Some(Evidence {
-                value: format!("{} {}", g.value, s.value),
-                page: g.page,
-                bbox: match (g.bbox, s.bbox) {
-                    (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
-                    (a, b) => a.or(b),
-                },
-            }),
-            (g, s) => s.or(g),
-        };
-    }
+    // given names beside a surname (or a "Name" that is the surname, as on German ID cards) make the name
+    let surname = match (surname, &given) {
+        (None, Some(_)) => fields.name.take(),
+        (surname, _) => surname,
+    };
+    fields.name = match (given, surname) {
+        (Some(g), Some(s)) => Some(Evidence {
+            value: format!("{} {}", g.value, s.value),
+            page: g.page,
+            bbox: match (g.bbox, s.bbox) {
+                (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
+                (a, b) => a.or(b),
+            },
+        }),
+        (g, s) => fields.name.take().or(s).or(g),
+    };
     fields
 }
 
@@ -238,4 +241,63 @@ fn date_in(line: &Line<'_>, from: usize) -> Option<NaiveDate> {
         })
         .collect();
     (0..words.len()).find_map(|i| date_at(&words, i, DateOrder::DayFirst).map(|(d, _)| d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::pdf_text::{PageText, PdfText};
+
+    /// A page whose lines are words 20 pt apart, one line every 20 pt.
+    fn page(lines: &[&str]) -> PdfText {
+        let mut words = Vec::new();
+        for (row, line) in lines.iter().enumerate() {
+            let y = 800.0 - 20.0 * row as f64;
+            for (col, text) in line.split_whitespace().enumerate() {
+                let x = 60.0 + 90.0 * col as f64;
+                words.push(Word {
+                    text: text.to_owned(),
+                    bbox: [x, y, x + 80.0, y + 10.0],
+                    size: 10.0,
+                });
+            }
+        }
+        PdfText {
+            pages: vec![PageText {
+                number: 1,
+                width: 595.0,
+                height: 842.0,
+                rotation: 0,
+                words,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_german_id_card_gives_the_full_name_number_and_dates_with_their_boxes() {
+        let text = page(&[
+            "PERSONALAUSWEIS",
+            "Name: MÜLLER",
+            "Vornamen: ZOË",
+            "Ausweisnummer: L01X00T47",
+            "Geburtsdatum: 12.08.1990",
+            "Gültig bis: 02.02.2031",
+        ]);
+        let fields = read(&crate::onboarding::text::lines(&text), 1);
+        assert_eq!(fields.name.as_ref().unwrap().value, "ZOË MÜLLER");
+        assert_eq!(fields.document_number.unwrap().value, "L01X00T47");
+        assert_eq!(fields.birth.unwrap().date.to_string(), "1990-08-12");
+        let expiry = fields.expiry.unwrap();
+        assert_eq!(expiry.date.to_string(), "2031-02-02");
+        assert_eq!((expiry.evidence.page, expiry.evidence.bbox), (Some(1), Some([240.0, 700.0, 320.0, 710.0])));
+    }
+
+    #[test]
+    fn a_french_footer_declares_the_page_count_and_an_empty_signature_is_kept_empty() {
+        let text = page(&["CONTRAT DE TRAVAIL", "Salarié: Jean Dupont", "Signature: ____", "Page 1 sur 3"]);
+        let fields = read(&crate::onboarding::text::lines(&text), 1);
+        assert_eq!(fields.name.unwrap().value, "Jean Dupont");
+        assert_eq!(fields.declared_pages.unwrap().0, 3);
+        assert_eq!(fields.signature.unwrap().value, "____");
+    }
 }

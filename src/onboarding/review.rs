@@ -87,7 +87,7 @@ pub fn review(text: &PdfText, file_name: &str, expect: &Expectation<'_>) -> Revi
     let lines = lines(text);
     let fields = read(&lines, pages);
     let mut reasons = Vec::new();
-    if words < MIN_WORDS || classify(&text.plain_text()).is_none() && fields.name.is_none() {
+    if words < MIN_WORDS || (classify(&text.plain_text()).is_none() && fields.name.is_none()) {
         reasons.push(ItemReason::new(
             ItemReasonCode::Unreadable,
             format!(
@@ -180,5 +180,89 @@ pub fn review(text: &PdfText, file_name: &str, expect: &Expectation<'_>) -> Revi
         document_type,
         fields,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::pdf_text::{PageText, Word};
+
+    fn doc(pages: &[&[&str]]) -> PdfText {
+        PdfText {
+            pages: pages
+                .iter()
+                .enumerate()
+                .map(|(n, lines)| PageText {
+                    number: n as u32 + 1,
+                    width: 595.0,
+                    height: 842.0,
+                    rotation: 0,
+                    words: lines
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(row, line)| {
+                            let y = 800.0 - 20.0 * row as f64;
+                            line.split_whitespace()
+                                .enumerate()
+                                .map(move |(col, t)| Word {
+                                    text: t.to_owned(),
+                                    bbox: [60.0 + 90.0 * col as f64, y, 140.0 + 90.0 * col as f64, y + 10.0],
+                                    size: 10.0,
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn expect(min_pages: u32) -> Expectation<'static> {
+        Expectation {
+            hire_name: "Jean Dupont",
+            start_date: "2026-04-15".parse().unwrap(),
+            min_pages,
+        }
+    }
+
+    fn codes(review: &Review) -> Vec<ItemReasonCode> {
+        review.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn a_valid_passport_of_the_hire_has_no_reason() {
+        let text = doc(&[&["PASSPORT", "Surname: DUPONT", "Given names: JEAN", "Date of expiry: 01.01.2030"]]);
+        let review = review(&text, "p.pdf", &expect(1));
+        assert_eq!((review.document_type, codes(&review)), (Some(DocumentType::Id), vec![]));
+    }
+
+    #[test]
+    fn an_id_expiring_before_the_start_date_is_expired_with_the_date_as_evidence() {
+        let text = doc(&[&["PASSEPORT", "Nom: Jean Dupont", "Date d'expiration: 14.04.2026"]]);
+        let review = review(&text, "p.pdf", &expect(1));
+        assert_eq!(codes(&review), vec![ItemReasonCode::Expired]);
+        assert_eq!(review.reasons[0].evidence.as_ref().unwrap().value, "14.04.2026");
+    }
+
+    #[test]
+    fn another_name_missing_pages_and_no_signature_are_each_a_reason() {
+        let text = doc(&[&["EMPLOYMENT CONTRACT", "Employee: Marie Curie", "Page 1 of 2"]]);
+        let review = review(&text, "c.pdf", &expect(1));
+        assert_eq!(
+            codes(&review),
+            vec![
+                ItemReasonCode::NameMismatch,
+                ItemReasonCode::PagesMissing,
+                ItemReasonCode::SignatureMissing
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blank_page_is_unreadable_and_keeps_the_type_its_name_gives() {
+        let review = review(&doc(&[&[]]), "bank-details.pdf", &expect(1));
+        assert_eq!(codes(&review), vec![ItemReasonCode::Unreadable]);
+        assert_eq!(review.document_type, Some(DocumentType::BankDetails));
     }
 }

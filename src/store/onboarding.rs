@@ -92,7 +92,7 @@ pub async fn latest_templates(conn: &mut SqliteConnection) -> Result<Vec<Templat
 }
 
 /// One version of a template.
-pub async fn template(conn: &mut SqliteConnection, key: &str, version: i64) -> Result<Template> {
+pub async fn template_version(conn: &mut SqliteConnection, key: &str, version: i64) -> Result<Template> {
     let row = sqlx::query("SELECT version, body FROM onboarding_templates WHERE key = ? AND version = ?")
         .bind(key)
         .bind(version)
@@ -123,7 +123,7 @@ pub async fn save_template(conn: &mut SqliteConnection, template: &Template, now
         .map_err(Error::database("read template versions"))?;
     let latest: Option<i64> = row.get("v");
     if let Some(version) = latest {
-        if template(&mut *conn, &template.key, version).await?.content() == template.content() {
+        if template_version(&mut *conn, &template.key, version).await?.content() == template.content() {
             return Ok(None);
         }
     }
