@@ -16,6 +16,7 @@ const KEYWORDS: &[(DocumentType, &[(&str, u32)])] = &[
             ("reisepass", 5),
             ("carte nationale d'identite", 5),
             ("carte d'identite", 5),
+            ("carte identite", 5),
             ("passeport", 5),
             ("identity document", 4),
             ("date of birth", 1),

@@ -89,7 +89,13 @@ fn a_coordinator_runs_onboarding_from_the_command_line() {
 
     // templates: export, change, import → a new version; Bob keeps v1, a new hire gets v2
     let exported = backdesk(d, &["hires", "templates", "export"]).success().get_output().stdout.clone();
-    let changed = String::from_utf8(exported).unwrap().replacen("retention_days = 2190", "retention_days = 2555", 1);
+    let mut file_value: toml::Value = toml::from_str(&String::from_utf8(exported).unwrap()).unwrap();
+    for template in file_value["templates"].as_array_mut().unwrap() {
+        if template["key"].as_str() == Some("employee-default") {
+            template["retention_days"] = toml::Value::Integer(2555);
+        }
+    }
+    let changed = toml::to_string(&file_value).unwrap();
     let file = data.path().join("templates.toml");
     std::fs::write(&file, changed).unwrap();
     let imported = backdesk_json(d, &["hires", "templates", "import", file.to_str().unwrap()]);
