@@ -521,8 +521,10 @@ impl Workspace {
                 Box::pin(async move {
                     store::documents::finish(conn, id, DocumentState::Processed, None, None, None, &now)
                         .await?;
-                    super::onboarding::record_onboarding_document(conn, &hire, id.0, &file_name, text, decided_at)
-                        .await?;
+                    super::onboarding::record_onboarding_document(
+                        conn, &hire, id.0, &file_name, text, decided_at,
+                    )
+                    .await?;
                     Ok(())
                 })
             })

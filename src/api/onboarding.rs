@@ -182,7 +182,9 @@ impl Workspace {
             "event": "hire_added", "hire_id": id, "template": template.key, "version": template.version
         });
         audit::append(&mut tx, audit_entry(actor, detail), now).await?;
-        tx.commit().await.map_err(Error::database("commit the new hire"))?;
+        tx.commit()
+            .await
+            .map_err(Error::database("commit the new hire"))?;
         self.hire_status(id).await
     }
 
@@ -211,16 +213,35 @@ impl Workspace {
     }
 
     /// Marks an item done by a person (a task, or a document checked by hand). Audited.
-    pub async fn tick_item(&self, id: i64, item: &str, person: &str, now: DateTime<Utc>) -> Result<HireStatus> {
+    pub async fn tick_item(
+        &self,
+        id: i64,
+        item: &str,
+        person: &str,
+        now: DateTime<Utc>,
+    ) -> Result<HireStatus> {
         if person.trim().is_empty() {
             return Err(Error::Usage("say who ticks the item: --as PERSON".into()));
         }
         let mut tx = self.store().begin("tick a checklist item").await?;
         let hire = repo::hire(&mut tx, id).await?;
         if hire.purged_at.is_some() {
-            return Err(Error::Usage(format!("hire {id} was purged; its checklist is closed")));
+            return Err(Error::Usage(format!(
+                "hire {id} was purged; its checklist is closed"
+            )));
         }
-        repo::set_item(&mut tx, id, item, "done", Some(person), None, &[], None, &timestamp(now)).await?;
+        repo::set_item(
+            &mut tx,
+            id,
+            item,
+            "done",
+            Some(person),
+            None,
+            &[],
+            None,
+            &timestamp(now),
+        )
+        .await?;
         let detail = serde_json::json!({"event": "item_ticked", "hire_id": id, "item": item});
         audit::append(&mut tx, audit_entry(person, detail), now).await?;
         tx.commit().await.map_err(Error::database("commit the tick"))?;
@@ -234,14 +255,21 @@ impl Workspace {
     }
 
     /// A draft reminder listing what is missing: to the hire (their documents), or to `owner` (their tasks).
-    pub async fn hire_reminder(&self, id: i64, owner: Option<&str>, now: DateTime<Utc>) -> Result<ReminderDraft> {
+    pub async fn hire_reminder(
+        &self,
+        id: i64,
+        owner: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ReminderDraft> {
         let status = self.hire_status(id).await?;
         let hire = &status.summary.hire;
         let (to, greeting, wanted) = match owner {
             Some(owner) => (owner.to_owned(), owner.to_owned(), owner.to_owned()),
             None => (
                 hire.email.clone().ok_or_else(|| {
-                    Error::Usage(format!("hire {id} has no e-mail address; add one, or remind an owner with --owner"))
+                    Error::Usage(format!(
+                        "hire {id} has no e-mail address; add one, or remind an owner with --owner"
+                    ))
                 })?,
                 hire.name.clone(),
                 "hire".to_owned(),
@@ -258,10 +286,15 @@ impl Workspace {
             })
             .collect();
         if missing.is_empty() {
-            return Err(Error::Usage(format!("nothing is missing from {to} for hire {id}: no reminder to write")));
+            return Err(Error::Usage(format!(
+                "nothing is missing from {to} for hire {id}: no reminder to write"
+            )));
         }
         let reminder = reminder::compose(&to, &greeting, &hire.name, &missing);
-        let from = hire.manager.clone().unwrap_or_else(|| "onboarding@backdesk.local".to_owned());
+        let from = hire
+            .manager
+            .clone()
+            .unwrap_or_else(|| "onboarding@backdesk.local".to_owned());
         Ok(ReminderDraft {
             eml: reminder.to_eml(&from, now),
             mailto: reminder.to_mailto(),
@@ -309,7 +342,8 @@ impl Workspace {
                 let path = crate::intake::archive::archived_path(&self.paths().archive, &sha256);
                 if path.exists() {
                     make_writable(&path);
-                    std::fs::remove_file(&path).map_err(|e| Error::io("remove the archived original", &path, e))?;
+                    std::fs::remove_file(&path)
+                        .map_err(|e| Error::io("remove the archived original", &path, e))?;
                     report.originals_removed += 1;
                 }
                 forget_document_path(&mut tx, document_id).await?;
@@ -433,9 +467,11 @@ pub(crate) async fn record_onboarding_document(
     };
     let mut reasons = review.reasons.clone();
     reasons.extend(failure);
-    let item = review
-        .document_type
-        .and_then(|kind| items.iter().find(|i| i.document_type.as_deref() == Some(kind.as_str())));
+    let item = review.document_type.and_then(|kind| {
+        items
+            .iter()
+            .find(|i| i.document_type.as_deref() == Some(kind.as_str()))
+    });
     let Some(item) = item else {
         let detail = serde_json::json!({
             "event": "document_not_filed", "hire_id": hire.id, "document_id": document_id,
@@ -448,7 +484,11 @@ pub(crate) async fn record_onboarding_document(
         return Ok(Some(item.key.clone()));
     }
     let fields = serde_json::to_value(&review.fields).unwrap_or_default();
-    let (state, done_by) = if reasons.is_empty() { ("done", Some(SYSTEM)) } else { ("problem", None) };
+    let (state, done_by) = if reasons.is_empty() {
+        ("done", Some(SYSTEM))
+    } else {
+        ("problem", None)
+    };
     repo::set_item(
         conn,
         hire.id,
@@ -461,7 +501,11 @@ pub(crate) async fn record_onboarding_document(
         &timestamp(now),
     )
     .await?;
-    let event = if reasons.is_empty() { "item_ticked" } else { "item_flagged" };
+    let event = if reasons.is_empty() {
+        "item_ticked"
+    } else {
+        "item_flagged"
+    };
     let detail = serde_json::json!({
         "event": event,
         "hire_id": hire.id, "item": item.key, "document_id": document_id,
@@ -473,11 +517,13 @@ pub(crate) async fn record_onboarding_document(
 
 /// Human actions on checklist items, from the audit trail.
 async fn human_actions(conn: &mut SqliteConnection) -> Result<Vec<HumanAction>> {
-    let rows = sqlx::query("SELECT at, detail FROM audit_log WHERE action = 'onboarding' AND actor <> ? ORDER BY id")
-        .bind(SYSTEM)
-        .fetch_all(conn)
-        .await
-        .map_err(Error::database("read onboarding actions from the audit trail"))?;
+    let rows = sqlx::query(
+        "SELECT at, detail FROM audit_log WHERE action = 'onboarding' AND actor <> ? ORDER BY id",
+    )
+    .bind(SYSTEM)
+    .fetch_all(conn)
+    .await
+    .map_err(Error::database("read onboarding actions from the audit trail"))?;
     let mut out = Vec::new();
     for row in rows {
         let (at, detail): (String, String) = (row.get("at"), row.get("detail"));
@@ -504,7 +550,9 @@ async fn forget_document_path(conn: &mut SqliteConnection, document_id: i64) -> 
     .bind(document_id)
     .execute(conn)
     .await
-    .map_err(Error::database(format!("forget the path of document {document_id}")))?;
+    .map_err(Error::database(format!(
+        "forget the path of document {document_id}"
+    )))?;
     Ok(())
 }
 

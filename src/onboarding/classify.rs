@@ -143,11 +143,26 @@ mod tests {
 
     #[test]
     fn each_language_names_its_documents() {
-        assert_eq!(classify("REPUBLIQUE FRANÇAISE\nCARTE NATIONALE D'IDENTITÉ"), Some(DocumentType::Id));
-        assert_eq!(classify("Arbeitsvertrag zwischen ..."), Some(DocumentType::Contract));
-        assert_eq!(classify("Bankverbindung\nIBAN: DE89 3704"), Some(DocumentType::BankDetails));
-        assert_eq!(classify("Work permit / residence permit"), Some(DocumentType::RightToWork));
-        assert_eq!(classify("Formulaire fiscal – prélèvement à la source"), Some(DocumentType::TaxForm));
+        assert_eq!(
+            classify("REPUBLIQUE FRANÇAISE\nCARTE NATIONALE D'IDENTITÉ"),
+            Some(DocumentType::Id)
+        );
+        assert_eq!(
+            classify("Arbeitsvertrag zwischen ..."),
+            Some(DocumentType::Contract)
+        );
+        assert_eq!(
+            classify("Bankverbindung\nIBAN: DE89 3704"),
+            Some(DocumentType::BankDetails)
+        );
+        assert_eq!(
+            classify("Work permit / residence permit"),
+            Some(DocumentType::RightToWork)
+        );
+        assert_eq!(
+            classify("Formulaire fiscal – prélèvement à la source"),
+            Some(DocumentType::TaxForm)
+        );
     }
 
     #[test]

@@ -116,7 +116,10 @@ mod tests {
     fn stages_follow_what_is_done() {
         assert_eq!(stage(false, &[(true, false), (false, false)]), Stage::New);
         assert_eq!(stage(false, &[(true, true), (true, false)]), Stage::Collecting);
-        assert_eq!(stage(false, &[(true, true), (false, false)]), Stage::DocumentsComplete);
+        assert_eq!(
+            stage(false, &[(true, true), (false, false)]),
+            Stage::DocumentsComplete
+        );
         assert_eq!(stage(false, &[(true, true), (false, true)]), Stage::Complete);
         assert_eq!(stage(true, &[]), Stage::Purged);
     }

@@ -29,51 +29,131 @@ const LABELS: &[(Field, &[&str])] = &[
     (
         Field::Name,
         &[
-            "name", "full name", "holder", "name of holder", "employee", "employee name", "intern", "contractor",
-            "account holder", "nom", "nom complet", "titulaire", "titulaire du compte", "salarie", "stagiaire",
-            "mitarbeiter", "arbeitnehmer", "kontoinhaber", "inhaber", "praktikant",
+            "name",
+            "full name",
+            "holder",
+            "name of holder",
+            "employee",
+            "employee name",
+            "intern",
+            "contractor",
+            "account holder",
+            "nom",
+            "nom complet",
+            "titulaire",
+            "titulaire du compte",
+            "salarie",
+            "stagiaire",
+            "mitarbeiter",
+            "arbeitnehmer",
+            "kontoinhaber",
+            "inhaber",
+            "praktikant",
         ],
     ),
     (
         Field::Surname,
-        &["surname", "last name", "family name", "nachname", "familienname", "nom de famille"],
+        &[
+            "surname",
+            "last name",
+            "family name",
+            "nachname",
+            "familienname",
+            "nom de famille",
+        ],
     ),
     (
         Field::Given,
-        &["given names", "given name", "first name", "forenames", "vorname", "vornamen", "prenom", "prenoms"],
+        &[
+            "given names",
+            "given name",
+            "first name",
+            "forenames",
+            "vorname",
+            "vornamen",
+            "prenom",
+            "prenoms",
+        ],
     ),
     (
         Field::Number,
         &[
-            "document no", "document number", "passport no", "passport number", "card no", "card number",
-            "id no", "id number", "permit no", "permit number", "tax id", "tax identification number",
-            "ausweisnummer", "dokumentnummer", "passnummer", "steuer-id", "steueridentifikationsnummer",
-            "numero", "numero du document", "numero fiscal", "n du document", "iban",
+            "document no",
+            "document number",
+            "passport no",
+            "passport number",
+            "card no",
+            "card number",
+            "id no",
+            "id number",
+            "permit no",
+            "permit number",
+            "tax id",
+            "tax identification number",
+            "ausweisnummer",
+            "dokumentnummer",
+            "passnummer",
+            "steuer-id",
+            "steueridentifikationsnummer",
+            "numero",
+            "numero du document",
+            "numero fiscal",
+            "n du document",
+            "iban",
         ],
     ),
     (
         Field::Expiry,
         &[
-            "expiry", "expiry date", "date of expiry", "expires", "valid until", "gultig bis", "ablaufdatum",
-            "date d'expiration", "valable jusqu'au", "expire le",
+            "expiry",
+            "expiry date",
+            "date of expiry",
+            "expires",
+            "valid until",
+            "gultig bis",
+            "ablaufdatum",
+            "date d'expiration",
+            "valable jusqu'au",
+            "expire le",
         ],
     ),
     (
         Field::Birth,
-        &["date of birth", "born", "geburtsdatum", "geboren am", "date de naissance", "ne le", "nee le"],
+        &[
+            "date of birth",
+            "born",
+            "geburtsdatum",
+            "geboren am",
+            "date de naissance",
+            "ne le",
+            "nee le",
+        ],
     ),
     (
         Field::Issue,
         &[
-            "date of issue", "issue date", "issued", "issued on", "ausstellungsdatum", "ausgestellt am",
-            "date de delivrance", "delivre le",
+            "date of issue",
+            "issue date",
+            "issued",
+            "issued on",
+            "ausstellungsdatum",
+            "ausgestellt am",
+            "date de delivrance",
+            "delivre le",
         ],
     ),
     (
         Field::Signature,
         &[
-            "signature", "signed", "signed by", "employee signature", "unterschrift", "unterzeichnet",
-            "signe", "signe par", "signature du salarie",
+            "signature",
+            "signed",
+            "signed by",
+            "employee signature",
+            "unterschrift",
+            "unterzeichnet",
+            "signe",
+            "signe par",
+            "signature du salarie",
         ],
     ),
 ];
@@ -289,12 +369,20 @@ mod tests {
         assert_eq!(fields.birth.unwrap().date.to_string(), "1990-08-12");
         let expiry = fields.expiry.unwrap();
         assert_eq!(expiry.date.to_string(), "2031-02-02");
-        assert_eq!((expiry.evidence.page, expiry.evidence.bbox), (Some(1), Some([240.0, 700.0, 320.0, 710.0])));
+        assert_eq!(
+            (expiry.evidence.page, expiry.evidence.bbox),
+            (Some(1), Some([240.0, 700.0, 320.0, 710.0]))
+        );
     }
 
     #[test]
     fn a_french_footer_declares_the_page_count_and_an_empty_signature_is_kept_empty() {
-        let text = page(&["CONTRAT DE TRAVAIL", "Salarié: Jean Dupont", "Signature: ____", "Page 1 sur 3"]);
+        let text = page(&[
+            "CONTRAT DE TRAVAIL",
+            "Salarié: Jean Dupont",
+            "Signature: ____",
+            "Page 1 sur 3",
+        ]);
         let fields = read(&crate::onboarding::text::lines(&text), 1);
         assert_eq!(fields.name.unwrap().value, "Jean Dupont");
         assert_eq!(fields.declared_pages.unwrap().0, 3);

@@ -42,7 +42,10 @@ mod tests {
         assert!(matches("Zoë Müller", "MULLER, ZOE"));
         assert!(matches("Jean-Luc Picard", "Picard Jean Luc"));
         assert!(matches("Anna Maria Schmidt", "Anna Schmidt"));
-        assert!(matches("Katarzyna Nowak", "Katarzyna Nowek"), "one OCR slip in a long word");
+        assert!(
+            matches("Katarzyna Nowak", "Katarzyna Nowek"),
+            "one OCR slip in a long word"
+        );
     }
 
     #[test]

@@ -110,11 +110,22 @@ mod tests {
         }];
         let reminder = compose("zoe@example.com", "Zoë", "Zoë Müller", &items);
         let eml = reminder.to_eml("hr@example.com", "2026-02-01T09:00:00Z".parse().unwrap());
-        assert!(eml.contains("Subject: =?utf-8?q?Onboarding_Zo=C3=AB_M=C3=BCller"), "{eml}");
+        assert!(
+            eml.contains("Subject: =?utf-8?q?Onboarding_Zo=C3=AB_M=C3=BCller"),
+            "{eml}"
+        );
         assert!(eml.contains("- Tax form (due 2026-03-01)\r\n    expired\r\n"));
-        let parsed = mail_parser::MessageParser::default().parse(eml.as_bytes()).unwrap();
-        assert_eq!(parsed.subject(), Some("Onboarding Zoë Müller: 1 item(s) still needed"));
+        let parsed = mail_parser::MessageParser::default()
+            .parse(eml.as_bytes())
+            .unwrap();
+        assert_eq!(
+            parsed.subject(),
+            Some("Onboarding Zoë Müller: 1 item(s) still needed")
+        );
         let url = reminder.to_mailto();
-        assert!(url.starts_with("mailto:zoe@example.com?subject=Onboarding%20Zo%C3%AB"), "{url}");
+        assert!(
+            url.starts_with("mailto:zoe@example.com?subject=Onboarding%20Zo%C3%AB"),
+            "{url}"
+        );
     }
 }

@@ -105,7 +105,9 @@ pub fn review(text: &PdfText, file_name: &str, expect: &Expectation<'_>) -> Revi
     let Some(kind) = document_type else {
         reasons.push(ItemReason::new(
             ItemReasonCode::NotOnChecklist,
-            format!("{file_name}: the document's type could not be told from its text or name; file it by hand"),
+            format!(
+                "{file_name}: the document's type could not be told from its text or name; file it by hand"
+            ),
             None,
         ));
         return Review {
@@ -165,9 +167,10 @@ pub fn review(text: &PdfText, file_name: &str, expect: &Expectation<'_>) -> Revi
         ));
     }
     if matches!(kind, DocumentType::Contract | DocumentType::PolicyAck) {
-        let signed = fields.signature.as_ref().is_some_and(|s| {
-            s.value.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        });
+        let signed = fields
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.value.chars().filter(|c| c.is_alphabetic()).count() >= 2);
         if !signed {
             reasons.push(ItemReason::new(
                 ItemReasonCode::SignatureMissing,
@@ -232,9 +235,17 @@ mod tests {
 
     #[test]
     fn a_valid_passport_of_the_hire_has_no_reason() {
-        let text = doc(&[&["PASSPORT", "Surname: DUPONT", "Given names: JEAN", "Date of expiry: 01.01.2030"]]);
+        let text = doc(&[&[
+            "PASSPORT",
+            "Surname: DUPONT",
+            "Given names: JEAN",
+            "Date of expiry: 01.01.2030",
+        ]]);
         let review = review(&text, "p.pdf", &expect(1));
-        assert_eq!((review.document_type, codes(&review)), (Some(DocumentType::Id), vec![]));
+        assert_eq!(
+            (review.document_type, codes(&review)),
+            (Some(DocumentType::Id), vec![])
+        );
     }
 
     #[test]

@@ -98,7 +98,9 @@ pub async fn template_version(conn: &mut SqliteConnection, key: &str, version: i
         .bind(version)
         .fetch_optional(conn)
         .await
-        .map_err(Error::database(format!("read onboarding template {key} v{version}")))?
+        .map_err(Error::database(format!(
+            "read onboarding template {key} v{version}"
+        )))?
         .ok_or_else(|| Error::NotFound {
             what: "onboarding template",
             id: format!("{key} v{version}"),
@@ -115,7 +117,11 @@ fn template_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Template> {
 
 /// Stores `template` as a new version when its content differs from the newest stored one; returns the
 /// new version, or `None` when nothing changed.
-pub async fn save_template(conn: &mut SqliteConnection, template: &Template, now: &str) -> Result<Option<i64>> {
+pub async fn save_template(
+    conn: &mut SqliteConnection,
+    template: &Template,
+    now: &str,
+) -> Result<Option<i64>> {
     let row = sqlx::query("SELECT MAX(version) AS v FROM onboarding_templates WHERE key = ?")
         .bind(&template.key)
         .fetch_one(&mut *conn)
@@ -123,7 +129,11 @@ pub async fn save_template(conn: &mut SqliteConnection, template: &Template, now
         .map_err(Error::database("read template versions"))?;
     let latest: Option<i64> = row.get("v");
     if let Some(version) = latest {
-        if template_version(&mut *conn, &template.key, version).await?.content() == template.content() {
+        if template_version(&mut *conn, &template.key, version)
+            .await?
+            .content()
+            == template.content()
+        {
             return Ok(None);
         }
     }
@@ -137,7 +147,10 @@ pub async fn save_template(conn: &mut SqliteConnection, template: &Template, now
         .bind(now)
         .execute(conn)
         .await
-        .map_err(Error::database(format!("store template {} v{version}", template.key)))?;
+        .map_err(Error::database(format!(
+            "store template {} v{version}",
+            template.key
+        )))?;
     Ok(Some(version))
 }
 
@@ -299,7 +312,9 @@ pub async fn set_item(
     .bind(item_key)
     .execute(conn)
     .await
-    .map_err(Error::database(format!("update item {item_key} of hire {hire_id}")))?;
+    .map_err(Error::database(format!(
+        "update item {item_key} of hire {hire_id}"
+    )))?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound {
             what: "checklist item",

@@ -81,53 +81,149 @@ pub fn pages(spec: &Spec) -> Vec<Vec<String>> {
     match spec.kind {
         Kind::IdCard | Kind::Passport => {
             let title = match spec.kind {
-                Kind::IdCard => label(l, "NATIONAL IDENTITY CARD", "PERSONALAUSWEIS", "CARTE NATIONALE D'IDENTITÉ"),
+                Kind::IdCard => label(
+                    l,
+                    "NATIONAL IDENTITY CARD",
+                    "PERSONALAUSWEIS",
+                    "CARTE NATIONALE D'IDENTITÉ",
+                ),
                 _ => label(l, "PASSPORT", "REISEPASS", "PASSEPORT"),
             };
             first.push(title.to_owned());
-            first.push(format!("{}: {}", label(l, "Surname", "Name", "Nom"), surname.to_uppercase()));
-            first.push(format!("{}: {}", label(l, "Given names", "Vornamen", "Prénoms"), given.to_uppercase()));
-            first.push(format!("{}: {}", label(l, "Document No", "Ausweisnummer", "Numéro du document"), spec.number));
-            first.push(format!("{}: {}", label(l, "Date of birth", "Geburtsdatum", "Date de naissance"), spec.birth));
-            first.push(format!("{}: {}", label(l, "Date of issue", "Ausstellungsdatum", "Date de délivrance"), spec.issue));
-            first.push(format!("{}: {}", label(l, "Date of expiry", "Gültig bis", "Date d'expiration"), spec.expiry));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Surname", "Name", "Nom"),
+                surname.to_uppercase()
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Given names", "Vornamen", "Prénoms"),
+                given.to_uppercase()
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Document No", "Ausweisnummer", "Numéro du document"),
+                spec.number
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Date of birth", "Geburtsdatum", "Date de naissance"),
+                spec.birth
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Date of issue", "Ausstellungsdatum", "Date de délivrance"),
+                spec.issue
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Date of expiry", "Gültig bis", "Date d'expiration"),
+                spec.expiry
+            ));
         }
         Kind::WorkPermit => {
             first.push(label(l, "WORK PERMIT", "ARBEITSERLAUBNIS", "AUTORISATION DE TRAVAIL").to_owned());
             first.push(format!("{}: {full}", label(l, "Name", "Name", "Nom")));
-            first.push(format!("{}: {}", label(l, "Permit No", "Dokumentnummer", "Numéro"), spec.number));
-            first.push(format!("{}: {}", label(l, "Valid until", "Gültig bis", "Valable jusqu'au"), spec.expiry));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Permit No", "Dokumentnummer", "Numéro"),
+                spec.number
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Valid until", "Gültig bis", "Valable jusqu'au"),
+                spec.expiry
+            ));
         }
         Kind::TaxForm => {
-            first.push(label(l, "TAX FORM - Tax identification", "Lohnsteuer - Steuer-ID", "Formulaire fiscal - numéro fiscal").to_owned());
+            first.push(
+                label(
+                    l,
+                    "TAX FORM - Tax identification",
+                    "Lohnsteuer - Steuer-ID",
+                    "Formulaire fiscal - numéro fiscal",
+                )
+                .to_owned(),
+            );
             first.push(format!("{}: {full}", label(l, "Employee name", "Name", "Nom")));
-            first.push(format!("{}: {}", label(l, "Tax ID", "Steuer-ID", "Numéro fiscal"), spec.number));
-            first.push(format!("{}: {}", label(l, "Date of birth", "Geburtsdatum", "Date de naissance"), spec.birth));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Tax ID", "Steuer-ID", "Numéro fiscal"),
+                spec.number
+            ));
+            first.push(format!(
+                "{}: {}",
+                label(l, "Date of birth", "Geburtsdatum", "Date de naissance"),
+                spec.birth
+            ));
         }
         Kind::BankDetails => {
             first.push(label(l, "BANK DETAILS FORM", "BANKVERBINDUNG", "COORDONNÉES BANCAIRES").to_owned());
-            first.push(format!("{}: {full}", label(l, "Account holder", "Kontoinhaber", "Titulaire du compte")));
+            first.push(format!(
+                "{}: {full}",
+                label(l, "Account holder", "Kontoinhaber", "Titulaire du compte")
+            ));
             first.push("IBAN: DE89 3704 0044 0532 0130 00".to_owned());
             first.push("BIC: COBADEFFXXX".to_owned());
         }
         Kind::Contract => {
             first.push(label(l, "EMPLOYMENT CONTRACT", "ARBEITSVERTRAG", "CONTRAT DE TRAVAIL").to_owned());
-            first.push(format!("{}: {full}", label(l, "Employee", "Arbeitnehmer", "Salarié")));
-            first.push(label(l, "The employer engages the employee as engineer.", "Der Arbeitgeber stellt den Arbeitnehmer ein.", "L'employeur engage le salarié.").to_owned());
+            first.push(format!(
+                "{}: {full}",
+                label(l, "Employee", "Arbeitnehmer", "Salarié")
+            ));
+            first.push(
+                label(
+                    l,
+                    "The employer engages the employee as engineer.",
+                    "Der Arbeitgeber stellt den Arbeitnehmer ein.",
+                    "L'employeur engage le salarié.",
+                )
+                .to_owned(),
+            );
         }
         Kind::PolicyAck => {
-            first.push(label(l, "POLICY ACKNOWLEDGEMENT", "KENNTNISNAHME DER RICHTLINIEN", "ACCUSÉ DE RÉCEPTION - POLITIQUE").to_owned());
-            first.push(format!("{}: {full}", label(l, "Employee", "Mitarbeiter", "Salarié")));
-            first.push(label(l, "I acknowledge the code of conduct.", "Ich bestätige die Richtlinien.", "Je reconnais avoir lu la politique.").to_owned());
+            first.push(
+                label(
+                    l,
+                    "POLICY ACKNOWLEDGEMENT",
+                    "KENNTNISNAHME DER RICHTLINIEN",
+                    "ACCUSÉ DE RÉCEPTION - POLITIQUE",
+                )
+                .to_owned(),
+            );
+            first.push(format!(
+                "{}: {full}",
+                label(l, "Employee", "Mitarbeiter", "Salarié")
+            ));
+            first.push(
+                label(
+                    l,
+                    "I acknowledge the code of conduct.",
+                    "Ich bestätige die Richtlinien.",
+                    "Je reconnais avoir lu la politique.",
+                )
+                .to_owned(),
+            );
         }
     }
     let mut out = vec![first];
     for _ in 1..spec.pages {
-        out.push(vec![label(l, "Terms continued.", "Fortsetzung der Bedingungen.", "Suite des conditions.").to_owned()]);
+        out.push(vec![label(
+            l,
+            "Terms continued.",
+            "Fortsetzung der Bedingungen.",
+            "Suite des conditions.",
+        )
+        .to_owned()]);
     }
     if matches!(spec.kind, Kind::Contract | Kind::PolicyAck) {
         let sign = label(l, "Signature", "Unterschrift", "Signature");
-        let value = if spec.signed { full.clone() } else { "________".to_owned() };
+        let value = if spec.signed {
+            full.clone()
+        } else {
+            "________".to_owned()
+        };
         if let Some(last) = out.last_mut() {
             last.push(format!("{sign}: {value}"));
         }
@@ -135,11 +231,11 @@ pub fn pages(spec: &Spec) -> Vec<Vec<String>> {
     if spec.declared_pages > 1 {
         for (i, page) in out.iter_mut().enumerate() {
             let footer = label(l, "Page {} of {}", "Seite {} von {}", "Page {} sur {}");
-            page.push(
-                footer
-                    .replacen("{}", &(i + 1).to_string(), 1)
-                    .replacen("{}", &spec.declared_pages.to_string(), 1),
-            );
+            page.push(footer.replacen("{}", &(i + 1).to_string(), 1).replacen(
+                "{}",
+                &spec.declared_pages.to_string(),
+                1,
+            ));
         }
     }
     out
@@ -147,7 +243,9 @@ pub fn pages(spec: &Spec) -> Vec<Vec<String>> {
 
 /// Latin-1 bytes for WinAnsi text (the generator writes only Latin-1 characters).
 fn latin1(text: &str) -> Vec<u8> {
-    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
 }
 
 /// A text PDF: each page's lines in Helvetica 14 pt (WinAnsi), A4.
@@ -166,7 +264,10 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
             Operation::new("Td", vec![60.into(), 760.into()]),
         ];
         for line in lines {
-            operations.push(Operation::new("Tj", vec![Object::String(latin1(line), StringFormat::Literal)]));
+            operations.push(Operation::new(
+                "Tj",
+                vec![Object::String(latin1(line), StringFormat::Literal)],
+            ));
             operations.push(Operation::new("T*", vec![]));
         }
         operations.push(Operation::new("ET", vec![]));
@@ -250,7 +351,9 @@ fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
 fn degrade(w: usize, h: usize, pixels: &[u8], degrees: f64, noise: u64, seed: u64) -> Vec<u8> {
     let (sin, cos) = degrees.to_radians().sin_cos();
     let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut out = vec![255u8; w * h];
     for y in 0..h {
         for x in 0..w {
@@ -261,7 +364,9 @@ fn degrade(w: usize, h: usize, pixels: &[u8], degrees: f64, noise: u64, seed: u6
             } else {
                 255.0
             };
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let n = ((state >> 33) % (2 * noise + 1)) as f64 - noise as f64;
             out[y * w + x] = (value + n).clamp(0.0, 255.0) as u8;
         }
@@ -287,7 +392,10 @@ fn image_pdf(pages: &[(usize, usize, Vec<u8>)]) -> Vec<u8> {
         let content = Content {
             operations: vec![
                 Operation::new("q", vec![]),
-                Operation::new("cm", vec![595.into(), 0.into(), 0.into(), 842.into(), 0.into(), 0.into()]),
+                Operation::new(
+                    "cm",
+                    vec![595.into(), 0.into(), 0.into(), 842.into(), 0.into(), 0.into()],
+                ),
                 Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
                 Operation::new("Q", vec![]),
             ],

@@ -38,9 +38,27 @@ pub fn hires() -> Vec<NewHire> {
         manager: Some("Maria Keller <maria.keller@company.example>".into()),
     };
     vec![
-        hire("Zoë Müller", "zoe.mueller@example.com", "2026-04-01", EmploymentType::Employee, "DE"),
-        hire("Jean Dupont", "jean.dupont@example.fr", "2026-04-15", EmploymentType::Employee, "FR"),
-        hire("Priya Shah", "priya.shah@example.co.uk", "2026-05-04", EmploymentType::Contractor, "GB"),
+        hire(
+            "Zoë Müller",
+            "zoe.mueller@example.com",
+            "2026-04-01",
+            EmploymentType::Employee,
+            "DE",
+        ),
+        hire(
+            "Jean Dupont",
+            "jean.dupont@example.fr",
+            "2026-04-15",
+            EmploymentType::Employee,
+            "FR",
+        ),
+        hire(
+            "Priya Shah",
+            "priya.shah@example.co.uk",
+            "2026-05-04",
+            EmploymentType::Contractor,
+            "GB",
+        ),
     ]
 }
 
@@ -65,7 +83,15 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
     let workspace = Workspace::open(data.path()).await.unwrap();
     let mut ids = Vec::new();
     for hire in hires() {
-        ids.push(workspace.add_hire(&hire, "coordinator").await.unwrap().summary.hire.id);
+        ids.push(
+            workspace
+                .add_hire(&hire, "coordinator")
+                .await
+                .unwrap()
+                .summary
+                .hire
+                .id,
+        );
     }
     let (zoe, jean, priya) = (ids[0], ids[1], ids[2]);
     let folder = |slug: &str, file: &str| inbox.path().join("onboarding").join(slug).join(file);
@@ -73,44 +99,119 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
     // (hire, item, expectation) per generated document
     let mut cases: Vec<(i64, &str, Expect)> = Vec::new();
     let zoe_name = ("Zoë", "Müller");
-    write_pdf(&folder("zoe-muller", "personalausweis.pdf"), &Spec::new(Kind::IdCard, Lang::De, zoe_name), Form::Text, work.path());
+    write_pdf(
+        &folder("zoe-muller", "personalausweis.pdf"),
+        &Spec::new(Kind::IdCard, Lang::De, zoe_name),
+        Form::Text,
+        work.path(),
+    );
     cases.push((zoe, "id", Expect::Done));
-    write_pdf(&folder("zoe-muller", "steuer-scan.pdf"), &Spec::new(Kind::TaxForm, Lang::De, zoe_name), Form::Scan(0.6), work.path());
+    write_pdf(
+        &folder("zoe-muller", "steuer-scan.pdf"),
+        &Spec::new(Kind::TaxForm, Lang::De, zoe_name),
+        Form::Scan(0.6),
+        work.path(),
+    );
     cases.push((zoe, "tax_form", Expect::Done));
-    let contract = Spec { pages: 2, declared_pages: 2, ..Spec::new(Kind::Contract, Lang::De, zoe_name) };
-    write_pdf(&folder("zoe-muller", "arbeitsvertrag.pdf"), &contract, Form::Text, work.path());
+    let contract = Spec {
+        pages: 2,
+        declared_pages: 2,
+        ..Spec::new(Kind::Contract, Lang::De, zoe_name)
+    };
+    write_pdf(
+        &folder("zoe-muller", "arbeitsvertrag.pdf"),
+        &contract,
+        Form::Text,
+        work.path(),
+    );
     cases.push((zoe, "contract", Expect::Done));
-    let unsigned = Spec { signed: false, ..Spec::new(Kind::PolicyAck, Lang::De, zoe_name) };
-    write_pdf(&folder("zoe-muller", "richtlinien.pdf"), &unsigned, Form::Text, work.path());
+    let unsigned = Spec {
+        signed: false,
+        ..Spec::new(Kind::PolicyAck, Lang::De, zoe_name)
+    };
+    write_pdf(
+        &folder("zoe-muller", "richtlinien.pdf"),
+        &unsigned,
+        Form::Text,
+        work.path(),
+    );
     cases.push((zoe, "policies", Expect::Problem("SIGNATURE_MISSING")));
     // Zoë's bank details: missing (never sent)
 
     let jean_name = ("Jean", "Dupont");
-    let expired = Spec { expiry: "31.12.2025", ..Spec::new(Kind::IdCard, Lang::Fr, jean_name) };
-    write_pdf(&folder("jean-dupont", "carte-identite.pdf"), &expired, Form::Scan(-0.8), work.path());
+    let expired = Spec {
+        expiry: "31.12.2025",
+        ..Spec::new(Kind::IdCard, Lang::Fr, jean_name)
+    };
+    write_pdf(
+        &folder("jean-dupont", "carte-identite.pdf"),
+        &expired,
+        Form::Scan(-0.8),
+        work.path(),
+    );
     cases.push((jean, "id", Expect::Problem("EXPIRED")));
-    let short = Spec { pages: 1, declared_pages: 3, ..Spec::new(Kind::Contract, Lang::Fr, jean_name) };
-    write_pdf(&folder("jean-dupont", "contrat.pdf"), &short, Form::Text, work.path());
+    let short = Spec {
+        pages: 1,
+        declared_pages: 3,
+        ..Spec::new(Kind::Contract, Lang::Fr, jean_name)
+    };
+    write_pdf(
+        &folder("jean-dupont", "contrat.pdf"),
+        &short,
+        Form::Text,
+        work.path(),
+    );
     cases.push((jean, "contract", Expect::Problem("PAGES_MISSING")));
-    write_pdf(&folder("jean-dupont", "rib.pdf"), &Spec::new(Kind::BankDetails, Lang::Fr, ("Marie", "Curie")), Form::Text, work.path());
+    write_pdf(
+        &folder("jean-dupont", "rib.pdf"),
+        &Spec::new(Kind::BankDetails, Lang::Fr, ("Marie", "Curie")),
+        Form::Text,
+        work.path(),
+    );
     cases.push((jean, "bank_details", Expect::Problem("NAME_MISMATCH")));
-    write_pdf(&folder("jean-dupont", "titre.pdf"), &Spec::new(Kind::WorkPermit, Lang::Fr, jean_name), Form::Text, work.path());
+    write_pdf(
+        &folder("jean-dupont", "titre.pdf"),
+        &Spec::new(Kind::WorkPermit, Lang::Fr, jean_name),
+        Form::Text,
+        work.path(),
+    );
     cases.push((jean, "right_to_work", Expect::Done));
 
     // Priya: a noise "scan" named for her in the inbox root, a passport scan by e-mail, bank details by folder
     std::fs::write(inbox.path().join("Priya Shah - tax form.pdf"), noise_scan()).unwrap();
     cases.push((priya, "tax_form", Expect::Problem("UNREADABLE")));
-    let passport = scan(&text_pdf(&pages(&Spec::new(Kind::Passport, Lang::En, ("Priya", "Shah")))), 0.4, &work.path().join("passport"));
-    std::fs::write(inbox.path().join("mail.eml"), email("Priya <priya.shah@example.co.uk>", "My documents", "scan.pdf", &passport)).unwrap();
+    let passport = scan(
+        &text_pdf(&pages(&Spec::new(Kind::Passport, Lang::En, ("Priya", "Shah")))),
+        0.4,
+        &work.path().join("passport"),
+    );
+    std::fs::write(
+        inbox.path().join("mail.eml"),
+        email(
+            "Priya <priya.shah@example.co.uk>",
+            "My documents",
+            "scan.pdf",
+            &passport,
+        ),
+    )
+    .unwrap();
     cases.push((priya, "id", Expect::Done));
-    write_pdf(&folder("priya-shah", "bank.pdf"), &Spec::new(Kind::BankDetails, Lang::En, ("Priya", "Shah")), Form::Text, work.path());
+    write_pdf(
+        &folder("priya-shah", "bank.pdf"),
+        &Spec::new(Kind::BankDetails, Lang::En, ("Priya", "Shah")),
+        Form::Text,
+        work.path(),
+    );
     cases.push((priya, "bank_details", Expect::Done));
 
     let report = workspace.ingest_paths(&[inbox.path().to_owned()]).await.unwrap();
     // every file (and the e-mail's attachment) ends in exactly one state: processed
     assert_eq!((report.rejected, report.duplicate_files), (0, 0), "{report:?}");
     let documents = workspace.list_documents().await.unwrap();
-    assert!(documents.iter().all(|d| d.state.as_str() == "processed"), "{documents:#?}");
+    assert!(
+        documents.iter().all(|d| d.state.as_str() == "processed"),
+        "{documents:#?}"
+    );
 
     let mut statuses = BTreeMap::new();
     for id in &ids {
@@ -125,11 +226,19 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
             .collect();
         match expect {
             Expect::Done => {
-                assert_eq!((item.state.as_str(), item.done_by.as_deref()), ("done", Some("backdesk")), "hire {hire} {key}: {item:#?}");
+                assert_eq!(
+                    (item.state.as_str(), item.done_by.as_deref()),
+                    ("done", Some("backdesk")),
+                    "hire {hire} {key}: {item:#?}"
+                );
                 assert!(item.document_id.is_some());
             }
             Expect::Problem(code) => {
-                assert_eq!((item.state.as_str(), codes.as_slice()), ("problem", [code.to_string()].as_slice()), "hire {hire} {key}: {item:#?}");
+                assert_eq!(
+                    (item.state.as_str(), codes.as_slice()),
+                    ("problem", [code.to_string()].as_slice()),
+                    "hire {hire} {key}: {item:#?}"
+                );
             }
         }
     }
@@ -138,8 +247,15 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
     let expired_reason = &jean_items.iter().find(|i| i.key == "id").unwrap().reasons[0];
     let evidence = expired_reason.evidence.as_ref().unwrap();
     assert_eq!(evidence.page, Some(1));
-    assert!(evidence.bbox.is_some() && evidence.value.contains("2025"), "{evidence:?}");
-    let mismatch = &jean_items.iter().find(|i| i.key == "bank_details").unwrap().reasons[0];
+    assert!(
+        evidence.bbox.is_some() && evidence.value.contains("2025"),
+        "{evidence:?}"
+    );
+    let mismatch = &jean_items
+        .iter()
+        .find(|i| i.key == "bank_details")
+        .unwrap()
+        .reasons[0];
     assert_eq!(mismatch.evidence.as_ref().unwrap().value, "Marie Curie");
     // a ticked ID keeps its extracted fields
     let zoe_id = statuses[&zoe].items.iter().find(|i| i.key == "id").unwrap();
@@ -148,7 +264,11 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
     // every item no document filled is still open
     let filled: Vec<(i64, &str)> = cases.iter().map(|(h, k, _)| (*h, *k)).collect();
     for (hire, status) in &statuses {
-        for item in status.items.iter().filter(|i| !filled.contains(&(*hire, i.key.as_str()))) {
+        for item in status
+            .items
+            .iter()
+            .filter(|i| !filled.contains(&(*hire, i.key.as_str())))
+        {
             assert_eq!(item.state, "open", "hire {hire} {}", item.key);
         }
     }
@@ -156,45 +276,102 @@ async fn each_generated_document_ends_on_its_item_with_the_right_reason_and_clea
     // deadlines: judged on a given day, consistent with each open item's due date
     let today: NaiveDate = "2026-03-25".parse().unwrap();
     let due = workspace.due_items(today, 7).await.unwrap();
-    let zoe_bank = due.iter().find(|d| d.item.hire_id == zoe && d.item.item_key == "bank_details").unwrap();
-    assert_eq!(zoe_bank.days_left, (statuses[&zoe].items.iter().find(|i| i.key == "bank_details").unwrap().due_date - today).num_days());
+    let zoe_bank = due
+        .iter()
+        .find(|d| d.item.hire_id == zoe && d.item.item_key == "bank_details")
+        .unwrap();
+    assert_eq!(
+        zoe_bank.days_left,
+        (statuses[&zoe]
+            .items
+            .iter()
+            .find(|i| i.key == "bank_details")
+            .unwrap()
+            .due_date
+            - today)
+            .num_days()
+    );
     for d in &due {
-        assert_eq!(d.days_left < 0, serde_json::to_value(d.urgency).unwrap() == "overdue");
+        assert_eq!(
+            d.days_left < 0,
+            serde_json::to_value(d.urgency).unwrap() == "overdue"
+        );
         assert!(d.days_left <= 7);
-        assert_ne!(statuses[&d.item.hire_id].items.iter().find(|i| i.key == d.item.item_key).unwrap().state, "done");
+        assert_ne!(
+            statuses[&d.item.hire_id]
+                .items
+                .iter()
+                .find(|i| i.key == d.item.item_key)
+                .unwrap()
+                .state,
+            "done"
+        );
     }
 
     // the reminder lists exactly what the hire still owes, with the problems
     let draft = workspace.hire_reminder(zoe, None, Utc::now()).await.unwrap();
-    let parsed = mail_parser::MessageParser::default().parse(draft.eml.as_bytes()).unwrap();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(draft.eml.as_bytes())
+        .unwrap();
     let body = parsed.body_text(0).unwrap().into_owned();
-    let owed: Vec<&str> = statuses[&zoe].items.iter().filter(|i| i.owner == "hire" && i.state != "done").map(|i| i.label.as_str()).collect();
-    assert_eq!(body.lines().filter(|l| l.starts_with("- ")).count(), owed.len(), "{body}");
+    let owed: Vec<&str> = statuses[&zoe]
+        .items
+        .iter()
+        .filter(|i| i.owner == "hire" && i.state != "done")
+        .map(|i| i.label.as_str())
+        .collect();
+    assert_eq!(
+        body.lines().filter(|l| l.starts_with("- ")).count(),
+        owed.len(),
+        "{body}"
+    );
     for label in owed {
         assert!(body.contains(label), "{label} missing from {body}");
     }
     assert!(body.contains("signature line"), "{body}");
-    assert!(!body.contains("Personalausweis"), "a done item is not asked for again: {body}");
-    assert_eq!(parsed.to().unwrap().first().unwrap().address(), Some("zoe.mueller@example.com"));
+    assert!(
+        !body.contains("Personalausweis"),
+        "a done item is not asked for again: {body}"
+    );
+    assert_eq!(
+        parsed.to().unwrap().first().unwrap().address(),
+        Some("zoe.mueller@example.com")
+    );
 
     // dashboard: no human step so far; one tick by a person is measured from the audit trail
     let dashboard = workspace.onboarding_dashboard(today).await.unwrap();
     assert_eq!(dashboard.hires_measured, 0);
-    workspace.tick_item(zoe, "policies", "coordinator", Utc::now()).await.unwrap();
+    workspace
+        .tick_item(zoe, "policies", "coordinator", Utc::now())
+        .await
+        .unwrap();
     let dashboard = workspace.onboarding_dashboard(today).await.unwrap();
-    assert_eq!((dashboard.hires_measured, dashboard.average_coordinator_minutes), (1, Some(0.0)));
+    assert_eq!(
+        (dashboard.hires_measured, dashboard.average_coordinator_minutes),
+        (1, Some(0.0))
+    );
 
     // purge: only the contractor is past retention (3 years) on this day
     let archive = workspace.paths().archive.clone();
-    let priya_docs: Vec<i64> = statuses[&priya].items.iter().filter_map(|i| i.document_id).collect();
+    let priya_docs: Vec<i64> = statuses[&priya]
+        .items
+        .iter()
+        .filter_map(|i| i.document_id)
+        .collect();
     assert!(!priya_docs.is_empty());
-    let purged = workspace.purge_hires("dpo", "2029-05-10".parse().unwrap()).await.unwrap();
+    let purged = workspace
+        .purge_hires("dpo", "2029-05-10".parse().unwrap())
+        .await
+        .unwrap();
     assert_eq!(purged.hires_purged, vec![priya]);
     assert_eq!(purged.originals_removed, priya_docs.len());
     let tomb = workspace.hire_status(priya).await.unwrap();
     assert_eq!(tomb.summary.hire.name, "(purged)");
     assert!(tomb.summary.hire.email.is_none() && tomb.summary.hire.purged_at.is_some());
-    assert!(tomb.items.iter().all(|i| i.fields == serde_json::json!({}) && i.reasons.is_empty()));
+    assert!(tomb
+        .items
+        .iter()
+        .all(|i| i.fields == serde_json::json!({}) && i.reasons.is_empty()));
     let still = workspace.hire_status(zoe).await.unwrap();
     assert_eq!(still.summary.hire.name, "Zoë Müller");
     let remaining = count_files(&archive);
@@ -207,7 +384,13 @@ fn count_files(dir: &Path) -> usize {
         .map(|entries| {
             entries
                 .flatten()
-                .map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 })
+                .map(|e| {
+                    if e.path().is_dir() {
+                        count_files(&e.path())
+                    } else {
+                        1
+                    }
+                })
                 .sum()
         })
         .unwrap_or(0)

@@ -126,7 +126,11 @@ fn new_hire_from_flags(
     country: Option<String>,
     manager: Option<String>,
 ) -> Result<NewHire, Error> {
-    let missing = |flag: &str| Error::Usage(format!("hires add needs --{flag} (or a JSON object on stdin with `-`)"));
+    let missing = |flag: &str| {
+        Error::Usage(format!(
+            "hires add needs --{flag} (or a JSON object on stdin with `-`)"
+        ))
+    };
     Ok(NewHire {
         name: name.ok_or_else(|| missing("name"))?,
         email,
@@ -198,9 +202,15 @@ pub async fn run(workspace: Workspace, action: HiresAction) -> Result<ExitCode, 
             if json {
                 return print_json(&status);
             }
-            println!("{} — starts {} — {:?}", status.summary.hire.name, status.summary.hire.start_date, status.summary.stage);
+            println!(
+                "{} — starts {} — {:?}",
+                status.summary.hire.name, status.summary.hire.start_date, status.summary.stage
+            );
             for item in &status.items {
-                println!("  [{:<7}] {:<14} due {}  {}", item.state, item.key, item.due_date, item.label);
+                println!(
+                    "  [{:<7}] {:<14} due {}  {}",
+                    item.state, item.key, item.due_date, item.label
+                );
                 for reason in &item.reasons {
                     println!("            {:?}: {}", reason.code, reason.message);
                 }
@@ -246,7 +256,11 @@ pub async fn run(workspace: Workspace, action: HiresAction) -> Result<ExitCode, 
                 print_json(&report)
             }
         },
-        HiresAction::Due { days, today: day, json } => {
+        HiresAction::Due {
+            days,
+            today: day,
+            json,
+        } => {
             let due = workspace.due_items(today(day), days).await?;
             if json {
                 return print_json(&due);
@@ -263,12 +277,17 @@ pub async fn run(workspace: Workspace, action: HiresAction) -> Result<ExitCode, 
             let draft = workspace.hire_reminder(id, owner.as_deref(), Utc::now()).await?;
             if let Some(out) = out {
                 std::fs::write(&out, &draft.eml).map_err(|e| Error::io("write", &out, e))?;
-                eprintln!("draft written to {} (open it in your mail program to send)", out.display());
+                eprintln!(
+                    "draft written to {} (open it in your mail program to send)",
+                    out.display()
+                );
             }
             println!("{}", draft.mailto);
             Ok(ExitCode::SUCCESS)
         }
-        HiresAction::Dashboard { today: day } => print_json(&workspace.onboarding_dashboard(today(day)).await?),
+        HiresAction::Dashboard { today: day } => {
+            print_json(&workspace.onboarding_dashboard(today(day)).await?)
+        }
         HiresAction::Purge { by, today: day } => {
             let report = workspace.purge_hires(&by, today(day)).await?;
             eprintln!(
