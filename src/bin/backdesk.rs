@@ -13,6 +13,7 @@ use backdesk::model::{InvoiceId, InvoiceStatus};
 use backdesk::workflow::approvals::Role;
 use clap::{Parser, Subcommand};
 
+#[path = "backdesk/hires.rs"]
 mod hires;
 
 #[derive(Parser)]
