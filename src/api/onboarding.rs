@@ -64,6 +64,17 @@ pub struct ReminderDraft {
     pub mailto: String,
 }
 
+/// A reminder draft written to disk: open `path` in a mail program, or use the `mailto:` URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedReminder {
+    #[serde(flatten)]
+    pub draft: ReminderDraft,
+    pub path: std::path::PathBuf,
+}
+
+/// The folder under the data directory where reminder drafts are written.
+pub const REMINDERS_FOLDER: &str = "reminders";
+
 /// What the purge removed.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PurgeReport {
@@ -300,6 +311,24 @@ impl Workspace {
             mailto: reminder.to_mailto(),
             reminder,
         })
+    }
+
+    /// Writes a draft reminder (see [`Workspace::hire_reminder`]) as an `.eml` file under the data
+    /// directory's `reminders/` folder, for the desktop app's "draft reminder" button; nothing is sent.
+    pub async fn save_hire_reminder(
+        &self,
+        id: i64,
+        owner: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<SavedReminder> {
+        let draft = self.hire_reminder(id, owner, now).await?;
+        let slug = self.hire_status(id).await?.summary.hire.slug;
+        let folder = self.paths().data_dir.join(REMINDERS_FOLDER);
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io("create the reminders folder", &folder, e))?;
+        let who = owner.map_or_else(|| "hire".to_owned(), names::slug);
+        let path = folder.join(format!("{slug}-{who}-{}.eml", now.format("%Y%m%d-%H%M%S")));
+        std::fs::write(&path, &draft.eml).map_err(|e| Error::io("write the reminder draft", &path, e))?;
+        Ok(SavedReminder { draft, path })
     }
 
     /// Hires by stage, items overdue on `today`, and the measured coordinator time per hire.
@@ -565,4 +594,15 @@ fn make_writable(path: &Path) {
         permissions.set_readonly(false);
         let _ = std::fs::set_permissions(path, permissions);
     }
+}
+
+/// Today on this machine's calendar: the day deadlines and the dashboard are judged on by the CLI and the
+/// desktop app when no day is given.
+pub fn local_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The current instant, for callers (the desktop shell) that do not depend on `chrono` themselves.
+pub fn now_utc() -> DateTime<Utc> {
+    Utc::now()
 }
