@@ -10,8 +10,14 @@ const COMMANDS: &[&str] = &[
     "ingest_paths",
     "open_demo_workspace",
     // onboarding (src/onboarding.rs)
-    "onboarding_templates", "list_hires", "add_hire", "hire_status", "tick_hire_item", "due_hire_items",
-    "draft_hire_reminder", "onboarding_dashboard",
+    "onboarding_templates",
+    "list_hires",
+    "add_hire",
+    "hire_status",
+    "tick_hire_item",
+    "due_hire_items",
+    "draft_hire_reminder",
+    "onboarding_dashboard",
 ];
 
 fn main() {

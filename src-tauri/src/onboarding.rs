@@ -63,7 +63,11 @@ pub async fn draft_hire_reminder(
     owner: Option<String>,
 ) -> Result<SavedReminder, Error> {
     let now = onboarding::now_utc();
-    state.workspace().await.save_hire_reminder(id, owner.as_deref(), now).await
+    state
+        .workspace()
+        .await
+        .save_hire_reminder(id, owner.as_deref(), now)
+        .await
 }
 
 /// Hires by stage, items overdue today, measured coordinator time per hire.
