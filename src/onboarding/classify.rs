@@ -116,7 +116,7 @@ pub fn scores(text: &str) -> Vec<(DocumentType, u32)> {
         })
         .filter(|(_, score)| *score > 0)
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     out
 }
 

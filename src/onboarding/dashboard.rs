@@ -54,6 +54,9 @@ pub struct HumanAction {
     pub at: DateTime<Utc>,
 }
 
+/// The first and last human action on one item.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// The dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dashboard {
@@ -67,7 +70,7 @@ pub struct Dashboard {
 
 /// Average coordinator time per hire, in minutes, and how many hires were measured.
 pub fn coordinator_minutes(actions: &[HumanAction]) -> (usize, Option<f64>) {
-    let mut spans: BTreeMap<(i64, &str), (DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    let mut spans: BTreeMap<(i64, &str), Span> = BTreeMap::new();
     for action in actions {
         let span = spans
             .entry((action.hire_id, action.item_key.as_str()))
