@@ -87,11 +87,12 @@ async function fill(session, selector, value) {
   assert.equal(found, true, `the form should have a field ${selector}`);
 }
 
+/** Clicks `selector` once it is there and enabled (buttons are disabled while the screen loads). */
 async function clickOn(session, selector, what) {
-  const [element] = await session.waitFor(what, async () => {
-    const found = await session.findAll(selector);
-    return found.length > 0 ? found : null;
-  });
+  await session.waitFor(what, () =>
+    session.execute(`const b = document.querySelector(arguments[0]); return b !== null && !b.disabled;`, [selector]),
+  );
+  const [element] = await session.findAll(selector);
   await session.click(element);
 }
 
@@ -160,6 +161,7 @@ describe('onboarding in the desktop app', () => {
   it('creates a hire from a template in the form', async () => {
     try {
       await clickOn(session, '[data-testid="open-onboarding"]', 'the Onboarding button');
+      await session.waitFor('the empty hire list', async () => (await session.findAll('[data-testid="no-hires"]')).length > 0);
       await clickOn(session, '[data-testid="new-hire"]', 'the New hire button');
       await session.waitFor('the new-hire form', async () => (await session.findAll('[data-testid="new-hire-form"]')).length > 0);
       await fill(session, '[data-testid="hire-name"]', hire.name);
