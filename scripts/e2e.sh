@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #! End-to-end smoke test of the desktop app: builds it, opens it on a fresh demo workspace in a real window
-#! (WebKitGTK under Xvfb) through tauri-driver + WebKitWebDriver, runs tests/e2e with node --test, saves a
-#! screenshot to tests/e2e/artifacts/invoice-list.png, and tears everything down. Exits non-zero on failure.
+#! (WebKitGTK under Xvfb) through tauri-driver + WebKitWebDriver, runs every tests/e2e/*.test.mjs with node --test
+#! (one file at a time: one driver), saves screenshots to tests/e2e/artifacts/, and tears everything down. Exits non-zero on failure.
 #! Usage: scripts/e2e.sh [--no-build]
 set -euo pipefail
 
@@ -56,12 +56,12 @@ status=0
 TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" \
   BACKDESK_E2E_DATA_DIR="$work/data" BACKDESK_E2E_HOME="$work/home" \
   BACKDESK_E2E_ARTIFACTS="$root/tests/e2e/artifacts" \
-  node --test --test-reporter=spec "$root/tests/e2e/smoke.test.mjs" || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
 
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED (exit $status); tauri-driver log:" >&2
   tail -n 60 "$work/driver.log" >&2 || true
 else
-  echo "e2e: passed; screenshot: tests/e2e/artifacts/invoice-list.png" >&2
+  echo "e2e: passed; screenshots: tests/e2e/artifacts/*.png" >&2
 fi
 exit "$status"

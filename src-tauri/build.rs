@@ -9,6 +9,15 @@ const COMMANDS: &[&str] = &[
     "set_inbox_folder",
     "ingest_paths",
     "open_demo_workspace",
+    // onboarding (src/onboarding.rs)
+    "onboarding_templates",
+    "list_hires",
+    "add_hire",
+    "hire_status",
+    "tick_hire_item",
+    "due_hire_items",
+    "draft_hire_reminder",
+    "onboarding_dashboard",
 ];
 
 fn main() {

@@ -32,6 +32,7 @@ pub mod formats;
 pub mod import;
 pub mod intake;
 pub mod model;
+pub mod onboarding;
 pub mod policy;
 pub mod rules;
 pub mod scenario;

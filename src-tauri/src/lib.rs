@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod events;
 pub mod launch;
+pub mod onboarding;
 pub mod state;
 
 use backdesk::api::{self, Workspace};
@@ -60,6 +61,14 @@ pub fn run() -> i32 {
             commands::set_inbox_folder,
             commands::ingest_paths,
             commands::open_demo_workspace,
+            onboarding::onboarding_templates,
+            onboarding::list_hires,
+            onboarding::add_hire,
+            onboarding::hire_status,
+            onboarding::tick_hire_item,
+            onboarding::due_hire_items,
+            onboarding::draft_hire_reminder,
+            onboarding::onboarding_dashboard,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -397,6 +397,14 @@ impl Workspace {
                 ));
                 return self.reject(pipeline, &doc, &failure, report).await;
             };
+            // the onboarding hook: a document for a hire is filed on its checklist, not read as an invoice
+            if !matches!(format, Format::Email) {
+                if let Some(hire) = self.onboarding_hire_for(doc.id.0, &doc.source).await? {
+                    return self
+                        .take_in_onboarding(pipeline, &doc, hire, (bytes, format), report)
+                        .await;
+                }
+            }
             // the vendors' learnt layouts (from corrections) are read first where they fit
             let layouts = store::layouts::all(self.store.pool()).await?;
             let permit = pipeline.cpu.acquire().await;
@@ -484,6 +492,42 @@ impl Workspace {
         report.processed += 1;
         report.exceptions += exceptions;
         report.invoice_ids.extend(invoice_ids);
+        Ok(())
+    }
+
+    /// Onboarding: reads a hire's document (text layer or OCR) and files it on the hire's checklist with its
+    /// `processed` state in one transaction (`api::onboarding::record_onboarding_document`).
+    async fn take_in_onboarding(
+        &self,
+        pipeline: &Pipeline,
+        doc: &Journaled,
+        hire: crate::store::onboarding::Hire,
+        (bytes, format): (Vec<u8>, Format),
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        let permit = pipeline.cpu.acquire().await;
+        let text = blocking(move || super::onboarding::onboarding_text(&format, &bytes)).await?;
+        drop(permit);
+        let (id, decided_at) = (doc.id, Utc::now());
+        let now = timestamp(decided_at);
+        let file_name = Path::new(&doc.source)
+            .file_name()
+            .map_or_else(|| doc.source.clone(), |n| n.to_string_lossy().into_owned());
+        pipeline
+            .writer
+            .run(&format!("file {} for a hire", doc.source), move |conn| {
+                Box::pin(async move {
+                    store::documents::finish(conn, id, DocumentState::Processed, None, None, None, &now)
+                        .await?;
+                    super::onboarding::record_onboarding_document(
+                        conn, &hire, id.0, &file_name, text, decided_at,
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        report.processed += 1;
         Ok(())
     }
 

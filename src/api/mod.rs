@@ -8,6 +8,7 @@ mod extraction;
 mod ingest;
 mod master_data;
 pub mod metrics;
+pub mod onboarding;
 pub mod sync;
 mod validate;
 mod watch;

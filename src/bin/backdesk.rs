@@ -13,6 +13,9 @@ use backdesk::model::{InvoiceId, InvoiceStatus};
 use backdesk::workflow::approvals::Role;
 use clap::{Parser, Subcommand};
 
+#[path = "backdesk/hires.rs"]
+mod hires;
+
 #[derive(Parser)]
 #[command(
     name = "backdesk",
@@ -196,6 +199,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Onboarding: hires, checklists, templates, deadlines, reminders, purge (docs/cli.md).
+    Hires {
+        #[command(subcommand)]
+        action: hires::HiresAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -292,6 +300,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             true => extract_words(&file),
             false => extract(&file, json),
         },
+        Command::Hires { action } => hires::run(open(cli.data_dir).await?, action).await,
         Command::Init => {
             let workspace = open(cli.data_dir).await?;
             eprintln!("data directory ready: {}", workspace.paths().data_dir.display());

@@ -47,6 +47,8 @@ pub enum Action {
     Assigned,
     /// A payload was sent to, or read from, an accounting system.
     SyncPayload,
+    /// Onboarding: a hire created, a checklist item ticked or flagged, a purge (detail names hire and item).
+    Onboarding,
 }
 
 impl Action {
@@ -65,6 +67,7 @@ impl Action {
             Self::Hold => "hold",
             Self::Assigned => "assigned",
             Self::SyncPayload => "sync_payload",
+            Self::Onboarding => "onboarding",
         }
     }
 }

@@ -144,3 +144,10 @@ async function report<T>(query: string): Promise<T[]> {
 export function invoiceCountsByStatus(): Promise<StatusCount[]> {
   return report<StatusCount>('SELECT status, invoice_count FROM report_invoice_counts_by_status');
 }
+
+// --- other screens' commands ---------------------------------------------------------------------
+
+/** Calls a shell command by name, for a screen's own typed wrappers (src/onboarding/api.ts). */
+export function callCommand<T>(name: string, args?: Record<string, unknown>): Promise<T> {
+  return command(name, args);
+}
