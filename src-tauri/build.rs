@@ -9,6 +9,23 @@ const COMMANDS: &[&str] = &[
     "set_inbox_folder",
     "ingest_paths",
     "open_demo_workspace",
+    "original_info",
+    "original_bytes",
+    "document_words",
+    "correct_invoice",
+    "approve_invoice",
+    "reject_invoice",
+    "hold_invoice",
+    "confirm_bank_details",
+    "mark_not_duplicate",
+    "people",
+    "add_person",
+    "policy_text",
+    "preview_policy",
+    "save_policy",
+    "metrics",
+    "import_master_data",
+    "queues",
 ];
 
 fn main() {

@@ -8,9 +8,12 @@ mod extraction;
 mod ingest;
 mod master_data;
 pub mod metrics;
+mod review;
 pub mod sync;
+mod synthetic;
 mod validate;
 mod watch;
+mod what_if;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
 pub use validate::{validate_file, ValidationSummary};
+pub use review::OriginalDocument;
+pub use synthetic::SyntheticReport;
 pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};
