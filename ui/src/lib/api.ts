@@ -3,6 +3,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import Database from '@tauri-apps/plugin-sql';
 
@@ -186,7 +187,24 @@ export function onCoreEvent(handler: (event: CoreEvent) => void): Promise<Unlist
   return mapped(() => listen<CoreEvent>('core-event', (event) => handler(event.payload)));
 }
 
+/** Calls `handler` with the paths of files dropped on the window until the returned function is called. */
+export function onFilesDropped(handler: (paths: string[]) => void): Promise<UnlistenFn> {
+  return mapped(() =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === 'drop') handler(event.payload.paths);
+    }),
+  );
+}
+
 // --- folder picker -------------------------------------------------------------------------------
+
+/** Asks the user for a CSV file; `null` when they cancel. */
+export function pickCsvFile(title: string): Promise<string | null> {
+  return mapped(async () => {
+    const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: 'CSV', extensions: ['csv'] }] });
+    return typeof chosen === 'string' ? chosen : null;
+  });
+}
 
 /** Asks the user for a folder; `null` when they cancel. */
 export function pickFolder(title: string): Promise<string | null> {
