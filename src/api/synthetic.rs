@@ -27,7 +27,7 @@ const STEPS: &[(&str, &str)] = &[
     ),
     (
         "plan the copies",
-        "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?1),
+        "WITH RECURSIVE k(n) AS (SELECT 0 WHERE ?1 > 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?1),
               t AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS idx, COUNT(*) OVER () AS cnt FROM invoices)
          INSERT INTO synthetic_plan (n, template, document_id, invoice_id)
          SELECT k.n, t.id,

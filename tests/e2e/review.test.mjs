@@ -13,8 +13,8 @@ import { textPdf } from './pdf.mjs';
 import { Session, sleep, waitForDriver } from './webdriver.mjs';
 
 const dataDir = `${DATA_DIR}-review`;
-/** Bluem BV is a demo vendor (found by its VAT id); its purchase order number is printed without a label,
- *  so extraction cannot know it is the PO reference: the person clicks it. */
+/** Bluem BV is a demo vendor (found by its VAT id). Extraction reads "Our order 4500012345" as the PO
+ *  reference, which is not on file; the person clicks the other number on the page, the demo's PO. */
 const PDF_LINES = [
   'Bluem BV',
   'VAT NL809163160B01',
@@ -22,11 +22,12 @@ const PDF_LINES = [
   'Invoice date: 2026-03-02',
   'Due date: 2026-04-01',
   'Our order 4500012345 delivered',
+  'Framework 2018-471331',
   'Net amount: 100.00',
   'VAT 21%: 21.00',
   'Total: 121.00 EUR',
 ];
-const PO_WORD = '4500012345';
+const PO_WORD = '2018-471331';
 
 const invoiceIn = (invoices, number) => invoices.find((i) => i.invoice_number === number);
 const codes = (reasons) => reasons.map((r) => (typeof r === 'string' ? r : r.code)).sort();
@@ -37,6 +38,26 @@ async function shownReasons(session) {
       `return [...document.querySelectorAll('[data-testid="reason"]')].map((r) => r.dataset.code);`,
     )
   ).sort();
+}
+
+/** Adds a person on the settings screen and chooses them in the header as the one acting. */
+async function actAs(session, person, role) {
+  await session.click((await waitForAll(session, 'the settings tab', '[data-testid="nav-settings"]'))[0]);
+  const [name] = await waitForAll(session, 'the people form', '[data-testid="person-name"]');
+  await session.type(name, person);
+  await session.execute(
+    `const s = document.querySelector('[data-testid="person-role"]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));`,
+    [role],
+  );
+  await session.click((await session.findAll('[data-testid="add-person"]'))[0]);
+  await session.waitFor(`${person} in the picker`, () =>
+    session.execute(`return [...document.querySelectorAll('[data-testid="acting-person"] option')].some((o) => o.value === arguments[0]);`, [person]),
+  );
+  await session.execute(
+    `const s = document.querySelector('[data-testid="acting-person"]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));`,
+    [person],
+  );
+  await session.click((await session.findAll('[data-testid="nav-queues"]'))[0]);
 }
 
 async function openRow(session, id) {
@@ -56,6 +77,7 @@ describe('review screens', () => {
     session = await Session.start(DRIVER, APP, ['--data-dir', dataDir, '--demo']);
     await waitForAll(session, 'the demo invoices', '[data-testid="invoice-row"]');
     inbox = join(dataDir, 'demo-inbox');
+    await withArtifacts(session, 'act-as-failed', () => actAs(session, 'Erin', 'owner'));
   });
 
   after(async () => {
@@ -121,24 +143,8 @@ describe('review screens', () => {
     });
   });
 
-  it('approves with the keyboard as the chosen person; the status changes and the audit shows it', async () => {
+  it('approves with the keyboard as the person chosen in the header; the status changes and the audit shows it', async () => {
     await withArtifacts(session, 'keyboard-approve-failed', async () => {
-      // a person to act as, added on the settings screen and chosen in the header
-      await session.click((await session.findAll('[data-testid="nav-settings"]'))[0]);
-      const [name] = await waitForAll(session, 'the people form', '[data-testid="person-name"]');
-      await session.type(name, 'Erin');
-      await session.execute(
-        `const s = document.querySelector('[data-testid="person-role"]'); s.value = 'owner'; s.dispatchEvent(new Event('change'));`,
-      );
-      await session.click((await session.findAll('[data-testid="add-person"]'))[0]);
-      await session.waitFor('Erin in the picker', () =>
-        session.execute(`return [...document.querySelectorAll('[data-testid="acting-person"] option')].some((o) => o.value === 'Erin');`),
-      );
-      await session.execute(
-        `const s = document.querySelector('[data-testid="acting-person"]'); s.value = 'Erin'; s.dispatchEvent(new Event('change'));`,
-      );
-      await session.click((await session.findAll('[data-testid="nav-queues"]'))[0]);
-
       const waiting = coreJson(dataDir, ['invoices']).find((i) => i.status === 'awaiting_approval');
       assert.ok(waiting, 'the demo has an invoice awaiting approval');
       await session.click((await waitForAll(session, 'the All tab', '[data-testid="tab-all"]'))[0]);

@@ -116,6 +116,15 @@ async fn seeding_copies_every_invoice_with_its_own_number_and_original() {
 }
 
 #[tokio::test]
+async fn seeding_no_copies_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = open_demo_workspace(dir.path()).await.unwrap();
+    let before = workspace.list_invoices(None).await.unwrap().len();
+    assert_eq!(workspace.seed_synthetic_invoices(0).await.unwrap().added, 0);
+    assert_eq!(workspace.list_invoices(None).await.unwrap().len(), before);
+}
+
+#[tokio::test]
 async fn seeding_an_empty_workspace_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let workspace = Workspace::open(dir.path()).await.unwrap();
@@ -153,7 +162,7 @@ async fn the_what_if_of_an_edited_policy_lists_the_invoices_it_flips() {
     let edited = toml::to_string(&policy).unwrap();
     let report = workspace.replay_policy_text(&edited).await.unwrap();
     assert!(
-        report.flips.iter().any(|f| f.reasons_proposed.iter().any(|r| r.to_string() == "NO_PO_REFERENCE")),
+        report.flips.iter().any(|f| f.reasons_proposed.iter().any(|r| r.as_str() == "NO_PO_REFERENCE")),
         "{report:?}"
     );
     assert!(!dir.path().join("policy-what-if.toml").exists(), "the preview leaves no file behind");
