@@ -32,7 +32,11 @@ command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing: run scripts/ins
 
 # Everything the app writes goes under one temp dir: the workspace and a throwaway HOME (config, caches).
 work="$(mktemp -d "${TMPDIR:-/tmp}/backdesk-e2e.XXXXXX")"
-port="${TAURI_DRIVER_PORT:-4444}"
+# free ports of our own: other checkouts may run their e2e on this machine at the same time, and
+# tauri-driver's defaults (4444, and 4445 for WebKitWebDriver) would send our requests to their windows
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="${TAURI_DRIVER_PORT:-$(free_port)}"
+native_port="$(free_port)"
 driver_pid=""
 cleanup() {
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
@@ -51,7 +55,8 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
   XDG_CACHE_HOME="$work/home/.cache"
 
 # tauri-driver under its own X server, in its own process group so teardown reaches WebKitWebDriver and the app
-setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" --native-port "$native_port" \
+  >"$work/driver.log" 2>&1 &
 driver_pid=$!
 
 status=0
