@@ -59,6 +59,21 @@ export function isFiltering(filters: Filters): boolean {
   );
 }
 
+/** The lower-cased text a row is searched in, built once per row (rows are replaced, never changed). */
+const haystacks = new WeakMap<InvoiceRow, string>();
+
+function haystackOf(row: InvoiceRow): string {
+  let text = haystacks.get(row);
+  if (text === undefined) {
+    text = [row.invoice_number, row.vendor_name, row.vendor_id, row.purchase_order_reference, row.reason_codes, row.total_gross]
+      .filter((part) => part !== null)
+      .join(' ')
+      .toLowerCase();
+    haystacks.set(row, text);
+  }
+  return text;
+}
+
 /** A predicate for the filters, prepared once (lower-cased words, parsed bounds) and run per row. */
 export function rowMatcher(filters: Filters): (row: InvoiceRow) => boolean {
   const words = filters.text.toLowerCase().split(/\s+/).filter((w) => w !== '');
@@ -82,10 +97,7 @@ export function rowMatcher(filters: Filters): (row: InvoiceRow) => boolean {
       if (toDate !== '' && row.issue_date > toDate) return false;
     }
     if (words.length > 0) {
-      const haystack = [row.invoice_number, row.vendor_name, row.vendor_id, row.purchase_order_reference, row.reason_codes, row.total_gross]
-        .filter((part) => part !== null)
-        .join(' ')
-        .toLowerCase();
+      const haystack = haystackOf(row);
       for (const word of words) if (!haystack.includes(word)) return false;
     }
     return true;
