@@ -55,7 +55,11 @@ pub async fn preview_policy(state: State<'_, AppState>, text: String) -> Result<
 /// Saves an edited policy (checked, with a new version) as the one in force.
 #[tauri::command(async)]
 pub async fn save_policy(state: State<'_, AppState>, text: String) -> Result<String, Error> {
-    let policy = state.workspace().await.save_policy("the edited policy", &text).await?;
+    let policy = state
+        .workspace()
+        .await
+        .save_policy("the edited policy", &text)
+        .await?;
     Ok(policy.version)
 }
 

@@ -28,9 +28,9 @@ pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
-pub use validate::{validate_file, ValidationSummary};
 pub use review::OriginalDocument;
 pub use synthetic::SyntheticReport;
+pub use validate::{validate_file, ValidationSummary};
 pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};

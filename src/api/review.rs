@@ -40,7 +40,8 @@ impl Workspace {
             id: id.to_string(),
         })?;
         let archived = archived_path(&self.paths().archive, &sha256);
-        let bytes = std::fs::read(&archived).map_err(|e| Error::io("read the archived original", &archived, e))?;
+        let bytes =
+            std::fs::read(&archived).map_err(|e| Error::io("read the archived original", &archived, e))?;
         let file_name = std::path::Path::new(&path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -84,7 +85,11 @@ fn sniff_media_type(bytes: &[u8]) -> &'static str {
         "image/jpeg"
     } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
         "image/tiff"
-    } else if String::from_utf8_lossy(head).trim_start_matches('\u{feff}').trim_start().starts_with('<') {
+    } else if String::from_utf8_lossy(head)
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
         "application/xml"
     } else {
         "application/octet-stream"

@@ -92,8 +92,7 @@ impl Workspace {
                     .into(),
             ));
         }
-        let count = i64::try_from(n)
-            .map_err(|_| Error::Usage(format!("{n} copies are too many to seed")))?;
+        let count = i64::try_from(n).map_err(|_| Error::Usage(format!("{n} copies are too many to seed")))?;
         let mut tx = self.store().begin("seed synthetic invoices").await?;
         for (what, sql) in STEPS {
             let mut query = sqlx::query(sql);

@@ -95,13 +95,18 @@ async fn seeding_copies_every_invoice_with_its_own_number_and_original() {
     assert_eq!(numbers.len(), after.len(), "every copy has its own number");
     // each template's status and reasons are copied, so the queues keep their proportions
     for status in ["exception", "awaiting_approval", "approved"] {
-        let count = |list: &[backdesk::api::InvoiceSummary]| list.iter().filter(|i| i.status.as_str() == status).count();
+        let count = |list: &[backdesk::api::InvoiceSummary]| {
+            list.iter().filter(|i| i.status.as_str() == status).count()
+        };
         let ratio = count(&after) as f64 / after.len() as f64;
         let expected = count(&before) as f64 / before.len() as f64;
         assert!((ratio - expected).abs() < 0.01, "{status}: {ratio} vs {expected}");
     }
     // a copy opens like its template: canonical form, fields and original agree with its row
-    let copy = after.iter().find(|i| i.invoice_number.as_deref().is_some_and(|n| n.ends_with("-S7"))).unwrap();
+    let copy = after
+        .iter()
+        .find(|i| i.invoice_number.as_deref().is_some_and(|n| n.ends_with("-S7")))
+        .unwrap();
     let detail = workspace.get_invoice(copy.id).await.unwrap();
     assert_eq!(detail.invoice.number, copy.invoice_number);
     assert_eq!(
@@ -112,7 +117,12 @@ async fn seeding_copies_every_invoice_with_its_own_number_and_original() {
         detail.fields.get("invoice_number").map(|f| f.value.clone()),
         copy.invoice_number
     );
-    assert!(!workspace.original_document(copy.id).await.unwrap().bytes.is_empty());
+    assert!(!workspace
+        .original_document(copy.id)
+        .await
+        .unwrap()
+        .bytes
+        .is_empty());
 }
 
 #[tokio::test]
@@ -138,7 +148,11 @@ async fn the_what_if_of_an_edited_policy_lists_the_invoices_it_flips() {
     let workspace = open_demo_workspace(dir.path()).await.unwrap();
     let text = workspace.policy_text().unwrap();
     let same = workspace.replay_policy_text(&text).await.unwrap();
-    assert!(same.flips.is_empty(), "the policy in force flips nothing: {:?}", same.flips);
+    assert!(
+        same.flips.is_empty(),
+        "the policy in force flips nothing: {:?}",
+        same.flips
+    );
     assert_eq!(same.invoices, workspace.list_invoices(None).await.unwrap().len());
 
     // every invoice of a vendor must name a PO: those that do not flip to an exception
@@ -150,7 +164,10 @@ async fn the_what_if_of_an_edited_policy_lists_the_invoices_it_flips() {
         .filter(|i| i.purchase_order_reference.is_none())
         .filter_map(|i| i.vendor_id.as_ref().map(|v| v.to_string()))
         .collect();
-    assert!(!vendors.is_empty(), "the demo has invoices without a PO reference");
+    assert!(
+        !vendors.is_empty(),
+        "the demo has invoices without a PO reference"
+    );
     let mut policy: toml::Table = toml::from_str(&text).unwrap();
     policy.insert("version".into(), "what-if".into());
     policy
@@ -162,10 +179,16 @@ async fn the_what_if_of_an_edited_policy_lists_the_invoices_it_flips() {
     let edited = toml::to_string(&policy).unwrap();
     let report = workspace.replay_policy_text(&edited).await.unwrap();
     assert!(
-        report.flips.iter().any(|f| f.reasons_proposed.iter().any(|r| r.as_str() == "NO_PO_REFERENCE")),
+        report
+            .flips
+            .iter()
+            .any(|f| f.reasons_proposed.iter().any(|r| r.as_str() == "NO_PO_REFERENCE")),
         "{report:?}"
     );
-    assert!(!dir.path().join("policy-what-if.toml").exists(), "the preview leaves no file behind");
+    assert!(
+        !dir.path().join("policy-what-if.toml").exists(),
+        "the preview leaves no file behind"
+    );
 
     let broken = workspace.replay_policy_text("version = ").await.unwrap_err();
     assert!(broken.to_string().contains("the edited policy"), "{broken}");
