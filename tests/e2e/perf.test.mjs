@@ -104,6 +104,8 @@ describe(`performance with ${COUNT.toLocaleString('en')} invoices`, () => {
       assert.ok(domRows < 200, `only the visible rows are in the DOM (${domRows})`);
       rows.push({ measure: 'start → first painted list (wall clock, from the WebDriver request)', value: `${wall} ms`, runs: 1, target: '≤ 1500 ms' });
       rows.push({ measure: 'start → first painted list (page clock, from navigation)', value: `${first.ms} ms`, runs: 1, target: '' });
+      const [query] = await timings(session, 'list-query');
+      if (query) rows.push({ measure: '  of which: the report_invoice_list query through plugin-sql (asked → rows in the page)', value: `${query.ms} ms`, runs: 1, target: '' });
       await screenshot(session, 'perf-list');
 
       // open: click rows far apart (never prefetched), each waits for its review
