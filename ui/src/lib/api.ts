@@ -249,9 +249,15 @@ async function report<T>(query: string, values: unknown[] = []): Promise<T[]> {
   });
 }
 
-/** Every invoice as a list row, newest first, from the core's `report_invoice_list` view. */
-export function invoiceRows(): Promise<InvoiceRow[]> {
-  return report<InvoiceRow>('SELECT * FROM report_invoice_list ORDER BY id DESC');
+/**
+ * One page of list rows, newest first, from the core's `report_invoice_list` view: up to `limit` rows with
+ * an id below `beforeId` (from the newest when `null`). The id is the invoices' rowid, so a page is a range
+ * read, not a scan of every row.
+ */
+export function invoiceRowsPage(beforeId: number | null, limit: number): Promise<InvoiceRow[]> {
+  return beforeId === null
+    ? report<InvoiceRow>('SELECT * FROM report_invoice_list ORDER BY id DESC LIMIT $1', [limit])
+    : report<InvoiceRow>('SELECT * FROM report_invoice_list WHERE id < $1 ORDER BY id DESC LIMIT $2', [beforeId, limit]);
 }
 
 /** The audit trail of one invoice, newest first (`report_audit_trail`). */

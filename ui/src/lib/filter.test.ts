@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { NO_FILTERS, amountValue, filterChoices, filterRows, isFiltering, reasonCodes } from './filter';
+import { NO_FILTERS, amountValue, filterChoices, filterRows, isFiltering, narrows, prepareSearch, reasonCodes, refineRows } from './filter';
 import type { InvoiceRow } from './types';
 
 function row(id: number, patch: Partial<InvoiceRow> = {}): InvoiceRow {
@@ -92,5 +92,40 @@ describe('helpers', () => {
     );
     const found = filterRows(many, { ...NO_FILTERS, status: 'exception', minAmount: '500' });
     expect(found.length).toBe(many.filter((r) => r.id % 3 === 0 && r.id % 1000 >= 500).length);
+  });
+});
+
+describe('refineRows', () => {
+  const many: InvoiceRow[] = Array.from({ length: 400 }, (_, i) => ({
+    ...(rows[i % rows.length] as InvoiceRow),
+    id: i + 1,
+    invoice_number: `S${1000 + i}`,
+  }));
+
+  it('gives what filtering from scratch gives, key by key, and when a key is taken back', () => {
+    prepareSearch(many);
+    let previous = null;
+    for (const text of ['s', 's1', 's12', 's1', 's13', 's13 acme', 'acme', '']) {
+      for (const status of [null, 'exception'] as const) {
+        const filters = { ...NO_FILTERS, text, status };
+        previous = refineRows(previous, many, filters);
+        expect(ids(previous.rows)).toEqual(ids(filterRows(many, filters)));
+      }
+    }
+  });
+
+  it('starts from the previous result only when the text grew and nothing else changed', () => {
+    const typed = { ...NO_FILTERS, text: 's1' };
+    expect(narrows(NO_FILTERS, typed)).toBe(true);
+    expect(narrows(typed, { ...typed, text: 's12' })).toBe(true);
+    expect(narrows(typed, { ...typed, text: 's' })).toBe(false);
+    expect(narrows(typed, { ...typed, text: 's12', vendor: 'Acme GmbH' })).toBe(false);
+    expect(narrows(typed, { ...typed, text: 's12', maxAmount: '10' })).toBe(false);
+    const first = refineRows(null, many, typed);
+    const next = refineRows(first, many, { ...typed, text: 's12' });
+    expect(next.rows.every((row) => first.rows.includes(row))).toBe(true);
+    // other rows (a reload): from scratch
+    const reloaded = many.map((row) => ({ ...row }));
+    expect(refineRows(next, reloaded, { ...typed, text: 's12' }).rows.every((row) => reloaded.includes(row))).toBe(true);
   });
 });

@@ -74,6 +74,14 @@ function haystackOf(row: InvoiceRow): string {
   return text;
 }
 
+/**
+ * Builds the search text of `rows[from..]` now, so the first key typed does not pay for 50,000 of them
+ * (the list loader calls it as each page arrives).
+ */
+export function prepareSearch(rows: readonly InvoiceRow[], from = 0): void {
+  for (const row of rows.slice(from)) haystackOf(row);
+}
+
 /** A predicate for the filters, prepared once (lower-cased words, parsed bounds) and run per row. */
 export function rowMatcher(filters: Filters): (row: InvoiceRow) => boolean {
   const words = filters.text.toLowerCase().split(/\s+/).filter((w) => w !== '');
@@ -121,4 +129,37 @@ export function filterChoices(rows: readonly InvoiceRow[]): { vendors: string[];
   }
   const byText = (a: string, b: string) => a.localeCompare(b);
   return { vendors: [...vendors].sort(byText), reasons: [...reasons].sort(byText) };
+}
+
+/** A filter result with what it was computed from, so the next keystroke can start from it. */
+export interface Filtered {
+  source: readonly InvoiceRow[];
+  filters: Filters;
+  rows: InvoiceRow[];
+}
+
+/** Whether every row matching `next` also matches `previous`: only the search text grew at its end. */
+export function narrows(previous: Filters, next: Filters): boolean {
+  return (
+    next.text.startsWith(previous.text) &&
+    next.vendor === previous.vendor &&
+    next.status === previous.status &&
+    next.reason === previous.reason &&
+    next.minAmount === previous.minAmount &&
+    next.maxAmount === previous.maxAmount &&
+    next.fromDate === previous.fromDate &&
+    next.toDate === previous.toDate
+  );
+}
+
+/**
+ * `filterRows(source, filters)`, computed from the previous result when the same rows were filtered and
+ * the search text only grew (typing): each key then looks only at the rows the last one left.
+ */
+export function refineRows(previous: Filtered | null, source: readonly InvoiceRow[], filters: Filters): Filtered {
+  if (previous && previous.source === source && narrows(previous.filters, filters)) {
+    const rows = previous.filters.text === filters.text ? previous.rows : previous.rows.filter(rowMatcher(filters));
+    return { source, filters, rows };
+  }
+  return { source, filters, rows: filterRows(source, filters) };
 }
