@@ -168,10 +168,15 @@ describe('review screens', () => {
           [approved.status],
         ),
       );
-      const row = await session.execute(
-        `return document.querySelector('[data-testid="invoice-row"][data-invoice-id="${waiting.id}"]')?.dataset.status;`,
-      );
-      assert.equal(row, approved.status, 'the list shows the status the core now has');
+      // the core may still be moving the invoice on (the next step, or approved): compare with what it has now
+      const shown = await session.waitFor('the list showing the status the core has', async () => {
+        const row = await session.execute(
+          `return document.querySelector('[data-testid="invoice-row"][data-invoice-id="${waiting.id}"]')?.dataset.status;`,
+        );
+        const now = coreJson(dataDir, ['invoice', String(waiting.id)]).status;
+        return row === now ? { row, now } : null;
+      });
+      assert.equal(shown.row, shown.now, 'the list shows the status the core now has');
       await screenshot(session, 'review-approved');
     });
   });
