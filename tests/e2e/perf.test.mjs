@@ -104,6 +104,14 @@ describe(`performance with ${COUNT.toLocaleString('en')} invoices`, () => {
       assert.ok(domRows < 200, `only the visible rows are in the DOM (${domRows})`);
       rows.push({ measure: 'start → first painted list (wall clock, from the WebDriver request)', value: `${wall} ms`, runs: 1, target: '≤ 1500 ms' });
       rows.push({ measure: 'start → first painted list (page clock, from navigation)', value: `${first.ms} ms`, runs: 1, target: '' });
+      for (const [name, what] of [
+        ['script-start', 'the app script running (bundle loaded and parsed)'],
+        ['workspace-overview', 'the workspace overview from the core'],
+        ['reports-open', 'the read-only reporting connection open'],
+      ]) {
+        const [mark] = await timings(session, name);
+        if (mark) rows.push({ measure: `  navigation → ${what}`, value: `${mark.ms} ms`, runs: 1, target: '' });
+      }
       const [query] = await timings(session, 'list-query');
       if (query) rows.push({ measure: '  of which: counts + first page of report_invoice_list through plugin-sql (asked → rows in the page)', value: `${query.ms} ms`, runs: 1, target: '' });
       await screenshot(session, 'perf-list');
