@@ -52,6 +52,21 @@ describe('loadInPages', () => {
     expect(seen).toEqual([false, false, true]);
   });
 
+  it('waits for the pause after each page before asking for the next', async () => {
+    const { fetchPage } = store(12);
+    const events: string[] = [];
+    const logged = (beforeId: number | null, limit: number) => {
+      events.push(`fetch ${beforeId}`);
+      return fetchPage(beforeId, limit);
+    };
+    const pause = async () => {
+      events.push('pause');
+      await Promise.resolve();
+    };
+    await loadInPages(logged, (r) => events.push(`page ${r.length}`), () => true, 5, 5, pause);
+    expect(events).toEqual(['fetch null', 'page 5', 'pause', 'fetch 8', 'page 10', 'pause', 'fetch 3', 'page 12']);
+  });
+
   it('stops handing on rows once a newer load replaced it', async () => {
     const { fetchPage } = store(30);
     let pages = 0;

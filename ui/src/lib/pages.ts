@@ -16,6 +16,8 @@ export type PageFetcher = (beforeId: number | null, limit: number) => Promise<In
 /**
  * Fetches every row page by page. `onPage` gets the rows so far (a new array each time) and whether that is
  * all of them; it stops early, returning `null`, once `isCurrent()` says a newer load replaced this one.
+ * `pause` is awaited before each further page: the app waits there for the page just handed on to be
+ * painted, so the next page's transfer and parsing never hold up that frame.
  */
 export async function loadInPages(
   fetchPage: PageFetcher,
@@ -23,6 +25,7 @@ export async function loadInPages(
   isCurrent: () => boolean = () => true,
   firstPage: number = FIRST_PAGE,
   chunk: number = CHUNK,
+  pause: () => Promise<void> = () => Promise.resolve(),
 ): Promise<InvoiceRow[] | null> {
   let rows: InvoiceRow[] = [];
   let limit = firstPage;
@@ -35,6 +38,8 @@ export async function loadInPages(
     onPage(rows, complete);
     if (complete) return rows;
     limit = chunk;
+    await pause();
+    if (!isCurrent()) return null;
   }
 }
 

@@ -33,6 +33,15 @@ export function record(name: string, start: number, now: number = performance.no
   return timing;
 }
 
+/** Resolves once the current frame has been painted. */
+export function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => {
+      setTimeout(resolve, 0);
+    });
+  });
+}
+
 /** Records `name` from `start` until the frame after the current one is painted. */
 export function recordAfterPaint(name: string, start: number): Promise<Timing> {
   return new Promise((resolve) => {
