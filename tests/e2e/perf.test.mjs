@@ -106,6 +106,7 @@ describe(`performance with ${COUNT.toLocaleString('en')} invoices`, () => {
       rows.push({ measure: 'start → first painted list (page clock, from navigation)', value: `${first.ms} ms`, runs: 1, target: '' });
       for (const [name, what] of [
         ['script-start', 'the app script running (bundle loaded and parsed)'],
+        ['first-frame', 'the first frame painted (no data yet)'],
         ['workspace-overview', 'the workspace overview from the core'],
         ['reports-open', 'the read-only reporting connection open'],
       ]) {
