@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-#! End-to-end smoke test of the desktop app: builds it, opens it on a fresh demo workspace in a real window
-#! (WebKitGTK under Xvfb) through tauri-driver + WebKitWebDriver, runs every tests/e2e/*.test.mjs with node --test
-#! (one file at a time: one driver), saves screenshots to tests/e2e/artifacts/, and tears everything down. Exits non-zero on failure.
-#! Usage: scripts/e2e.sh [--no-build]
+#! End-to-end tests of the desktop app: builds it, opens it in a real window (WebKitGTK under Xvfb) through
+#! tauri-driver + WebKitWebDriver, runs every tests/e2e/*.test.mjs with node --test (one after the other:
+#! one app window at a time), saves screenshots to tests/e2e/artifacts/, prints the performance table of the
+#! 50,000-invoice run, and tears everything down. Exits non-zero on failure.
+#! Usage: scripts/e2e.sh [--no-build]   (BACKDESK_E2E_INVOICES=N changes the size of the performance run)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,14 +11,15 @@ cd "$root"
 
 if [ "${1:-}" != "--no-build" ]; then
   scripts/build-desktop.sh
-  # the core's CLI: the test asks it what the workspace holds
-  cargo build -p backdesk --bin backdesk
+  # the core's CLI: the tests ask it what the workspace holds; the seeder fills the performance workspace
+  cargo build -p backdesk --bin backdesk --example seed_synthetic
 fi
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 app="$target_dir/debug/backdesk-desktop"
 cli="$target_dir/debug/backdesk"
-for binary in "$app" "$cli"; do
+seeder="$target_dir/debug/examples/seed_synthetic"
+for binary in "$app" "$cli" "$seeder"; do
   [ -x "$binary" ] || { echo "e2e: $binary is missing; run without --no-build" >&2; exit 2; }
 done
 
@@ -30,7 +32,11 @@ command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing: run scripts/ins
 
 # Everything the app writes goes under one temp dir: the workspace and a throwaway HOME (config, caches).
 work="$(mktemp -d "${TMPDIR:-/tmp}/backdesk-e2e.XXXXXX")"
-port="${TAURI_DRIVER_PORT:-4444}"
+# free ports of our own: other checkouts may run their e2e on this machine at the same time, and
+# tauri-driver's defaults (4444, and 4445 for WebKitWebDriver) would send our requests to their windows
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="${TAURI_DRIVER_PORT:-$(free_port)}"
+native_port="$(free_port)"
 driver_pid=""
 cleanup() {
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
@@ -49,11 +55,12 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
   XDG_CACHE_HOME="$work/home/.cache"
 
 # tauri-driver under its own X server, in its own process group so teardown reaches WebKitWebDriver and the app
-setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" --native-port "$native_port" \
+  >"$work/driver.log" 2>&1 &
 driver_pid=$!
 
 status=0
-TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" \
+TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" BACKDESK_SEEDER="$seeder" \
   BACKDESK_E2E_DATA_DIR="$work/data" BACKDESK_E2E_HOME="$work/home" \
   BACKDESK_E2E_ARTIFACTS="$root/tests/e2e/artifacts" \
   node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
@@ -62,6 +69,6 @@ if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED (exit $status); tauri-driver log:" >&2
   tail -n 60 "$work/driver.log" >&2 || true
 else
-  echo "e2e: passed; screenshots: tests/e2e/artifacts/*.png" >&2
+  echo "e2e: passed; screenshots in tests/e2e/artifacts/" >&2
 fi
 exit "$status"

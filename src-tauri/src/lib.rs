@@ -3,9 +3,12 @@
 //! inbox folder while the app is open, and forwards core events.
 //! All business logic lives in the `backdesk` core; nothing here decides anything.
 
+pub mod actions;
+pub mod admin;
 pub mod commands;
 pub mod events;
 pub mod launch;
+pub mod review;
 pub mod onboarding;
 pub mod state;
 
@@ -61,6 +64,23 @@ pub fn run() -> i32 {
             commands::set_inbox_folder,
             commands::ingest_paths,
             commands::open_demo_workspace,
+            review::original_info,
+            review::original_bytes,
+            review::document_words,
+            actions::correct_invoice,
+            actions::approve_invoice,
+            actions::reject_invoice,
+            actions::hold_invoice,
+            actions::confirm_bank_details,
+            actions::mark_not_duplicate,
+            admin::people,
+            admin::add_person,
+            admin::policy_text,
+            admin::preview_policy,
+            admin::save_policy,
+            admin::metrics,
+            admin::import_master_data,
+            admin::queues,
             onboarding::onboarding_templates,
             onboarding::list_hires,
             onboarding::add_hire,

@@ -9,9 +9,12 @@ mod ingest;
 mod master_data;
 pub mod metrics;
 pub mod onboarding;
+mod review;
 pub mod sync;
+mod synthetic;
 mod validate;
 mod watch;
+mod what_if;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
 pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
+pub use review::OriginalDocument;
+pub use synthetic::SyntheticReport;
 pub use validate::{validate_file, ValidationSummary};
 pub use watch::InboxWatch;
 

@@ -90,9 +90,9 @@ describe('desktop app on the demo workspace', () => {
     );
 
     const total = await session.execute(
-      `return document.querySelector('[data-testid="status-count-total"]')?.textContent ?? null;`,
+      `return document.querySelector('[data-testid="tab-count-all"]')?.textContent ?? null;`,
     );
-    assert.equal(Number(total), expected.length, 'the status strip (plugin-sql report view) should count them all');
+    assert.equal(Number(total), expected.length, 'the "All" tab (plugin-sql report view) should count them all');
 
     const badge = await session.findAll('[data-testid="demo-badge"]');
     assert.equal(badge.length, 1, 'the header should say this is the demo workspace');

@@ -114,6 +114,28 @@ export class Session {
     return this.#call('POST', `/element/${element}/click`, {});
   }
 
+  /** Types `text` into an element (focusing it first), as a person would. */
+  type(element, text) {
+    return this.#call('POST', `/element/${element}/value`, { text });
+  }
+
+  clear(element) {
+    return this.#call('POST', `/element/${element}/clear`, {});
+  }
+
+  /**
+   * Presses keys on whatever has the focus (W3C actions: real key events through the webview). Each
+   * character of `keys` is one key down and up; use '\uE00C' for Escape.
+   */
+  async pressKeys(keys) {
+    const actions = [...keys].flatMap((key) => [
+      { type: 'keyDown', value: key },
+      { type: 'keyUp', value: key },
+    ]);
+    await this.#call('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.#call('DELETE', '/actions').catch(() => {});
+  }
+
   title() {
     return this.#call('GET', '/title');
   }

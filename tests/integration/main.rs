@@ -3,6 +3,7 @@
 // tests may unwrap: a panic with the value is the clearest failure
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api_desktop;
 mod cli_import;
 mod cli_ingest;
 mod decide_cli;

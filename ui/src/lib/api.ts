@@ -3,13 +3,25 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import Database from '@tauri-apps/plugin-sql';
 
 import type {
   AppError,
+  ApprovalReport,
+  AuditEntry,
   CoreEvent,
+  CorrectionReport,
   IngestReport,
+  InvoiceDetail,
+  InvoiceRow,
+  OriginalInfo,
+  PdfPageWords,
+  Person,
+  Queues,
+  ReplayReport,
+  Role,
   InvoiceStatus,
   InvoiceSummary,
   StatusCount,
@@ -88,6 +100,86 @@ export function openDemoWorkspace(): Promise<WorkspaceOverview> {
   return command('open_demo_workspace');
 }
 
+export function getInvoice(id: number): Promise<InvoiceDetail> {
+  return command('get_invoice', { id });
+}
+
+export function queues(): Promise<Queues> {
+  return command('queues');
+}
+
+export function originalInfo(id: number): Promise<OriginalInfo> {
+  return command('original_info', { id });
+}
+
+/** The original's bytes (sent raw by the shell, arriving as an ArrayBuffer). */
+export function originalBytes(id: number): Promise<ArrayBuffer> {
+  return command('original_bytes', { id });
+}
+
+export async function documentWords(id: number): Promise<PdfPageWords[]> {
+  const text = await command<{ pages: PdfPageWords[] }>('document_words', { id });
+  return text.pages;
+}
+
+export function correctInvoice(
+  id: number,
+  fields: { field: string; value: string }[],
+  who: string,
+): Promise<CorrectionReport> {
+  return command('correct_invoice', { id, fields, who });
+}
+
+export function approveInvoice(id: number, who: string, comment: string | null = null): Promise<ApprovalReport> {
+  return command('approve_invoice', { id, who, comment });
+}
+
+export function rejectInvoice(id: number, who: string, reason: string): Promise<string> {
+  return command('reject_invoice', { id, who, reason });
+}
+
+/** Holds the invoice with `reason`, or releases it when `reason` is null. */
+export function holdInvoice(id: number, who: string, reason: string | null): Promise<void> {
+  return command('hold_invoice', { id, who, reason });
+}
+
+export function confirmBankDetails(id: number, who: string, how: string): Promise<unknown> {
+  return command('confirm_bank_details', { id, who, how });
+}
+
+export function markNotDuplicate(id: number, who: string, why: string): Promise<unknown> {
+  return command('mark_not_duplicate', { id, who, why });
+}
+
+export function people(): Promise<Person[]> {
+  return command('people');
+}
+
+export function addPerson(name: string, role: Role, limit: string | null): Promise<Person> {
+  return command('add_person', { name, role, limit });
+}
+
+export function policyText(): Promise<string> {
+  return command('policy_text');
+}
+
+export function previewPolicy(text: string): Promise<ReplayReport> {
+  return command('preview_policy', { text });
+}
+
+/** Saves the policy; resolves to its version. */
+export function savePolicy(text: string): Promise<string> {
+  return command('save_policy', { text });
+}
+
+export function metrics(): Promise<Record<string, unknown>> {
+  return command('metrics');
+}
+
+export function importMasterData(kind: string, file: string): Promise<Record<string, unknown>> {
+  return command('import_master_data', { kind, file });
+}
+
 // --- events --------------------------------------------------------------------------------------
 
 /** Calls `handler` with every core event until the returned function is called. */
@@ -95,7 +187,24 @@ export function onCoreEvent(handler: (event: CoreEvent) => void): Promise<Unlist
   return mapped(() => listen<CoreEvent>('core-event', (event) => handler(event.payload)));
 }
 
+/** Calls `handler` with the paths of files dropped on the window until the returned function is called. */
+export function onFilesDropped(handler: (paths: string[]) => void): Promise<UnlistenFn> {
+  return mapped(() =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === 'drop') handler(event.payload.paths);
+    }),
+  );
+}
+
 // --- folder picker -------------------------------------------------------------------------------
+
+/** Asks the user for a CSV file; `null` when they cancel. */
+export function pickCsvFile(title: string): Promise<string | null> {
+  return mapped(async () => {
+    const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: 'CSV', extensions: ['csv'] }] });
+    return typeof chosen === 'string' ? chosen : null;
+  });
+}
 
 /** Asks the user for a folder; `null` when they cancel. */
 export function pickFolder(title: string): Promise<string | null> {
@@ -133,11 +242,32 @@ export function openReports(databasePath: string): Promise<void> {
   });
 }
 
-async function report<T>(query: string): Promise<T[]> {
+async function report<T>(query: string, values: unknown[] = []): Promise<T[]> {
   return mapped(async () => {
     if (!reports) throw { code: SHELL_ERROR, message: 'the reporting database is not open yet' };
-    return reports.select<T[]>(query);
+    return reports.select<T[]>(query, values);
   });
+}
+
+/**
+ * One page of list rows, newest first, from the core's `report_invoice_list` view: up to `limit` rows with
+ * an id below `beforeId` (from the newest when `null`). The id is the invoices' rowid, so a page is a range
+ * read, not a scan of every row.
+ */
+export function invoiceRowsPage(beforeId: number | null, limit: number): Promise<InvoiceRow[]> {
+  return beforeId === null
+    ? report<InvoiceRow>('SELECT * FROM report_invoice_list ORDER BY id DESC LIMIT $1', [limit])
+    : report<InvoiceRow>('SELECT * FROM report_invoice_list WHERE id < $1 ORDER BY id DESC LIMIT $2', [beforeId, limit]);
+}
+
+/** The audit trail of one invoice, newest first (`report_audit_trail`). */
+export function auditTrail(invoiceId: number): Promise<AuditEntry[]> {
+  return report<AuditEntry>('SELECT * FROM report_audit_trail WHERE invoice_id = $1', [invoiceId]);
+}
+
+/** Any read-only query over the `report_*` views (the dashboard's charts). */
+export function reportQuery<T>(query: string, values: unknown[] = []): Promise<T[]> {
+  return report<T>(query, values);
 }
 
 /** Invoice counts per status, from the core's `report_invoice_counts_by_status` view. */

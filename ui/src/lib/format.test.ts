@@ -82,3 +82,17 @@ describe('formatting never throws, whatever the locale', () => {
     expect(formatDate('2024-05-01', 'C')).toBe('2024-05-01');
   });
 });
+
+describe('formatters made once', () => {
+  it('keeps each locale, currency and precision apart when called again and again', () => {
+    for (let i = 0; i < 3; i += 1) {
+      expect(formatMoney('1234.5', 'EUR', 'de-DE')).toBe(formatMoney('1234.5', 'EUR', 'de-DE'));
+      expect(formatMoney('1234.5', 'EUR', 'en-US')).toBe('€1,234.50');
+      expect(formatMoney('1234.5', 'USD', 'en-US')).toBe('$1,234.50');
+      expect(formatMoney('1234.125', 'USD', 'en-US')).toBe('$1,234.125');
+      expect(formatMoney('7', 'JPY', 'en-US')).toBe('¥7');
+      expect(formatMoney('1234.5', 'XYZ1', 'en-US')).toBe('1,234.5 XYZ1');
+      expect(formatDate('2024-05-01', 'en-US')).toBe('May 1, 2024');
+    }
+  });
+});

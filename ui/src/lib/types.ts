@@ -85,3 +85,136 @@ export interface StatusCount {
   status: string;
   invoice_count: number;
 }
+
+/** One row of the `report_invoice_list` view: what the queues list and filter. */
+export interface InvoiceRow {
+  id: number;
+  status: InvoiceStatus;
+  document_type: string;
+  vendor_id: string | null;
+  vendor_name: string | null;
+  invoice_number: string | null;
+  issue_date: string | null;
+  due_date: string | null;
+  currency: string | null;
+  total_gross: string | null;
+  purchase_order_reference: string | null;
+  /** Reason codes joined by commas (`null`: none). */
+  reason_codes: string | null;
+  created_at: string;
+}
+
+/** A stored field with its provenance; `bbox` is `[x0, y0, x1, y1]` in PDF points from the bottom-left. */
+export interface FieldRecord {
+  value: string;
+  confidence: number;
+  method: string;
+  page?: number;
+  bbox?: [number, number, number, number];
+}
+
+/** One invoice in full (`get_invoice`). */
+export interface InvoiceDetail extends InvoiceSummary {
+  source_path: string;
+  extraction_method: string;
+  fields: Record<string, FieldRecord>;
+  invoice: Record<string, unknown>;
+  matches: Record<string, unknown>[];
+  decisions: Record<string, unknown>[];
+  audit_trail: AuditEntry[];
+  approval: Record<string, unknown> | null;
+  rule_warnings: string[];
+}
+
+export interface AuditEntry {
+  id?: number;
+  at: string;
+  actor: string;
+  action: string;
+  invoice_id?: number | null;
+  detail?: unknown;
+}
+
+export interface OriginalInfo {
+  file_name: string;
+  media_type: string;
+  format: string | null;
+}
+
+export interface PdfWord {
+  text: string;
+  bbox: [number, number, number, number];
+  size: number;
+}
+
+export interface PdfPageWords {
+  number: number;
+  width: number;
+  height: number;
+  rotation: number;
+  words: PdfWord[];
+}
+
+export type Role = 'clerk' | 'manager' | 'owner';
+
+export interface Person {
+  name: string;
+  role: Role;
+  approval_limit: string | null;
+}
+
+export interface CorrectionReport {
+  invoice_id: number;
+  changes: { field: string; old: string | null; new: string }[];
+  status_before: InvoiceStatus;
+  status: InvoiceStatus;
+  reasons: string[];
+  approval_reopened: boolean;
+  message: string;
+}
+
+export interface ApprovalReport {
+  invoice_id: number;
+  step_order: number;
+  approved_by: string;
+  acting_for?: string;
+  status: InvoiceStatus;
+  steps_remaining: number;
+}
+
+export interface QueueItem {
+  queue: string;
+  invoice_id: number;
+  owner: string | null;
+  reasons: string[];
+  since: string | null;
+  age_hours: number;
+  sla_hours: number;
+  overdue: boolean;
+}
+
+export interface Queues {
+  as_of: string;
+  exception: QueueItem[];
+  awaiting_approval: QueueItem[];
+  on_hold: QueueItem[];
+}
+
+export interface Flip {
+  invoice_id: number;
+  invoice_number: string | null;
+  vendor_id: string | null;
+  total_gross: string | null;
+  from: string;
+  to: string;
+  reasons_now: string[];
+  reasons_proposed: string[];
+}
+
+export interface ReplayReport {
+  proposed_version: string;
+  invoices: number;
+  current: Record<string, number>;
+  proposed: Record<string, number>;
+  flips: Flip[];
+}
