@@ -8,8 +8,8 @@ pub mod admin;
 pub mod commands;
 pub mod events;
 pub mod launch;
-pub mod review;
 pub mod onboarding;
+pub mod review;
 pub mod state;
 
 use backdesk::api::{self, Workspace};
