@@ -524,25 +524,25 @@ pub struct LabelHit {
 /// Every place a label of `labels` occurs on the line; where labels overlap, the longest wins.
 pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
     let wanted = squashed_labels(labels);
-    let words = &line.words;
+    let squashed = line.squashed_words();
     let mut hits: Vec<LabelHit> = Vec::new();
     let mut i = 0;
     let mut joined = String::new();
-    while i < words.len() {
-        joined.clear();
-        squash_into(&words[i].text, &mut joined);
-        if joined.is_empty() {
+    while i < squashed.len() {
+        if squashed[i].is_empty() {
             i += 1;
             continue;
         }
+        joined.clear();
+        joined.push_str(&squashed[i]);
         let mut best: Option<LabelHit> = None;
-        for j in i..words.len().min(i + 6) {
+        for j in i..squashed.len().min(i + 6) {
             if j > i {
                 // a label does not run across cells
                 if line.cell_of(j) != line.cell_of(i) {
                     break;
                 }
-                squash_into(&words[j].text, &mut joined);
+                joined.push_str(&squashed[j]);
             }
             let Some(entry) = wanted.get(joined.as_str()) else {
                 // no label starts with these words: longer runs cannot match either

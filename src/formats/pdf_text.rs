@@ -10,7 +10,6 @@
 //! `/ToUnicode` map when it has one, else from its encoding.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
@@ -136,7 +135,7 @@ impl<'a> FontCache<'a> {
 }
 
 /// A content stream's fonts by resource name.
-type Fonts<'a> = HashMap<Vec<u8>, Rc<Font<'a>>>;
+type Fonts<'a> = FxHashMap<Vec<u8>, Rc<Font<'a>>>;
 
 fn extract_page<'a>(
     document: &'a Document,
