@@ -28,8 +28,12 @@ impl Line {
 
     /// The words squashed ([`super::labels::squash`]), in order.
     pub fn squashed_words(&self) -> &[String] {
-        self.squashed
-            .get_or_init(|| self.words.iter().map(|w| super::labels::squash(&w.text)).collect())
+        self.squashed.get_or_init(|| {
+            self.words
+                .iter()
+                .map(|w| super::labels::squash(&w.text))
+                .collect()
+        })
     }
 
     /// The union of the words' boxes.

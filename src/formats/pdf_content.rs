@@ -64,13 +64,14 @@ enum Stop {
 
 /// Reads a content stream. `None` when it cannot be read at all.
 pub fn decode(data: &[u8]) -> Option<Operations<'_>> {
-    // about one operation per 12 bytes and one operand per 6 in the corpora: room without regrowing
+    // about one operation per 12 bytes and one operand per 6 in the corpora: room without regrowing (bounded:
+    // a huge stream may hold one long string)
     let mut reader = Reader {
         data,
         pos: 0,
         out: Operations {
-            operations: Vec::with_capacity(data.len() / 12 + 4),
-            operands: Vec::with_capacity(data.len() / 6 + 4),
+            operations: Vec::with_capacity((data.len() / 12).min(1 << 16) + 4),
+            operands: Vec::with_capacity((data.len() / 6).min(1 << 17) + 4),
         },
     };
     reader.skip_white_space();
@@ -761,7 +762,11 @@ mod tests {
         assert!(checked > 50_000, "{checked}");
         assert_eq!(short_real(b"-0.0").map(f32::to_bits), Some((-0.0f32).to_bits()));
         assert_eq!(short_real(b".5"), Some(0.5));
-        assert_eq!(short_real(b"12345678.9"), None, "too many digits for the short way");
+        assert_eq!(
+            short_real(b"12345678.9"),
+            None,
+            "too many digits for the short way"
+        );
     }
 
     #[test]
