@@ -1,7 +1,7 @@
 //! Our content-stream reader against lopdf's `Content::decode` (the reader it replaced for speed): the same
 //! operations, operator by operator and operand by operand, on every page and form of every corpus PDF.
 
-use backdesk::formats::pdf::open_pdf;
+use backdesk::formats::pdf::{open_pdf, MAX_DECODED_STREAM_BYTES};
 use backdesk::formats::pdf_content::{decode, operand_of, Operand};
 use lopdf::content::Content;
 use lopdf::Object;
@@ -45,7 +45,11 @@ fn every_corpus_content_stream_reads_as_lopdf_reads_it() {
         let mut contents: Vec<Vec<u8>> = document
             .get_pages()
             .values()
-            .filter_map(|id| document.get_page_content(*id).ok())
+            .filter_map(|id| {
+                document
+                    .get_page_content_with_limit(*id, MAX_DECODED_STREAM_BYTES)
+                    .ok()
+            })
             .collect();
         contents.extend(document.objects.values().filter_map(|object| match object {
             Object::Stream(s)
