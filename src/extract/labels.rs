@@ -604,3 +604,43 @@ fn squashed_labels(labels: &'static [Label]) -> Rc<FxHashMap<String, LabelEntry>
             .clone()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::{lines, test_page};
+
+    const TEST_LABELS: &[Label] = &[
+        ("invoice number", 1.0),
+        ("invoice", 0.5),
+        ("number", 0.3),
+        ("total amount due", 0.9),
+        ("total amount due", 0.7),
+    ];
+
+    fn spans(hits: &[LabelHit]) -> Vec<(usize, usize, f64)> {
+        hits.iter().map(|h| (h.start, h.end, h.strength)).collect()
+    }
+
+    #[test]
+    fn the_longest_label_wins_unfinished_starts_do_not_count_and_cells_are_not_crossed() {
+        let page = test_page(&[
+            (700.0, &[(50.0, "Your Invoice Number: 4711 Total Amount")]),
+            (650.0, &[(50.0, "TOTAL amount-due 12.00")]),
+            (600.0, &[(50.0, "Invoice"), (300.0, "Number 12")]),
+        ]);
+        let lines = lines(&page);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(spans(&find(&lines[0], TEST_LABELS)), [(1, 3, 1.0)]);
+        assert_eq!(
+            spans(&find(&lines[1], TEST_LABELS)),
+            [(0, 2, 0.9)],
+            "three squashed words in two, the list's higher strength"
+        );
+        assert_eq!(
+            spans(&find(&lines[2], TEST_LABELS)),
+            [(0, 1, 0.5), (1, 2, 0.3)],
+            "a label does not run across cells"
+        );
+    }
+}
