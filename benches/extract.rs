@@ -95,8 +95,7 @@ fn run_invoice2data(case: &Case, out_dir: &std::path::Path) -> Option<Extraction
 
 /// invoice2data used as a library in one Python process (templates loaded once, not timed): milliseconds per
 /// PDF over `pdfs`, the fairer throughput reference next to the CLI's per-file time (which pays the
-/// interpreter's start-up for every file). The best of three rounds, as ours is the best of five: on a busy
-/// machine a single round mostly measures the other processes.
+/// interpreter's start-up for every file).
 fn invoice2data_in_process(pdfs: &[&std::path::Path]) -> Option<f64> {
     let python = invoice2data_command().with_file_name("python");
     let script = r#"
@@ -107,16 +106,13 @@ from invoice2data.extract.loader import read_templates
 from invoice2data.input import pdftotext
 templates = read_templates()
 pdfs = sys.argv[1:]
-best = float("inf")
-for _ in range(3):
-    start = time.perf_counter()
-    for p in pdfs:
-        try:
-            extract_data(p, templates=templates, input_module=pdftotext)
-        except Exception:
-            pass
-    best = min(best, time.perf_counter() - start)
-print(1000 * best / len(pdfs))
+start = time.perf_counter()
+for p in pdfs:
+    try:
+        extract_data(p, templates=templates, input_module=pdftotext)
+    except Exception:
+        pass
+print(1000 * (time.perf_counter() - start) / len(pdfs))
 "#;
     let out = Command::new(python)
         .arg("-c")
