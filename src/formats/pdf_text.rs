@@ -134,8 +134,9 @@ impl<'a> FontCache<'a> {
     }
 }
 
-/// A content stream's fonts by resource name.
-type Fonts<'a> = FxHashMap<Vec<u8>, Rc<Font<'a>>>;
+/// A content stream's fonts by resource name (read when `Tf` first chooses them: pages often list fonts
+/// they never use, and a font's `/ToUnicode` map can be large).
+type Fonts<'a> = FxHashMap<Vec<u8>, &'a Dictionary>;
 
 fn extract_page<'a>(
     document: &'a Document,
@@ -160,7 +161,6 @@ fn extract_page<'a>(
         .get_page_fonts(page_id)
         .unwrap_or_default()
         .into_iter()
-        .map(|(name, font)| (name, cache.get(document, font)))
         .collect();
     let xobjects = page_xobjects(document, page_id);
     // the page's origin is the media box's lower-left corner
@@ -474,7 +474,9 @@ impl<'a> Interpreter<'a, '_> {
                 }
                 b"Tf" => {
                     state.font = match operands.first() {
-                        Some(Operand::Name(name)) => fonts.get(name.as_ref()).cloned(),
+                        Some(Operand::Name(name)) => fonts
+                            .get(name.as_ref())
+                            .map(|font| self.cache.get(self.document, font)),
                         _ => None,
                     };
                     state.size = operands.get(1).and_then(operand_number).unwrap_or(state.size);
@@ -588,7 +590,7 @@ impl<'a> Interpreter<'a, '_> {
                     .iter()
                     .filter_map(|(key, value)| {
                         let font = resolve(document, value)?.as_dict().ok()?;
-                        Some((key.clone(), self.cache.get(document, font)))
+                        Some((key.clone(), font))
                     })
                     .collect()
             });
