@@ -536,13 +536,13 @@ pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
         joined.clear();
         joined.push_str(&squashed[i]);
         let mut best: Option<LabelHit> = None;
-        for j in i..squashed.len().min(i + 6) {
+        for (j, word) in squashed.iter().enumerate().skip(i).take(6) {
             if j > i {
                 // a label does not run across cells
                 if line.cell_of(j) != line.cell_of(i) {
                     break;
                 }
-                joined.push_str(&squashed[j]);
+                joined.push_str(word);
             }
             let Some(entry) = wanted.get(joined.as_str()) else {
                 // no label starts with these words: longer runs cannot match either
