@@ -3,7 +3,9 @@
 //! removed (`Rechnungs-Nr.:`, `Rechnung Nr` and `RechnungsNr` are the same label).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use super::layout::Line;
 
@@ -490,18 +492,25 @@ pub const FILLER: &[&str] = &[
 
 /// A word with case, punctuation and accents' neighbours removed, for comparing labels.
 pub fn squash(text: &str) -> String {
+    let mut squashed = String::with_capacity(text.len());
+    squash_into(text, &mut squashed);
+    squashed
+}
+
+/// [`squash`], appended to `out`.
+fn squash_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         // the common case, without the per-char lowercase iterator (same result: ASCII lowercases to itself)
-        let mut squashed = String::with_capacity(text.len());
         for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
-            squashed.push(char::from(b.to_ascii_lowercase()));
+            out.push(char::from(b.to_ascii_lowercase()));
         }
-        return squashed;
+        return;
     }
-    text.chars()
-        .filter(|c| c.is_alphanumeric() && !matches!(c, 'º' | 'ª'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    out.extend(
+        text.chars()
+            .filter(|c| c.is_alphanumeric() && !matches!(c, 'º' | 'ª'))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 /// A label found on a line: the index range of its words and its strength.
@@ -515,7 +524,7 @@ pub struct LabelHit {
 /// Every place a label of `labels` occurs on the line; where labels overlap, the longest wins.
 pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
     let wanted = squashed_labels(labels);
-    let squashed: Vec<String> = line.words.iter().map(|w| squash(&w.text)).collect();
+    let squashed = line.squashed_words();
     let mut hits: Vec<LabelHit> = Vec::new();
     let mut i = 0;
     let mut joined = String::new();
@@ -524,22 +533,29 @@ pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
             i += 1;
             continue;
         }
-        let mut best: Option<LabelHit> = None;
         joined.clear();
+        joined.push_str(&squashed[i]);
+        let mut best: Option<LabelHit> = None;
         for (j, word) in squashed.iter().enumerate().skip(i).take(6) {
-            // a label does not run across cells
-            if j > i && line.cell_of(j) != line.cell_of(i) {
-                break;
+            if j > i {
+                // a label does not run across cells
+                if line.cell_of(j) != line.cell_of(i) {
+                    break;
+                }
+                joined.push_str(word);
             }
-            joined.push_str(word);
-            if let Some(strength) = wanted.get(&joined) {
+            let Some(entry) = wanted.get(joined.as_str()) else {
+                // no label starts with these words: longer runs cannot match either
+                break;
+            };
+            if let Some(strength) = entry.strength {
                 best = Some(LabelHit {
                     start: i,
                     end: j + 1,
-                    strength: *strength,
+                    strength,
                 });
             }
-            if joined.len() > 40 {
+            if joined.len() > 40 || !entry.continues {
                 break;
             }
         }
@@ -554,23 +570,77 @@ pub fn find(line: &Line, labels: &'static [Label]) -> Vec<LabelHit> {
     hits
 }
 
-/// The labels of a list, squashed, with their strengths (computed once per list and thread).
-fn squashed_labels(labels: &'static [Label]) -> std::rc::Rc<HashMap<String, f64>> {
+/// A squashed label, or the start of one, in a list's lookup table.
+#[derive(Debug, Default)]
+struct LabelEntry {
+    /// The strength when this is a whole label (the highest, when the list has it twice).
+    strength: Option<f64>,
+    /// Whether a longer label starts with this.
+    continues: bool,
+}
+
+/// The labels of a list, squashed, with every start of one (computed once per list and thread).
+fn squashed_labels(labels: &'static [Label]) -> Rc<FxHashMap<String, LabelEntry>> {
     thread_local! {
-        static CACHE: RefCell<HashMap<usize, std::rc::Rc<HashMap<String, f64>>>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<FxHashMap<usize, Rc<FxHashMap<String, LabelEntry>>>> =
+            RefCell::new(FxHashMap::default());
     }
     CACHE.with(|cache| {
         cache
             .borrow_mut()
             .entry(labels.as_ptr() as usize)
             .or_insert_with(|| {
-                let mut map = HashMap::new();
+                let mut map: FxHashMap<String, LabelEntry> = FxHashMap::default();
                 for (label, strength) in labels {
-                    let entry = map.entry(squash(label)).or_insert(*strength);
-                    *entry = f64::max(*entry, *strength);
+                    let squashed = squash(label);
+                    for (at, _) in squashed.char_indices().skip(1) {
+                        map.entry(squashed[..at].to_owned()).or_default().continues = true;
+                    }
+                    let entry = map.entry(squashed).or_default();
+                    entry.strength = Some(entry.strength.map_or(*strength, |s| f64::max(s, *strength)));
                 }
-                std::rc::Rc::new(map)
+                Rc::new(map)
             })
             .clone()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::{lines, test_page};
+
+    const TEST_LABELS: &[Label] = &[
+        ("invoice number", 1.0),
+        ("invoice", 0.5),
+        ("number", 0.3),
+        ("total amount due", 0.9),
+        ("total amount due", 0.7),
+    ];
+
+    fn spans(hits: &[LabelHit]) -> Vec<(usize, usize, f64)> {
+        hits.iter().map(|h| (h.start, h.end, h.strength)).collect()
+    }
+
+    #[test]
+    fn the_longest_label_wins_unfinished_starts_do_not_count_and_cells_are_not_crossed() {
+        let page = test_page(&[
+            (700.0, &[(50.0, "Your Invoice Number: 4711 Total Amount")]),
+            (650.0, &[(50.0, "TOTAL amount-due 12.00")]),
+            (600.0, &[(50.0, "Invoice"), (300.0, "Number 12")]),
+        ]);
+        let lines = lines(&page);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(spans(&find(&lines[0], TEST_LABELS)), [(1, 3, 1.0)]);
+        assert_eq!(
+            spans(&find(&lines[1], TEST_LABELS)),
+            [(0, 2, 0.9)],
+            "three squashed words in two, the list's higher strength"
+        );
+        assert_eq!(
+            spans(&find(&lines[2], TEST_LABELS)),
+            [(0, 1, 0.5), (1, 2, 0.3)],
+            "a label does not run across cells"
+        );
+    }
 }

@@ -15,12 +15,25 @@ pub struct Line {
     pub words: Vec<Word>,
     /// Index of the first word of each cell in `words`.
     pub cell_starts: Vec<usize>,
+    /// The words squashed as labels are compared ([`super::labels::squash`]), made on first use: label
+    /// lists are looked up on every line many times.
+    pub squashed: std::cell::OnceCell<Vec<String>>,
 }
 
 impl Line {
     /// The words joined by single spaces.
     pub fn text(&self) -> String {
         join(&self.words)
+    }
+
+    /// The words squashed ([`super::labels::squash`]), in order.
+    pub fn squashed_words(&self) -> &[String] {
+        self.squashed.get_or_init(|| {
+            self.words
+                .iter()
+                .map(|w| super::labels::squash(&w.text))
+                .collect()
+        })
     }
 
     /// The union of the words' boxes.
@@ -127,6 +140,7 @@ pub fn lines(text: &PdfText) -> Vec<Line> {
                 page_height: page.height,
                 words,
                 cell_starts,
+                squashed: std::cell::OnceCell::new(),
             });
         }
     }

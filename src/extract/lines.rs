@@ -216,6 +216,7 @@ fn header_at(lines: &[Line], index: usize) -> Option<(Header, bool)> {
             page_height: line.page_height,
             words,
             cell_starts: vec![0],
+            squashed: std::cell::OnceCell::new(),
         };
         let bbox = stacked.bbox();
         for (column, list) in COLUMNS {

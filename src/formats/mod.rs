@@ -9,6 +9,7 @@ pub mod ocr;
 pub mod pdf;
 pub mod pdf_attachments;
 pub mod pdf_consistency;
+pub mod pdf_content;
 pub mod pdf_invoice;
 pub mod pdf_text;
 pub mod raster;

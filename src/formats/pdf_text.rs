@@ -9,13 +9,15 @@
 //! of Type 3 font matrices (their widths are scaled; boxes are one em high). Characters come from a font's
 //! `/ToUnicode` map when it has one, else from its encoding.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::pdf::{resolve, MAX_DECODED_STREAM_BYTES};
+use super::pdf_content::{self, Operand};
 
 /// Nested form XObjects deeper than this are not followed (they can refer to each other in a loop).
 const MAX_FORM_DEPTH: usize = 8;
@@ -104,15 +106,44 @@ impl PageText {
 /// Extracts the positioned text of every page. A page whose content cannot be decoded contributes no
 /// words; the others are still read.
 pub fn extract_text(document: &Document) -> PdfText {
+    let fonts = FontCache::default();
     let pages = document
         .get_pages()
         .into_iter()
-        .map(|(number, page_id)| extract_page(document, number, page_id))
+        .map(|(number, page_id)| extract_page(document, number, page_id, &fonts))
         .collect();
     PdfText { pages }
 }
 
-fn extract_page(document: &Document, number: u32, page_id: ObjectId) -> PageText {
+/// The fonts read so far, by the address of their dictionary in the document: a font shared by pages and
+/// forms is read (its widths, its `/ToUnicode` map) once per document.
+#[derive(Default)]
+struct FontCache<'a> {
+    fonts: RefCell<FxHashMap<usize, Rc<Font<'a>>>>,
+}
+
+impl<'a> FontCache<'a> {
+    fn get(&self, document: &'a Document, font: &'a Dictionary) -> Rc<Font<'a>> {
+        let key = std::ptr::from_ref(font) as usize;
+        if let Some(found) = self.fonts.borrow().get(&key) {
+            return Rc::clone(found);
+        }
+        let made = Rc::new(Font::new(document, font));
+        self.fonts.borrow_mut().insert(key, Rc::clone(&made));
+        made
+    }
+}
+
+/// A content stream's fonts by resource name (read when `Tf` first chooses them: pages often list fonts
+/// they never use, and a font's `/ToUnicode` map can be large).
+type Fonts<'a> = FxHashMap<Vec<u8>, &'a Dictionary>;
+
+fn extract_page<'a>(
+    document: &'a Document,
+    number: u32,
+    page_id: ObjectId,
+    cache: &FontCache<'a>,
+) -> PageText {
     let media_box = page_media_box(document, page_id).unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let mut page = PageText {
         number,
@@ -126,17 +157,17 @@ fn extract_page(document: &Document, number: u32, page_id: ObjectId) -> PageText
     let Ok(content) = document.get_page_content_with_limit(page_id, MAX_DECODED_STREAM_BYTES) else {
         return page;
     };
-    let fonts: HashMap<Vec<u8>, Font<'_>> = document
+    let fonts: Fonts<'a> = document
         .get_page_fonts(page_id)
         .unwrap_or_default()
         .into_iter()
-        .map(|(name, font)| (name, Font::new(document, font)))
         .collect();
     let xobjects = page_xobjects(document, page_id);
     // the page's origin is the media box's lower-left corner
     let origin = [1.0, 0.0, 0.0, 1.0, -media_box[0], -media_box[1]];
     let mut run = Interpreter {
         document,
+        cache,
         glyphs: Vec::new(),
         operations: 0,
     };
@@ -148,7 +179,7 @@ fn extract_page(document: &Document, number: u32, page_id: ObjectId) -> PageText
 /// One drawn glyph in page space.
 #[derive(Debug, Clone)]
 struct Glyph {
-    text: String,
+    text: Rc<str>,
     bbox: [f64; 4],
     /// Where the next glyph would start if the text went on (the pen position after the advance).
     end: (f64, f64),
@@ -160,10 +191,12 @@ struct Glyph {
 struct Font<'a> {
     encoding: Option<Encoding<'a>>,
     two_byte: bool,
-    widths: HashMap<u32, f64>,
+    widths: FxHashMap<u32, f64>,
     default_width: f64,
     /// Glyph space → text space: thousandths of an em, except for Type 3 fonts (their `/FontMatrix`).
     width_scale: f64,
+    /// The text of each code met so far (decoding a code through a `/ToUnicode` map is not cheap).
+    decoded: RefCell<FxHashMap<u32, Rc<str>>>,
 }
 
 impl<'a> Font<'a> {
@@ -173,7 +206,7 @@ impl<'a> Font<'a> {
                 .ok()
         });
         let subtype = font.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
-        let mut widths = HashMap::new();
+        let mut widths = FxHashMap::default();
         if subtype == Some(b"Type0".as_slice()) {
             let descendant = font
                 .get(b"DescendantFonts")
@@ -199,6 +232,7 @@ impl<'a> Font<'a> {
                 widths,
                 default_width,
                 width_scale: 0.001,
+                decoded: RefCell::default(),
             };
         }
         let first_char = font.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
@@ -236,6 +270,7 @@ impl<'a> Font<'a> {
             // the standard 14 fonts carry no widths: an average Latin glyph is about half an em wide
             default_width: missing.unwrap_or(0.5 / width_scale),
             width_scale,
+            decoded: RefCell::default(),
         }
     }
 
@@ -243,13 +278,21 @@ impl<'a> Font<'a> {
         self.widths.get(&code).copied().unwrap_or(self.default_width) * self.width_scale
     }
 
-    fn decode(&self, code: &[u8]) -> String {
+    /// The text of one code (`code_bytes` are its bytes, `code` their value), remembered per font.
+    fn decode(&self, code: u32, code_bytes: &[u8]) -> Rc<str> {
+        // the odd last byte of a two-byte string is a code of its own, apart from the two-byte one
+        let key = code | ((code_bytes.len() as u32) << 16);
+        if let Some(text) = self.decoded.borrow().get(&key) {
+            return Rc::clone(text);
+        }
         let text = self
             .encoding
             .as_ref()
-            .and_then(|e| e.bytes_to_string(code).ok())
+            .and_then(|e| e.bytes_to_string(code_bytes).ok())
             .unwrap_or_default();
-        text.chars().filter(|c| *c != '\0').collect()
+        let text: Rc<str> = text.chars().filter(|c| *c != '\0').collect::<String>().into();
+        self.decoded.borrow_mut().insert(key, Rc::clone(&text));
+        text
     }
 }
 
@@ -272,7 +315,7 @@ fn unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Encoding<'b
 }
 
 /// `/W [c [w1 w2 …] cfirst clast w …]` of a CID font.
-fn read_cid_widths(document: &Document, w: &[Object], widths: &mut HashMap<u32, f64>) {
+fn read_cid_widths(document: &Document, w: &[Object], widths: &mut FxHashMap<u32, f64>) {
     let mut i = 0;
     while i < w.len() && widths.len() < 65_536 {
         let Some(first) = resolve(document, &w[i]).and_then(number) else {
@@ -313,10 +356,25 @@ fn number(object: &Object) -> Option<f64> {
     }
 }
 
-fn numbers<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
+fn numbers<const N: usize>(objects: &[Object]) -> Option<[f64; N]> {
+    let mut out = [0.0; N];
+    for (slot, object) in out.iter_mut().zip(objects.get(..N)?) {
+        *slot = number(object)?;
+    }
+    Some(out)
+}
+
+fn operand_number(operand: &Operand<'_>) -> Option<f64> {
+    match operand {
+        Operand::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn operand_numbers<const N: usize>(operands: &[Operand<'_>]) -> Option<[f64; N]> {
     let mut out = [0.0; N];
     for (slot, operand) in out.iter_mut().zip(operands.get(..N)?) {
-        *slot = number(operand)?;
+        *slot = operand_number(operand)?;
     }
     Some(out)
 }
@@ -341,8 +399,9 @@ fn apply(m: &Matrix, x: f64, y: f64) -> (f64, f64) {
 }
 
 #[derive(Clone)]
-struct TextState {
-    font: Option<Vec<u8>>,
+struct TextState<'a> {
+    /// The font `Tf` chose, when the content's resources have it.
+    font: Option<Rc<Font<'a>>>,
     size: f64,
     char_spacing: f64,
     word_spacing: f64,
@@ -351,7 +410,7 @@ struct TextState {
     rise: f64,
 }
 
-impl Default for TextState {
+impl Default for TextState<'_> {
     fn default() -> Self {
         Self {
             font: None,
@@ -365,27 +424,28 @@ impl Default for TextState {
     }
 }
 
-struct Interpreter<'a> {
+struct Interpreter<'a, 'c> {
     document: &'a Document,
+    cache: &'c FontCache<'a>,
     glyphs: Vec<Glyph>,
     operations: usize,
 }
 
-impl<'a> Interpreter<'a> {
+impl<'a> Interpreter<'a, '_> {
     fn run(
         &mut self,
         content: &[u8],
-        fonts: &HashMap<Vec<u8>, Font<'a>>,
+        fonts: &Fonts<'a>,
         xobjects: Option<&'a Dictionary>,
         ctm: Matrix,
         depth: usize,
     ) {
-        let Ok(content) = Content::decode(content) else {
+        let Some(content) = pdf_content::decode(content) else {
             return;
         };
         let mut ctm = ctm;
         let mut state = TextState::default();
-        let mut saved: Vec<(Matrix, TextState)> = Vec::new();
+        let mut saved: Vec<(Matrix, TextState<'a>)> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         for op in &content.operations {
@@ -393,77 +453,80 @@ impl<'a> Interpreter<'a> {
             if self.operations > MAX_OPERATIONS_PER_PAGE {
                 return;
             }
-            let operands = op.operands.as_slice();
-            match op.operator.as_str() {
-                "q" => saved.push((ctm, state.clone())),
-                "Q" => {
+            let operands = content.operands(op);
+            let first_number = || operands.first().and_then(operand_number);
+            match op.operator.as_ref() {
+                b"q" => saved.push((ctm, state.clone())),
+                b"Q" => {
                     if let Some((m, s)) = saved.pop() {
                         ctm = m;
                         state = s;
                     }
                 }
-                "cm" => {
-                    if let Some(m) = numbers::<6>(operands) {
+                b"cm" => {
+                    if let Some(m) = operand_numbers::<6>(operands) {
                         ctm = multiply(&m, &ctm);
                     }
                 }
-                "BT" => {
+                b"BT" => {
                     tm = IDENTITY;
                     tlm = IDENTITY;
                 }
-                "Tf" => {
-                    state.font = operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .map(<[u8]>::to_vec);
-                    state.size = operands.get(1).and_then(number).unwrap_or(state.size);
+                b"Tf" => {
+                    state.font = match operands.first() {
+                        Some(Operand::Name(name)) => fonts
+                            .get(name.as_ref())
+                            .map(|font| self.cache.get(self.document, font)),
+                        _ => None,
+                    };
+                    state.size = operands.get(1).and_then(operand_number).unwrap_or(state.size);
                 }
-                "Tc" => state.char_spacing = operands.first().and_then(number).unwrap_or(0.0),
-                "Tw" => state.word_spacing = operands.first().and_then(number).unwrap_or(0.0),
-                "Tz" => state.scale = operands.first().and_then(number).unwrap_or(100.0) / 100.0,
-                "TL" => state.leading = operands.first().and_then(number).unwrap_or(0.0),
-                "Ts" => state.rise = operands.first().and_then(number).unwrap_or(0.0),
-                "Td" | "TD" => {
-                    if let Some([tx, ty]) = numbers::<2>(operands) {
-                        if op.operator == "TD" {
+                b"Tc" => state.char_spacing = first_number().unwrap_or(0.0),
+                b"Tw" => state.word_spacing = first_number().unwrap_or(0.0),
+                b"Tz" => state.scale = first_number().unwrap_or(100.0) / 100.0,
+                b"TL" => state.leading = first_number().unwrap_or(0.0),
+                b"Ts" => state.rise = first_number().unwrap_or(0.0),
+                operator @ (b"Td" | b"TD") => {
+                    if let Some([tx, ty]) = operand_numbers::<2>(operands) {
+                        if operator == b"TD" {
                             state.leading = -ty;
                         }
                         tlm = multiply(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
                         tm = tlm;
                     }
                 }
-                "Tm" => {
-                    if let Some(m) = numbers::<6>(operands) {
+                b"Tm" => {
+                    if let Some(m) = operand_numbers::<6>(operands) {
                         tlm = m;
                         tm = m;
                     }
                 }
-                "T*" => {
+                b"T*" => {
                     tlm = multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, -state.leading], &tlm);
                     tm = tlm;
                 }
-                "Tj" | "'" | "\"" => {
-                    if op.operator != "Tj" {
-                        if op.operator == "\"" {
-                            state.word_spacing = operands.first().and_then(number).unwrap_or(0.0);
-                            state.char_spacing = operands.get(1).and_then(number).unwrap_or(0.0);
+                operator @ (b"Tj" | b"'" | b"\"") => {
+                    if operator != b"Tj" {
+                        if operator == b"\"" {
+                            state.word_spacing = first_number().unwrap_or(0.0);
+                            state.char_spacing = operands.get(1).and_then(operand_number).unwrap_or(0.0);
                         }
                         tlm = multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, -state.leading], &tlm);
                         tm = tlm;
                     }
-                    if let Some(Object::String(bytes, _)) = operands.last() {
-                        self.show(bytes, fonts, &state, &mut tm, &ctm);
+                    if let Some(Operand::String(bytes)) = operands.last() {
+                        self.show(bytes, &state, &mut tm, &ctm);
                     }
                 }
-                "TJ" => {
-                    let Some(Object::Array(items)) = operands.first() else {
+                b"TJ" => {
+                    let Some(Operand::Array(items)) = operands.first() else {
                         continue;
                     };
                     for item in items {
                         match item {
-                            Object::String(bytes, _) => self.show(bytes, fonts, &state, &mut tm, &ctm),
+                            Operand::String(bytes) => self.show(bytes, &state, &mut tm, &ctm),
                             other => {
-                                if let Some(adjust) = number(other) {
+                                if let Some(adjust) = operand_number(other) {
                                     let tx = -adjust / 1000.0 * state.size * state.scale;
                                     tm = multiply(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
                                 }
@@ -471,8 +534,8 @@ impl<'a> Interpreter<'a> {
                         }
                     }
                 }
-                "Do" if depth < MAX_FORM_DEPTH => {
-                    let Some(name) = operands.first().and_then(|o| o.as_name().ok()) else {
+                b"Do" if depth < MAX_FORM_DEPTH => {
+                    let Some(Operand::Name(name)) = operands.first() else {
                         continue;
                     };
                     self.run_form(name, xobjects, fonts, ctm, depth);
@@ -487,7 +550,7 @@ impl<'a> Interpreter<'a> {
         &mut self,
         name: &[u8],
         xobjects: Option<&'a Dictionary>,
-        fonts: &HashMap<Vec<u8>, Font<'a>>,
+        fonts: &Fonts<'a>,
         ctm: Matrix,
         depth: usize,
     ) {
@@ -518,7 +581,7 @@ impl<'a> Interpreter<'a> {
             .ok()
             .and_then(|o| resolve(document, o))
             .and_then(|o| o.as_dict().ok());
-        let own_fonts: Option<HashMap<Vec<u8>, Font<'a>>> = resources
+        let own_fonts: Option<Fonts<'a>> = resources
             .and_then(|r| r.get(b"Font").ok())
             .and_then(|o| resolve(document, o))
             .and_then(|o| o.as_dict().ok())
@@ -527,7 +590,7 @@ impl<'a> Interpreter<'a> {
                     .iter()
                     .filter_map(|(key, value)| {
                         let font = resolve(document, value)?.as_dict().ok()?;
-                        Some((key.clone(), Font::new(document, font)))
+                        Some((key.clone(), font))
                     })
                     .collect()
             });
@@ -545,15 +608,8 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Draws a string: one glyph per character code, advancing the text matrix.
-    fn show(
-        &mut self,
-        bytes: &[u8],
-        fonts: &HashMap<Vec<u8>, Font<'a>>,
-        state: &TextState,
-        tm: &mut Matrix,
-        ctm: &Matrix,
-    ) {
-        let Some(font) = state.font.as_ref().and_then(|name| fonts.get(name)) else {
+    fn show(&mut self, bytes: &[u8], state: &TextState<'a>, tm: &mut Matrix, ctm: &Matrix) {
+        let Some(font) = state.font.as_ref() else {
             return;
         };
         let code_length = if font.two_byte { 2 } else { 1 };
@@ -570,7 +626,7 @@ impl<'a> Interpreter<'a> {
                 apply(&render, 0.0, 0.8),
                 apply(&render, width, 0.8),
             ];
-            let text = font.decode(code_bytes);
+            let text = font.decode(code, code_bytes);
             let is_space = code_length == 1 && code == 32;
             let advance =
                 (width * state.size + state.char_spacing + if is_space { state.word_spacing } else { 0.0 })
@@ -635,7 +691,7 @@ fn words_from_glyphs(glyphs: &[Glyph]) -> Vec<Word> {
             _ => {
                 words.extend(current.take());
                 current = Some(Word {
-                    text: glyph.text.clone(),
+                    text: glyph.text.to_string(),
                     bbox: glyph.bbox,
                     size: glyph.size,
                 });

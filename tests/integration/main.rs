@@ -19,6 +19,7 @@ mod formats_email;
 mod formats_ingest;
 mod formats_pdf;
 mod formats_pdf_consistency;
+mod formats_pdf_content;
 mod formats_pdf_text;
 mod intake_api;
 mod intake_crash;
