@@ -124,7 +124,7 @@ impl Workspace {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
         let file: LayoutFile = serde_json::from_str(&text).map_err(|e| {
             Error::InvalidData(format!(
-                "{}: not a layout file written by 'export layouts' ({e}); export it again",
+                "{}: not a layout file written by 'backdesk layouts export' ({e}); export it again",
                 path.display()
             ))
         })?;

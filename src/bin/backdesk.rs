@@ -177,6 +177,12 @@ enum Command {
         #[command(subcommand)]
         action: PolicyAction,
     },
+    /// The vendors' layout memory learnt from corrections: `layouts export FILE` writes it as JSON,
+    /// `layouts import FILE` adds a file written by export (to carry it to another machine or restore it).
+    Layouts {
+        #[command(subcommand)]
+        action: LayoutsAction,
+    },
     /// Record that a person confirmed an invoice's new bank account out of band, and decide it again.
     ConfirmBank {
         id: i64,
@@ -260,6 +266,14 @@ enum AuditAction {
         #[arg(long, default_value = "json")]
         format: String,
     },
+}
+
+#[derive(Subcommand)]
+enum LayoutsAction {
+    /// Write every vendor's learnt layout to FILE (JSON).
+    Export { file: PathBuf },
+    /// Add the layouts in FILE (written by `layouts export`), replacing the same vendor and field.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -390,6 +404,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             print_json(&invoice)
         }
         Command::Policy { action } => policy(cli.data_dir, action).await,
+        Command::Layouts { action } => layouts(cli.data_dir, action).await,
         Command::ConfirmBank { id, by, how } => {
             let decision = open(cli.data_dir)
                 .await?
@@ -543,6 +558,21 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             print_json(&metrics)
         }
     }
+}
+
+async fn layouts(data_dir: Option<PathBuf>, action: LayoutsAction) -> Result<ExitCode, Error> {
+    let workspace = open(data_dir).await?;
+    match action {
+        LayoutsAction::Export { file } => {
+            let vendors = workspace.export_layouts(&file).await?;
+            eprintln!("wrote the layouts of {vendors} vendor(s) to {}", file.display());
+        }
+        LayoutsAction::Import { file } => {
+            let fields = workspace.import_layouts(&file).await?;
+            eprintln!("imported {fields} field layout(s) from {}", file.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn policy(data_dir: Option<PathBuf>, action: PolicyAction) -> Result<ExitCode, Error> {

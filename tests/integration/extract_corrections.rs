@@ -85,4 +85,24 @@ fn a_correction_from_the_command_line_teaches_the_vendors_next_ingested_document
     let taken = backdesk_json(data, &["ingest", next.to_str().unwrap()]);
     let (_, seller, invoice) = seller_of(&taken);
     assert_eq!(seller, "Au bon moulin", "{invoice}");
+
+    // the memory travels as a file: exported here, imported into a fresh workspace that learnt nothing,
+    // whose first document of the vendor then reads the corrected field too
+    let file = dir.path().join("layouts.json");
+    backdesk(data, &["layouts", "export", file.to_str().unwrap()]).success();
+    let other = dir.path().join("other");
+    backdesk(&other, &["layouts", "import", file.to_str().unwrap()]).success();
+    let taken = backdesk_json(&other, &["ingest", next.to_str().unwrap()]);
+    let id = taken["invoice_ids"][0].as_i64().expect("one invoice").to_string();
+    let invoice = backdesk_json(&other, &["invoice", &id, "--json"]);
+    assert_eq!(invoice["invoice"]["seller"]["name"], "Au bon moulin", "{invoice}");
+    // a file that is not an export is refused with the file named
+    std::fs::write(dir.path().join("bad.json"), "[]").unwrap();
+    let refused = backdesk(
+        &other,
+        &["layouts", "import", dir.path().join("bad.json").to_str().unwrap()],
+    )
+    .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("bad.json"), "{stderr}");
 }
