@@ -613,3 +613,144 @@ impl Parser<'_> {
         Some(list)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{dictionary, Document, Encoding, Stream};
+
+    use super::*;
+    use crate::formats::pdf_text::lopdf_unicode_map;
+
+    const HEAD: &str = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+        /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+        /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+    const TAIL: &str = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+    /// Our map and lopdf's of one CMap stream, read from a font of a document built in memory.
+    fn both(cmap: &str) -> (Option<ToUnicode>, Option<Encoding<'static>>) {
+        let mut document = Document::with_version("1.5");
+        let stream = document.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+        let font = dictionary! { "Type" => "Font", "Subtype" => "Type0", "ToUnicode" => stream };
+        (read(&document, &font), lopdf_unicode_map(&document, &font))
+    }
+
+    /// Every one- and two-byte string, and some longer ones, decode as lopdf decodes them.
+    fn same_as_lopdf(cmap: &str) -> ToUnicode {
+        let (ours, theirs) = both(cmap);
+        let ours = ours.expect("our reader reads the map");
+        let theirs = theirs.expect("lopdf reads the map");
+        let mut strings: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+        strings.extend((0..=u16::MAX).map(|c| c.to_be_bytes().to_vec()));
+        strings.extend([
+            vec![0x01, 0x02, 0x03],
+            vec![0x81, 0x02, 0x03, 0x04],
+            vec![0xff; 9],
+        ]);
+        for string in strings {
+            assert_eq!(
+                ours.decode(&string),
+                theirs.bytes_to_string(&string).unwrap(),
+                "{string:02x?}"
+            );
+        }
+        ours
+    }
+
+    #[test]
+    fn bfchar_bfrange_and_arrays_decode_as_lopdf_decodes_them() {
+        let map = same_as_lopdf(&format!(
+            "{HEAD}1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+             3 beginbfchar\n<0003> <0020>\n<0004> <D835DC00>\n<0005> <0066 0069>\nendbfchar\n\
+             4 beginbfrange\n<0010> <0012> <00660069>\n<0020> <007E> <0041>\n\
+             <0100> <0104> [<0041> <00420043> <D83DDE00>]\n<F000> <FFFF> <E000>\nendbfrange\n{TAIL}"
+        ));
+        assert_eq!(map.decode(&[0x00, 0x04]), "\u{1d400}"); // a surrogate pair
+        assert_eq!(map.decode(&[0x00, 0x05, 0x00, 0x11]), "fifj"); // a ligature, then its range's next
+        assert_eq!(
+            map.decode(&[0x01, 0x01, 0x01, 0x02, 0x01, 0x04]),
+            "BC\u{1f600}\u{fffd}"
+        ); // past the array
+        assert_eq!(map.decode(&[0x00, 0x21]), "B");
+        assert_eq!(map.decode(&[0x00, 0x7f]), "\u{fffd}"); // unmapped
+        assert_eq!(map.ranges(2).len(), 7);
+    }
+
+    #[test]
+    fn later_mappings_overwrite_and_equal_targets_merge_as_in_lopdf() {
+        // a bfchar inside a bfrange splits it; two codes with the same ligature merge into one range whose
+        // second code counts from the merged start (lopdf's range map does so)
+        let map = same_as_lopdf(&format!(
+            "{HEAD}1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+             1 beginbfrange\n<20> <30> [<0041> <0042> <0043> <0044> <0045> <0046>]\nendbfrange\n\
+             4 beginbfchar\n<22> <0078>\n<40> <00660069>\n<41> <00660069>\n<23> <0043>\nendbfchar\n\
+             1 beginbfrange\n<28> <2C> <0061>\nendbfrange\n{TAIL}"
+        ));
+        assert_eq!(map.decode(&[0x41]), "fj");
+        assert_eq!(map.decode(&[0x22, 0x24]), "xA");
+        assert_eq!(
+            map.ranges(1),
+            vec![
+                (0x20, 0x21),
+                (0x22, 0x22),
+                (0x23, 0x23),
+                (0x24, 0x27),
+                (0x28, 0x2c),
+                (0x2d, 0x30),
+                (0x40, 0x41)
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_of_one_to_four_bytes_follow_the_codespace_ranges() {
+        same_as_lopdf(&format!(
+            "{HEAD}4 begincodespacerange\n<00> <7F>\n<8000> <9FFF>\n<A00000> <AFFFFF>\n<B0000000> <BFFFFFFF>\n\
+             endcodespacerange\n1 beginbfrange\n<20> <7E> <0020>\nendbfrange\n\
+             3 beginbfchar\n<8141> <3042>\n<A00102> <00E9>\n<B0010203> <00DF>\nendbfchar\n{TAIL}"
+        ));
+        let map = same_as_lopdf(&format!("{HEAD}1 beginbfchar\n<41> <0061>\nendbfchar\n{TAIL}"));
+        // without codespace ranges, a code ends where a mapping is found
+        assert_eq!(map.decode(b"AAx"), "aa\u{fffd}");
+    }
+
+    #[test]
+    fn white_space_comments_and_the_other_header_forms_read_as_lopdf_reads_them() {
+        same_as_lopdf(
+            "\u{feff}% a comment\r\n/CIDInit /Procset findresource begin\r\n12 dict begin\r\nbegincmap\r\n\
+             /CIDSystemInfo 3 dict dup begin\n/Registry (Adobe) def\n/Ordering (UCS) def\n/Supplement 0 def\nend def\n\
+             /CMapName/F1#2dUCS def\n/CMapType 2 def\n/CMapVersion 1.2 def\n/XUID [1 2 3] def\n/WMode 0 def\n\
+             1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n\
+             2 beginbfchar\n\t<0001>\t<0041 % inside\n 0042>\n<0002><FFFE>\nendbfchar\n\
+             1 beginbfrange\n<0003> <0005> [ <0043>  <0044> ]\nendbfrange\n\
+             endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend",
+        );
+    }
+
+    #[test]
+    fn malformed_maps_are_left_to_lopdf() {
+        for body in [
+            // a range ending before it starts
+            "1 beginbfrange\n<0005> <0001> <0041>\nendbfrange\n",
+            // codes of two lengths in one range
+            "1 begincodespacerange\n<00> <FFFF>\nendcodespacerange\n",
+            // a target of an odd number of digits
+            "1 beginbfchar\n<01> <041>\nendbfchar\n",
+            // array strings on separate lines (lopdf's grammar wants spaces between them)
+            "1 beginbfrange\n<01> <02> [<0041>\n<0042>]\nendbfrange\n",
+            // no section at all
+            "",
+        ] {
+            let (ours, theirs) = both(&format!("{HEAD}{body}{TAIL}"));
+            assert!(ours.is_none(), "{body}");
+            assert!(theirs.is_none(), "lopdf reads {body}");
+        }
+        // an unknown entry and a missing end: ours declines, whatever lopdf makes of it
+        assert!(
+            parse(format!("{HEAD}/Foo 1 def\n1 beginbfchar\n<01> <0041>\nendbfchar\n{TAIL}").as_bytes())
+                .is_none()
+        );
+        assert!(
+            parse(format!("{HEAD}1 beginbfchar\n<01> <0041>\nendbfchar\nendcmap\n").as_bytes()).is_none()
+        );
+    }
+}
