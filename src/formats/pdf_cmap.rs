@@ -43,6 +43,9 @@ pub struct ToUnicode {
 }
 
 const REPLACEMENT: u16 = 0xfffd;
+/// Mappings out of order make every insertion move the ranges after it: past this many moves (a hostile
+/// map) the map is left to lopdf's reader, whose tree takes them in its stride.
+const MAX_MOVED_RANGES: usize = 1 << 22;
 
 impl ToUnicode {
     /// The UTF-16 units of one code of `length` bytes, `None` when unmapped.
@@ -126,8 +129,9 @@ impl ToUnicode {
     }
 
     /// Maps `start..=end` (codes of `length` bytes) to `target`, as lopdf's range map inserts: the new
-    /// range wins where it overlaps, and it merges with touching ranges of an equal target.
-    fn put(&mut self, start: u32, end: u32, length: u8, target: Target) {
+    /// range wins where it overlaps, and it merges with touching ranges of an equal target. Answers how
+    /// many stored ranges had to move (none when mappings come in order, as they nearly always do).
+    fn put(&mut self, start: u32, end: u32, length: u8, target: Target) -> usize {
         let ranges = &mut self.ranges[usize::from(length - 1)];
         let (mut start, mut end) = (start, end);
         // the stored ranges that overlap or touch the new one: from the first ending at or after
@@ -164,16 +168,18 @@ impl ToUnicode {
         }
         kept.push(Range { start, end, target });
         kept.sort_by_key(|r| r.start);
+        let moved = ranges.len() - last.max(first);
         ranges.splice(first..last.max(first), kept);
+        moved
     }
 
-    fn put_char(&mut self, code: u32, length: u8, units: Vec<u16>) {
+    fn put_char(&mut self, code: u32, length: u8, units: Vec<u16>) -> usize {
         let target = if units.len() == 1 {
             Target::Offset(u32::from(units[0]).wrapping_sub(code))
         } else {
             Target::Units(units.into())
         };
-        self.put(code, code, length, target);
+        self.put(code, code, length, target)
     }
 }
 
@@ -230,7 +236,7 @@ pub fn parse(data: &[u8]) -> Option<ToUnicode> {
         return None;
     }
     // one or more sections
-    let mut sections = 0;
+    let (mut sections, mut moved) = (0, 0);
     while p.peek().is_some_and(|c| c.is_ascii_digit()) {
         p.digit1()?;
         p.space1()?;
@@ -254,7 +260,10 @@ pub fn parse(data: &[u8]) -> Option<ToUnicode> {
                 p.space0();
                 let units = p.target_string()?;
                 p.multispace1()?;
-                map.put_char(code, length, units);
+                moved += map.put_char(code, length, units);
+                if moved > MAX_MOVED_RANGES {
+                    return None;
+                }
             }
         } else if p.tag(b"beginbfrange") {
             p.multispace1()?;
@@ -278,7 +287,10 @@ pub fn parse(data: &[u8]) -> Option<ToUnicode> {
                     1 => Target::Units(targets[0].clone().into()),
                     _ => Target::Array(targets.into()),
                 };
-                map.put(start, end, length, target);
+                moved += map.put(start, end, length, target);
+                if moved > MAX_MOVED_RANGES {
+                    return None;
+                }
             }
         } else {
             return None;
@@ -752,5 +764,18 @@ mod tests {
         assert!(
             parse(format!("{HEAD}1 beginbfchar\n<01> <0041>\nendbfchar\nendcmap\n").as_bytes()).is_none()
         );
+    }
+
+    #[test]
+    fn a_huge_map_out_of_order_is_left_to_lopdf_and_in_order_is_read() {
+        let map = |codes: &mut dyn Iterator<Item = u32>| -> String {
+            let lines: String = codes.map(|c| format!("<{c:06X}> <0041>\n")).collect();
+            format!("{HEAD}1 beginbfchar\n{lines}endbfchar\n{TAIL}")
+        };
+        // every code maps to a different offset, so no two merge: backwards, each insertion moves all
+        assert!(parse(map(&mut (0..200_000u32).rev()).as_bytes()).is_none());
+        let read = parse(map(&mut (0..200_000u32)).as_bytes()).expect("an ordered map is read");
+        assert_eq!(read.decode(&[0x00, 0x00, 0x05, 0x03, 0x0d, 0x3f]), "AA");
+        assert_eq!(read.ranges(3).len(), 200_000);
     }
 }
