@@ -8,6 +8,7 @@ pub mod email;
 pub mod ocr;
 pub mod pdf;
 pub mod pdf_attachments;
+pub mod pdf_cmap;
 pub mod pdf_consistency;
 pub mod pdf_content;
 pub mod pdf_invoice;

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::pdf::{resolve, MAX_DECODED_STREAM_BYTES};
+use super::pdf_cmap::{self, ToUnicode};
 use super::pdf_content::{self, Operand};
 
 /// Nested form XObjects deeper than this are not followed (they can refer to each other in a loop).
@@ -189,7 +190,7 @@ struct Glyph {
 
 /// A font as far as text extraction needs it: how to decode codes and how wide each glyph is.
 struct Font<'a> {
-    encoding: Option<Encoding<'a>>,
+    encoding: Option<Decoder<'a>>,
     two_byte: bool,
     widths: FxHashMap<u32, f64>,
     default_width: f64,
@@ -204,6 +205,7 @@ impl<'a> Font<'a> {
         let encoding = unicode_map(document, font).or_else(|| {
             font.get_font_encoding_with_limit(document, MAX_DECODED_STREAM_BYTES)
                 .ok()
+                .map(Decoder::Lopdf)
         });
         let subtype = font.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
         let mut widths = FxHashMap::default();
@@ -285,21 +287,41 @@ impl<'a> Font<'a> {
         if let Some(text) = self.decoded.borrow().get(&key) {
             return Rc::clone(text);
         }
-        let text = self
-            .encoding
-            .as_ref()
-            .and_then(|e| e.bytes_to_string(code_bytes).ok())
-            .unwrap_or_default();
+        let text = match &self.encoding {
+            Some(Decoder::ToUnicode(map)) => map.decode(code_bytes),
+            Some(Decoder::Lopdf(encoding)) => encoding.bytes_to_string(code_bytes).unwrap_or_default(),
+            None => String::new(),
+        };
         let text: Rc<str> = text.chars().filter(|c| *c != '\0').collect::<String>().into();
         self.decoded.borrow_mut().insert(key, Rc::clone(&text));
         text
     }
 }
 
+/// How a font's codes become text: its `/ToUnicode` map as we read it, or lopdf's encoding.
+enum Decoder<'a> {
+    ToUnicode(ToUnicode),
+    Lopdf(Encoding<'a>),
+}
+
 /// The font's `/ToUnicode` map, which states the characters outright and so wins over `/Encoding` (as in
 /// PDF 32000-1, 9.10.2): lopdf reads the encoding first, and a `/Differences` array with private glyph names
 /// would decode to the wrong letters. `None` when the font has no usable map.
-fn unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Encoding<'b>> {
+///
+/// Our reader ([`pdf_cmap`]) reads the map when it knows its form; otherwise lopdf's reader decides, as
+/// it did before ours existed (a map, or none for a malformed one).
+fn unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Decoder<'b>> {
+    if !font.has(b"ToUnicode") {
+        return None;
+    }
+    if let Some(map) = pdf_cmap::read(document, font) {
+        return Some(Decoder::ToUnicode(map));
+    }
+    lopdf_unicode_map(document, font).map(Decoder::Lopdf)
+}
+
+/// The font's `/ToUnicode` map as lopdf reads it, `None` when it has none or cannot read it.
+pub fn lopdf_unicode_map<'b>(document: &Document, font: &Dictionary) -> Option<Encoding<'b>> {
     if !font.has(b"ToUnicode") {
         return None;
     }

@@ -18,6 +18,7 @@ mod extract_scoring;
 mod formats_email;
 mod formats_ingest;
 mod formats_pdf;
+mod formats_pdf_cmap;
 mod formats_pdf_consistency;
 mod formats_pdf_content;
 mod formats_pdf_text;
