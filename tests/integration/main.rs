@@ -45,6 +45,7 @@ mod sync_pkce;
 mod sync_qbo;
 mod sync_qbo_server;
 mod sync_server;
+mod sync_support;
 mod sync_xero;
 mod workflow_approvals;
 mod workflow_audit;

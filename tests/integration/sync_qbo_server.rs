@@ -9,7 +9,6 @@
 //! tokens, and refresh-token rotation. It injects faults on a schedule (see `sync_server::Fault`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,7 +17,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::sync_server::{hex_of, pairs, read_request, Fault};
+use super::document_support::base64;
+use super::sync_server::{hex_of, pairs, read_request, reply, write_reply, Fault, Reply};
 
 pub const REALM: &str = "9130357766000000";
 pub const CLIENT_ID: &str = "backdesk-qbo-test-client";
@@ -188,20 +188,6 @@ fn total_of(bill: &Value) -> Value {
     serde_json::from_str(&format!("{}.{:02}", cents / 100, cents % 100)).unwrap()
 }
 
-struct Reply {
-    status: u16,
-    body: String,
-    retry_after: Option<u64>,
-}
-
-fn reply(status: u16, body: Value) -> Reply {
-    Reply {
-        status,
-        body: body.to_string(),
-        retry_after: None,
-    }
-}
-
 /// A `Fault` body as QuickBooks sends it.
 fn fault(status: u16, kind: &str, code: &str, message: &str, detail: &str) -> Reply {
     reply(
@@ -291,26 +277,7 @@ fn serve(
     let Some(reply) = outcome else {
         return Ok(());
     };
-    let reason = match reply.status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => "Error",
-    };
-    let retry = reply
-        .retry_after
-        .map(|s| format!("Retry-After: {s}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(reply.body.as_bytes())?;
-    stream.flush()
+    write_reply(&mut stream, &reply)
 }
 
 fn token(request: &Request, state: &Arc<Mutex<State>>) -> Reply {
@@ -348,22 +315,6 @@ fn token(request: &Request, state: &Arc<Mutex<State>>) -> Reply {
         json!({"access_token": access, "refresh_token": refresh, "expires_in": 3600,
                "x_refresh_token_expires_in": 8_726_400, "token_type": "bearer"}),
     )
-}
-
-fn base64(bytes: &[u8]) -> String {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 fn api(

@@ -168,18 +168,44 @@ impl Drop for XeroServer {
     }
 }
 
-struct Reply {
-    status: u16,
-    body: String,
-    retry_after: Option<u64>,
+/// A JSON answer of the local servers (Xero's and QuickBooks'), with `Retry-After` when throttled.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub retry_after: Option<u64>,
 }
 
-fn reply(status: u16, body: Value) -> Reply {
+/// A JSON answer with no `Retry-After`.
+pub fn reply(status: u16, body: Value) -> Reply {
     Reply {
         status,
         body: body.to_string(),
         retry_after: None,
     }
+}
+
+/// Writes `reply` as an HTTP/1.1 response and closes the exchange (`Connection: close`).
+pub fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let reason = match reply.status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        _ => "Error",
+    };
+    let retry = reply
+        .retry_after
+        .map(|s| format!("Retry-After: {s}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(reply.body.as_bytes())?;
+    stream.flush()
 }
 
 /// A raw request: method, target (path and query), headers (names lower-cased) and body.
@@ -279,26 +305,7 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>, rate_limit: usize) ->
         // the fault closes the connection without an answer
         return Ok(());
     };
-    let reason = match reply.status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => "Error",
-    };
-    let retry = reply
-        .retry_after
-        .map(|s| format!("Retry-After: {s}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(reply.body.as_bytes())?;
-    stream.flush()
+    write_reply(&mut stream, &reply)
 }
 
 fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {
