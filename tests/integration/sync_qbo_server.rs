@@ -9,8 +9,8 @@
 //! tokens, and refresh-token rotation. It injects faults on a schedule (see `sync_server::Fault`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::document_support::base64;
-use super::sync_server::{hex_of, pairs, read_request, reply, write_reply, Fault, Reply};
+use super::sync_server::{
+    hex_of, listen, pairs, read_request, reply, stop_listening, write_reply, Fault, Reply,
+};
 
 pub const REALM: &str = "9130357766000000";
 pub const CLIENT_ID: &str = "backdesk-qbo-test-client";
@@ -96,27 +98,15 @@ pub struct QboServer {
 impl QboServer {
     /// Starts the server with one valid refresh token, allowing `per_window` API requests in any `window`.
     pub fn start(initial_refresh: &str, per_window: usize, window: Duration) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(Mutex::new(State {
             refresh_tokens: vec![initial_refresh.to_owned()],
             issued_tokens: vec![initial_refresh.to_owned()],
             next_id: 100,
             ..State::default()
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_state, thread_stop) = (state.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let state = thread_state.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, per_window, window);
-                });
-            }
+        let thread_state = state.clone();
+        let (url, stop) = listen(move |stream| {
+            let _ = serve(stream, &thread_state, per_window, window);
         });
         Self {
             url,
@@ -173,8 +163,7 @@ impl QboServer {
 
 impl Drop for QboServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        stop_listening(&self.url, &self.stop);
     }
 }
 

@@ -92,26 +92,14 @@ impl XeroServer {
     /// Starts the server with one valid refresh token, `initial_refresh`, allowing `rate_limit` API requests
     /// per second before answering 429.
     pub fn start(initial_refresh: &str, rate_limit: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(Mutex::new(State {
             refresh_tokens: vec![initial_refresh.to_owned()],
             issued_tokens: vec![initial_refresh.to_owned()],
             ..State::default()
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_state, thread_stop) = (state.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let state = thread_state.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, rate_limit);
-                });
-            }
+        let thread_state = state.clone();
+        let (url, stop) = listen(move |stream| {
+            let _ = serve(stream, &thread_state, rate_limit);
         });
         Self { url, state, stop }
     }
@@ -163,9 +151,38 @@ impl XeroServer {
 
 impl Drop for XeroServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        stop_listening(&self.url, &self.stop);
     }
+}
+
+/// Listens on a free local port and serves each connection on its own thread with `serve`, until the
+/// returned flag is set (see [`stop_listening`]); answers the server's base URL and that flag.
+pub fn listen<F>(serve: F) -> (String, Arc<AtomicBool>)
+where
+    F: Fn(TcpStream) + Send + Sync + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread_stop = stop.clone();
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if thread_stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    (url, stop)
+}
+
+/// Stops a server started with [`listen`]: sets its flag and wakes its accept loop with one connection.
+pub fn stop_listening(url: &str, stop: &AtomicBool) {
+    stop.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect(url.trim_start_matches("http://"));
 }
 
 /// A JSON answer of the local servers (Xero's and QuickBooks'), with `Retry-After` when throttled.
