@@ -2,7 +2,7 @@
 //! write it, and image-only PDFs made from grey PGM pages (the scans intake and extraction must OCR).
 
 use lopdf::content::{Content, Operation};
-use lopdf::{dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
 /// RFC 4648 base64 on one line (as an HTTP `Authorization: Basic` header carries it).
 pub fn base64(bytes: &[u8]) -> String {
@@ -84,6 +84,11 @@ pub fn image_pdf(pages: &[(usize, usize, Vec<u8>)]) -> Vec<u8> {
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         })));
     }
+    finish_pdf(doc, pages_id, kids)
+}
+
+/// Writes the page tree (`kids` under `pages_id`) and the catalog into `doc`, and answers the file's bytes.
+pub fn finish_pdf(mut doc: Document, pages_id: ObjectId, kids: Vec<Object>) -> Vec<u8> {
     let count = kids.len() as i64;
     doc.objects.insert(
         pages_id,

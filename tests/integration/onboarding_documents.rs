@@ -10,7 +10,7 @@ use std::process::Command;
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream, StringFormat};
 
-use crate::document_support::{image_pdf, mime_base64, read_pgm};
+use crate::document_support::{finish_pdf, image_pdf, mime_base64, read_pgm};
 
 /// The kinds of document the generator writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,16 +281,7 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         })));
     }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    finish_pdf(doc, pages_id, kids)
 }
 
 /// A scan of `pdf`: each page rasterised at 200 dpi grey by pdftoppm, rotated by `degrees` with noise, and
