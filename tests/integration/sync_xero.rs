@@ -208,6 +208,21 @@ pub(super) fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|window| window == needle.as_bytes())
 }
 
+/// What the Xero contract says against creating `bills` in one `PUT /Invoices` (nothing when it accepts them).
+fn create_violations(bills: Vec<serde_json::Value>) -> Vec<String> {
+    let request = super::sync_contract::SeenRequest {
+        method: "PUT".into(),
+        path: "/Invoices".into(),
+        query: vec![("summarizeErrors".into(), "false".into())],
+        headers: vec![
+            ("xero-tenant-id".into(), TENANT.into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
+    };
+    super::sync_contract::violations(&request)
+}
+
 #[test]
 fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
     require_keyring();
@@ -402,17 +417,7 @@ fn dry_run_prints_the_exact_payloads_and_sends_nothing() {
     assert_eq!(server.state.lock().unwrap().token_refreshes, 0);
     // the printed bills are exactly what the contract accepts
     let bills: Vec<serde_json::Value> = plan.iter().map(|p| p["payload"]["bill"].clone()).collect();
-    let request = super::sync_contract::SeenRequest {
-        method: "PUT".into(),
-        path: "/Invoices".into(),
-        query: vec![("summarizeErrors".into(), "false".into())],
-        headers: vec![
-            ("xero-tenant-id".into(), TENANT.into()),
-            ("content-type".into(), "application/json".into()),
-        ],
-        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
-    };
-    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(create_violations(bills), Vec::<String>::new());
     assert_eq!(plan[0]["payload"]["bill"]["InvoiceNumber"], "SYNC-00000");
     assert!(statuses(dir.path()).iter().all(|s| s == "approved"));
 }
@@ -517,17 +522,7 @@ fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
         "an unmapped vendor keeps its name"
     );
     let bills: Vec<serde_json::Value> = (0..2).map(bill).collect();
-    let request = super::sync_contract::SeenRequest {
-        method: "PUT".into(),
-        path: "/Invoices".into(),
-        query: vec![("summarizeErrors".into(), "false".into())],
-        headers: vec![
-            ("xero-tenant-id".into(), TENANT.into()),
-            ("content-type".into(), "application/json".into()),
-        ],
-        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
-    };
-    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(create_violations(bills), Vec::<String>::new());
     assert_eq!(server.api_requests(), 0);
 }
 
