@@ -53,22 +53,27 @@ fn succeed(dir: &Path, server: &QboServer, args: &[&str]) -> std::process::Outpu
     output
 }
 
-fn connect(dir: &Path, server: &QboServer) {
+/// `backdesk connect qbo` with `input` (the credentials JSON) on its stdin.
+fn connect_with(dir: &Path, server: &QboServer, input: &serde_json::Value) -> std::process::Output {
     let mut child = command(dir, server, &["connect", "qbo"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "refresh_token": FIRST_REFRESH, "realm_id": REALM});
     child
         .stdin
         .take()
         .unwrap()
         .write_all(input.to_string().as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn connect(dir: &Path, server: &QboServer) {
+    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "refresh_token": FIRST_REFRESH, "realm_id": REALM});
+    let output = connect_with(dir, server, &input);
     assert!(
         output.status.success(),
         "connect qbo failed: {}",
@@ -409,20 +414,9 @@ fn sync_qbo_without_a_connection_says_to_connect_and_connect_qbo_needs_the_realm
     let stderr = String::from_utf8_lossy(&unconnected.stderr);
     assert_eq!(unconnected.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("backdesk connect qbo"), "{stderr}");
-    let mut child = command(dir.path(), &server, &["connect", "qbo"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "refresh_token": FIRST_REFRESH});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = connect_with(dir.path(), &server, &input);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("realm_id"), "{stderr}");
