@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
-use crate::model::invoice::{DocumentType, Invoice};
+use crate::model::invoice::{DocumentType, Invoice, InvoiceLine};
 
 /// The Xero bill statuses a user may choose for pushed bills (Xero's `Invoice.Status`).
 pub const XERO_STATUSES: [&str; 3] = ["DRAFT", "SUBMITTED", "AUTHORISED"];
@@ -37,6 +37,16 @@ pub fn attachment_name(invoice_number: &str, media_type: Option<&str>) -> String
     format!("{safe}.{extension}")
 }
 
+/// What a bill line says it is: the item's name, else its description, else the line's note, else
+/// `line N`.
+pub fn line_description(line: &InvoiceLine) -> String {
+    line.item_name
+        .clone()
+        .or_else(|| line.item_description.clone())
+        .or_else(|| line.note.clone())
+        .unwrap_or_else(|| format!("line {}", line.id))
+}
+
 fn number(value: Decimal) -> Value {
     // Xero's schema types amounts as JSON numbers; the decimal text is exact up to f64's 15 digits, far
     // beyond an invoice amount's 2–4 decimals.
@@ -60,12 +70,7 @@ pub fn xero_bill(invoice: &Invoice, vendor_name: &str, status: &str, invoice_id:
     let mut lines = Vec::new();
     for line in &invoice.lines {
         let mut item = Map::new();
-        let description = line
-            .item_name
-            .clone()
-            .or_else(|| line.item_description.clone())
-            .or_else(|| line.note.clone())
-            .unwrap_or_else(|| format!("line {}", line.id));
+        let description = line_description(line);
         item.insert("Description".into(), json!(description));
         if let Some(quantity) = line.quantity {
             item.insert("Quantity".into(), number(quantity));

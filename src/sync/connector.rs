@@ -90,6 +90,36 @@ pub trait Connector {
     async fn pull(&mut self, collection: &str) -> Outcome<Vec<Value>>;
 }
 
+/// The API and identity base URLs: the environment variables `api_var` and `identity_var` when set (a test
+/// server, a sandbox), else the defaults; without a trailing slash.
+pub fn base_urls_from_env(
+    api_var: &str,
+    identity_var: &str,
+    default_api: &str,
+    default_identity: &str,
+) -> (String, String) {
+    let api = std::env::var(api_var).unwrap_or_else(|_| default_api.to_owned());
+    let identity = std::env::var(identity_var).unwrap_or_else(|_| default_identity.to_owned());
+    (
+        api.trim_end_matches('/').to_owned(),
+        identity.trim_end_matches('/').to_owned(),
+    )
+}
+
+/// The HTTP client of a connector: redirects are not followed, and the request timeout is
+/// `BACKDESK_SYNC_TIMEOUT_MS` (default 30 s).
+pub fn http_client() -> crate::Result<reqwest::Client> {
+    let timeout = std::env::var("BACKDESK_SYNC_TIMEOUT_MS")
+        .ok()
+        .and_then(|value| value.parse::<u64>().ok())
+        .unwrap_or(30_000);
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_millis(timeout))
+        .build()
+        .map_err(|error| crate::Error::InvalidData(format!("could not build the HTTP client: {error}")))
+}
+
 /// A JSON number or numeric string as a decimal (amounts are exact as sent: the text is parsed, not a float).
 pub fn decimal(value: &Value) -> Option<Decimal> {
     match value {

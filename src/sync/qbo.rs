@@ -17,7 +17,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::secrets::{Credentials, Keychain};
-use crate::sync::connector::{decimal, Collection, Connector, Created, Outcome, RemoteBill};
+use crate::sync::connector::{
+    base_urls_from_env, decimal, http_client, Collection, Connector, Created, Outcome, RemoteBill,
+};
 use crate::sync::failure::Failure;
 use crate::sync::limiter::{Limiter, QBO_CONCURRENT, QBO_PER_MINUTE};
 use crate::sync::oauth;
@@ -58,12 +60,11 @@ const COLLECTIONS: &[Collection] = &[
 
 /// The API and identity base URLs, from `BACKDESK_QBO_API_URL` / `BACKDESK_QBO_IDENTITY_URL`.
 pub fn base_urls() -> (String, String) {
-    let api = std::env::var("BACKDESK_QBO_API_URL").unwrap_or_else(|_| DEFAULT_API_URL.to_owned());
-    let identity =
-        std::env::var("BACKDESK_QBO_IDENTITY_URL").unwrap_or_else(|_| DEFAULT_IDENTITY_URL.to_owned());
-    (
-        api.trim_end_matches('/').to_owned(),
-        identity.trim_end_matches('/').to_owned(),
+    base_urls_from_env(
+        "BACKDESK_QBO_API_URL",
+        "BACKDESK_QBO_IDENTITY_URL",
+        DEFAULT_API_URL,
+        DEFAULT_IDENTITY_URL,
     )
 }
 
@@ -138,21 +139,11 @@ impl QboClient {
     /// 30 s).
     pub fn new(keychain: Keychain, credentials: Credentials) -> crate::Result<Self> {
         let (api, identity) = base_urls();
-        let timeout = std::env::var("BACKDESK_SYNC_TIMEOUT_MS")
-            .ok()
-            .and_then(|value| value.parse::<u64>().ok())
-            .unwrap_or(30_000);
         let window = std::env::var("BACKDESK_QBO_RATE_WINDOW_MS")
             .ok()
             .and_then(|value| value.parse::<u64>().ok())
             .map_or(Duration::from_secs(60), Duration::from_millis);
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_millis(timeout))
-            .build()
-            .map_err(|error| {
-                crate::Error::InvalidData(format!("could not build the HTTP client: {error}"))
-            })?;
+        let http = http_client()?;
         let company = format!("{api}/v3/company/{}", credentials.tenant_id);
         Ok(Self {
             http,

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::model::invoice::{DocumentType, Invoice};
+use crate::sync::bill::line_description;
 use crate::sync::mapping::{tax_keys, Mapping, Mappings};
 
 /// The account mapping key used for lines whose own account code is not mapped.
@@ -88,12 +89,7 @@ pub fn qbo_bill(
                 detail.insert("TaxCodeRef".into(), json!({"value": tax}));
             }
         }
-        let description = line
-            .item_name
-            .clone()
-            .or_else(|| line.item_description.clone())
-            .or_else(|| line.note.clone())
-            .unwrap_or_else(|| format!("line {}", line.id));
+        let description = line_description(line);
         lines.push(json!({
             "DetailType": "AccountBasedExpenseLineDetail",
             "Amount": number(amount),

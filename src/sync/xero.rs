@@ -7,7 +7,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::secrets::{Credentials, Keychain};
-use crate::sync::connector::{decimal, Collection, Connector, Created, Outcome, RemoteBill};
+use crate::sync::connector::{
+    base_urls_from_env, decimal, http_client, Collection, Connector, Created, Outcome, RemoteBill,
+};
 use crate::sync::failure::Failure;
 use crate::sync::oauth;
 
@@ -63,12 +65,11 @@ fn created_bill(bill: &Value) -> Option<Created> {
 
 /// The API and identity base URLs, from `BACKDESK_XERO_API_URL` / `BACKDESK_XERO_IDENTITY_URL`.
 pub fn base_urls() -> (String, String) {
-    let api = std::env::var("BACKDESK_XERO_API_URL").unwrap_or_else(|_| DEFAULT_API_URL.to_owned());
-    let identity =
-        std::env::var("BACKDESK_XERO_IDENTITY_URL").unwrap_or_else(|_| DEFAULT_IDENTITY_URL.to_owned());
-    (
-        api.trim_end_matches('/').to_owned(),
-        identity.trim_end_matches('/').to_owned(),
+    base_urls_from_env(
+        "BACKDESK_XERO_API_URL",
+        "BACKDESK_XERO_IDENTITY_URL",
+        DEFAULT_API_URL,
+        DEFAULT_IDENTITY_URL,
     )
 }
 
@@ -91,17 +92,7 @@ impl XeroClient {
     /// (default 30 s).
     pub fn new(keychain: Keychain, credentials: Credentials) -> crate::Result<Self> {
         let (api, identity) = base_urls();
-        let timeout = std::env::var("BACKDESK_SYNC_TIMEOUT_MS")
-            .ok()
-            .and_then(|value| value.parse::<u64>().ok())
-            .unwrap_or(30_000);
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_millis(timeout))
-            .build()
-            .map_err(|error| {
-                crate::Error::InvalidData(format!("could not build the HTTP client: {error}"))
-            })?;
+        let http = http_client()?;
         Ok(Self {
             http,
             api,

@@ -7,53 +7,21 @@
 // Run by scripts/e2e.sh, which sets the variables below.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { APP, DRIVER, coreJson, invokeInPage, required, saveFailure, screenshot } from './helpers.mjs';
+import { textPdf as pdfWithLayout } from './pdf.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh`);
-  return value;
-}
-
-const DRIVER = process.env.TAURI_DRIVER_URL ?? 'http://127.0.0.1:4444';
-const APP = required('BACKDESK_APP');
-const CLI = required('BACKDESK_CLI');
 const DATA_DIR = `${required('BACKDESK_E2E_DATA_DIR')}-onboarding`;
 const INBOX = `${DATA_DIR}-inbox`;
-const ARTIFACTS = process.env.BACKDESK_E2E_ARTIFACTS ?? join(import.meta.dirname, 'artifacts');
 
 // --- documents -------------------------------------------------------------------------------------
 
-/** A one-page A4 text PDF: each line in Helvetica 14 pt (ASCII), with a correct cross-reference table. */
-export function textPdf(lines) {
-  const escape = (text) => text.replace(/[\\()]/g, (c) => `\\${c}`);
-  const content = ['BT', '/F1 14 Tf', '22 TL', '60 760 Td', ...lines.map((line) => `(${escape(line)}) Tj T*`), 'ET'].join(
-    '\n',
-  );
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
-  ];
-  let pdf = '%PDF-1.7\n';
-  const offsets = [];
-  objects.forEach((body, index) => {
-    offsets.push(Buffer.byteLength(pdf, 'latin1'));
-    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(pdf, 'latin1');
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
+/** A one-page A4 text PDF: each line in Helvetica 14 pt (ASCII), 22 pt apart from (60, 760). */
+export const textPdf = (lines) => pdfWithLayout(lines, { size: 14, leading: 22, x: 60, y: 760 });
 
 /** `YYYY-MM-DD` of `date` (UTC), and the `DD.MM.YYYY` a document prints. */
 const iso = (date) => date.toISOString().slice(0, 10);
@@ -61,16 +29,6 @@ const printed = (date) => iso(date).split('-').reverse().join('.');
 const addDays = (date, days) => new Date(date.getTime() + days * 86400000);
 
 // --- the window ------------------------------------------------------------------------------------
-
-/** Runs `shell command` through the page's IPC bridge; resolves to {ok, value} or {ok: false, error}. */
-function invokeInPage(session, command, args) {
-  return session.executeAsync(
-    `window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
-       (value) => done({ ok: true, value }),
-       (error) => done({ ok: false, error: typeof error === 'string' ? error : JSON.stringify(error) }));`,
-    [command, args],
-  );
-}
 
 /** Types `value` into the field `selector` the way a person does: the value changes, then `input` fires. */
 async function fill(session, selector, value) {
@@ -109,29 +67,9 @@ function checklistInWindow(session) {
   );
 }
 
-async function screenshot(session, name) {
-  // WebKit's snapshot can lag the DOM: let two frames paint before taking it
-  await session.executeAsync('requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(ARTIFACTS, `${name}.png`), await session.screenshot());
-}
-
-/** Keeps what the window showed when a step failed: a screenshot and the page text. */
-async function saveFailure(session, name) {
-  try {
-    await screenshot(session, name);
-    const text = await session.execute('return document.body.innerText;');
-    writeFileSync(join(ARTIFACTS, `${name}.txt`), text);
-    console.error(`window text when "${name}" failed:\n${text}`);
-  } catch (error) {
-    console.error(`could not save the failure artifacts: ${error.message}`);
-  }
-}
-
+/** The hire as the core records it (the CLI reads the same database). */
 function hireFromCore(id) {
-  return JSON.parse(
-    execFileSync(CLI, ['--data-dir', DATA_DIR, 'hires', 'show', String(id), '--json'], { encoding: 'utf8' }),
-  );
+  return coreJson(DATA_DIR, ['hires', 'show', String(id)]);
 }
 
 // --- the test --------------------------------------------------------------------------------------

@@ -1,14 +1,19 @@
-// Writes a small text PDF (Helvetica, WinAnsi, one A4 page, lines 14 pt apart from (72, 720)) the way a
-// simple invoicing tool would, so the e2e tests take in a real PDF without a fixture generator dependency.
+// Writes a small text PDF (Helvetica, WinAnsi, one A4 page, by default 12 pt lines 14 pt apart from (72, 720))
+// the way a simple invoicing tool would, so the e2e tests take in a real PDF without a fixture generator
+// dependency. Shared by every e2e file that drops a PDF into the app.
 
 /** Escapes a PDF literal string. */
 function literal(text) {
   return `(${text.replace(/[\\()]/g, (c) => `\\${c}`)})`;
 }
 
-/** The bytes of a one-page PDF showing `lines`. */
-export function textPdf(lines) {
-  const content = ['BT', '/F1 12 Tf', '14 TL', '72 720 Td', ...lines.flatMap((line) => [`${literal(line)} Tj`, 'T*']), 'ET'].join('\n');
+/** Where and how large the lines are drawn: font size and line spacing in points, first baseline at (x, y). */
+export const INVOICE_LAYOUT = { size: 12, leading: 14, x: 72, y: 720 };
+
+/** The bytes of a one-page PDF showing `lines` drawn with `layout`. */
+export function textPdf(lines, layout = INVOICE_LAYOUT) {
+  const { size, leading, x, y } = layout;
+  const content = ['BT', `/F1 ${size} Tf`, `${leading} TL`, `${x} ${y} Td`, ...lines.flatMap((line) => [`${literal(line)} Tj`, 'T*']), 'ET'].join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -2,52 +2,16 @@
 // through tauri-driver, on a fresh demo workspace. Run by scripts/e2e.sh, which sets the variables below.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { APP, ARTIFACTS, DATA_DIR, DRIVER, coreJson, invokeInPage, saveFailure } from './helpers.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh`);
-  return value;
-}
-
-const DRIVER = process.env.TAURI_DRIVER_URL ?? 'http://127.0.0.1:4444';
-const APP = required('BACKDESK_APP');
-const CLI = required('BACKDESK_CLI');
-const DATA_DIR = required('BACKDESK_E2E_DATA_DIR');
-const ARTIFACTS = process.env.BACKDESK_E2E_ARTIFACTS ?? join(import.meta.dirname, 'artifacts');
 
 /** What the core itself says the workspace holds (the CLI reads the same database). */
 function invoicesFromCore() {
-  const json = execFileSync(CLI, ['--data-dir', DATA_DIR, 'invoices', '--json'], { encoding: 'utf8' });
-  return JSON.parse(json);
-}
-
-/** Runs `shell command` through the page's IPC bridge; resolves to {ok, value} or {ok: false, error}. */
-function invokeInPage(session, command, args) {
-  return session.executeAsync(
-    `window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
-       (value) => done({ ok: true, value }),
-       (error) => done({ ok: false, error: typeof error === 'string' ? error : JSON.stringify(error) }));`,
-    [command, args],
-  );
-}
-
-/** Keeps what the window showed when a test failed: a screenshot and the page text. */
-async function saveFailure(session, name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  try {
-    writeFileSync(join(ARTIFACTS, `${name}.png`), await session.screenshot());
-    const text = await session.execute('return document.body.innerText;');
-    writeFileSync(join(ARTIFACTS, `${name}.txt`), text);
-    console.error(`window text when "${name}" failed:\n${text}`);
-  } catch (error) {
-    console.error(`could not save the failure artifacts: ${error.message}`);
-  }
+  return coreJson(DATA_DIR, ['invoices']);
 }
 
 describe('desktop app on the demo workspace', () => {
@@ -207,9 +171,7 @@ describe('desktop app on a first start', () => {
     );
     assert.equal(shownDir, demoDir, 'the header should show the demo directory as the open workspace');
 
-    const own = JSON.parse(
-      execFileSync(CLI, ['--data-dir', dataDir, 'invoices', '--json'], { encoding: 'utf8' }),
-    );
+    const own = coreJson(dataDir, ['invoices']);
     assert.deepEqual(own, [], 'the demo must not be put into the user\'s own data directory');
   });
 });

@@ -9,6 +9,7 @@ use backdesk::formats::ocr::{recognise, PageImage};
 use backdesk::formats::{read_document, ReadOutput};
 use backdesk::model::extraction::{Extraction, ExtractionMethod};
 
+use super::document_support::{image_pdf, read_pgm};
 use super::extract_scoring::{corpora, invoice2data, pdf_visual, Case, Report};
 
 /// Rasterises a PDF's pages into `dir` (150 dpi grey PGM), each rotated by `degrees` with noise added, and
@@ -34,25 +35,6 @@ fn scan(pdf: &Path, dir: &Path, degrees: f64) -> Vec<PathBuf> {
         std::fs::write(page, pgm(width, height, &degraded)).unwrap();
     }
     pages
-}
-
-/// Width, height and samples of a binary PGM (`P5`, 8 bit) as pdftoppm writes it.
-fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (width, height, bytes[at + 1..at + 1 + width * height].to_vec())
 }
 
 fn pgm(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
@@ -94,52 +76,12 @@ fn degrade(width: usize, height: usize, pixels: &[u8], degrees: f64, seed: u64) 
     out
 }
 
-/// An image-only PDF: one page per PGM, each the raw grey samples as an image XObject filling an A4 page.
-fn image_pdf(pages: &[PathBuf]) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{dictionary, Document, Object, Stream};
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
-    for page in pages {
-        let (width, height, pixels) = read_pgm(&std::fs::read(page).unwrap());
-        let mut image = Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
-                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-            },
-            pixels,
-        );
-        image.compress().unwrap();
-        let image_id = doc.add_object(image);
-        let content = Content {
-            operations: vec![
-                Operation::new("q", vec![]),
-                Operation::new(
-                    "cm",
-                    vec![595.into(), 0.into(), 0.into(), 842.into(), 0.into(), 0.into()],
-                ),
-                Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
-                Operation::new("Q", vec![]),
-            ],
-        };
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-        kids.push(Object::from(doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-            "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        })));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+/// The PGM files' (width, height, samples), in order.
+fn pgm_pages(pages: &[PathBuf]) -> Vec<(usize, usize, Vec<u8>)> {
+    pages
+        .iter()
+        .map(|page| read_pgm(&std::fs::read(page).unwrap()))
+        .collect()
 }
 
 fn ocr_pages(pages: &[PathBuf]) -> backdesk::formats::pdf_text::PdfText {
@@ -166,7 +108,7 @@ fn a_scanned_pdf_and_a_scanned_image_are_read_by_ocr() {
     let pdf = corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Einfach.pdf");
     let pages = scan(&pdf, dir.path(), 0.6);
     // an image-only PDF made of the page images
-    let extraction = only_invoice(read_document("scan.pdf", &image_pdf(&pages)).unwrap());
+    let extraction = only_invoice(read_document("scan.pdf", &image_pdf(&pgm_pages(&pages))).unwrap());
     assert_eq!(extraction.method, ExtractionMethod::Ocr);
     assert_eq!(extraction.fields["invoice_number"].value, "471102");
     assert_eq!(extraction.fields["total_gross"].value, "529.87");

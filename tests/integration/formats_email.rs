@@ -6,31 +6,8 @@ use backdesk::formats::{read_document, sniff, Container, Format, ReadFailure, Re
 use backdesk::model::extraction::ExtractionMethod;
 use backdesk::model::ReasonCode;
 
+use super::document_support::mime_base64;
 use super::formats_pdf::corpora;
-
-/// RFC 4648 base64 with 76-character lines, as mail clients write attachments.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out.as_bytes()
-        .chunks(76)
-        .map(|line| String::from_utf8_lossy(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\r\n")
-}
 
 /// A multipart/mixed e-mail with a text body and the given parts (content type, disposition, file name,
 /// bytes).
@@ -45,7 +22,7 @@ fn email(parts: &[(&str, &str, &str, &[u8])]) -> Vec<u8> {
         out.push_str(&format!(
             "--SEP\r\nContent-Type: {content_type}; name=\"{name}\"\r\nContent-Disposition: {disposition}; \
              filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
-            base64(bytes)
+            mime_base64(bytes)
         ));
     }
     out.push_str("--SEP--\r\n");

@@ -1,6 +1,7 @@
 //! The PDF and image readers through the real CLI: `ingest` records a Factur-X PDF from its XML, queues a
 //! text PDF for a person, and rejects encrypted, broken and scanned documents with a sentence.
 
+use super::document_support::mime_base64;
 use super::formats_pdf::corpora;
 use super::support::{backdesk_json, write};
 
@@ -97,35 +98,14 @@ fn extract_reads_the_invoices_of_an_emails_attachments_and_the_words_of_a_pdf() 
     let dir = tempfile::tempdir().unwrap();
     let pdf = std::fs::read(corpora().join("zugferd/XML-Rechnung/FX/EN16931_Einfach.pdf")).unwrap();
     let text_pdf = std::fs::read(corpora().join("pdf-visual/XML-Rechnung__FX__EN16931_Miete.pdf")).unwrap();
-    let b64 = |bytes: &[u8]| -> String {
-        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for (i, chunk) in bytes.chunks(3).enumerate() {
-            if i > 0 && i % 19 == 0 {
-                out.push_str("\r\n");
-            }
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (k, b)| acc | u32::from(*b) << (16 - 8 * k));
-            for k in 0..4 {
-                out.push(if k <= chunk.len() {
-                    A[(n >> (18 - 6 * k) & 63) as usize] as char
-                } else {
-                    '='
-                });
-            }
-        }
-        out
-    };
     let mail = format!(
         "From: a@vendor.example\r\nSubject: invoices\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; \
          boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B\r\nContent-Type: application/pdf\r\n\
          Content-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--B\r\n\
          Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"b.pdf\"\r\n\
          Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--B--\r\n",
-        b64(&pdf),
-        b64(&text_pdf)
+        mime_base64(&pdf),
+        mime_base64(&text_pdf)
     );
     let eml = write(dir.path(), "mail.eml", mail);
     let out = backdesk_json(dir.path(), &["extract", eml.to_str().unwrap(), "--json"]);

@@ -8,30 +8,9 @@
 
 use std::path::Path;
 
+use crate::document_support::mime_base64;
 use crate::intake_support::{corpus_xml, documents_by_path, sha256_of};
 use crate::support::{backdesk_json, demo, repo};
-
-/// Base64 with line breaks every 76 characters, as MIME writes it.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out.as_bytes()
-        .chunks(76)
-        .map(|line| String::from_utf8_lossy(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\r\n")
-}
 
 /// An e-mail with these attachments (file name, content type, bytes).
 fn email(attachments: &[(&str, &str, &[u8])]) -> Vec<u8> {
@@ -52,7 +31,7 @@ fn email(attachments: &[(&str, &str, &[u8])]) -> Vec<u8> {
             "--b0undary\r\nContent-Type: {content_type}; name=\"{name}\"\r\n\
              Content-Disposition: attachment; filename=\"{name}\"\r\n\
              Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
-            base64(bytes)
+            mime_base64(bytes)
         ));
     }
     text.push_str("--b0undary--\r\n");

@@ -10,6 +10,8 @@ use std::process::Command;
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream, StringFormat};
 
+use crate::document_support::{finish_pdf, image_pdf, mime_base64, read_pgm};
+
 /// The kinds of document the generator writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -279,16 +281,7 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         })));
     }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    finish_pdf(doc, pages_id, kids)
 }
 
 /// A scan of `pdf`: each page rasterised at 200 dpi grey by pdftoppm, rotated by `degrees` with noise, and
@@ -329,24 +322,6 @@ pub fn noise_scan() -> Vec<u8> {
     image_pdf(&[(w, h, degrade(w, h, &base, 0.0, 120, 99))])
 }
 
-fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, bytes[at + 1..at + 1 + w * h].to_vec())
-}
-
 /// Rotates about the centre (nearest sample, white outside) and adds uniform noise of ±`noise` levels.
 fn degrade(w: usize, h: usize, pixels: &[u8], degrees: f64, noise: u64, seed: u64) -> Vec<u8> {
     let (sin, cos) = degrees.to_radians().sin_cos();
@@ -374,72 +349,6 @@ fn degrade(w: usize, h: usize, pixels: &[u8], degrees: f64, noise: u64, seed: u6
     out
 }
 
-/// An image-only PDF, one grey image filling each A4 page.
-fn image_pdf(pages: &[(usize, usize, Vec<u8>)]) -> Vec<u8> {
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
-    for (w, h, pixels) in pages {
-        let mut image = Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image", "Width" => *w as i64, "Height" => *h as i64,
-                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-            },
-            pixels.clone(),
-        );
-        image.compress().unwrap();
-        let image_id = doc.add_object(image);
-        let content = Content {
-            operations: vec![
-                Operation::new("q", vec![]),
-                Operation::new(
-                    "cm",
-                    vec![595.into(), 0.into(), 0.into(), 842.into(), 0.into(), 0.into()],
-                ),
-                Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
-                Operation::new("Q", vec![]),
-            ],
-        };
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-        kids.push(Object::from(doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-            "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        })));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out.as_bytes()
-        .chunks(76)
-        .map(|line| String::from_utf8_lossy(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\r\n")
-}
-
 /// An e-mail from `from` with `subject` carrying one PDF attachment.
 pub fn email(from: &str, subject: &str, name: &str, pdf: &[u8]) -> Vec<u8> {
     format!(
@@ -450,7 +359,7 @@ pub fn email(from: &str, subject: &str, name: &str, pdf: &[u8]) -> Vec<u8> {
          --b0undary\r\nContent-Type: application/pdf; name=\"{name}\"\r\n\
          Content-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
          --b0undary--\r\n",
-        base64(pdf)
+        mime_base64(pdf)
     )
     .into_bytes()
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::sync_qbo_server::{QboServer, CLIENT_ID, CLIENT_SECRET, EXPENSE_ACCOUNT, REALM, TAX_CODE};
 use super::sync_server::Fault;
+use super::sync_support::{kill_sync_when, sync_until_done};
 use super::sync_xero::{contains, files, require_keyring, statuses, workspace_with_approved};
 
 const FIRST_REFRESH: &str = "qrt-initial-52c1d9";
@@ -52,22 +53,27 @@ fn succeed(dir: &Path, server: &QboServer, args: &[&str]) -> std::process::Outpu
     output
 }
 
-fn connect(dir: &Path, server: &QboServer) {
+/// `backdesk connect qbo` with `input` (the credentials JSON) on its stdin.
+fn connect_with(dir: &Path, server: &QboServer, input: &serde_json::Value) -> std::process::Output {
     let mut child = command(dir, server, &["connect", "qbo"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "refresh_token": FIRST_REFRESH, "realm_id": REALM});
     child
         .stdin
         .take()
         .unwrap()
         .write_all(input.to_string().as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn connect(dir: &Path, server: &QboServer) {
+    let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "refresh_token": FIRST_REFRESH, "realm_id": REALM});
+    let output = connect_with(dir, server, &input);
     assert!(
         output.status.success(),
         "connect qbo failed: {}",
@@ -130,40 +136,13 @@ fn a_thousand_invoices_reach_quickbooks_through_faults_and_kills_with_no_duplica
     for (n, fault) in schedule {
         server.inject(n, fault);
     }
-    let mut kills = 0;
-    for condition in [
-        Box::new(|s: &QboServer| s.state.lock().unwrap().creates >= 250) as Box<dyn Fn(&QboServer) -> bool>,
-        Box::new(|s: &QboServer| s.state.lock().unwrap().uploads.len() >= 600),
-    ] {
-        let mut child = spawn_sync(dir.path(), &server);
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while !condition(&server) && Instant::now() < deadline {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "sync ended before it could be killed"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "sync ended before it could be killed"
-        );
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        kills += 1;
-    }
-    let mut last = run(dir.path(), &server, &["sync", "--target", "qbo"]);
-    for _ in 0..3 {
-        if last.status.success() {
-            break;
-        }
-        last = run(dir.path(), &server, &["sync", "--target", "qbo"]);
-    }
-    assert!(
-        last.status.success(),
-        "sync did not finish: {}",
-        String::from_utf8_lossy(&last.stderr)
+    let kills = kill_sync_when(
+        || spawn_sync(dir.path(), &server),
+        &[&|| server.state.lock().unwrap().creates >= 250, &|| {
+            server.state.lock().unwrap().uploads.len() >= 600
+        }],
     );
+    sync_until_done(|| run(dir.path(), &server, &["sync", "--target", "qbo"]));
 
     let state = server.state.lock().unwrap();
     eprintln!(
@@ -435,20 +414,9 @@ fn sync_qbo_without_a_connection_says_to_connect_and_connect_qbo_needs_the_realm
     let stderr = String::from_utf8_lossy(&unconnected.stderr);
     assert_eq!(unconnected.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("backdesk connect qbo"), "{stderr}");
-    let mut child = command(dir.path(), &server, &["connect", "qbo"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = serde_json::json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
         "refresh_token": FIRST_REFRESH});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = connect_with(dir.path(), &server, &input);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("realm_id"), "{stderr}");

@@ -9,16 +9,18 @@
 //! tokens, and refresh-token rotation. It injects faults on a schedule (see `sync_server::Fault`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::sync_server::{hex_of, pairs, read_request, Fault};
+use super::document_support::base64;
+use super::sync_server::{
+    hex_of, listen, pairs, read_request, reply, stop_listening, write_reply, Fault, Reply,
+};
 
 pub const REALM: &str = "9130357766000000";
 pub const CLIENT_ID: &str = "backdesk-qbo-test-client";
@@ -96,27 +98,15 @@ pub struct QboServer {
 impl QboServer {
     /// Starts the server with one valid refresh token, allowing `per_window` API requests in any `window`.
     pub fn start(initial_refresh: &str, per_window: usize, window: Duration) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(Mutex::new(State {
             refresh_tokens: vec![initial_refresh.to_owned()],
             issued_tokens: vec![initial_refresh.to_owned()],
             next_id: 100,
             ..State::default()
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_state, thread_stop) = (state.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let state = thread_state.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, per_window, window);
-                });
-            }
+        let thread_state = state.clone();
+        let (url, stop) = listen(move |stream| {
+            let _ = serve(stream, &thread_state, per_window, window);
         });
         Self {
             url,
@@ -173,8 +163,7 @@ impl QboServer {
 
 impl Drop for QboServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        stop_listening(&self.url, &self.stop);
     }
 }
 
@@ -186,20 +175,6 @@ fn total_of(bill: &Value) -> Value {
         .map(|line| (line["Amount"].as_f64().unwrap_or(0.0) * 100.0).round() as i64)
         .sum();
     serde_json::from_str(&format!("{}.{:02}", cents / 100, cents % 100)).unwrap()
-}
-
-struct Reply {
-    status: u16,
-    body: String,
-    retry_after: Option<u64>,
-}
-
-fn reply(status: u16, body: Value) -> Reply {
-    Reply {
-        status,
-        body: body.to_string(),
-        retry_after: None,
-    }
 }
 
 /// A `Fault` body as QuickBooks sends it.
@@ -291,26 +266,7 @@ fn serve(
     let Some(reply) = outcome else {
         return Ok(());
     };
-    let reason = match reply.status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => "Error",
-    };
-    let retry = reply
-        .retry_after
-        .map(|s| format!("Retry-After: {s}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(reply.body.as_bytes())?;
-    stream.flush()
+    write_reply(&mut stream, &reply)
 }
 
 fn token(request: &Request, state: &Arc<Mutex<State>>) -> Reply {
@@ -348,22 +304,6 @@ fn token(request: &Request, state: &Arc<Mutex<State>>) -> Reply {
         json!({"access_token": access, "refresh_token": refresh, "expires_in": 3600,
                "x_refresh_token_expires_in": 8_726_400, "token_type": "bearer"}),
     )
-}
-
-fn base64(bytes: &[u8]) -> String {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 fn api(

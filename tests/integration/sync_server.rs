@@ -92,26 +92,14 @@ impl XeroServer {
     /// Starts the server with one valid refresh token, `initial_refresh`, allowing `rate_limit` API requests
     /// per second before answering 429.
     pub fn start(initial_refresh: &str, rate_limit: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(Mutex::new(State {
             refresh_tokens: vec![initial_refresh.to_owned()],
             issued_tokens: vec![initial_refresh.to_owned()],
             ..State::default()
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_state, thread_stop) = (state.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let state = thread_state.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, rate_limit);
-                });
-            }
+        let thread_state = state.clone();
+        let (url, stop) = listen(move |stream| {
+            let _ = serve(stream, &thread_state, rate_limit);
         });
         Self { url, state, stop }
     }
@@ -163,23 +151,78 @@ impl XeroServer {
 
 impl Drop for XeroServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        stop_listening(&self.url, &self.stop);
     }
 }
 
-struct Reply {
-    status: u16,
-    body: String,
-    retry_after: Option<u64>,
+/// Listens on a free local port and serves each connection on its own thread with `serve`, until the
+/// returned flag is set (see [`stop_listening`]); answers the server's base URL and that flag.
+pub fn listen<F>(serve: F) -> (String, Arc<AtomicBool>)
+where
+    F: Fn(TcpStream) + Send + Sync + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread_stop = stop.clone();
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if thread_stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    (url, stop)
 }
 
-fn reply(status: u16, body: Value) -> Reply {
+/// Stops a server started with [`listen`]: sets its flag and wakes its accept loop with one connection.
+pub fn stop_listening(url: &str, stop: &AtomicBool) {
+    stop.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect(url.trim_start_matches("http://"));
+}
+
+/// A JSON answer of the local servers (Xero's and QuickBooks'), with `Retry-After` when throttled.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub retry_after: Option<u64>,
+}
+
+/// A JSON answer with no `Retry-After`.
+pub fn reply(status: u16, body: Value) -> Reply {
     Reply {
         status,
         body: body.to_string(),
         retry_after: None,
     }
+}
+
+/// Writes `reply` as an HTTP/1.1 response and closes the exchange (`Connection: close`).
+pub fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let reason = match reply.status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        _ => "Error",
+    };
+    let retry = reply
+        .retry_after
+        .map(|s| format!("Retry-After: {s}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(reply.body.as_bytes())?;
+    stream.flush()
 }
 
 /// A raw request: method, target (path and query), headers (names lower-cased) and body.
@@ -279,26 +322,7 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>, rate_limit: usize) ->
         // the fault closes the connection without an answer
         return Ok(());
     };
-    let reason = match reply.status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => "Error",
-    };
-    let retry = reply
-        .retry_after
-        .map(|s| format!("Retry-After: {s}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(reply.body.as_bytes())?;
-    stream.flush()
+    write_reply(&mut stream, &reply)
 }
 
 fn token(request: &SeenRequest, state: &Arc<Mutex<State>>) -> Reply {

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use backdesk::api::Workspace;
 use backdesk::intake::archive::{archive_original, sha256_hex};
@@ -14,6 +13,7 @@ use sqlx::Row;
 
 use super::support::backdesk;
 use super::sync_server::{Fault, XeroServer, CLIENT_ID, TENANT};
+use super::sync_support::{kill_sync_when, sync_until_done};
 
 const FIRST_REFRESH: &str = "xrt-initial-7f3a9c";
 const CLIENT_SECRET: &str = "cs-5c1d8e2b-secret";
@@ -208,6 +208,21 @@ pub(super) fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|window| window == needle.as_bytes())
 }
 
+/// What the Xero contract says against creating `bills` in one `PUT /Invoices` (nothing when it accepts them).
+fn create_violations(bills: Vec<serde_json::Value>) -> Vec<String> {
+    let request = super::sync_contract::SeenRequest {
+        method: "PUT".into(),
+        path: "/Invoices".into(),
+        query: vec![("summarizeErrors".into(), "false".into())],
+        headers: vec![
+            ("xero-tenant-id".into(), TENANT.into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
+    };
+    super::sync_contract::violations(&request)
+}
+
 #[test]
 fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
     require_keyring();
@@ -238,40 +253,13 @@ fn a_thousand_invoices_sync_through_faults_and_kills_with_no_duplicate() {
         server.inject(n, fault);
     }
     // two SIGKILLs of the real binary: one while bills are being created, one while originals are attached
-    let mut kills = 0;
-    for condition in [
-        Box::new(|s: &XeroServer| s.state.lock().unwrap().creates >= 300) as Box<dyn Fn(&XeroServer) -> bool>,
-        Box::new(|s: &XeroServer| s.state.lock().unwrap().attachments.len() >= 400),
-    ] {
-        let mut child = spawn_sync(dir.path(), &server);
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while !condition(&server) && Instant::now() < deadline {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "sync ended before it could be killed"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "sync ended before it could be killed"
-        );
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        kills += 1;
-    }
-    let mut last = sync(dir.path(), &server);
-    for _ in 0..3 {
-        if last.status.success() {
-            break;
-        }
-        last = sync(dir.path(), &server);
-    }
-    assert!(
-        last.status.success(),
-        "sync did not finish: {}",
-        String::from_utf8_lossy(&last.stderr)
+    let kills = kill_sync_when(
+        || spawn_sync(dir.path(), &server),
+        &[&|| server.state.lock().unwrap().creates >= 300, &|| {
+            server.state.lock().unwrap().attachments.len() >= 400
+        }],
     );
+    sync_until_done(|| sync(dir.path(), &server));
 
     let state = server.state.lock().unwrap();
     eprintln!(
@@ -429,17 +417,7 @@ fn dry_run_prints_the_exact_payloads_and_sends_nothing() {
     assert_eq!(server.state.lock().unwrap().token_refreshes, 0);
     // the printed bills are exactly what the contract accepts
     let bills: Vec<serde_json::Value> = plan.iter().map(|p| p["payload"]["bill"].clone()).collect();
-    let request = super::sync_contract::SeenRequest {
-        method: "PUT".into(),
-        path: "/Invoices".into(),
-        query: vec![("summarizeErrors".into(), "false".into())],
-        headers: vec![
-            ("xero-tenant-id".into(), TENANT.into()),
-            ("content-type".into(), "application/json".into()),
-        ],
-        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
-    };
-    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(create_violations(bills), Vec::<String>::new());
     assert_eq!(plan[0]["payload"]["bill"]["InvoiceNumber"], "SYNC-00000");
     assert!(statuses(dir.path()).iter().all(|s| s == "approved"));
 }
@@ -544,17 +522,7 @@ fn mapped_vendor_and_tax_code_are_asked_once_and_used_in_every_bill() {
         "an unmapped vendor keeps its name"
     );
     let bills: Vec<serde_json::Value> = (0..2).map(bill).collect();
-    let request = super::sync_contract::SeenRequest {
-        method: "PUT".into(),
-        path: "/Invoices".into(),
-        query: vec![("summarizeErrors".into(), "false".into())],
-        headers: vec![
-            ("xero-tenant-id".into(), TENANT.into()),
-            ("content-type".into(), "application/json".into()),
-        ],
-        body: serde_json::json!({"Invoices": bills}).to_string().into_bytes(),
-    };
-    assert_eq!(super::sync_contract::violations(&request), Vec::<String>::new());
+    assert_eq!(create_violations(bills), Vec::<String>::new());
     assert_eq!(server.api_requests(), 0);
 }
 

@@ -40,16 +40,10 @@ export interface ChecklistItem {
   fields: Record<string, unknown>;
 }
 
-export interface Hire {
+/** A hire as the core keeps it: what the coordinator entered, and what the core gave it. */
+export interface Hire extends NewHire {
   id: number;
   slug: string;
-  name: string;
-  email: string | null;
-  role: string;
-  start_date: string;
-  employment_type: EmploymentType;
-  country: string;
-  manager: string | null;
   template_key: string;
   template_version: number;
   retention_days: number;
