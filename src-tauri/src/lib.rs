@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod admin;
 pub mod commands;
+pub mod deadlines;
 pub mod events;
 pub mod launch;
 pub mod onboarding;
@@ -55,6 +56,7 @@ pub fn run() -> i32 {
                 state.start_forwarding(&handle).await;
                 state.restart_watching().await;
             });
+            deadlines::notify_onboarding_deadlines(handle);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -62,6 +62,45 @@ pub fn due(items: Vec<OpenItem>, today: NaiveDate, window_days: i64) -> Vec<DueI
     out
 }
 
+/// The one-line desktop notification for these due items (as `due` returns them), or `None` when nothing
+/// is overdue or due soon: how many items are late and due soon, across how many hires, and the most
+/// pressing one named.
+pub fn notification_text(due: &[DueItem]) -> Option<String> {
+    let first = due.first()?;
+    let overdue = due.iter().filter(|d| d.urgency == Urgency::Overdue).count();
+    let soon = due.len() - overdue;
+    let mut hires: Vec<i64> = due.iter().map(|d| d.item.hire_id).collect();
+    hires.sort_unstable();
+    hires.dedup();
+    let counts = match (overdue, soon) {
+        (0, n) => format!("{n} item{} due soon", plural(n)),
+        (n, 0) => format!("{n} item{} overdue", plural(n)),
+        (o, s) => format!("{o} item{} overdue and {s} due soon", plural(o)),
+    };
+    let when = match first.days_left {
+        d if d < -1 => format!("{} days late", -d),
+        -1 => "1 day late".to_owned(),
+        0 => "due today".to_owned(),
+        1 => "due tomorrow".to_owned(),
+        d => format!("due in {d} days"),
+    };
+    Some(format!(
+        "Onboarding: {counts} for {} hire{}. Most pressing: {} for {} ({when}).",
+        hires.len(),
+        plural(hires.len()),
+        first.item.label,
+        first.item.hire_name
+    ))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +138,31 @@ mod tests {
                 ("today", Urgency::DueSoon, 0),
                 ("soon", Urgency::DueSoon, 3)
             ]
+        );
+    }
+
+    #[test]
+    fn the_notification_counts_late_and_soon_items_across_hires_and_names_the_most_pressing() {
+        let today: NaiveDate = "2026-03-10".parse().unwrap();
+        assert_eq!(
+            notification_text(&due(vec![item("later", "2026-04-01")], today, 3)),
+            None
+        );
+
+        let mut other = item("bank", "2026-03-11");
+        other.hire_id = 2;
+        other.hire_name = "B".into();
+        let items = vec![item("tax", "2026-03-12"), other, item("id", "2026-03-07")];
+        let text = notification_text(&due(items, today, 3)).unwrap();
+        assert_eq!(
+            text,
+            "Onboarding: 1 item overdue and 2 due soon for 2 hires. Most pressing: id for A (3 days late)."
+        );
+
+        let soon = notification_text(&due(vec![item("contract", "2026-03-11")], today, 3)).unwrap();
+        assert_eq!(
+            soon,
+            "Onboarding: 1 item due soon for 1 hire. Most pressing: contract for A (due tomorrow)."
         );
     }
 }
