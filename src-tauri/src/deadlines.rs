@@ -4,12 +4,11 @@
 
 use std::time::Duration;
 
+use crate::events::notify;
+use crate::state::AppState;
 use backdesk::api::onboarding;
 use backdesk::onboarding::deadlines::notification_text;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
-
-use crate::state::AppState;
 
 /// How far ahead an item counts as due soon, in days.
 const DUE_SOON_DAYS: i64 = 2;
@@ -27,10 +26,7 @@ pub fn notify_onboarding_deadlines(app: AppHandle) {
             {
                 Ok(due) => {
                     if let Some(text) = notification_text(&due) {
-                        let shown = app.notification().builder().title("Backdesk").body(text).show();
-                        if let Err(error) = shown {
-                            eprintln!("backdesk-desktop: could not show a notification: {error}");
-                        }
+                        notify(&app, text);
                     }
                 }
                 Err(error) => eprintln!("backdesk-desktop: onboarding deadlines not read: {error}"),

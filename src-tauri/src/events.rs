@@ -40,6 +40,11 @@ fn notify_exceptions(app: &AppHandle, exceptions: usize) {
     } else {
         format!("{exceptions} new invoices need you: open Backdesk to see why.")
     };
+    notify(app, body);
+}
+
+/// Shows one desktop notification titled Backdesk; a failure is logged, never fatal.
+pub fn notify(app: &AppHandle, body: String) {
     let shown = app.notification().builder().title("Backdesk").body(body).show();
     if let Err(error) = shown {
         eprintln!("backdesk-desktop: could not show a notification: {error}");
