@@ -15,6 +15,8 @@ pub enum Origin {
     Import(String),
     /// Pulled from a connected accounting system (the connection name is kept).
     Sync(String),
+    /// Entered by hand in the app (the person who entered it is kept).
+    Manual(String),
 }
 
 impl Origin {
@@ -23,6 +25,7 @@ impl Origin {
         match self {
             Self::Import(file) => format!("import:{file}"),
             Self::Sync(name) => format!("sync:{name}"),
+            Self::Manual(who) => format!("manual:{who}"),
         }
     }
 
@@ -32,6 +35,7 @@ impl Origin {
         match kind {
             "import" => Some(Self::Import(name.to_owned())),
             "sync" => Some(Self::Sync(name.to_owned())),
+            "manual" => Some(Self::Manual(name.to_owned())),
             _ => None,
         }
     }
@@ -123,7 +127,11 @@ mod tests {
 
     #[test]
     fn origin_text_round_trips() {
-        for origin in [Origin::Import("vendors.csv".into()), Origin::Sync("xero".into())] {
+        for origin in [
+            Origin::Import("vendors.csv".into()),
+            Origin::Sync("xero".into()),
+            Origin::Manual("Dana".into()),
+        ] {
             assert_eq!(Origin::from_text(&origin.to_text()), Some(origin));
         }
         assert_eq!(Origin::from_text("nonsense"), None);

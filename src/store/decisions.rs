@@ -607,3 +607,26 @@ pub async fn latest_approval_steps(
         })
         .collect())
 }
+
+/// Invoices in `exception` matched against (or referring to) one of `po_numbers`, oldest first: the
+/// invoices a new goods receipt on those purchase orders may release.
+pub async fn exceptions_on_purchase_orders(
+    conn: &mut SqliteConnection,
+    po_numbers: &[PoNumber],
+) -> Result<Vec<InvoiceId>> {
+    let mut ids = std::collections::BTreeSet::new();
+    for po in po_numbers {
+        let rows = sqlx::query(
+            "SELECT i.id FROM invoices i
+             WHERE i.status = 'exception'
+               AND (i.purchase_order_reference = ?1
+                    OR EXISTS (SELECT 1 FROM invoice_matches m WHERE m.invoice_id = i.id AND m.po_number = ?1))",
+        )
+        .bind(po.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(Error::database(format!("find the invoices waiting on purchase order {po}")))?;
+        ids.extend(rows.iter().map(|r| r.get::<i64, _>("id")));
+    }
+    Ok(ids.into_iter().map(InvoiceId).collect())
+}

@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod documents;
 pub mod invoices;
 pub mod layouts;
+pub mod master_counts;
 pub mod onboarding;
 pub mod outbox;
 pub mod people;

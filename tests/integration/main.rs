@@ -40,6 +40,7 @@ mod rules_lean_parse;
 mod rules_parity;
 mod rules_vefa;
 mod rules_xrechnung;
+mod settings_api;
 mod support;
 mod sync_contract;
 mod sync_pkce;
