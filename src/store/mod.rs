@@ -17,6 +17,7 @@ pub mod people;
 pub mod purchase_orders;
 pub mod receipts;
 pub mod settings;
+pub mod snapshot;
 pub mod vendors;
 
 use std::path::{Path, PathBuf};

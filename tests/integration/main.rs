@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api_desktop;
+mod backup_restore;
 mod cli_import;
 mod cli_ingest;
 mod decide_cli;

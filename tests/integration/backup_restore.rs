@@ -1,0 +1,126 @@
+//! Backup and restore of a whole workspace through one file: a round trip gives the same invoices and
+//! originals in a new folder; a truncated or corrupted backup is refused with a clear message and leaves
+//! nothing behind; a restore never writes into an existing workspace.
+
+use std::path::Path;
+
+use backdesk::api::backup::{read_backup_manifest, restore_backup};
+use backdesk::api::demo::open_demo_workspace;
+
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn demo_backup() -> (tempfile::TempDir, std::path::PathBuf, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = open_demo_workspace(&dir.path().join("demo")).await.unwrap();
+    let invoices = workspace.list_invoices(None).await.unwrap().len();
+    assert!(invoices >= 4, "the demo should hold its invoices, found {invoices}");
+    let file = dir.path().join("books.backdesk-backup");
+    let report = workspace.back_up(&file).await.unwrap();
+    assert_eq!(report.invoice_count, invoices);
+    assert!(report.entries > invoices, "database + every original: {report:?}");
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), report.bytes);
+    (dir, file, invoices)
+}
+
+#[tokio::test]
+async fn a_backup_restored_into_a_new_folder_has_the_same_invoices_and_originals() {
+    let (dir, file, invoices) = demo_backup().await;
+    let target = dir.path().join("restored");
+    let report = restore_backup(&file, &target).await.unwrap();
+    assert_eq!(report.invoice_count, invoices);
+    let restored = backdesk::api::Workspace::open(&target).await.unwrap();
+    let before = open_demo_workspace(&dir.path().join("demo")).await.unwrap();
+    let list = |invoices: Vec<backdesk::api::InvoiceSummary>| {
+        invoices
+            .into_iter()
+            .map(|i| (i.invoice_number, i.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        list(restored.list_invoices(None).await.unwrap()),
+        list(before.list_invoices(None).await.unwrap())
+    );
+    assert_eq!(
+        files_under(&target.join("archive")),
+        files_under(&dir.path().join("demo").join("archive")),
+        "every original comes back byte for byte"
+    );
+    let original = restored
+        .original_document(restored.list_invoices(None).await.unwrap()[0].id)
+        .await
+        .unwrap();
+    assert!(!original.bytes.is_empty());
+    assert!(!dir.path().read_dir().unwrap().any(|e| {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        name.contains(".restoring-") || name.ends_with(".partial") || name.ends_with(".snapshot.db")
+    }), "no staging or partial files are left behind");
+}
+
+#[tokio::test]
+async fn a_truncated_backup_is_refused_and_nothing_is_created() {
+    let (dir, file, _) = demo_backup().await;
+    let bytes = std::fs::read(&file).unwrap();
+    for cut in [bytes.len() - 1, bytes.len() / 2, 10] {
+        let short = dir.path().join(format!("short-{cut}.backdesk-backup"));
+        std::fs::write(&short, &bytes[..cut]).unwrap();
+        let target = dir.path().join(format!("restored-{cut}"));
+        let error = restore_backup(&short, &target).await.unwrap_err().to_string();
+        assert!(error.contains("not a complete Backdesk backup"), "{error}");
+        assert!(error.contains(&short.display().to_string()), "the message names the file: {error}");
+        assert!(!target.exists(), "a refused restore must not create {}", target.display());
+    }
+}
+
+#[tokio::test]
+async fn a_corrupted_byte_is_caught_by_the_hashes_and_nothing_is_left() {
+    let (dir, file, _) = demo_backup().await;
+    let manifest = read_backup_manifest(&file).unwrap();
+    let last = manifest.entries.last().unwrap();
+    assert!(last.path.starts_with("archive/"), "{manifest:?}");
+    let mut bytes = std::fs::read(&file).unwrap();
+    // flip a byte inside the last original (just before the manifest)
+    let manifest_len = u64::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 8].try_into().unwrap()) as usize;
+    let at = bytes.len() - 16 - manifest_len - 1;
+    bytes[at] ^= 0x20;
+    let bad = dir.path().join("bad.backdesk-backup");
+    std::fs::write(&bad, &bytes).unwrap();
+    let target = dir.path().join("restored");
+    let error = restore_backup(&bad, &target).await.unwrap_err().to_string();
+    assert!(error.contains(&last.path) && error.contains("SHA-256"), "{error}");
+    assert!(!target.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("restoring")).count(),
+        0,
+        "the staging folder is removed"
+    );
+}
+
+#[tokio::test]
+async fn a_restore_never_writes_into_an_existing_workspace() {
+    let (dir, file, _) = demo_backup().await;
+    let live = dir.path().join("demo");
+    let before = files_under(&live.join("archive"));
+    let error = restore_backup(&file, &live).await.unwrap_err().to_string();
+    assert!(error.contains("not empty") && error.contains("new folder"), "{error}");
+    assert_eq!(files_under(&live.join("archive")), before);
+    // an empty folder is fine
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    restore_backup(&file, &empty).await.unwrap();
+}
