@@ -20,7 +20,9 @@ pub struct AppConfig {
 pub fn config_dir() -> Option<PathBuf> {
     std::env::var_os("BACKDESK_CONFIG_DIR")
         .map(PathBuf::from)
-        .or_else(|| directories::ProjectDirs::from("app", "backdesk", "Backdesk").map(|d| d.config_dir().to_owned()))
+        .or_else(|| {
+            directories::ProjectDirs::from("app", "backdesk", "Backdesk").map(|d| d.config_dir().to_owned())
+        })
 }
 
 /// Reads the configuration in `dir`; a missing file is the default configuration.
@@ -54,7 +56,9 @@ pub fn remember_data_dir(dir: &Path, data_dir: &Path) -> Result<()> {
 
 /// The data directory remembered in the user's configuration, if any (a broken file counts as none).
 pub fn remembered_data_dir() -> Option<PathBuf> {
-    config_dir().and_then(|dir| load(&dir).ok()).and_then(|config| config.data_dir)
+    config_dir()
+        .and_then(|dir| load(&dir).ok())
+        .and_then(|config| config.data_dir)
 }
 
 #[cfg(test)]
@@ -66,7 +70,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(load(dir.path()).unwrap(), AppConfig::default());
         remember_data_dir(dir.path(), Path::new("/srv/ap books")).unwrap();
-        assert_eq!(load(dir.path()).unwrap().data_dir.as_deref(), Some(Path::new("/srv/ap books")));
+        assert_eq!(
+            load(dir.path()).unwrap().data_dir.as_deref(),
+            Some(Path::new("/srv/ap books"))
+        );
     }
 
     #[test]
@@ -74,6 +81,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(CONFIG_FILE), "data_dir = [").unwrap();
         let error = load(dir.path()).unwrap_err().to_string();
-        assert!(error.contains("config.toml") && error.contains("delete it"), "{error}");
+        assert!(
+            error.contains("config.toml") && error.contains("delete it"),
+            "{error}"
+        );
     }
 }

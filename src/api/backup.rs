@@ -147,7 +147,10 @@ pub async fn restore_backup(file: &Path, data_dir: &Path) -> Result<RestoreRepor
 /// `file` with `suffix` added to its name, in the same folder.
 fn sibling(file: &Path, suffix: &str) -> Result<PathBuf> {
     let name = file.file_name().ok_or_else(|| {
-        Error::Usage(format!("{} is not a file name; choose where to write the backup", file.display()))
+        Error::Usage(format!(
+            "{} is not a file name; choose where to write the backup",
+            file.display()
+        ))
     })?;
     let mut name = name.to_owned();
     name.push(suffix);
@@ -240,7 +243,8 @@ fn write_backup(
     let json = serde_json::to_vec(&manifest)
         .map_err(|e| Error::InvalidData(format!("the backup manifest could not be written: {e}")))?;
     out.write_all(&json).map_err(write_err)?;
-    out.write_all(&(json.len() as u64).to_le_bytes()).map_err(write_err)?;
+    out.write_all(&(json.len() as u64).to_le_bytes())
+        .map_err(write_err)?;
     out.write_all(TRAILER).map_err(write_err)?;
     let file = out
         .into_inner()
@@ -303,10 +307,11 @@ fn read_manifest(file: &Path, reader: &mut File) -> Result<(BackupManifest, u64)
     reader
         .seek(SeekFrom::Start(length - 16 - manifest_len))
         .map_err(read_err)?;
-    let mut json = vec![0u8; usize::try_from(manifest_len).map_err(|_| damaged(file, "its manifest is too large"))?];
+    let mut json =
+        vec![0u8; usize::try_from(manifest_len).map_err(|_| damaged(file, "its manifest is too large"))?];
     reader.read_exact(&mut json).map_err(read_err)?;
-    let manifest: BackupManifest =
-        serde_json::from_slice(&json).map_err(|e| damaged(file, &format!("its manifest is unreadable: {e}")))?;
+    let manifest: BackupManifest = serde_json::from_slice(&json)
+        .map_err(|e| damaged(file, &format!("its manifest is unreadable: {e}")))?;
     if manifest.format != FORMAT {
         return Err(Error::InvalidData(format!(
             "{} is a backup in format {} but this version of Backdesk reads format {FORMAT}; install the version that made it",
@@ -331,7 +336,8 @@ fn read_manifest(file: &Path, reader: &mut File) -> Result<(BackupManifest, u64)
         return Err(damaged(file, "it holds no database"));
     }
     for entry in &manifest.entries {
-        safe_relative(&entry.path).ok_or_else(|| damaged(file, &format!("it names an unsafe path '{}'", entry.path)))?;
+        safe_relative(&entry.path)
+            .ok_or_else(|| damaged(file, &format!("it names an unsafe path '{}'", entry.path)))?;
     }
     Ok((manifest, length))
 }
@@ -388,13 +394,16 @@ fn unpack_entries(file: &Path, reader: &mut File, manifest: &BackupManifest, sta
         }
         let out = File::create(&path).map_err(|e| Error::io("create", &path, e))?;
         let mut out = BufWriter::new(out);
-        let (size, sha256) = copy_hashed(&mut input, &mut out, entry.size)
-            .map_err(|e| Error::io("restore", &path, e))?;
+        let (size, sha256) =
+            copy_hashed(&mut input, &mut out, entry.size).map_err(|e| Error::io("restore", &path, e))?;
         out.flush().map_err(|e| Error::io("restore", &path, e))?;
         if size != entry.size || sha256 != entry.sha256 {
             return Err(damaged(
                 file,
-                &format!("'{}' does not match its recorded SHA-256: the backup is corrupted", entry.path),
+                &format!(
+                    "'{}' does not match its recorded SHA-256: the backup is corrupted",
+                    entry.path
+                ),
             ));
         }
         if entry.path.starts_with("archive/") {

@@ -133,12 +133,7 @@ fn read_csv(file: &Path) -> Result<(String, Vec<u8>)> {
 
 /// Parses, checks references and upserts every row of one file inside `tx` — the one code path of both
 /// the import (which commits) and the preview (which rolls back).
-async fn apply(
-    tx: &mut SqliteConnection,
-    kind: MasterDataKind,
-    name: &str,
-    bytes: &[u8],
-) -> Result<Applied> {
+async fn apply(tx: &mut SqliteConnection, kind: MasterDataKind, name: &str, bytes: &[u8]) -> Result<Applied> {
     let now = timestamp(Utc::now());
     let table = match kind {
         MasterDataKind::Vendors => MasterTable::Vendors,
@@ -186,12 +181,8 @@ async fn apply(
             let parsed = import::parse_receipts(name, bytes)?;
             let mut missing = Vec::new();
             for (line, receipt) in &parsed.rows {
-                if !store::purchase_orders::line_exists(
-                    &mut *tx,
-                    receipt.po_number.as_str(),
-                    receipt.line_no,
-                )
-                .await?
+                if !store::purchase_orders::line_exists(&mut *tx, receipt.po_number.as_str(), receipt.line_no)
+                    .await?
                 {
                     missing.push(RowError {
                         line: *line,

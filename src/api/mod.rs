@@ -9,9 +9,9 @@ pub mod events;
 mod extraction;
 mod ingest;
 mod master_data;
-mod receipts;
 pub mod metrics;
 pub mod onboarding;
+mod receipts;
 mod review;
 pub mod sync;
 mod synthetic;
@@ -33,7 +33,9 @@ pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
 pub use master_data::MasterDataPreview;
-pub use receipts::{OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, ReceivableLine, ReceivedLine, Redecided};
+pub use receipts::{
+    OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, ReceivableLine, ReceivedLine, Redecided,
+};
 pub use review::OriginalDocument;
 pub use synthetic::SyntheticReport;
 pub use validate::{validate_file, ValidationSummary};

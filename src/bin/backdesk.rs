@@ -41,6 +41,10 @@ enum Command {
         kind: String,
         file: PathBuf,
     },
+    /// Write the whole workspace (database snapshot, originals, policy) into one backup FILE.
+    Backup { file: PathBuf },
+    /// Restore a backup FILE into DIR, a new (or empty) folder; checks every hash first.
+    Restore { file: PathBuf, dir: PathBuf },
     /// Process these files / folders once (recursively), then exit.
     Ingest {
         #[arg(required = true)]
@@ -329,6 +333,27 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!(
                 "imported {} rows from {} ({} new or changed)",
                 report.rows, report.file, report.changed
+            );
+            print_json(&report)
+        }
+        Command::Backup { file } => {
+            let report = open(cli.data_dir).await?.back_up(&file).await?;
+            eprintln!(
+                "backed up {} files ({} invoices) into {}",
+                report.entries,
+                report.invoice_count,
+                report.file.display()
+            );
+            print_json(&report)
+        }
+        Command::Restore { file, dir } => {
+            let report = api::backup::restore_backup(&file, &dir).await?;
+            eprintln!(
+                "restored {} files ({} invoices) into {}; open it with --data-dir {}",
+                report.entries,
+                report.invoice_count,
+                report.data_dir.display(),
+                report.data_dir.display()
             );
             print_json(&report)
         }

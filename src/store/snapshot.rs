@@ -19,6 +19,9 @@ pub async fn vacuum_into(pool: &SqlitePool, target: &Path) -> Result<()> {
         .bind(text)
         .execute(pool)
         .await
-        .map_err(Error::database(format!("copy the database to {}", target.display())))?;
+        .map_err(Error::database(format!(
+            "copy the database to {}",
+            target.display()
+        )))?;
     Ok(())
 }

@@ -29,7 +29,10 @@ async fn demo_backup() -> (tempfile::TempDir, std::path::PathBuf, usize) {
     let dir = tempfile::tempdir().unwrap();
     let workspace = open_demo_workspace(&dir.path().join("demo")).await.unwrap();
     let invoices = workspace.list_invoices(None).await.unwrap().len();
-    assert!(invoices >= 4, "the demo should hold its invoices, found {invoices}");
+    assert!(
+        invoices >= 4,
+        "the demo should hold its invoices, found {invoices}"
+    );
     let file = dir.path().join("books.backdesk-backup");
     let report = workspace.back_up(&file).await.unwrap();
     assert_eq!(report.invoice_count, invoices);
@@ -66,10 +69,13 @@ async fn a_backup_restored_into_a_new_folder_has_the_same_invoices_and_originals
         .await
         .unwrap();
     assert!(!original.bytes.is_empty());
-    assert!(!dir.path().read_dir().unwrap().any(|e| {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        name.contains(".restoring-") || name.ends_with(".partial") || name.ends_with(".snapshot.db")
-    }), "no staging or partial files are left behind");
+    assert!(
+        !dir.path().read_dir().unwrap().any(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.contains(".restoring-") || name.ends_with(".partial") || name.ends_with(".snapshot.db")
+        }),
+        "no staging or partial files are left behind"
+    );
 }
 
 #[tokio::test]
@@ -82,8 +88,15 @@ async fn a_truncated_backup_is_refused_and_nothing_is_created() {
         let target = dir.path().join(format!("restored-{cut}"));
         let error = restore_backup(&short, &target).await.unwrap_err().to_string();
         assert!(error.contains("not a complete Backdesk backup"), "{error}");
-        assert!(error.contains(&short.display().to_string()), "the message names the file: {error}");
-        assert!(!target.exists(), "a refused restore must not create {}", target.display());
+        assert!(
+            error.contains(&short.display().to_string()),
+            "the message names the file: {error}"
+        );
+        assert!(
+            !target.exists(),
+            "a refused restore must not create {}",
+            target.display()
+        );
     }
 }
 
@@ -95,7 +108,8 @@ async fn a_corrupted_byte_is_caught_by_the_hashes_and_nothing_is_left() {
     assert!(last.path.starts_with("archive/"), "{manifest:?}");
     let mut bytes = std::fs::read(&file).unwrap();
     // flip a byte inside the last original (just before the manifest)
-    let manifest_len = u64::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 8].try_into().unwrap()) as usize;
+    let manifest_len =
+        u64::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 8].try_into().unwrap()) as usize;
     let at = bytes.len() - 16 - manifest_len - 1;
     bytes[at] ^= 0x20;
     let bad = dir.path().join("bad.backdesk-backup");
@@ -105,7 +119,15 @@ async fn a_corrupted_byte_is_caught_by_the_hashes_and_nothing_is_left() {
     assert!(error.contains(&last.path) && error.contains("SHA-256"), "{error}");
     assert!(!target.exists());
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("restoring")).count(),
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("restoring"))
+            .count(),
         0,
         "the staging folder is removed"
     );
@@ -117,10 +139,42 @@ async fn a_restore_never_writes_into_an_existing_workspace() {
     let live = dir.path().join("demo");
     let before = files_under(&live.join("archive"));
     let error = restore_backup(&file, &live).await.unwrap_err().to_string();
-    assert!(error.contains("not empty") && error.contains("new folder"), "{error}");
+    assert!(
+        error.contains("not empty") && error.contains("new folder"),
+        "{error}"
+    );
     assert_eq!(files_under(&live.join("archive")), before);
     // an empty folder is fine
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     restore_backup(&file, &empty).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_backs_up_and_restores_and_refuses_a_cut_file_with_exit_3() {
+    let (dir, _, invoices) = demo_backup().await;
+    let data = dir.path().join("demo");
+    let file = dir.path().join("cli.backdesk-backup");
+    let report = crate::support::backdesk_json(&data, &["backup", file.to_str().unwrap()]);
+    assert_eq!(report["invoice_count"], invoices);
+    let target = dir.path().join("cli-restored");
+    let restored = crate::support::backdesk_json(
+        &data,
+        &["restore", file.to_str().unwrap(), target.to_str().unwrap()],
+    );
+    assert_eq!(restored["invoice_count"], invoices);
+    let listed = crate::support::backdesk_json(&target, &["invoices", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), invoices);
+
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = dir.path().join("cut.backdesk-backup");
+    std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    let again = dir.path().join("cli-restored-2");
+    let assert = crate::support::backdesk(
+        &data,
+        &["restore", cut.to_str().unwrap(), again.to_str().unwrap()],
+    )
+    .code(3);
+    assert!(crate::support::stderr_of(&assert).contains("cut.backdesk-backup"));
+    assert!(!again.exists());
 }

@@ -24,7 +24,10 @@ async fn workspace_waiting_for_goods() -> (tempfile::TempDir, Workspace, backdes
         (MasterDataKind::Vendors, "vendors.csv"),
         (MasterDataKind::PurchaseOrders, "purchase_orders.csv"),
     ] {
-        workspace.import_master_data(kind, &demo_file(file)).await.unwrap();
+        workspace
+            .import_master_data(kind, &demo_file(file))
+            .await
+            .unwrap();
     }
     workspace
         .import_master_data_bytes(
@@ -83,17 +86,30 @@ async fn a_preview_counts_new_and_changed_rows_as_the_import_then_finds_them() {
     let dir = tempfile::tempdir().unwrap();
     let workspace = Workspace::open(&dir.path().join("data")).await.unwrap();
     workspace
-        .import_master_data_bytes(MasterDataKind::Accounts, "accounts.csv", b"code,name\n4000,Materials\n4100,Travel\n")
+        .import_master_data_bytes(
+            MasterDataKind::Accounts,
+            "accounts.csv",
+            b"code,name\n4000,Materials\n4100,Travel\n",
+        )
         .await
         .unwrap();
-    let next = b"code,name,shade\n4000,Materials,\n4100,Travel and lodging,\n4200,Software,blue\n4300,Rent,\n";
+    let next =
+        b"code,name,shade\n4000,Materials,\n4100,Travel and lodging,\n4200,Software,blue\n4300,Rent,\n";
     let preview = workspace
         .preview_master_data_bytes(MasterDataKind::Accounts, "accounts.csv", next)
         .await
         .unwrap();
     assert!(preview.errors.is_empty(), "{preview:?}");
-    assert_eq!((preview.rows, preview.new, preview.changed), (4, 2, 1), "{preview:?}");
-    assert_eq!(preview.warnings.len(), 1, "the unknown column is a warning: {preview:?}");
+    assert_eq!(
+        (preview.rows, preview.new, preview.changed),
+        (4, 2, 1),
+        "{preview:?}"
+    );
+    assert_eq!(
+        preview.warnings.len(),
+        1,
+        "the unknown column is a warning: {preview:?}"
+    );
     // nothing was kept: the same preview again gives the same answer, and the import agrees with it
     let again = workspace
         .preview_master_data_bytes(MasterDataKind::Accounts, "accounts.csv", next)
@@ -117,7 +133,10 @@ async fn a_receipt_preview_checks_purchase_orders_on_file_like_the_import() {
         .unwrap();
     assert_eq!(preview.errors.len(), 1, "{preview:?}");
     assert_eq!(preview.errors[0].line, 3);
-    assert!(preview.errors[0].message.contains("purchase_orders.csv first"), "{preview:?}");
+    assert!(
+        preview.errors[0].message.contains("purchase_orders.csv first"),
+        "{preview:?}"
+    );
 }
 
 #[tokio::test]
@@ -127,7 +146,11 @@ async fn open_purchase_orders_show_ordered_and_received_so_far() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].po_number.as_str(), "2018-471331");
     assert_eq!(open[0].vendor_name.as_deref(), Some("Lieferant GmbH"));
-    let lines: Vec<(u32, Decimal, Decimal)> = open[0].lines.iter().map(|l| (l.line_no, l.ordered, l.received)).collect();
+    let lines: Vec<(u32, Decimal, Decimal)> = open[0]
+        .lines
+        .iter()
+        .map(|l| (l.line_no, l.ordered, l.received))
+        .collect();
     assert_eq!(lines[0], (1, Decimal::from(3), Decimal::from(3)));
     assert_eq!(lines[2], (3, Decimal::from(20), Decimal::ZERO));
     workspace
@@ -158,7 +181,10 @@ async fn a_receipt_typed_by_hand_releases_the_invoice_waiting_for_its_goods() {
         lines: po
             .lines
             .iter()
-            .map(|l| ReceivedLine { line_no: l.line_no, quantity: l.ordered - l.received })
+            .map(|l| ReceivedLine {
+                line_no: l.line_no,
+                quantity: l.ordered - l.received,
+            })
             .collect(),
         who: "Dana".into(),
     };
@@ -167,7 +193,10 @@ async fn a_receipt_typed_by_hand_releases_the_invoice_waiting_for_its_goods() {
     assert_eq!(recorded.redecided.len(), 1, "{recorded:?}");
     assert_eq!(recorded.redecided[0].invoice_id, id);
     let after = reason_codes(&workspace, id).await;
-    assert!(!after.iter().any(|c| c.contains("RECEIV")), "the receipt should clear the reason: {after:?}");
+    assert!(
+        !after.iter().any(|c| c.contains("RECEIV")),
+        "the receipt should clear the reason: {after:?}"
+    );
     assert!(
         workspace.open_purchase_orders().await.unwrap().is_empty(),
         "every line is received in full now"
@@ -181,19 +210,32 @@ async fn a_receipt_with_no_quantity_or_an_unknown_line_is_refused_and_nothing_is
         po_number: PoNumber("2018-471331".into()),
         receipt_id: None,
         received_date: NaiveDate::from_ymd_opt(2018, 6, 1).unwrap(),
-        lines: vec![ReceivedLine { line_no: 2, quantity: Decimal::ZERO }],
+        lines: vec![ReceivedLine {
+            line_no: 2,
+            quantity: Decimal::ZERO,
+        }],
         who: "Dana".into(),
     };
     let empty = workspace.record_receipt(&entry).await.unwrap_err();
     assert!(empty.to_string().contains("at least one line"), "{empty}");
     entry.lines = vec![
-        ReceivedLine { line_no: 2, quantity: Decimal::ONE },
-        ReceivedLine { line_no: 9, quantity: Decimal::ONE },
+        ReceivedLine {
+            line_no: 2,
+            quantity: Decimal::ONE,
+        },
+        ReceivedLine {
+            line_no: 9,
+            quantity: Decimal::ONE,
+        },
     ];
     let unknown = workspace.record_receipt(&entry).await.unwrap_err();
     assert!(unknown.to_string().contains("no line 9"), "{unknown}");
     let open = workspace.open_purchase_orders().await.unwrap();
-    assert_eq!(open[0].lines[1].received, Decimal::ZERO, "the good line must not be kept either");
+    assert_eq!(
+        open[0].lines[1].received,
+        Decimal::ZERO,
+        "the good line must not be kept either"
+    );
 }
 
 #[tokio::test]
