@@ -35,6 +35,14 @@ const COMMANDS: &[&str] = &[
     "due_hire_items",
     "draft_hire_reminder",
     "onboarding_dashboard",
+    // settings and master data (src/settings.rs)
+    "preview_master_data",
+    "open_purchase_orders",
+    "record_receipt",
+    "back_up_workspace",
+    "backup_manifest",
+    "restore_workspace",
+    "switch_data_dir",
 ];
 
 fn main() {

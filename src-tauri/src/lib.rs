@@ -11,6 +11,7 @@ pub mod events;
 pub mod launch;
 pub mod onboarding;
 pub mod review;
+pub mod settings;
 pub mod state;
 
 use backdesk::api::{self, Workspace};
@@ -23,7 +24,8 @@ use crate::state::AppState;
 pub fn run() -> i32 {
     let options = match parse_launch_options(
         std::env::args_os().skip(1),
-        std::env::var_os("BACKDESK_DATA_DIR"),
+        // a data directory chosen in Settings comes after --data-dir and $BACKDESK_DATA_DIR
+        std::env::var_os("BACKDESK_DATA_DIR").or_else(|| api::app_config::remembered_data_dir().map(Into::into)),
         std::env::var_os("BACKDESK_DEMO_DIR"),
         api::default_data_dir(),
     ) {
@@ -91,6 +93,13 @@ pub fn run() -> i32 {
             onboarding::due_hire_items,
             onboarding::draft_hire_reminder,
             onboarding::onboarding_dashboard,
+            settings::preview_master_data,
+            settings::open_purchase_orders,
+            settings::record_receipt,
+            settings::back_up_workspace,
+            settings::backup_manifest,
+            settings::restore_workspace,
+            settings::switch_data_dir,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -4,7 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import Database from '@tauri-apps/plugin-sql';
 
 import type {
@@ -202,6 +202,22 @@ export function onFilesDropped(handler: (paths: string[]) => void): Promise<Unli
 export function pickCsvFile(title: string): Promise<string | null> {
   return mapped(async () => {
     const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: 'CSV', extensions: ['csv'] }] });
+    return typeof chosen === 'string' ? chosen : null;
+  });
+}
+
+/** Asks the user for any file with one of `extensions`; `null` when they cancel. */
+export function pickFile(title: string, name: string, extensions: string[]): Promise<string | null> {
+  return mapped(async () => {
+    const chosen = await open({ directory: false, multiple: false, title, filters: [{ name, extensions }] });
+    return typeof chosen === 'string' ? chosen : null;
+  });
+}
+
+/** Asks the user where to write a new file; `null` when they cancel. */
+export function pickSavePath(title: string, defaultPath: string): Promise<string | null> {
+  return mapped(async () => {
+    const chosen = await save({ title, defaultPath });
     return typeof chosen === 'string' ? chosen : null;
   });
 }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+
+import { canImport, describePreview, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
+import type { MasterDataPreview, OpenPurchaseOrder } from './types';
+
+const clean: MasterDataPreview = { file: 'vendors.csv', kind: 'vendors', rows: 5, new: 2, changed: 1, errors: [], warnings: [] };
+const broken: MasterDataPreview = {
+  ...clean,
+  rows: 0,
+  new: 0,
+  changed: 0,
+  errors: [
+    { line: 3, column: 'iban', message: 'not an IBAN' },
+    { line: 3, column: 'name', message: 'required' },
+    { line: 7, column: null, message: 'ragged' },
+  ],
+};
+
+const order: OpenPurchaseOrder = {
+  po_number: 'PO-7',
+  vendor_id: 'V1',
+  vendor_name: 'Acme',
+  order_date: '2026-01-05',
+  lines: [
+    { line_no: 1, description: 'Bolts', ordered: '10', received: '4' },
+    { line_no: 2, description: 'Nuts', ordered: '2.5', received: '0' },
+  ],
+};
+
+describe('import preview', () => {
+  it('offers Import only for the previewed file and kind, and only without errors', () => {
+    expect(canImport(clean, 'vendors', '/home/a/vendors.csv')).toBe(true);
+    expect(canImport(clean, 'accounts', '/home/a/vendors.csv')).toBe(false);
+    expect(canImport(clean, 'vendors', '/home/a/other.csv')).toBe(false);
+    expect(canImport(broken, 'vendors', '/home/a/vendors.csv')).toBe(false);
+    expect(canImport(null, 'vendors', '/home/a/vendors.csv')).toBe(false);
+    expect(canImport({ ...clean, rows: 0, new: 0, changed: 0 }, 'vendors', 'vendors.csv')).toBe(false);
+  });
+
+  it('says what an import would do, or how many problems on how many lines', () => {
+    expect(describePreview(clean)).toBe('vendors.csv: 5 rows — 2 new, 1 changed, 2 unchanged. Nothing is kept until you import.');
+    expect(describePreview(broken)).toBe('3 problems on 2 lines of vendors.csv: nothing will be imported until they are fixed.');
+  });
+});
+
+describe('goods receipt form', () => {
+  it('computes what is still outstanding exactly, never below zero', () => {
+    expect(outstanding('10', '4')).toBe('6');
+    expect(outstanding('2.5', '0.75')).toBe('1.75');
+    expect(outstanding('0.3', '0.1')).toBe('0.2');
+    expect(outstanding('3', '5')).toBe('0');
+  });
+
+  it('turns the typed quantities into an entry, skipping lines left empty or at zero', () => {
+    const result = receiptEntry(order, { 1: ' 6 ', 2: '0' }, '2026-02-01', ' DN-1 ', 'Dana');
+    expect(result).toEqual({
+      entry: { po_number: 'PO-7', receipt_id: 'DN-1', received_date: '2026-02-01', lines: [{ line_no: 1, quantity: '6' }], who: 'Dana' },
+    });
+    const noId = receiptEntry(order, { 2: '2.5' }, '2026-02-01', '', 'Dana');
+    expect('entry' in noId && noId.entry.receipt_id).toBe(null);
+  });
+
+  it('names the first problem: no PO, nobody acting, no date, a bad quantity, nothing typed', () => {
+    expect(receiptEntry(null, {}, '2026-02-01', '', 'Dana')).toEqual({ problem: 'Choose the purchase order the goods came for.' });
+    expect(receiptEntry(order, { 1: '1' }, '2026-02-01', '', null)).toHaveProperty('problem');
+    expect(receiptEntry(order, { 1: '1' }, '', '', 'Dana')).toEqual({ problem: 'Enter the date the goods arrived.' });
+    expect(receiptEntry(order, { 1: '1,5' }, '2026-02-01', '', 'Dana')).toEqual({
+      problem: 'Line 1: "1,5" is not a quantity; write it like 12 or 2.5.',
+    });
+    expect(receiptEntry(order, { 1: '-2' }, '2026-02-01', '', 'Dana')).toHaveProperty('problem');
+    expect(receiptEntry(order, {}, '2026-02-01', '', 'Dana')).toEqual({ problem: 'Type the quantity received on at least one line.' });
+  });
+
+  it('says which invoices were decided again and how they moved', () => {
+    const text = describeRecorded(
+      { receipt_id: 'DN-1', lines: 2, redecided: [{ invoice_id: 4, before: 'exception', after: 'awaiting_approval' }, { invoice_id: 5, before: 'exception', after: 'exception' }] },
+      'PO-7',
+    );
+    expect(text).toBe('Goods receipt DN-1 recorded on PO-7 (2 lines). Decided again: invoice 4 exception → awaiting approval; invoice 5 is still exception.');
+    expect(describeRecorded({ receipt_id: 'X', lines: 1, redecided: [] }, 'PO-7')).toContain('No invoice was waiting');
+  });
+});
+
+describe('small formats', () => {
+  it('formats sizes and the local date', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+    expect(localToday(new Date(2026, 0, 9))).toBe('2026-01-09');
+  });
+});

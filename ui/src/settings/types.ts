@@ -1,0 +1,86 @@
+// Types of the settings and master-data screens, as the core sends them (src/api/master_data.rs,
+// receipts.rs, backup.rs). Amounts and quantities are decimal strings, dates YYYY-MM-DD.
+
+export type MasterDataKind = 'vendors' | 'purchase-orders' | 'receipts' | 'accounts';
+
+export interface RowError {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+export interface MasterDataPreview {
+  file: string;
+  kind: MasterDataKind;
+  rows: number;
+  new: number;
+  changed: number;
+  errors: RowError[];
+  warnings: string[];
+}
+
+export interface ImportReport {
+  file: string;
+  kind: MasterDataKind;
+  rows: number;
+  changed: number;
+  warnings: string[];
+}
+
+export interface ReceivableLine {
+  line_no: number;
+  description: string;
+  ordered: string;
+  received: string;
+}
+
+export interface OpenPurchaseOrder {
+  po_number: string;
+  vendor_id: string;
+  vendor_name: string | null;
+  order_date: string;
+  lines: ReceivableLine[];
+}
+
+export interface ReceiptEntry {
+  po_number: string;
+  receipt_id: string | null;
+  received_date: string;
+  lines: { line_no: number; quantity: string }[];
+  who: string;
+}
+
+export interface Redecided {
+  invoice_id: number;
+  before: string;
+  after: string;
+}
+
+export interface ReceiptRecorded {
+  receipt_id: string;
+  lines: number;
+  redecided: Redecided[];
+}
+
+export interface BackupReport {
+  file: string;
+  entries: number;
+  bytes: number;
+  invoice_count: number;
+  schema_version: number;
+}
+
+export interface BackupManifest {
+  format: number;
+  schema_version: number;
+  created_at: string;
+  invoice_count: number;
+  entries: { path: string; size: number; sha256: string }[];
+}
+
+export interface RestoreReport {
+  data_dir: string;
+  entries: number;
+  invoice_count: number;
+  schema_version: number;
+}
