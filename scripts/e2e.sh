@@ -3,7 +3,8 @@
 #! tauri-driver + WebKitWebDriver, runs every tests/e2e/*.test.mjs with node --test (one after the other:
 #! one app window at a time), saves screenshots to tests/e2e/artifacts/, prints the performance table of the
 #! 50,000-invoice run, and tears everything down. Exits non-zero on failure.
-#! Usage: scripts/e2e.sh [--no-build]   (BACKDESK_E2E_INVOICES=N changes the size of the performance run)
+#! Usage: scripts/e2e.sh [--no-build]   (BACKDESK_E2E_INVOICES=N changes the size of the performance run;
+#!        BACKDESK_E2E_ONLY=TEXT runs only the test files whose name contains TEXT, e.g. `settings`)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,11 +60,21 @@ setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" --nati
   >"$work/driver.log" 2>&1 &
 driver_pid=$!
 
+tests=("$root"/tests/e2e/*.test.mjs)
+if [ -n "${BACKDESK_E2E_ONLY:-}" ]; then
+  selected=()
+  for file in "${tests[@]}"; do
+    case "$(basename "$file")" in *"$BACKDESK_E2E_ONLY"*) selected+=("$file") ;; esac
+  done
+  [ "${#selected[@]}" -gt 0 ] || { echo "e2e: no test file name contains '$BACKDESK_E2E_ONLY'" >&2; exit 2; }
+  tests=("${selected[@]}")
+fi
+
 status=0
 TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" BACKDESK_SEEDER="$seeder" \
   BACKDESK_E2E_DATA_DIR="$work/data" BACKDESK_E2E_HOME="$work/home" \
   BACKDESK_E2E_ARTIFACTS="$root/tests/e2e/artifacts" \
-  node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || status=$?
 
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED (exit $status); tauri-driver log:" >&2
