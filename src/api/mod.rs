@@ -3,6 +3,7 @@
 
 pub mod app_config;
 pub mod backup;
+pub mod connections;
 pub mod decisions;
 pub mod demo;
 pub mod events;

@@ -271,3 +271,20 @@ pub async fn invoice_status(pool: &SqlitePool, invoice_id: i64) -> Result<String
             "read the status of invoice {invoice_id}"
         )))
 }
+
+/// How many of `target`'s jobs still wait (pending, sending, created) and how many failed, and the time of
+/// the last job change or master-data pull (the last sync), for the Connections screen.
+pub async fn summary(pool: &SqlitePool, target: &str) -> Result<(i64, i64, Option<String>)> {
+    let row = sqlx::query(
+        "SELECT
+           (SELECT COUNT(*) FROM sync_jobs WHERE target = ?1 AND state IN ('pending', 'sending', 'created')) AS waiting,
+           (SELECT COUNT(*) FROM sync_jobs WHERE target = ?1 AND state = 'failed') AS failed,
+           (SELECT MAX(at) FROM (SELECT MAX(updated_at) AS at FROM sync_jobs WHERE target = ?1
+                                 UNION ALL SELECT MAX(pulled_at) FROM sync_remote_records WHERE target = ?1)) AS last",
+    )
+    .bind(target)
+    .fetch_one(pool)
+    .await
+    .map_err(Error::database(format!("summarise the {target} outbox")))?;
+    Ok((row.get("waiting"), row.get("failed"), row.get("last")))
+}

@@ -61,7 +61,7 @@ describe('settings and master data', () => {
 
     await waitForDriver(DRIVER);
     session = await Session.start(DRIVER, APP, ['--data-dir', dataDir]);
-    await waitForAll(session, 'the invoice list', '[data-testid="invoice-row"]');
+    await withArtifacts(session, 'settings-start-failed', () => waitForAll(session, 'the invoice list', '[data-testid="invoice-row"]'));
   });
 
   after(async () => {

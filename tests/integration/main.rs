@@ -43,6 +43,7 @@ mod rules_vefa;
 mod rules_xrechnung;
 mod settings_api;
 mod support;
+mod sync_connections;
 mod sync_contract;
 mod sync_pkce;
 mod sync_qbo;
