@@ -43,6 +43,11 @@ const COMMANDS: &[&str] = &[
     "backup_manifest",
     "restore_workspace",
     "switch_data_dir",
+    // connections (src/connections.rs)
+    "connection_status",
+    "connect_account",
+    "disconnect_account",
+    "sync_now",
 ];
 
 fn main() {

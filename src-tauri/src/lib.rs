@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod admin;
 pub mod commands;
+pub mod connections;
 pub mod deadlines;
 pub mod events;
 pub mod launch;
@@ -25,7 +26,8 @@ pub fn run() -> i32 {
     let options = match parse_launch_options(
         std::env::args_os().skip(1),
         // a data directory chosen in Settings comes after --data-dir and $BACKDESK_DATA_DIR
-        std::env::var_os("BACKDESK_DATA_DIR").or_else(|| api::app_config::remembered_data_dir().map(Into::into)),
+        std::env::var_os("BACKDESK_DATA_DIR")
+            .or_else(|| api::app_config::remembered_data_dir().map(Into::into)),
         std::env::var_os("BACKDESK_DEMO_DIR"),
         api::default_data_dir(),
     ) {
@@ -100,6 +102,10 @@ pub fn run() -> i32 {
             settings::backup_manifest,
             settings::restore_workspace,
             settings::switch_data_dir,
+            connections::connection_status,
+            connections::connect_account,
+            connections::disconnect_account,
+            connections::sync_now,
         ])
         .run(tauri::generate_context!());
     match result {

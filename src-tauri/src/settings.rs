@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use backdesk::api::backup::{self, BackupManifest, BackupReport, RestoreReport};
 use backdesk::api::{
-    app_config, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, Workspace,
-    WorkspaceOverview,
+    app_config, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded,
+    Workspace, WorkspaceOverview,
 };
 use backdesk::error::Error;
 use tauri::{AppHandle, State};
@@ -34,7 +34,10 @@ pub async fn open_purchase_orders(state: State<'_, AppState>) -> Result<Vec<Open
 
 /// Records a goods receipt typed in by hand; the invoices waiting on its PO are decided again.
 #[tauri::command(async)]
-pub async fn record_receipt(state: State<'_, AppState>, entry: ReceiptEntry) -> Result<ReceiptRecorded, Error> {
+pub async fn record_receipt(
+    state: State<'_, AppState>,
+    entry: ReceiptEntry,
+) -> Result<ReceiptRecorded, Error> {
     state.workspace().await.record_receipt(&entry).await
 }
 

@@ -167,9 +167,13 @@ mod tests {
             tenant_id: Some(tenant.into()),
         };
         let real = xero::DEFAULT_IDENTITY_URL;
-        let missing = provider_at(Target::Xero, real, &app("  ", "", "t")).unwrap_err().to_string();
+        let missing = provider_at(Target::Xero, real, &app("  ", "", "t"))
+            .unwrap_err()
+            .to_string();
         assert!(missing.contains("client id"), "{missing}");
-        let no_tenant = provider_at(Target::Xero, real, &app("abc", "", " ")).unwrap_err().to_string();
+        let no_tenant = provider_at(Target::Xero, real, &app("abc", "", " "))
+            .unwrap_err()
+            .to_string();
         assert!(no_tenant.contains("tenant id"), "{no_tenant}");
         let qbo = provider_at(Target::Qbo, qbo::DEFAULT_IDENTITY_URL, &app("abc", "", ""))
             .unwrap_err()
@@ -178,10 +182,16 @@ mod tests {
         let xero = provider_at(Target::Xero, real, &app(" abc ", "", "t-1")).unwrap();
         assert_eq!(xero.tenant_id.as_deref(), Some("t-1"));
         assert_eq!(xero.client_id, "abc");
-        assert_eq!(xero.authorize_url, "https://login.xero.com/identity/connect/authorize");
+        assert_eq!(
+            xero.authorize_url,
+            "https://login.xero.com/identity/connect/authorize"
+        );
         assert_eq!(xero.token_url, "https://identity.xero.com/connect/token");
         let local = provider_at(Target::Xero, "http://127.0.0.1:9", &app("abc", "", "t")).unwrap();
-        assert_eq!(local.authorize_url, "http://127.0.0.1:9/identity/connect/authorize");
+        assert_eq!(
+            local.authorize_url,
+            "http://127.0.0.1:9/identity/connect/authorize"
+        );
         assert_eq!(xero.client_secret, None);
         assert!(xero.scope.contains("offline_access"));
     }

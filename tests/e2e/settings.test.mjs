@@ -120,10 +120,14 @@ describe('settings and master data', () => {
         `return [2, 3, 4].map((n) => document.querySelector('[data-testid="receipt-qty-' + n + '"]').placeholder);`,
       );
       assert.deepEqual(outstanding, ['1', '20', '20'], 'each line offers what is still outstanding');
-      await typeInto(session, 'receipt-date', '2018-06-01');
+      // a date input's typed keys follow the OS locale's field order: set the value as the picker does
+      await session.execute(
+        `const d = document.querySelector('[data-testid="receipt-date"]'); d.value = '2018-06-01'; d.dispatchEvent(new Event('input'));`,
+      );
       for (const [line, quantity] of [[2, '1'], [3, '20'], [4, '20']]) {
         await typeInto(session, `receipt-qty-${line}`, quantity);
       }
+      await screenshot(session, 'settings-goods-receipt-form');
       await session.click((await session.findAll('[data-testid="receipt-record"]'))[0]);
       const [done] = await waitForAll(session, 'the receipt confirmation', '[data-testid="receipt-done"]');
       const sentence = await session.text(done);
@@ -132,6 +136,8 @@ describe('settings and master data', () => {
       assert.ok(!reasonCodes(after).includes(RECEIPT_REASON), `the receipt reason is gone: ${reasonCodes(after)}`);
       const receipts = execFileSync('sqlite3', [join(dataDir, 'backdesk.db'), `SELECT origin FROM receipts WHERE po_number = '${PO}' AND line_no = 3`], { encoding: 'utf8' });
       assert.equal(receipts.trim(), 'manual:Dana', 'stored like an imported receipt, with who entered it');
+      const date = execFileSync('sqlite3', [join(dataDir, 'backdesk.db'), `SELECT DISTINCT received_date FROM receipts WHERE origin = 'manual:Dana'`], { encoding: 'utf8' });
+      assert.equal(date.trim(), '2018-06-01', 'the date entered is the date stored');
       await screenshot(session, 'settings-goods-receipt');
     });
   });
@@ -157,6 +163,7 @@ describe('settings and master data', () => {
       const copy = coreJson(restored, ['invoices']);
       assert.equal(copy.length, original.length, 'the restored workspace holds the same invoices');
       assert.deepEqual(copy.map((i) => [i.invoice_number, i.status]), original.map((i) => [i.invoice_number, i.status]));
+      await session.click((await session.findAll('[data-testid="nav-queues"]'))[0]);
       const rows = await waitForAll(session, 'the restored list', '[data-testid="invoice-row"]');
       assert.equal(rows.length, original.length, 'the window lists them');
     });

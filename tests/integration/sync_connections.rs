@@ -18,15 +18,26 @@ fn signing_in_connects_the_workspace_and_disconnecting_removes_the_keychain_entr
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "the sync tests talk to the real Secret Service: run them with `bash scripts/with-keyring.sh cargo test …`"
     );
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let server = XeroServer::start("xrt-unused", 1000);
     let workspace = rt.block_on(Workspace::open(&dir.path().join("data"))).unwrap();
     let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
 
-    let before = rt.block_on(workspace.connection_status(Target::Xero, &keychain)).unwrap();
-    assert!(!before.connected && before.tenant_id.is_none() && before.keychain_problem.is_none(), "{before:?}");
-    assert_eq!((before.waiting, before.failed, before.last_sync.as_deref()), (0, 0, None));
+    let before = rt
+        .block_on(workspace.connection_status(Target::Xero, &keychain))
+        .unwrap();
+    assert!(
+        !before.connected && before.tenant_id.is_none() && before.keychain_problem.is_none(),
+        "{before:?}"
+    );
+    assert_eq!(
+        (before.waiting, before.failed, before.last_sync.as_deref()),
+        (0, 0, None)
+    );
 
     let app = SignInApp {
         client_id: CLIENT_ID.into(),
@@ -46,17 +57,30 @@ fn signing_in_connects_the_workspace_and_disconnecting_removes_the_keychain_entr
         Ok(())
     }))
     .expect("the sign-in completes");
-    assert!(opened.lock().unwrap().starts_with(&format!("{}/identity/connect/authorize?", server.url)));
+    assert!(opened
+        .lock()
+        .unwrap()
+        .starts_with(&format!("{}/identity/connect/authorize?", server.url)));
 
-    let after = rt.block_on(workspace.connection_status(Target::Xero, &keychain)).unwrap();
+    let after = rt
+        .block_on(workspace.connection_status(Target::Xero, &keychain))
+        .unwrap();
     assert!(after.connected, "{after:?}");
     assert_eq!(after.tenant_id.as_deref(), Some(TENANT));
-    let stored = keychain.load("xero").unwrap().expect("the keychain holds the connection");
-    assert_eq!(stored.client_id, CLIENT_ID, "the client id went to the keychain with the tokens");
+    let stored = keychain
+        .load("xero")
+        .unwrap()
+        .expect("the keychain holds the connection");
+    assert_eq!(
+        stored.client_id, CLIENT_ID,
+        "the client id went to the keychain with the tokens"
+    );
 
     connections::disconnect(Target::Xero, &keychain).unwrap();
     assert!(keychain.load("xero").unwrap().is_none());
-    let gone = rt.block_on(workspace.connection_status(Target::Xero, &keychain)).unwrap();
+    let gone = rt
+        .block_on(workspace.connection_status(Target::Xero, &keychain))
+        .unwrap();
     assert!(!gone.connected);
     // disconnecting twice is fine
     connections::disconnect(Target::Xero, &keychain).unwrap();

@@ -6,6 +6,7 @@ import type { WorkspaceOverview } from '../lib/types';
 import type {
   BackupManifest,
   BackupReport,
+  ConnectionStatus,
   ImportReport,
   MasterDataKind,
   MasterDataPreview,
@@ -13,6 +14,9 @@ import type {
   ReceiptEntry,
   ReceiptRecorded,
   RestoreReport,
+  SignInApp,
+  SyncReport,
+  SyncTarget,
 } from './types';
 
 /** What importing `file` as `kind` would do; nothing is kept. */
@@ -48,4 +52,21 @@ export function restoreWorkspace(file: string, dir: string): Promise<RestoreRepo
 /** Opens (creating when new) the workspace in `dir` and remembers it for the next start. */
 export function switchDataDir(dir: string): Promise<WorkspaceOverview> {
   return command('switch_data_dir', { dir });
+}
+
+export function connectionStatus(target: SyncTarget): Promise<ConnectionStatus> {
+  return command('connection_status', { target });
+}
+
+/** Signs in in the system browser; resolves once the tokens are in the keychain. */
+export function connectAccount(target: SyncTarget, app: SignInApp): Promise<ConnectionStatus> {
+  return command('connect_account', { target, app });
+}
+
+export function disconnectAccount(target: SyncTarget): Promise<ConnectionStatus> {
+  return command('disconnect_account', { target });
+}
+
+export function syncNow(target: SyncTarget): Promise<SyncReport> {
+  return command('sync_now', { target });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { canImport, describePreview, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
+import { canImport, describeConnection, describeImport, describePreview, describeSync, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
 import type { MasterDataPreview, OpenPurchaseOrder } from './types';
 
 const clean: MasterDataPreview = { file: 'vendors.csv', kind: 'vendors', rows: 5, new: 2, changed: 1, errors: [], warnings: [] };
@@ -39,6 +39,7 @@ describe('import preview', () => {
 
   it('says what an import would do, or how many problems on how many lines', () => {
     expect(describePreview(clean)).toBe('vendors.csv: 5 rows — 2 new, 1 changed, 2 unchanged. Nothing is kept until you import.');
+    expect(describeImport({ file: 'v.csv', kind: 'vendors', rows: 1, changed: 1, warnings: [] })).toBe('Imported v.csv: 1 row on file, 1 new or changed.');
     expect(describePreview(broken)).toBe('3 problems on 2 lines of vendors.csv: nothing will be imported until they are fixed.');
   });
 });
@@ -87,5 +88,29 @@ describe('small formats', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
     expect(localToday(new Date(2026, 0, 9))).toBe('2026-01-09');
+  });
+});
+
+describe('connections', () => {
+  const base = { target: 'xero' as const, connected: false, tenant_id: null, last_sync: null, waiting: 0, failed: 0, keychain_problem: null };
+
+  it('says whether and where a workspace is connected, the last sync and the outbox', () => {
+    expect(describeConnection(base)).toBe('Not connected · never synced · 0 waiting, 0 failed');
+    expect(describeConnection({ ...base, connected: true, tenant_id: 'Acme Ltd', last_sync: '2026-11-22T04:50:12.123Z', waiting: 2, failed: 1 })).toBe(
+      'Connected to Acme Ltd · last sync 2026-11-22 04:50 UTC · 2 waiting, 1 failed',
+    );
+  });
+
+  it('puts a locked keychain first, as the core words it', () => {
+    const problem = 'could not read the credentials from the OS keychain: the OS keychain is locked or absent: unlock it';
+    expect(describeConnection({ ...base, keychain_problem: problem })).toBe(problem);
+  });
+
+  it('sums up a sync run, and an offline one says the invoices wait', () => {
+    const report = { target: 'qbo' as const, queued: 2, created: 2, recovered: 0, attached: 2, posted: 2, paid: 1, retries: 0, waiting: 0, offline: false, failed: [], flagged: [], pulled: {} };
+    expect(describeSync(report)).toBe('QuickBooks Online: 2 bills created, 1 paid.');
+    expect(describeSync({ ...report, created: 0, paid: 0, offline: true, waiting: 3 })).toBe(
+      'QuickBooks Online: 0 bills created, 0 paid. QuickBooks Online could not be reached: 3 wait in the outbox and go on the next sync.',
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The settings screens' testable logic: when an import may go ahead, the preview and receipt sentences, and
 // the goods-receipt form turned into what the core takes (quantities stay decimal strings, never floats).
 
-import type { MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded } from './types';
+import type { ConnectionStatus, ImportReport, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, SyncReport } from './types';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,6 +26,11 @@ export function describePreview(preview: MasterDataPreview): string {
   if (preview.rows === 0) return `${preview.file} has no rows to import.`;
   const unchanged = preview.rows - preview.new - preview.changed;
   return `${preview.file}: ${plural(preview.rows, 'row')} — ${String(preview.new)} new, ${String(preview.changed)} changed, ${String(unchanged)} unchanged. Nothing is kept until you import.`;
+}
+
+/** What an import did, in one sentence. */
+export function describeImport(report: ImportReport): string {
+  return `Imported ${report.file}: ${plural(report.rows, 'row')} on file, ${String(report.changed)} new or changed.`;
 }
 
 function plural(n: number, word: string): string {
@@ -117,4 +122,33 @@ export function formatBytes(bytes: number): string {
 export function localToday(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${String(now.getFullYear())}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The names people know the accounting systems by. */
+export const TARGET_NAMES = { xero: 'Xero', qbo: 'QuickBooks Online' } as const;
+
+/** A connection's state in one sentence (the keychain's problem first: nothing else can be known then). */
+export function describeConnection(status: ConnectionStatus): string {
+  if (status.keychain_problem !== null) return status.keychain_problem;
+  const head = status.connected
+    ? `Connected${status.tenant_id === null ? '' : ` to ${status.tenant_id}`}`
+    : 'Not connected';
+  const last = status.last_sync === null ? 'never synced' : `last sync ${status.last_sync.replace('T', ' ').slice(0, 16)} UTC`;
+  const outbox = `${String(status.waiting)} waiting, ${String(status.failed)} failed`;
+  return `${head} · ${last} · ${outbox}`;
+}
+
+/** What a sync run did, in one sentence. */
+export function describeSync(report: SyncReport): string {
+  const name = TARGET_NAMES[report.target];
+  const parts = [`${plural(report.created, 'bill')} created`, `${String(report.paid)} paid`];
+  if (report.recovered > 0) parts.push(`${String(report.recovered)} found already there`);
+  if (report.failed.length > 0) parts.push(`${String(report.failed.length)} refused`);
+  if (report.flagged.length > 0) parts.push(`${String(report.flagged.length)} changed there and flagged`);
+  const tail = report.offline
+    ? ` ${name} could not be reached: ${String(report.waiting)} wait in the outbox and go on the next sync.`
+    : report.waiting > 0
+      ? ` ${String(report.waiting)} still waiting.`
+      : '';
+  return `${name}: ${parts.join(', ')}.${tail}`;
 }

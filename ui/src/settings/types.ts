@@ -84,3 +84,38 @@ export interface RestoreReport {
   invoice_count: number;
   schema_version: number;
 }
+
+export type SyncTarget = 'xero' | 'qbo';
+
+export interface ConnectionStatus {
+  target: SyncTarget;
+  connected: boolean;
+  tenant_id: string | null;
+  last_sync: string | null;
+  waiting: number;
+  failed: number;
+  keychain_problem: string | null;
+}
+
+/** What the person types to connect; sent to the keychain through the core, never stored by the UI. */
+export interface SignInApp {
+  client_id: string;
+  client_secret: string | null;
+  tenant_id: string | null;
+}
+
+export interface SyncReport {
+  target: SyncTarget;
+  queued: number;
+  created: number;
+  recovered: number;
+  attached: number;
+  posted: number;
+  paid: number;
+  retries: number;
+  waiting: number;
+  offline: boolean;
+  failed: string[];
+  flagged: string[];
+  pulled: Record<string, number>;
+}
