@@ -33,6 +33,7 @@ describe('import preview', () => {
     expect(canImport(clean, 'accounts', '/home/a/vendors.csv')).toBe(false);
     expect(canImport(clean, 'vendors', '/home/a/other.csv')).toBe(false);
     expect(canImport(broken, 'vendors', '/home/a/vendors.csv')).toBe(false);
+    expect(canImport({ ...clean, errors: broken.errors }, 'vendors', '/home/a/vendors.csv')).toBe(false);
     expect(canImport(null, 'vendors', '/home/a/vendors.csv')).toBe(false);
     expect(canImport({ ...clean, rows: 0, new: 0, changed: 0 }, 'vendors', 'vendors.csv')).toBe(false);
   });
