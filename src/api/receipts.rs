@@ -142,6 +142,13 @@ impl Workspace {
             )));
         }
         let now = Utc::now();
+        let today = now.with_timezone(&chrono::Local).date_naive();
+        if entry.received_date > today {
+            return Err(Error::Usage(format!(
+                "goods cannot have been received on {} — that is after today ({today}); enter the day they arrived",
+                entry.received_date
+            )));
+        }
         let receipt_id = ReceiptId(
             entry
                 .receipt_id

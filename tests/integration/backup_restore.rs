@@ -178,3 +178,49 @@ async fn the_cli_backs_up_and_restores_and_refuses_a_cut_file_with_exit_3() {
     assert!(crate::support::stderr_of(&assert).contains("cut.backdesk-backup"));
     assert!(!again.exists());
 }
+
+/// Rewrites a backup's manifest with `edit` (lengths and trailer kept consistent), as a newer Backdesk or a
+/// tampered file would have it.
+fn with_manifest(bytes: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let len = u64::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 8].try_into().unwrap()) as usize;
+    let start = bytes.len() - 16 - len;
+    let mut manifest: serde_json::Value = serde_json::from_slice(&bytes[start..bytes.len() - 16]).unwrap();
+    edit(&mut manifest);
+    let json = serde_json::to_vec(&manifest).unwrap();
+    let mut out = bytes[..start].to_vec();
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(b"BDBKEND\n");
+    out
+}
+
+#[tokio::test]
+async fn a_backup_from_a_newer_schema_or_with_an_escaping_path_is_refused() {
+    let (dir, file, _) = demo_backup().await;
+    let bytes = std::fs::read(&file).unwrap();
+
+    let newer = dir.path().join("newer.backdesk-backup");
+    std::fs::write(
+        &newer,
+        with_manifest(&bytes, |m| m["schema_version"] = 9999.into()),
+    )
+    .unwrap();
+    let target = dir.path().join("from-newer");
+    let error = restore_backup(&newer, &target).await.unwrap_err().to_string();
+    assert!(
+        error.contains("newer Backdesk") && error.contains("9999"),
+        "{error}"
+    );
+    assert!(!target.exists());
+
+    let escaping = dir.path().join("escaping.backdesk-backup");
+    std::fs::write(
+        &escaping,
+        with_manifest(&bytes, |m| m["entries"][1]["path"] = "../outside".into()),
+    )
+    .unwrap();
+    let target = dir.path().join("from-escaping");
+    let error = restore_backup(&escaping, &target).await.unwrap_err().to_string();
+    assert!(error.contains("unsafe path"), "{error}");
+    assert!(!target.exists() && !dir.path().join("outside").exists());
+}

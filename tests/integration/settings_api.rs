@@ -204,7 +204,7 @@ async fn a_receipt_typed_by_hand_releases_the_invoice_waiting_for_its_goods() {
 }
 
 #[tokio::test]
-async fn a_receipt_with_no_quantity_or_an_unknown_line_is_refused_and_nothing_is_kept() {
+async fn a_receipt_with_no_quantity_an_unknown_line_or_a_future_date_is_refused_and_nothing_is_kept() {
     let (_dir, workspace, _) = workspace_waiting_for_goods().await;
     let mut entry = ReceiptEntry {
         po_number: PoNumber("2018-471331".into()),
@@ -230,6 +230,10 @@ async fn a_receipt_with_no_quantity_or_an_unknown_line_is_refused_and_nothing_is
     ];
     let unknown = workspace.record_receipt(&entry).await.unwrap_err();
     assert!(unknown.to_string().contains("no line 9"), "{unknown}");
+    entry.lines.truncate(1);
+    entry.received_date = chrono::Local::now().date_naive() + chrono::Days::new(2);
+    let future = workspace.record_receipt(&entry).await.unwrap_err();
+    assert!(future.to_string().contains("after today"), "{future}");
     let open = workspace.open_purchase_orders().await.unwrap();
     assert_eq!(
         open[0].lines[1].received,
