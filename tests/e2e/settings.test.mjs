@@ -25,7 +25,7 @@ const reasonCodes = (invoice) => invoice.reasons.map((r) => (typeof r === 'strin
 /** Sets a <select> the way a person's choice does (Svelte listens to `change`). */
 async function choose(session, testid, value) {
   await session.execute(
-    `const s = document.querySelector('[data-testid="' + arguments[0] + '"]'); s.value = arguments[1]; s.dispatchEvent(new Event('change'));`,
+    `const s = document.querySelector('[data-testid="' + arguments[0] + '"]'); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true }));`,
     [testid, value],
   );
 }
@@ -142,6 +142,28 @@ describe('settings and master data', () => {
     });
   });
 
+  it('says in Connections that the keychain is unavailable and what to do, instead of offering a sign-in', async () => {
+    await withArtifacts(session, 'connections-failed', async () => {
+      // the e2e session has no Secret Service (no D-Bus session): the core's keychain error reaches the screen
+      const status = await session.waitFor('the Xero connection status', () =>
+        session.execute(`return document.querySelector('[data-testid="connection-status-xero"]')?.textContent ?? null;`),
+      );
+      const fromCore = await invokeInPage(session, 'connection_status', { target: 'xero' });
+      assert.equal(fromCore.ok, true, `connection_status answers: ${fromCore.error}`);
+      if (fromCore.value.keychain_problem === null) {
+        assert.match(status, /^Not connected/, 'with a keychain and no sign-in, Xero is not connected');
+      } else {
+        assert.equal(status, fromCore.value.keychain_problem, 'the screen shows the core\'s sentence as it is');
+        assert.match(status, /keychain/i);
+        const disabled = await session.execute(
+          `return [...document.querySelectorAll('[data-testid="connection-xero"] button')].every((b) => b.disabled);`,
+        );
+        assert.equal(disabled, true, 'no sign-in is offered while the keychain cannot take the tokens');
+      }
+      await screenshot(session, 'settings-connections');
+    });
+  });
+
   it('backs up, restores into a new folder and opens it with the same invoices', async () => {
     await withArtifacts(session, 'backup-restore-failed', async () => {
       const file = join(scratch, 'books.backdesk-backup');
@@ -150,6 +172,10 @@ describe('settings and master data', () => {
       await session.click((await session.findAll('[data-testid="backup-run"]'))[0]);
       await waitForAll(session, 'the backup report', '[data-testid="backup-done"]', 60000);
       await typeInto(session, 'restore-file', file);
+      await session.execute(`document.querySelector('[data-testid="restore-file"]').dispatchEvent(new Event('change', { bubbles: true }));`);
+      const [holds] = await waitForAll(session, 'what the backup holds', '[data-testid="restore-holds"]');
+      const original = coreJson(dataDir, ['invoices']);
+      assert.match(await session.text(holds), new RegExp(`holds ${original.length} invoice`), 'the manifest is read before restoring');
       await typeInto(session, 'restore-dir', restored);
       await session.click((await session.findAll('[data-testid="restore-run"]'))[0]);
       const [open] = await waitForAll(session, 'the restore report', '[data-testid="restore-open"]', 60000);
@@ -159,7 +185,6 @@ describe('settings and master data', () => {
         const overview = await invokeInPage(session, 'workspace_overview', {});
         return overview.ok && overview.value.data_dir === restored;
       });
-      const original = coreJson(dataDir, ['invoices']);
       const copy = coreJson(restored, ['invoices']);
       assert.equal(copy.length, original.length, 'the restored workspace holds the same invoices');
       assert.deepEqual(copy.map((i) => [i.invoice_number, i.status]), original.map((i) => [i.invoice_number, i.status]));

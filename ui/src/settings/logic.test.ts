@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { canImport, describeConnection, describeImport, describePreview, describeSync, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
+import { canImport, describeBackup, describeConnection, describeManifest, describeImport, describePreview, describeSync, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
 import type { MasterDataPreview, OpenPurchaseOrder } from './types';
 
 const clean: MasterDataPreview = { file: 'vendors.csv', kind: 'vendors', rows: 5, new: 2, changed: 1, errors: [], warnings: [] };
@@ -89,6 +89,20 @@ describe('small formats', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
     expect(localToday(new Date(2026, 0, 9))).toBe('2026-01-09');
+    const manifest = {
+      format: 1,
+      schema_version: 10,
+      created_at: '2026-11-22T05:10:00.000Z',
+      invoice_count: 1,
+      entries: [
+        { path: 'backdesk.db', size: 1024, sha256: 'a' },
+        { path: 'archive/ab/abc', size: 1024, sha256: 'b' },
+      ],
+    };
+    expect(describeBackup({ file: '/b/x.backdesk-backup', entries: 2, bytes: 2048, invoice_count: 1, schema_version: 10 })).toBe(
+      'Backed up 1 invoice and 2 files (2.0 KB) to /b/x.backdesk-backup.',
+    );
+    expect(describeManifest(manifest)).toBe('This backup from 2026-11-22 05:10 UTC holds 1 invoice in 2 files (2.0 KB, schema version 10).');
   });
 });
 

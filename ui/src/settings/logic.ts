@@ -1,7 +1,7 @@
 // The settings screens' testable logic: when an import may go ahead, the preview and receipt sentences, and
 // the goods-receipt form turned into what the core takes (quantities stay decimal strings, never floats).
 
-import type { ConnectionStatus, ImportReport, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, SyncReport } from './types';
+import type { BackupManifest, BackupReport, ConnectionStatus, ImportReport, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, SyncReport } from './types';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -151,4 +151,16 @@ export function describeSync(report: SyncReport): string {
       ? ` ${String(report.waiting)} still waiting.`
       : '';
   return `${name}: ${parts.join(', ')}.${tail}`;
+}
+
+/** What a backup holds, from its checked manifest. */
+export function describeManifest(manifest: BackupManifest): string {
+  const bytes = manifest.entries.reduce((sum, entry) => sum + entry.size, 0);
+  const when = manifest.created_at.replace('T', ' ').slice(0, 16);
+  return `This backup from ${when} UTC holds ${plural(manifest.invoice_count, 'invoice')} in ${plural(manifest.entries.length, 'file')} (${formatBytes(bytes)}, schema version ${String(manifest.schema_version)}).`;
+}
+
+/** What a backup wrote, in one sentence. */
+export function describeBackup(report: BackupReport): string {
+  return `Backed up ${plural(report.invoice_count, 'invoice')} and ${plural(report.entries, 'file')} (${formatBytes(report.bytes)}) to ${report.file}.`;
 }
