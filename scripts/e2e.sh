@@ -4,7 +4,9 @@
 #! one app window at a time), saves screenshots to tests/e2e/artifacts/, prints the performance table of the
 #! 50,000-invoice run, and tears everything down. Exits non-zero on failure.
 #! Usage: scripts/e2e.sh [--no-build]   (BACKDESK_E2E_INVOICES=N changes the size of the performance run;
-#!        BACKDESK_E2E_ONLY=TEXT runs only the test files whose name contains TEXT, e.g. `settings`)
+#!        BACKDESK_E2E_ONLY=TEXT runs only the test files whose name contains TEXT, e.g. `settings`).
+#! The app gets a private unlocked gnome-keyring, a local Xero identity server's URL and a scripted browser
+#! (BACKDESK_BROWSER=tests/e2e/browser.mjs) for the Connections sign-in.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +40,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/backdesk-e2e.XXXXXX")"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port="${TAURI_DRIVER_PORT:-$(free_port)}"
 native_port="$(free_port)"
+# the Connections test signs in against a local identity server (tests/e2e/identity.mjs) through a scripted
+# browser, with tokens in a real Secret Service (gnome-keyring on a private D-Bus session, scripts/with-keyring.sh)
+identity_port="$(free_port)"
+export BACKDESK_E2E_IDENTITY_PORT="$identity_port" BACKDESK_XERO_IDENTITY_URL="http://127.0.0.1:$identity_port" \
+  BACKDESK_BROWSER="$root/tests/e2e/browser.mjs"
 driver_pid=""
 cleanup() {
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
@@ -56,8 +63,12 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
   XDG_CACHE_HOME="$work/home/.cache"
 
 # tauri-driver under its own X server, in its own process group so teardown reaches WebKitWebDriver and the app
-setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" --native-port "$native_port" \
-  >"$work/driver.log" 2>&1 &
+keyring=()
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  keyring=(bash "$root/scripts/with-keyring.sh")
+fi
+setsid xvfb-run -a -s "-screen 0 1280x800x24" "${keyring[@]}" \
+  tauri-driver --port "$port" --native-port "$native_port" >"$work/driver.log" 2>&1 &
 driver_pid=$!
 
 tests=("$root"/tests/e2e/*.test.mjs)

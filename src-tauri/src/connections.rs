@@ -62,8 +62,11 @@ pub async fn sync_now(state: State<'_, AppState>, target: String) -> Result<Sync
 
 /// Shows `url` in the user's browser: the platform's own opener (what the opener plugin runs too), so the
 /// sign-in page is the real browser with its password manager, never a webview of ours.
+/// `$BACKDESK_BROWSER`, when set, is the program run instead (the e2e run's scripted browser).
 fn open_in_browser(url: &str) -> Result<(), Error> {
-    let mut command = if cfg!(target_os = "macos") {
+    let mut command = if let Some(browser) = std::env::var_os("BACKDESK_BROWSER") {
+        std::process::Command::new(browser)
+    } else if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(target_os = "windows") {
         let mut start = std::process::Command::new("rundll32");

@@ -9,7 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { APP, CLI, DATA_DIR, DRIVER, coreJson, invokeInPage, screenshot, waitForAll, withArtifacts } from './helpers.mjs';
+import { APP, CLI, DATA_DIR, DRIVER, coreJson, invokeInPage, required, screenshot, waitForAll, withArtifacts } from './helpers.mjs';
+import { startIdentityServer } from './identity.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -142,25 +143,40 @@ describe('settings and master data', () => {
     });
   });
 
-  it('says in Connections that the keychain is unavailable and what to do, instead of offering a sign-in', async () => {
+  it('connects Xero through the browser sign-in and disconnects, or says why the keychain cannot take it', async () => {
     await withArtifacts(session, 'connections-failed', async () => {
-      // the e2e session has no Secret Service (no D-Bus session): the core's keychain error reaches the screen
-      const status = await session.waitFor('the Xero connection status', () =>
-        session.execute(`return document.querySelector('[data-testid="connection-status-xero"]')?.textContent ?? null;`),
-      );
+      const status = () => session.execute(`return document.querySelector('[data-testid="connection-status-xero"]')?.textContent ?? null;`);
+      const shown = await session.waitFor('the Xero connection status', status);
       const fromCore = await invokeInPage(session, 'connection_status', { target: 'xero' });
       assert.equal(fromCore.ok, true, `connection_status answers: ${fromCore.error}`);
-      if (fromCore.value.keychain_problem === null) {
-        assert.match(status, /^Not connected/, 'with a keychain and no sign-in, Xero is not connected');
-      } else {
-        assert.equal(status, fromCore.value.keychain_problem, 'the screen shows the core\'s sentence as it is');
-        assert.match(status, /keychain/i);
+      if (fromCore.value.keychain_problem !== null) {
+        // no Secret Service in this session: the core's sentence reaches the screen as it is, and no sign-in
+        assert.equal(shown, fromCore.value.keychain_problem);
+        assert.match(shown, /keychain/i);
         const disabled = await session.execute(
           `return [...document.querySelectorAll('[data-testid="connection-xero"] button')].every((b) => b.disabled);`,
         );
         assert.equal(disabled, true, 'no sign-in is offered while the keychain cannot take the tokens');
+        await screenshot(session, 'settings-connections');
+        return;
       }
-      await screenshot(session, 'settings-connections');
+      assert.match(shown, /^Not connected/);
+      const identity = await startIdentityServer(Number(required('BACKDESK_E2E_IDENTITY_PORT')));
+      try {
+        await session.click((await session.findAll('[data-testid="connect-xero"]'))[0]);
+        await typeInto(session, 'sign-in-client-id', 'e2e-client');
+        await typeInto(session, 'sign-in-tenant-id', 'tenant-e2e-42');
+        await session.click((await session.findAll('[data-testid="sign-in-submit"]'))[0]);
+        await session.waitFor('Xero connected on screen', async () => (await status())?.startsWith('Connected to tenant-e2e-42'), 60000);
+        assert.deepEqual(identity.exchanges, [{ client: 'e2e-client', ok: true }], 'one code traded, with the PKCE verifier');
+        await screenshot(session, 'settings-connections');
+        await session.click((await session.findAll('[data-testid="disconnect-xero"]'))[0]);
+        await session.waitFor('Xero disconnected on screen', async () => (await status())?.startsWith('Not connected'));
+        const after = await invokeInPage(session, 'connection_status', { target: 'xero' });
+        assert.equal(after.value.connected, false, 'the keychain entry is gone');
+      } finally {
+        await identity.close();
+      }
     });
   });
 
