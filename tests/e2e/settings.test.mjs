@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -46,6 +46,7 @@ describe('settings and master data', () => {
   /** @type {Session} */
   let session;
   let waiting;
+  let restoredDir;
 
   before(async () => {
     // a workspace whose invoice waits for goods: the demo's master data with only line 1 of the PO received
@@ -207,6 +208,22 @@ describe('settings and master data', () => {
       await session.click((await session.findAll('[data-testid="nav-queues"]'))[0]);
       const rows = await waitForAll(session, 'the restored list', '[data-testid="invoice-row"]');
       assert.equal(rows.length, original.length, 'the window lists them');
+      restoredDir = restored;
+    });
+  });
+
+  it('opens the data directory chosen last on the next start without --data-dir', async () => {
+    assert.ok(restoredDir, 'the restore test ran first');
+    const config = readFileSync(join(required('BACKDESK_E2E_HOME'), '.config', 'backdesk', 'config.toml'), 'utf8');
+    assert.ok(config.includes(restoredDir), `the app's config remembers it: ${config}`);
+    await session.end();
+    session = await Session.start(DRIVER, APP, []);
+    await withArtifacts(session, 'remembered-dir-failed', async () => {
+      const overview = await session.waitFor('the workspace of the new start', async () => {
+        const answer = await invokeInPage(session, 'workspace_overview', {});
+        return answer.ok ? answer.value : null;
+      });
+      assert.equal(overview.data_dir, restoredDir, 'the remembered data directory is opened');
     });
   });
 });
