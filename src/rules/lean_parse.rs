@@ -246,13 +246,20 @@ mod tests {
             );
             let text = RulesText::new(&xml);
             assert_eq!(text.cut_payloads(), 1, "{separator:?}");
-            assert_eq!(text.parse().unwrap().root_element().first_child().unwrap().text(), Some("Q"));
+            assert_eq!(
+                text.parse().unwrap().root_element().first_child().unwrap().text(),
+                Some("Q")
+            );
         }
     }
 
     #[test]
     fn a_character_xml_forbids_in_a_payload_is_refused_as_in_the_original() {
-        let xml = format!("<r><BinaryObject>{}\u{1}{}</BinaryObject></r>", payload(400), payload(400));
+        let xml = format!(
+            "<r><BinaryObject>{}\u{1}{}</BinaryObject></r>",
+            payload(400),
+            payload(400)
+        );
         let text = RulesText::new(&xml);
         assert_eq!(text.cut_payloads(), 0);
         let refusal = text.parse().unwrap_err();

@@ -11,7 +11,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use roxmltree::{Document, Node};
 
-
 /// FNV-1a: names are short, and SipHash's resistance to crafted keys buys nothing for a per-document
 /// index of element names (the map is bounded by the document, which is bounded by the parser's limits).
 #[derive(Default)]
@@ -429,7 +428,15 @@ mod tests {
     fn every_lookup_equals_a_walk_of_the_tree() {
         let doc = Document::parse(XML).unwrap();
         let index = DocIndex::new(&doc);
-        let locals = ["Invoice", "ID", "Line", "Note", "Amount", "ExceptionallyLongElementNameForTheHash", "Nope"];
+        let locals = [
+            "Invoice",
+            "ID",
+            "Line",
+            "Note",
+            "Amount",
+            "ExceptionallyLongElementNameForTheHash",
+            "Nope",
+        ];
         for node in doc.descendants() {
             for local in locals {
                 for or_self in [false, true] {
@@ -455,7 +462,9 @@ mod tests {
                 let hash = name_hash(ns, local);
                 let walked: Vec<Node> = node
                     .children()
-                    .filter(|c| c.is_element() && name_hash(c.tag_name().namespace(), c.tag_name().name()) == hash)
+                    .filter(|c| {
+                        c.is_element() && name_hash(c.tag_name().namespace(), c.tag_name().name()) == hash
+                    })
                     .collect();
                 assert_eq!(index.children_hashed(node, hash).collect::<Vec<_>>(), walked);
                 if node.is_element() {
@@ -483,7 +492,14 @@ mod tests {
     fn the_document_has_exactly_its_names() {
         let doc = Document::parse(XML).unwrap();
         let index = DocIndex::new(&doc);
-        for local in ["Invoice", "ID", "Line", "Note", "Amount", "ExceptionallyLongElementNameForTheHash"] {
+        for local in [
+            "Invoice",
+            "ID",
+            "Line",
+            "Note",
+            "Amount",
+            "ExceptionallyLongElementNameForTheHash",
+        ] {
             assert!(index.may_have_element_named(name_hash(None, local)), "{local}");
         }
         for local in ["id", "schemeID", "currencyID"] {
@@ -492,7 +508,10 @@ mod tests {
         assert!(!index.may_have_element_named(name_hash(None, "Nope")));
         assert!(!index.may_have_element_named(name_hash(None, "schemeID")));
         assert!(!index.may_have_attribute_named(name_hash(None, "ID")));
-        assert!(!index.may_have_element_named(name_hash(Some("urn:a"), "ID")), "lookups are by local name");
+        assert!(
+            !index.may_have_element_named(name_hash(Some("urn:a"), "ID")),
+            "lookups are by local name"
+        );
     }
 
     #[test]
@@ -540,7 +559,9 @@ mod tests {
     fn many_distinct_names_grow_the_table() {
         let xml = format!(
             "<r>{}</r>",
-            (0..500).map(|i| format!("<n{i}/><n{}/>", i / 2)).collect::<String>()
+            (0..500)
+                .map(|i| format!("<n{i}/><n{}/>", i / 2))
+                .collect::<String>()
         );
         let doc = Document::parse(&xml).unwrap();
         let index = DocIndex::new(&doc);
@@ -550,7 +571,11 @@ mod tests {
                 .into_iter()
                 .filter(|n| n.tag_name().name() == local)
                 .count();
-            assert_eq!(index.descendants_named(doc.root(), &local, false).len(), walked, "{local}");
+            assert_eq!(
+                index.descendants_named(doc.root(), &local, false).len(),
+                walked,
+                "{local}"
+            );
             assert_eq!(index.root_children_named(&local).len(), walked, "{local}");
         }
     }
