@@ -107,6 +107,20 @@ fn ours_parse_only(texts: &[String], rounds: usize) -> (Duration, Duration) {
     (whole, start.elapsed() / (rounds * texts.len()) as u32)
 }
 
+/// The per-document name index alone (`rules::xpath::index::DocIndex`, which each schema run builds before
+/// its checks), on the rules' lean parse of every file.
+fn ours_index_only(texts: &[String], rounds: usize) -> Duration {
+    let leans: Vec<_> = texts.iter().map(|t| backdesk::rules::RulesText::new(t)).collect();
+    let docs: Vec<_> = leans.iter().filter_map(|l| l.parse().ok()).collect();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for doc in &docs {
+            std::hint::black_box(backdesk::rules::xpath::index::DocIndex::new(doc));
+        }
+    }
+    start.elapsed() / (rounds * docs.len()) as u32
+}
+
 /// With `BENCH_PROFILE=1`: the checks (and the engine's own stages) that take the most time over all files,
 /// each the least over 5 rounds (a busy machine's pauses land in one round, not in all).
 fn profile(texts: &[String]) {
@@ -183,6 +197,7 @@ fn main() {
     let (per_invoice, fired) = ours(&texts, rounds);
     let rules_only = ours_rules_only(&texts, rounds);
     let (parse_whole, parse_lean) = ours_parse_only(&texts, rounds);
+    let index_only = ours_index_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
     for syntax in [backdesk::rules::Syntax::Ubl, backdesk::rules::Syntax::Cii] {
         if let Some(schema) = backdesk::rules::official_schema(syntax) {
@@ -196,6 +211,7 @@ fn main() {
     println!(
         "ours, parsing only: whole text {parse_whole:?}, the rules' lean parse {parse_lean:?} per invoice"
     );
+    println!("ours, the document index only: {index_only:?} per build (one per schema run)");
     if std::env::var_os("BENCH_PROFILE").is_some() {
         profile(&texts);
     }
