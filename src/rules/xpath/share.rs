@@ -22,15 +22,26 @@ use super::value::{Sequence, XResult};
 pub type MemoKey = (u32, u64);
 
 /// The values of shared sub-expressions on one document.
-#[derive(Default)]
 pub struct Memo<'a, 'i> {
     sequences: RefCell<NameMap<MemoKey, XResult<Sequence<'a, 'i>>>>,
     booleans: RefCell<NameMap<MemoKey, XResult<bool>>>,
 }
 
+/// Room for the values of a typical invoice, so the maps rarely grow while the rules run.
+const MEMO_CAPACITY: usize = 256;
+
 impl<'a, 'i> Memo<'a, 'i> {
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            sequences: RefCell::new(NameMap::with_capacity_and_hasher(
+                MEMO_CAPACITY,
+                Default::default(),
+            )),
+            booleans: RefCell::new(NameMap::with_capacity_and_hasher(
+                MEMO_CAPACITY,
+                Default::default(),
+            )),
+        }
     }
 
     /// The sequence kept for `key`, if evaluated before.
@@ -58,6 +69,12 @@ impl<'a, 'i> Memo<'a, 'i> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl Default for Memo<'_, '_> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -314,5 +331,130 @@ pub fn for_each_child_mut(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(b);
             f(c);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::rules::xpath::index::DocIndex;
+    use crate::rules::xpath::{parse, Evaluator, Focus, Globals, Item};
+
+    /// Parses `exprs`, shares what they repeat, and returns them wrapped.
+    fn shared(exprs: &[&str]) -> (Vec<Expr>, Sharer) {
+        let mut parsed: Vec<Expr> = exprs.iter().map(|e| parse(e, &HashMap::new()).unwrap()).collect();
+        let mut sharer = Sharer::new();
+        parsed.iter().for_each(|e| sharer.count(e));
+        parsed.iter_mut().for_each(|e| sharer.wrap(e));
+        (parsed, sharer)
+    }
+
+    /// The ids of the shared sub-expressions of `expr`, outermost first.
+    fn ids(expr: &Expr) -> Vec<u32> {
+        let mut out = Vec::new();
+        if let Expr::Shared { id, .. } = expr {
+            out.push(*id);
+        }
+        for_each_child(expr, &mut |child| out.extend(ids(child)));
+        out
+    }
+
+    #[test]
+    fn a_repeated_costly_sub_expression_gets_one_id_and_a_single_one_none() {
+        let (exprs, sharer) = shared(&[
+            "exists(//a[b = 'x']) and c",
+            "count(//a[b = 'x']) = 1",
+            "exists(//d[e = 'y'])",
+        ]);
+        assert_eq!(sharer.shared(), 1, "only //a[b = 'x'] occurs twice");
+        assert_eq!(ids(&exprs[0]), ids(&exprs[1]));
+        assert_eq!(ids(&exprs[0]).len(), 1);
+        assert!(ids(&exprs[2]).is_empty());
+        // one child step from the context costs less than the lookup: never shared
+        let (exprs, sharer) = shared(&["c = 1", "c = 1"]);
+        assert_eq!((sharer.shared(), ids(&exprs[0]).len()), (0, 0));
+    }
+
+    #[test]
+    fn variables_position_and_lets_are_never_shared() {
+        let (exprs, _) = shared(&[
+            "every $x in a satisfies //a[b = $x]",
+            "every $x in a satisfies //a[b = $x]",
+            "//a[position() = 2]/b",
+            "//a[position() = 2]/b",
+            "//a[b = $let]",
+            "//a[b = $let]",
+        ]);
+        for expr in &exprs {
+            assert!(ids(expr).is_empty(), "{expr:?}");
+        }
+    }
+
+    /// Evaluates each expression in turn with one memo, from the root element, as a test (`boolean`).
+    fn run_all(xml: &str, exprs: &[Expr]) -> Vec<Result<bool, &'static str>> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let memo = Memo::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
+        let out = exprs
+            .iter()
+            .map(|e| ev.boolean(e, &focus).map_err(|e| e.code))
+            .collect();
+        assert!(!memo.is_empty(), "the shared values were kept");
+        out
+    }
+
+    #[test]
+    fn a_shared_value_is_reused_with_the_interpreters_verdict_in_either_order() {
+        // exists() stops at the first match; count() evaluates every predicate and meets `x` = 1 (an error):
+        // the boolean and the sequence of the same path are kept apart, so each keeps its own verdict
+        let xml = "<r><a>1</a><a>x</a></r>";
+        let (exprs, sharer) = shared(&["exists(a[. = 1])", "count(a[. = 1]) = 1"]);
+        assert_eq!(sharer.shared(), 1);
+        assert_eq!(run_all(xml, &exprs), [Ok(true), Err("FORG0001")]);
+        let reversed = [exprs[1].clone(), exprs[0].clone()];
+        assert_eq!(run_all(xml, &reversed), [Err("FORG0001"), Ok(true)]);
+        // the same value asked twice, as a boolean and as a sequence
+        let (exprs, _) = shared(&[
+            "//a[. = 'x'] and true()",
+            "//a[. = 'x'] and true()",
+            "count(//a[. = 'x']) = 1",
+            "count(//a[. = 'x']) = 1",
+        ]);
+        assert_eq!(run_all(xml, &exprs), [Ok(true); 4]);
+    }
+
+    #[test]
+    fn a_value_that_depends_on_the_context_node_is_kept_per_node() {
+        let xml = "<r><l><c><d>S</d></c></l><l><c><d>Z</d></c></l></r>";
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let memo = Memo::new();
+        let (exprs, sharer) = shared(&["c/d = 'S'", "c/d = 'S'"]);
+        assert!(sharer.shared() > 0);
+        let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
+        let lines: Vec<_> = doc.root_element().children().collect();
+        let verdicts: Vec<bool> = lines
+            .iter()
+            .flat_map(|line| {
+                let focus = Focus::of(Item::Node(*line));
+                exprs
+                    .iter()
+                    .map(|e| ev.boolean(e, &focus).unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(verdicts, [true, true, false, false]);
+        // a root-anchored path is one value whatever the context
+        let (exprs, _) = shared(&["//d = 'Z'", "//d = 'Z'"]);
+        let Expr::Shared { uses_focus, .. } = &exprs[0] else {
+            panic!("shared: {:?}", exprs[0]);
+        };
+        assert!(!uses_focus);
     }
 }
