@@ -169,18 +169,26 @@ impl Schema {
         let mut sharer = Sharer::new();
         for rule in self.patterns.iter().flat_map(|p| &p.rules) {
             for check in &rule.checks {
-                check.compiled.for_each_expr(&mut |e| sharer.count(e));
+                check.compiled.for_each_expr(&mut |e| {
+                    sharer.count(e);
+                });
             }
             for (_, step) in rule.context.iter().flat_map(|m| &m.steps) {
-                step.predicates.iter().for_each(|e| sharer.count(e));
+                for predicate in &step.predicates {
+                    sharer.count(predicate);
+                }
             }
         }
         for rule in self.patterns.iter_mut().flat_map(|p| &mut p.rules) {
             for check in &mut rule.checks {
-                check.compiled.for_each_expr_mut(&mut |e| sharer.wrap(e));
+                check.compiled.for_each_expr_mut(&mut |e| {
+                    sharer.wrap(e);
+                });
             }
             for (_, step) in rule.context.iter_mut().flat_map(|m| &mut m.steps) {
-                step.predicates.iter_mut().for_each(|e| sharer.wrap(e));
+                for predicate in &mut step.predicates {
+                    sharer.wrap(predicate);
+                }
             }
         }
         self.shared = sharer.shared();

@@ -88,31 +88,37 @@ pub struct Sharer {
     ids: HashMap<Fingerprint, u32>,
 }
 
-/// A 128-bit hash of an expression's full structure (its `Debug` form, which names every node, name test,
-/// literal and namespace URI): equal expressions have equal fingerprints, and two different ones among the
-/// few thousand of a schema collide with a probability of about 2^-100.
-type Fingerprint = (u64, u64);
+/// A 128-bit hash of an expression's full structure (every node's kind, literals, name tests with their
+/// namespace URIs, operators, functions with their compiled patterns, in tree order): equal expressions have
+/// equal fingerprints, and two different ones among the few thousand of a schema collide with a probability
+/// of about 2^-100.
+pub type Fingerprint = (u64, u64);
 
 impl Sharer {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Counts the eligible sub-expressions of `expr`.
-    pub fn count(&mut self, expr: &Expr) {
+    /// Counts the eligible sub-expressions of `expr`; returns its fingerprint.
+    pub fn count(&mut self, expr: &Expr) -> Fingerprint {
+        let mut print = Print::of(expr);
+        for_each_child(expr, &mut |child| print.add(self.count(child)));
+        let print = print.finish();
         if is_eligible(expr) {
-            *self.counts.entry(fingerprint(expr)).or_default() += 1;
+            *self.counts.entry(print).or_default() += 1;
         }
-        for_each_child(expr, &mut |child| self.count(child));
+        print
     }
 
-    /// Wraps each eligible sub-expression of `expr` that was counted at least twice.
-    pub fn wrap(&mut self, expr: &mut Expr) {
-        let shared = is_eligible(expr)
-            .then(|| fingerprint(expr))
-            .filter(|f| self.counts.get(f).is_some_and(|&n| n >= 2));
-        for_each_child_mut(expr, &mut |child| self.wrap(child));
-        if let Some(print) = shared {
+    /// Wraps each eligible sub-expression of `expr` that was counted at least twice; returns the
+    /// fingerprint `expr` had before.
+    pub fn wrap(&mut self, expr: &mut Expr) -> Fingerprint {
+        // decided on the expression as counted, before its parts are wrapped
+        let eligible = is_eligible(expr);
+        let mut print = Print::of(expr);
+        for_each_child_mut(expr, &mut |child| print.add(self.wrap(child)));
+        let print = print.finish();
+        if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) {
             let next = self.ids.len() as u32;
             let id = *self.ids.entry(print).or_insert(next);
             let inner = std::mem::replace(expr, Expr::ContextItem);
@@ -122,6 +128,7 @@ impl Sharer {
                 inner: Box::new(inner),
             };
         }
+        print
     }
 
     /// How many distinct sub-expressions were shared.
@@ -130,20 +137,82 @@ impl Sharer {
     }
 }
 
-fn fingerprint(expr: &Expr) -> Fingerprint {
-    struct Both(DefaultHasher, DefaultHasher);
-    impl std::fmt::Write for Both {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            self.1.write(s.as_bytes());
-            Ok(())
+/// A fingerprint being computed: an expression's own parts (its kind, literals, names, operators, how many
+/// predicates each step has), then its sub-expressions' fingerprints in order, so that each node is hashed
+/// once however deep it lies.
+struct Print(DefaultHasher, DefaultHasher);
+
+impl std::fmt::Write for Print {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        self.1.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Print {
+    fn of(expr: &Expr) -> Print {
+        let mut print = Print(DefaultHasher::new(), DefaultHasher::new());
+        print.1.write_u8(0x5a);
+        // writing to a hasher cannot fail
+        let _ = print.own(expr);
+        print
+    }
+
+    /// The node's own parts; `|` ends each part so that adjacent parts cannot run together.
+    fn own(&mut self, expr: &Expr) -> std::fmt::Result {
+        use std::fmt::Write;
+        match expr {
+            Expr::Str(text) => write!(self, "Str{}|{text}|", text.len()),
+            Expr::Num(n) => write!(self, "Num{n}|"),
+            Expr::Double(f) => write!(self, "Double{}|", f.to_bits()),
+            Expr::Var(slot) => write!(self, "Var{slot}|"),
+            Expr::Global(name) => write!(self, "Global{}|{name}|", name.len()),
+            Expr::ContextItem => write!(self, "Context|"),
+            Expr::Path(start, steps) => {
+                let start = match start {
+                    PathStart::Root => "root",
+                    PathStart::Context => "context",
+                    PathStart::Expr(_) => "expr",
+                };
+                write!(self, "Path|{start}|{}|", steps.len())?;
+                for step in steps {
+                    match step {
+                        PathStep::Axis(step) => {
+                            write!(self, "{:?}|{:?}|{}|", step.axis, step.test, step.predicates.len())?
+                        }
+                        PathStep::Expr(_, predicates) => write!(self, "ExprStep|{}|", predicates.len())?,
+                    }
+                }
+                Ok(())
+            }
+            Expr::Filter(_, predicates) => write!(self, "Filter|{}|", predicates.len()),
+            Expr::Or(..) => write!(self, "Or|"),
+            Expr::And(..) => write!(self, "And|"),
+            Expr::General(op, ..) => write!(self, "General{op:?}|"),
+            Expr::Value(op, ..) => write!(self, "Value{op:?}|"),
+            Expr::Arith(op, ..) => write!(self, "Arith{op:?}|"),
+            Expr::Negate(_) => write!(self, "Negate|"),
+            Expr::Union(..) => write!(self, "Union|"),
+            Expr::Sequence(items) => write!(self, "Sequence|{}|", items.len()),
+            Expr::Call(function, args) => write!(self, "Call|{function:?}|{}|", args.len()),
+            Expr::Quantified { every, slot, .. } => write!(self, "Quantified|{every}|{slot}|"),
+            Expr::Cast(_, target, optional) => write!(self, "Cast|{target:?}|{optional}|"),
+            Expr::If(..) => write!(self, "If|"),
+            Expr::Shared { id, .. } => write!(self, "Shared|{id}|"),
         }
     }
-    let mut both = Both(DefaultHasher::new(), DefaultHasher::new());
-    both.1.write_u8(0x5a);
-    // writing to a hasher cannot fail
-    let _ = std::fmt::write(&mut both, format_args!("{expr:?}"));
-    (both.0.finish(), both.1.finish())
+
+    fn add(&mut self, child: Fingerprint) {
+        self.0.write_u64(child.0);
+        self.0.write_u64(child.1);
+        self.1.write_u64(child.0);
+        self.1.write_u64(child.1);
+    }
+
+    fn finish(&self) -> Fingerprint {
+        (self.0.finish(), self.1.finish())
+    }
 }
 
 /// Worth sharing: a costly expression whose value depends only on the document and the context item.
@@ -346,8 +415,12 @@ mod tests {
     fn shared(exprs: &[&str]) -> (Vec<Expr>, Sharer) {
         let mut parsed: Vec<Expr> = exprs.iter().map(|e| parse(e, &HashMap::new()).unwrap()).collect();
         let mut sharer = Sharer::new();
-        parsed.iter().for_each(|e| sharer.count(e));
-        parsed.iter_mut().for_each(|e| sharer.wrap(e));
+        parsed.iter().for_each(|e| {
+            sharer.count(e);
+        });
+        parsed.iter_mut().for_each(|e| {
+            sharer.wrap(e);
+        });
         (parsed, sharer)
     }
 
