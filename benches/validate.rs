@@ -203,8 +203,8 @@ fn main() {
         if let Some(schema) = backdesk::rules::official_schema(syntax) {
             let (full, all, share) = schema.compiled_share();
             println!(
-                "compiled share ({syntax:?}): {full}/{all} tests fully compiled; {} compiled nodes, {} left to the interpreter",
-                share.compiled, share.interpreted
+                "compiled share ({syntax:?}): {full}/{all} tests fully compiled; {} compiled nodes, {} left to the interpreter; {} shared sub-expressions",
+                share.compiled, share.interpreted, schema.shared_subexpressions()
             );
         }
     }

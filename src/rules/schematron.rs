@@ -10,6 +10,7 @@ use roxmltree::{Document, Node};
 use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
 use super::xpath::compile::{Share, Test};
 use super::xpath::index::{name_hash, DocIndex, NameMap};
+use super::xpath::share::{Memo, Sharer};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
 /// How severe a failed check is, from the rule's `flag`.
@@ -59,6 +60,8 @@ pub struct Pattern {
 pub struct Schema {
     pub patterns: Vec<Pattern>,
     lets: Vec<(String, Expr)>,
+    /// How many distinct sub-expressions are shared.
+    shared: usize,
 }
 
 /// A check that fired on an element.
@@ -151,10 +154,49 @@ impl Schema {
                 rules,
             ));
         }
-        Ok(Schema {
+        let mut schema = Schema {
             patterns,
             lets: lets_of(root)?,
-        })
+            shared: 0,
+        };
+        schema.share_subexpressions();
+        Ok(schema)
+    }
+
+    /// Wraps the sub-expressions that the checks' tests and the rule contexts' predicates repeat, so that
+    /// each is evaluated once per document and context node ([`super::xpath::share`]).
+    fn share_subexpressions(&mut self) {
+        let mut sharer = Sharer::new();
+        for rule in self.patterns.iter().flat_map(|p| &p.rules) {
+            for check in &rule.checks {
+                check.compiled.for_each_expr(&mut |e| {
+                    sharer.count(e);
+                });
+            }
+            for (_, step) in rule.context.iter().flat_map(|m| &m.steps) {
+                for predicate in &step.predicates {
+                    sharer.count(predicate);
+                }
+            }
+        }
+        for rule in self.patterns.iter_mut().flat_map(|p| &mut p.rules) {
+            for check in &mut rule.checks {
+                check.compiled.for_each_expr_mut(&mut |e| {
+                    sharer.wrap(e);
+                });
+            }
+            for (_, step) in rule.context.iter_mut().flat_map(|m| &mut m.steps) {
+                for predicate in &mut step.predicates {
+                    sharer.wrap(predicate);
+                }
+            }
+        }
+        self.shared = sharer.shared();
+    }
+
+    /// How many distinct sub-expressions are shared (evaluated once per document and context node).
+    pub fn shared_subexpressions(&self) -> usize {
+        self.shared
     }
 
     /// Number of asserts and reports.
@@ -236,7 +278,8 @@ impl Schema {
                 error: Some(message),
             });
         }
-        let mut ev = Evaluator::new(root, &globals, Some(&index));
+        let memo = Memo::new();
+        let mut ev = Evaluator::new(root, &globals, Some(&index)).with_memo(&memo);
         // each element's local name hashed once for all patterns
         let elements: Vec<(Node<'_, '_>, u64)> = root
             .descendants()
@@ -255,7 +298,13 @@ impl Schema {
                     *costs.entry("(rule contexts)".to_owned()).or_default() += start.elapsed();
                 }
                 if let Some(rule) = rule {
-                    run_rule(rule, node, &globals, &index, &mut fired, costs.as_deref_mut());
+                    run_rule(
+                        rule,
+                        node,
+                        (&globals, &index, &memo),
+                        &mut fired,
+                        costs.as_deref_mut(),
+                    );
                 }
             }
         }
@@ -263,11 +312,14 @@ impl Schema {
     }
 }
 
+/// What a rule's checks are evaluated with on one document: the schema's variables, the document's
+/// index, and the values of shared sub-expressions.
+type DocState<'s, 'a, 'i> = (&'s Globals<'a, 'i>, &'s DocIndex<'a, 'i>, &'s Memo<'a, 'i>);
+
 fn run_rule<'a, 'i>(
-    rule: &Rule,
+    rule: &'a Rule,
     node: Node<'a, 'i>,
-    globals: &Globals<'a, 'i>,
-    index: &DocIndex<'a, 'i>,
+    (globals, index, memo): DocState<'_, 'a, 'i>,
     fired: &mut Vec<Fired>,
     mut costs: Option<&mut HashMap<String, std::time::Duration>>,
 ) {
@@ -287,7 +339,7 @@ fn run_rule<'a, 'i>(
         scoped = with_lets;
         &scoped
     };
-    let mut ev = Evaluator::new(root, globals, Some(index));
+    let mut ev = Evaluator::new(root, globals, Some(index)).with_memo(memo);
     for check in &rule.checks {
         let start = costs.is_some().then(std::time::Instant::now);
         let outcome = check.compiled.holds(&mut ev, &focus);
@@ -536,7 +588,7 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
         size,
     };
     for predicate in &step.predicates {
-        let holds = match predicate {
+        let holds = match predicate.bare() {
             // a comparison is never positional: its existential value, without a sequence for a literal
             Expr::General(..) => ev.boolean(predicate, &focus),
             _ => ev.eval(predicate, &focus).and_then(|v| match v.as_slice() {

@@ -45,6 +45,26 @@ pub enum Expr {
     Cast(Box<Expr>, CastType, bool),
     /// `if (C) then A else B`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Not XPath syntax: a sub-expression that occurs more than once in a schema and depends on nothing but
+    /// the document and the context item, with its id in the schema (see [`super::share`]): evaluated once
+    /// per document and context item, its value (or error) then reused.
+    Shared {
+        id: u32,
+        /// Whether the value may depend on the context item (else one value per document).
+        uses_focus: bool,
+        inner: Box<Expr>,
+    },
+}
+
+impl Expr {
+    /// The expression without a [`Expr::Shared`] wrapper: what the evaluator's shortcuts look at (a
+    /// shortcut taken through the wrapper gives the same value, only without the reuse).
+    pub fn bare(&self) -> &Expr {
+        match self {
+            Expr::Shared { inner, .. } => inner.bare(),
+            other => other,
+        }
+    }
 }
 
 /// Where a path starts.

@@ -171,6 +171,34 @@ impl Test {
         }
     }
 
+    /// Calls `f` on each expression the compiled test evaluates (for [`super::share::Sharer`]).
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        match self {
+            Test::And(a, b) | Test::Or(a, b) => {
+                a.for_each_expr(f);
+                b.for_each_expr(f);
+            }
+            Test::Not(a) => a.for_each_expr(f),
+            Test::NodePath(path) | Test::CountCompare { path, .. } => f(&path.path),
+            Test::InCodeList(list) => f(&list.value),
+            Test::Interpret(expr) => f(expr),
+        }
+    }
+
+    /// [`Test::for_each_expr`] with mutable access.
+    pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match self {
+            Test::And(a, b) | Test::Or(a, b) => {
+                a.for_each_expr_mut(f);
+                b.for_each_expr_mut(f);
+            }
+            Test::Not(a) => a.for_each_expr_mut(f),
+            Test::NodePath(path) | Test::CountCompare { path, .. } => f(&mut path.path),
+            Test::InCodeList(list) => f(&mut list.value),
+            Test::Interpret(expr) => f(expr),
+        }
+    }
+
     /// Whether no part of the test is left to the interpreter.
     pub fn is_fully_compiled(&self) -> bool {
         self.share().interpreted == 0

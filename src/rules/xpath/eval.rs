@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
 use super::functions;
 use super::index::DocIndex;
+use super::share::{Memo, MemoKey};
 use super::value::{compare, decimal_to_double, Atomic, Item, Sequence, XError, XResult};
 
 /// The focus: the context item, its position (1-based) and the size of the sequence it came from.
@@ -40,6 +41,9 @@ pub struct Evaluator<'a, 'i, 'g> {
     pub globals: &'g Globals<'a, 'i>,
     /// Speeds up `//name`; without it the axis walks the tree.
     pub index: Option<&'g DocIndex<'a, 'i>>,
+    /// The values of [`Expr::Shared`] sub-expressions already evaluated on this document; without it
+    /// they are evaluated each time.
+    pub memo: Option<&'g Memo<'a, 'i>>,
 }
 
 impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
@@ -53,7 +57,14 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             vars: Vec::new(),
             globals,
             index,
+            memo: None,
         }
+    }
+
+    /// The same evaluator, reusing the values of shared sub-expressions kept in `memo`.
+    pub fn with_memo(mut self, memo: &'g Memo<'a, 'i>) -> Self {
+        self.memo = Some(memo);
+        self
     }
 
     /// The effective boolean value of an expression, with shortcuts that avoid building sequences.
@@ -96,14 +107,29 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::Call(super::ast::Function::Not, args) if args.len() == 1 => {
                 Ok(!self.boolean(&args[0], focus)?)
             }
-            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => match &args[0] {
+            Expr::Shared {
+                id,
+                uses_focus,
+                inner,
+            } => {
+                let Some((memo, key)) = self.memo_key(*id, *uses_focus, focus) else {
+                    return self.boolean(inner, focus);
+                };
+                if let Some(known) = memo.boolean(key) {
+                    return known;
+                }
+                let value = self.boolean(inner, focus);
+                memo.keep_boolean(key, value.clone());
+                value
+            }
+            Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => match args[0].bare() {
                 // a path of axis steps gives nodes: exists() is its effective boolean value
                 Expr::Path(_, steps) if is_node_path(steps) => self.boolean(&args[0], focus),
-                other => Ok(!self.eval(other, focus)?.is_empty()),
+                _ => Ok(!self.eval(&args[0], focus)?.is_empty()),
             },
-            Expr::Call(super::ast::Function::Empty, args) if args.len() == 1 => match &args[0] {
+            Expr::Call(super::ast::Function::Empty, args) if args.len() == 1 => match args[0].bare() {
                 Expr::Path(_, steps) if is_node_path(steps) => Ok(!self.boolean(&args[0], focus)?),
-                other => Ok(self.eval(other, focus)?.is_empty()),
+                _ => Ok(self.eval(&args[0], focus)?.is_empty()),
             },
             Expr::Path(start @ (PathStart::Root | PathStart::Context), steps) if is_existence_path(steps) => {
                 let start = match start {
@@ -227,7 +253,38 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     self.eval(otherwise, focus)
                 }
             }
+            Expr::Shared {
+                id,
+                uses_focus,
+                inner,
+            } => {
+                let Some((memo, key)) = self.memo_key(*id, *uses_focus, focus) else {
+                    return self.eval(inner, focus);
+                };
+                if let Some(known) = memo.sequence(key) {
+                    return known;
+                }
+                let value = self.eval(inner, focus);
+                memo.keep_sequence(key, value.clone());
+                value
+            }
         }
+    }
+
+    /// Where a shared sub-expression's value on this focus is kept: none without a memo, or when the
+    /// context item is a value (not a node) and the expression depends on it.
+    fn memo_key(
+        &self,
+        id: u32,
+        uses_focus: bool,
+        focus: &Focus<'a, 'i>,
+    ) -> Option<(&'g Memo<'a, 'i>, MemoKey)> {
+        let memo = self.memo?;
+        if !uses_focus {
+            return Some((memo, (id, u64::MAX)));
+        }
+        let (node, attribute) = focus.item.order_key()?;
+        Some((memo, (id, ((node as u64) << 24) | attribute as u64)))
     }
 
     /// Atomizes an expression that must give at most one value (else XPTY0004, as Saxon).
@@ -505,7 +562,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     }
 
     fn predicate_holds(&mut self, predicate: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
-        match predicate {
+        match predicate.bare() {
             Expr::Num(n) => Ok(Decimal::from(focus.position) == *n),
             Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::Path(..) => {
                 self.boolean(predicate, focus)

@@ -118,10 +118,10 @@ pub fn call_value<'a, 'i>(
         }
         Function::Exists | Function::Empty => {
             arity(function, args, 1, 1)?;
-            let empty = match &args[0] {
+            let empty = match args[0].bare() {
                 // nodes: existence without collecting them
                 Expr::Path(_, steps) if super::eval::is_node_path(steps) => !ev.boolean(&args[0], focus)?,
-                other => ev.eval(other, focus)?.is_empty(),
+                _ => ev.eval(&args[0], focus)?.is_empty(),
             };
             boolean(empty == matches!(function, Function::Empty))
         }

@@ -8,6 +8,7 @@ pub mod eval;
 mod functions;
 pub mod index;
 pub mod parse;
+pub mod share;
 pub mod value;
 
 pub use ast::Expr;

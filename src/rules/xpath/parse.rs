@@ -742,7 +742,7 @@ fn descendant_union(expr: &Expr) -> Option<Expr> {
 
 /// Whether a predicate could select by position (a number, `position()`, `last()`).
 pub(crate) fn may_be_positional(predicate: &Expr) -> bool {
-    match predicate {
+    match predicate.bare() {
         Expr::Num(_)
         | Expr::Double(_)
         | Expr::Arith(..)

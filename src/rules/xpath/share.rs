@@ -1,0 +1,546 @@
+//! Shared sub-expressions: the official rules repeat the same costly sub-expressions many times (the
+//! VAT-category rules test `//cac:TaxCategory[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']…`
+//! from the root dozens of times, the rule contexts test the same predicates on the same element once per
+//! candidate rule). When a schema loads, [`Sharer`] finds the sub-expressions that occur at least twice and
+//! depend on nothing but the document and the context item, and wraps each in [`Expr::Shared`] with an id;
+//! per document, [`Memo`] keeps each one's value (or dynamic error) by id and context node, so it is
+//! evaluated once. The value is the interpreter's own, so verdicts cannot change: a boolean use and a
+//! sequence use are kept apart (the boolean shortcuts stop at the first node and may skip an error the full
+//! sequence would raise).
+
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::Hasher;
+
+use super::ast::{Axis, Expr, Function, PathStart, PathStep};
+use super::index::NameMap;
+use super::value::{Sequence, XResult};
+
+/// A shared sub-expression's id and the context node it was evaluated on (`u64::MAX` when it does not
+/// depend on the context item).
+pub type MemoKey = (u32, u64);
+
+/// The values of shared sub-expressions on one document.
+pub struct Memo<'a, 'i> {
+    sequences: RefCell<NameMap<MemoKey, XResult<Sequence<'a, 'i>>>>,
+    booleans: RefCell<NameMap<MemoKey, XResult<bool>>>,
+}
+
+/// Room for the values of a typical invoice, so the maps rarely grow while the rules run.
+const MEMO_CAPACITY: usize = 256;
+
+impl<'a, 'i> Memo<'a, 'i> {
+    pub fn new() -> Self {
+        Self {
+            sequences: RefCell::new(NameMap::with_capacity_and_hasher(
+                MEMO_CAPACITY,
+                Default::default(),
+            )),
+            booleans: RefCell::new(NameMap::with_capacity_and_hasher(
+                MEMO_CAPACITY,
+                Default::default(),
+            )),
+        }
+    }
+
+    /// The sequence kept for `key`, if evaluated before.
+    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Sequence<'a, 'i>>> {
+        self.sequences.borrow().get(&key).cloned()
+    }
+
+    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Sequence<'a, 'i>>) {
+        self.sequences.borrow_mut().insert(key, value);
+    }
+
+    /// The effective boolean value kept for `key`, if evaluated before.
+    pub fn boolean(&self, key: MemoKey) -> Option<XResult<bool>> {
+        self.booleans.borrow().get(&key).cloned()
+    }
+
+    pub fn keep_boolean(&self, key: MemoKey, value: XResult<bool>) {
+        self.booleans.borrow_mut().insert(key, value);
+    }
+
+    /// How many values are kept (for tests).
+    pub fn len(&self) -> usize {
+        self.sequences.borrow().len() + self.booleans.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for Memo<'_, '_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Finds the sub-expressions worth sharing over all of a schema's expressions and wraps them: first
+/// [`Sharer::count`] every expression, then [`Sharer::wrap`] every expression.
+#[derive(Default)]
+pub struct Sharer {
+    /// Occurrences of each eligible sub-expression, by its [`Fingerprint`].
+    counts: HashMap<Fingerprint, usize>,
+    /// The ids given so far.
+    ids: HashMap<Fingerprint, u32>,
+}
+
+/// A 128-bit hash of an expression's full structure (every node's kind, literals, name tests with their
+/// namespace URIs, operators, functions with their compiled patterns, in tree order): equal expressions have
+/// equal fingerprints, and two different ones among the few thousand of a schema collide with a probability
+/// of about 2^-100.
+pub type Fingerprint = (u64, u64);
+
+impl Sharer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts the eligible sub-expressions of `expr`; returns its fingerprint.
+    pub fn count(&mut self, expr: &Expr) -> Fingerprint {
+        let mut print = Print::of(expr);
+        for_each_child(expr, &mut |child| print.add(self.count(child)));
+        let print = print.finish();
+        if is_eligible(expr) {
+            *self.counts.entry(print).or_default() += 1;
+        }
+        print
+    }
+
+    /// Wraps each eligible sub-expression of `expr` that was counted at least twice; returns the
+    /// fingerprint `expr` had before.
+    pub fn wrap(&mut self, expr: &mut Expr) -> Fingerprint {
+        // decided on the expression as counted, before its parts are wrapped
+        let eligible = is_eligible(expr);
+        let mut print = Print::of(expr);
+        for_each_child_mut(expr, &mut |child| print.add(self.wrap(child)));
+        let print = print.finish();
+        if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) {
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(print).or_insert(next);
+            let inner = std::mem::replace(expr, Expr::ContextItem);
+            *expr = Expr::Shared {
+                id,
+                uses_focus: uses_focus(&inner),
+                inner: Box::new(inner),
+            };
+        }
+        print
+    }
+
+    /// How many distinct sub-expressions were shared.
+    pub fn shared(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// A fingerprint being computed: an expression's own parts (its kind, literals, names, operators, how many
+/// predicates each step has), then its sub-expressions' fingerprints in order, so that each node is hashed
+/// once however deep it lies.
+struct Print(DefaultHasher, DefaultHasher);
+
+impl std::fmt::Write for Print {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        self.1.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Print {
+    fn of(expr: &Expr) -> Print {
+        let mut print = Print(DefaultHasher::new(), DefaultHasher::new());
+        print.1.write_u8(0x5a);
+        // writing to a hasher cannot fail
+        let _ = print.own(expr);
+        print
+    }
+
+    /// The node's own parts; `|` ends each part so that adjacent parts cannot run together.
+    fn own(&mut self, expr: &Expr) -> std::fmt::Result {
+        use std::fmt::Write;
+        match expr {
+            Expr::Str(text) => write!(self, "Str{}|{text}|", text.len()),
+            Expr::Num(n) => write!(self, "Num{n}|"),
+            Expr::Double(f) => write!(self, "Double{}|", f.to_bits()),
+            Expr::Var(slot) => write!(self, "Var{slot}|"),
+            Expr::Global(name) => write!(self, "Global{}|{name}|", name.len()),
+            Expr::ContextItem => write!(self, "Context|"),
+            Expr::Path(start, steps) => {
+                let start = match start {
+                    PathStart::Root => "root",
+                    PathStart::Context => "context",
+                    PathStart::Expr(_) => "expr",
+                };
+                write!(self, "Path|{start}|{}|", steps.len())?;
+                for step in steps {
+                    match step {
+                        PathStep::Axis(step) => {
+                            write!(self, "{:?}|{:?}|{}|", step.axis, step.test, step.predicates.len())?
+                        }
+                        PathStep::Expr(_, predicates) => write!(self, "ExprStep|{}|", predicates.len())?,
+                    }
+                }
+                Ok(())
+            }
+            Expr::Filter(_, predicates) => write!(self, "Filter|{}|", predicates.len()),
+            Expr::Or(..) => write!(self, "Or|"),
+            Expr::And(..) => write!(self, "And|"),
+            Expr::General(op, ..) => write!(self, "General{op:?}|"),
+            Expr::Value(op, ..) => write!(self, "Value{op:?}|"),
+            Expr::Arith(op, ..) => write!(self, "Arith{op:?}|"),
+            Expr::Negate(_) => write!(self, "Negate|"),
+            Expr::Union(..) => write!(self, "Union|"),
+            Expr::Sequence(items) => write!(self, "Sequence|{}|", items.len()),
+            Expr::Call(function, args) => write!(self, "Call|{function:?}|{}|", args.len()),
+            Expr::Quantified { every, slot, .. } => write!(self, "Quantified|{every}|{slot}|"),
+            Expr::Cast(_, target, optional) => write!(self, "Cast|{target:?}|{optional}|"),
+            Expr::If(..) => write!(self, "If|"),
+            Expr::Shared { id, .. } => write!(self, "Shared|{id}|"),
+        }
+    }
+
+    fn add(&mut self, child: Fingerprint) {
+        self.0.write_u64(child.0);
+        self.0.write_u64(child.1);
+        self.1.write_u64(child.0);
+        self.1.write_u64(child.1);
+    }
+
+    fn finish(&self) -> Fingerprint {
+        (self.0.finish(), self.1.finish())
+    }
+}
+
+/// Worth sharing: a costly expression whose value depends only on the document and the context item.
+fn is_eligible(expr: &Expr) -> bool {
+    let costly = match expr {
+        Expr::Path(..) | Expr::Union(..) | Expr::Filter(..) => is_costly_path(expr),
+        Expr::Str(_)
+        | Expr::Num(_)
+        | Expr::Double(_)
+        | Expr::ContextItem
+        | Expr::Var(_)
+        | Expr::Global(_) => false,
+        other => contains_costly_path(other),
+    };
+    costly && is_self_contained(expr)
+}
+
+/// A path that costs more than one step from the context (which the evaluator answers without a sequence).
+fn is_costly_path(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(start, steps) => {
+            matches!(start, PathStart::Expr(_))
+                || steps.len() >= 2
+                || steps.iter().any(|step| match step {
+                    PathStep::Axis(step) => {
+                        !step.predicates.is_empty()
+                            || !matches!(step.axis, Axis::Child | Axis::Attribute | Axis::SelfAxis)
+                    }
+                    PathStep::Expr(..) => true,
+                })
+        }
+        Expr::Union(..) | Expr::Filter(..) => true,
+        _ => false,
+    }
+}
+
+fn contains_costly_path(expr: &Expr) -> bool {
+    if is_costly_path(expr) {
+        return true;
+    }
+    let mut found = false;
+    for_each_child(expr, &mut |child| found = found || contains_costly_path(child));
+    found
+}
+
+/// No variables (bound by a quantifier or by a Schematron `let`, which may differ between rules) and no
+/// `position()`/`last()`: the value is a function of the document and the context item.
+fn is_self_contained(expr: &Expr) -> bool {
+    let own = !matches!(
+        expr,
+        Expr::Var(_)
+            | Expr::Global(_)
+            | Expr::Quantified { .. }
+            | Expr::Shared { .. }
+            | Expr::Call(Function::Position | Function::Last, _)
+    );
+    let mut children = true;
+    for_each_child(expr, &mut |child| children = children && is_self_contained(child));
+    own && children
+}
+
+/// Whether the value can depend on the context item (predicates and expression steps have their own
+/// focus, so only the outermost level counts). Conservative: `true` unless certainly not.
+pub fn uses_focus(expr: &Expr) -> bool {
+    match expr {
+        Expr::Str(_) | Expr::Num(_) | Expr::Double(_) => false,
+        Expr::Path(PathStart::Root, _) => false,
+        Expr::Path(PathStart::Expr(start), _) => uses_focus(start),
+        Expr::Path(PathStart::Context, _) | Expr::ContextItem | Expr::Var(_) | Expr::Global(_) => true,
+        Expr::Filter(primary, _) => uses_focus(primary),
+        Expr::Quantified { .. } => true,
+        Expr::Call(Function::True | Function::False, _) => false,
+        Expr::Call(_, args) if args.is_empty() => true,
+        Expr::Call(_, args) | Expr::Sequence(args) => args.iter().any(uses_focus),
+        Expr::Or(a, b)
+        | Expr::And(a, b)
+        | Expr::General(_, a, b)
+        | Expr::Value(_, a, b)
+        | Expr::Arith(_, a, b)
+        | Expr::Union(a, b) => uses_focus(a) || uses_focus(b),
+        Expr::Negate(a) | Expr::Cast(a, _, _) => uses_focus(a),
+        Expr::Shared { uses_focus, .. } => *uses_focus,
+        Expr::If(a, b, c) => uses_focus(a) || uses_focus(b) || uses_focus(c),
+    }
+}
+
+/// Calls `f` on each direct sub-expression (operands, arguments, predicates, expression steps).
+pub fn for_each_child(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match expr {
+        Expr::Str(_)
+        | Expr::Num(_)
+        | Expr::Double(_)
+        | Expr::Var(_)
+        | Expr::Global(_)
+        | Expr::ContextItem => {}
+        Expr::Path(start, steps) => {
+            if let PathStart::Expr(start) = start {
+                f(start);
+            }
+            for step in steps {
+                match step {
+                    PathStep::Axis(step) => step.predicates.iter().for_each(&mut *f),
+                    PathStep::Expr(e, predicates) => {
+                        f(e);
+                        predicates.iter().for_each(&mut *f);
+                    }
+                }
+            }
+        }
+        Expr::Filter(primary, predicates) => {
+            f(primary);
+            predicates.iter().for_each(f);
+        }
+        Expr::Or(a, b)
+        | Expr::And(a, b)
+        | Expr::General(_, a, b)
+        | Expr::Value(_, a, b)
+        | Expr::Arith(_, a, b)
+        | Expr::Union(a, b) => {
+            f(a);
+            f(b);
+        }
+        Expr::Negate(a) | Expr::Cast(a, _, _) | Expr::Shared { inner: a, .. } => f(a),
+        Expr::Sequence(items) | Expr::Call(_, items) => items.iter().for_each(f),
+        Expr::Quantified {
+            domain, condition, ..
+        } => {
+            f(domain);
+            f(condition);
+        }
+        Expr::If(a, b, c) => {
+            f(a);
+            f(b);
+            f(c);
+        }
+    }
+}
+
+/// [`for_each_child`] with mutable access.
+pub fn for_each_child_mut(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    match expr {
+        Expr::Str(_)
+        | Expr::Num(_)
+        | Expr::Double(_)
+        | Expr::Var(_)
+        | Expr::Global(_)
+        | Expr::ContextItem => {}
+        Expr::Path(start, steps) => {
+            if let PathStart::Expr(start) = start {
+                f(start);
+            }
+            for step in steps {
+                match step {
+                    PathStep::Axis(step) => step.predicates.iter_mut().for_each(&mut *f),
+                    PathStep::Expr(e, predicates) => {
+                        f(e);
+                        predicates.iter_mut().for_each(&mut *f);
+                    }
+                }
+            }
+        }
+        Expr::Filter(primary, predicates) => {
+            f(primary);
+            predicates.iter_mut().for_each(f);
+        }
+        Expr::Or(a, b)
+        | Expr::And(a, b)
+        | Expr::General(_, a, b)
+        | Expr::Value(_, a, b)
+        | Expr::Arith(_, a, b)
+        | Expr::Union(a, b) => {
+            f(a);
+            f(b);
+        }
+        Expr::Negate(a) | Expr::Cast(a, _, _) | Expr::Shared { inner: a, .. } => f(a),
+        Expr::Sequence(items) | Expr::Call(_, items) => items.iter_mut().for_each(f),
+        Expr::Quantified {
+            domain, condition, ..
+        } => {
+            f(domain);
+            f(condition);
+        }
+        Expr::If(a, b, c) => {
+            f(a);
+            f(b);
+            f(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::rules::xpath::index::DocIndex;
+    use crate::rules::xpath::{parse, Evaluator, Focus, Globals, Item};
+
+    /// Parses `exprs`, shares what they repeat, and returns them wrapped.
+    fn shared(exprs: &[&str]) -> (Vec<Expr>, Sharer) {
+        let mut parsed: Vec<Expr> = exprs.iter().map(|e| parse(e, &HashMap::new()).unwrap()).collect();
+        let mut sharer = Sharer::new();
+        parsed.iter().for_each(|e| {
+            sharer.count(e);
+        });
+        parsed.iter_mut().for_each(|e| {
+            sharer.wrap(e);
+        });
+        (parsed, sharer)
+    }
+
+    /// The ids of the shared sub-expressions of `expr`, outermost first.
+    fn ids(expr: &Expr) -> Vec<u32> {
+        let mut out = Vec::new();
+        if let Expr::Shared { id, .. } = expr {
+            out.push(*id);
+        }
+        for_each_child(expr, &mut |child| out.extend(ids(child)));
+        out
+    }
+
+    #[test]
+    fn a_repeated_costly_sub_expression_gets_one_id_and_a_single_one_none() {
+        let (exprs, sharer) = shared(&[
+            "exists(//a[b = 'x']) and c",
+            "count(//a[b = 'x']) = 1",
+            "exists(//d[e = 'y'])",
+        ]);
+        assert_eq!(sharer.shared(), 1, "only //a[b = 'x'] occurs twice");
+        assert_eq!(ids(&exprs[0]), ids(&exprs[1]));
+        assert_eq!(ids(&exprs[0]).len(), 1);
+        assert!(ids(&exprs[2]).is_empty());
+        // one child step from the context costs less than the lookup: never shared
+        let (exprs, sharer) = shared(&["c = 1", "c = 1"]);
+        assert_eq!((sharer.shared(), ids(&exprs[0]).len()), (0, 0));
+    }
+
+    #[test]
+    fn variables_position_and_lets_are_never_shared() {
+        let (exprs, _) = shared(&[
+            "every $x in a satisfies //a[b = $x]",
+            "every $x in a satisfies //a[b = $x]",
+            "//a[position() = 2]/b",
+            "//a[position() = 2]/b",
+            "//a[b = $let]",
+            "//a[b = $let]",
+        ]);
+        for expr in &exprs {
+            assert!(ids(expr).is_empty(), "{expr:?}");
+        }
+    }
+
+    /// Evaluates each expression in turn with one memo, from the root element, as a test (`boolean`).
+    fn run_all(xml: &str, exprs: &[Expr]) -> Vec<Result<bool, &'static str>> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let memo = Memo::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
+        let out = exprs
+            .iter()
+            .map(|e| ev.boolean(e, &focus).map_err(|e| e.code))
+            .collect();
+        assert!(!memo.is_empty(), "the shared values were kept");
+        out
+    }
+
+    #[test]
+    fn a_shared_value_is_reused_with_the_interpreters_verdict_in_either_order() {
+        // exists() stops at the first match; count() evaluates every predicate and meets `x` = 1 (an error):
+        // the boolean and the sequence of the same path are kept apart, so each keeps its own verdict
+        let xml = "<r><a>1</a><a>x</a></r>";
+        let (exprs, sharer) = shared(&["exists(a[. = 1])", "count(a[. = 1]) = 1"]);
+        assert_eq!(sharer.shared(), 1);
+        assert_eq!(run_all(xml, &exprs), [Ok(true), Err("FORG0001")]);
+        let reversed = [exprs[1].clone(), exprs[0].clone()];
+        assert_eq!(run_all(xml, &reversed), [Err("FORG0001"), Ok(true)]);
+        // the same value asked twice, as a boolean and as a sequence
+        let (exprs, _) = shared(&[
+            "//a[. = 'x'] and true()",
+            "//a[. = 'x'] and true()",
+            "count(//a[. = 'x']) = 1",
+            "count(//a[. = 'x']) = 1",
+        ]);
+        assert_eq!(run_all(xml, &exprs), [Ok(true); 4]);
+    }
+
+    #[test]
+    fn the_official_rules_share_what_they_repeat() {
+        for syntax in [crate::rules::Syntax::Ubl, crate::rules::Syntax::Cii] {
+            let schema = crate::rules::official_schema(syntax).unwrap();
+            // the VAT-category rules alone repeat dozens of root-anchored paths
+            assert!(
+                schema.shared_subexpressions() > 100,
+                "{syntax:?}: {} shared",
+                schema.shared_subexpressions()
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_that_depends_on_the_context_node_is_kept_per_node() {
+        let xml = "<r><l><c><d>S</d></c></l><l><c><d>Z</d></c></l></r>";
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let memo = Memo::new();
+        let (exprs, sharer) = shared(&["c/d = 'S'", "c/d = 'S'"]);
+        assert!(sharer.shared() > 0);
+        let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
+        let lines: Vec<_> = doc.root_element().children().collect();
+        let verdicts: Vec<bool> = lines
+            .iter()
+            .flat_map(|line| {
+                let focus = Focus::of(Item::Node(*line));
+                exprs
+                    .iter()
+                    .map(|e| ev.boolean(e, &focus).unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(verdicts, [true, true, false, false]);
+        // a root-anchored path is one value whatever the context
+        let (exprs, _) = shared(&["//d = 'Z'", "//d = 'Z'"]);
+        let Expr::Shared { uses_focus, .. } = &exprs[0] else {
+            panic!("shared: {:?}", exprs[0]);
+        };
+        assert!(!uses_focus);
+    }
+}
