@@ -78,6 +78,8 @@ export type CoreEvent =
       duplicate_files: number;
       exceptions: number;
     }
+  | { kind: 'reading'; file: string }
+  | { kind: 'ocr_progress'; file: string; done: number; pages: number }
   | { kind: 'watcher_notice'; message: string };
 
 /** One row of the `report_invoice_counts_by_status` view. */
