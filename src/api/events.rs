@@ -33,6 +33,8 @@ pub enum CoreEvent {
     /// OCR is recognising a scanned file: `done` of `pages` pages recognised so far (published before the
     /// first page and after each).
     OcrProgress { file: String, done: usize, pages: usize },
+    /// A sync with an accounting system ended (done, offline or refused): its outbox may have changed.
+    SyncFinished { target: String },
     /// Something the user should know about watching the inbox (it is polled, and why; a limit was hit;
     /// the watch stopped).
     WatcherNotice { message: String },
