@@ -45,6 +45,7 @@ pub async fn connect_account(
     let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
     let provider = connections::provider(target, &app)?;
     connections::sign_in(&provider, &keychain, open_in_browser).await?;
+    workspace.connection_changed(target);
     workspace.connection_status(target, &keychain).await
 }
 
@@ -58,6 +59,7 @@ pub async fn disconnect_account(
     let workspace = state.workspace().await;
     let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
     connections::disconnect(target, &keychain)?;
+    workspace.connection_changed(target);
     workspace.connection_status(target, &keychain).await
 }
 

@@ -35,6 +35,8 @@ pub enum CoreEvent {
     OcrProgress { file: String, done: usize, pages: usize },
     /// A sync with an accounting system ended (done, offline or refused): its outbox may have changed.
     SyncFinished { target: String },
+    /// The user connected or disconnected an accounting system.
+    ConnectionChanged { target: String },
     /// Something the user should know about watching the inbox (it is polled, and why; a limit was hit;
     /// the watch stopped).
     WatcherNotice { message: String },

@@ -68,6 +68,14 @@ impl Workspace {
         Ok(states)
     }
 
+    /// Tells the views that `target` was connected or disconnected (its credentials live in the keychain, which
+    /// publishes nothing).
+    pub fn connection_changed(&self, target: Target) {
+        self.publish(crate::api::CoreEvent::ConnectionChanged {
+            target: target.name().to_owned(),
+        });
+    }
+
     /// The sync state of `target`, given whether it is connected.
     pub async fn sync_state(&self, target: Target, connected: bool) -> Result<SyncState> {
         let pool = self.store().pool();
@@ -141,6 +149,20 @@ mod tests {
             .unwrap();
         assert_eq!(ids.len(), 2);
         (workspace, ids)
+    }
+
+    #[tokio::test]
+    async fn connecting_or_disconnecting_is_published_for_the_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::open(dir.path()).await.unwrap();
+        let mut events = workspace.subscribe();
+        workspace.connection_changed(Target::Qbo);
+        assert_eq!(
+            events.try_recv().unwrap(),
+            crate::api::CoreEvent::ConnectionChanged {
+                target: "qbo".to_owned()
+            }
+        );
     }
 
     #[tokio::test]
