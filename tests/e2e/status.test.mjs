@@ -99,6 +99,9 @@ describe('status bar sync line', () => {
       assert.match(shown, pattern);
       const detail = await session.execute(`return document.querySelector('[data-testid="sync-state"]').getAttribute('title');`);
       assert.ok(detail && detail.length > 0, 'the recorded error is one hover away');
+      // back to the queues, where the status bar sits under the list
+      await session.click((await waitForAll(session, 'the queues tab', '[data-testid="nav-queues"]'))[0]);
+      await waitForAll(session, 'the invoice list', '[data-testid="invoice-row"]');
       await screenshot(session, 'status-sync-offline');
 
       await invokeInPage(session, 'disconnect_account', { target: 'xero' });
