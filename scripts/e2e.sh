@@ -45,6 +45,8 @@ native_port="$(free_port)"
 identity_port="$(free_port)"
 export BACKDESK_E2E_IDENTITY_PORT="$identity_port" BACKDESK_XERO_IDENTITY_URL="http://127.0.0.1:$identity_port" \
   BACKDESK_BROWSER="$root/tests/e2e/browser.mjs"
+# the status test syncs with a connected Xero that cannot be reached: its API is a port nobody listens on
+export BACKDESK_XERO_API_URL="http://127.0.0.1:$(free_port)/api.xro/2.0"
 driver_pid=""
 cleanup() {
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then

@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "connect_account",
     "disconnect_account",
     "sync_now",
+    "sync_states",
 ];
 
 fn main() {

@@ -1,9 +1,10 @@
 //! Commands of the Connections screen (Xero, QuickBooks Online): status, browser sign-in (PKCE through a
-//! loopback listener; client id/secret and tokens go to the OS keychain only), disconnect, sync now. One
-//! call into `backdesk::api` each; the keychain is the open workspace's.
+//! loopback listener; client id/secret and tokens go to the OS keychain only), disconnect, sync now, and the
+//! status bar's sync states. One call into `backdesk::api` each; the keychain is the open workspace's.
 
 use backdesk::api::connections::{self, ConnectionStatus, SignInApp};
 use backdesk::api::sync::SyncReport;
+use backdesk::api::sync_state::SyncState;
 use backdesk::error::Error;
 use backdesk::secrets::Keychain;
 use backdesk::sync::Target;
@@ -23,6 +24,15 @@ pub async fn connection_status(
     workspace.connection_status(target, &keychain).await
 }
 
+/// The sync state of every accounting system in use (connected or with jobs in the outbox), for the
+/// status bar; empty when none is configured.
+#[tauri::command(async)]
+pub async fn sync_states(state: State<'_, AppState>) -> Result<Vec<SyncState>, Error> {
+    let workspace = state.workspace().await;
+    let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
+    workspace.sync_states(&keychain).await
+}
+
 /// Signs in to `target` in the system browser and stores what it needs in the keychain; then its status.
 #[tauri::command(async)]
 pub async fn connect_account(
@@ -35,6 +45,7 @@ pub async fn connect_account(
     let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
     let provider = connections::provider(target, &app)?;
     connections::sign_in(&provider, &keychain, open_in_browser).await?;
+    workspace.connection_changed(target);
     workspace.connection_status(target, &keychain).await
 }
 
@@ -48,6 +59,7 @@ pub async fn disconnect_account(
     let workspace = state.workspace().await;
     let keychain = Keychain::for_workspace(&workspace.paths().data_dir);
     connections::disconnect(target, &keychain)?;
+    workspace.connection_changed(target);
     workspace.connection_status(target, &keychain).await
 }
 

@@ -106,6 +106,7 @@ pub fn run() -> i32 {
             connections::connect_account,
             connections::disconnect_account,
             connections::sync_now,
+            connections::sync_states,
         ])
         .run(tauri::generate_context!());
     match result {

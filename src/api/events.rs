@@ -27,6 +27,16 @@ pub enum CoreEvent {
         duplicate_files: usize,
         exceptions: usize,
     },
+    /// A file is being read now. Published at most every [`EVENT_INTERVAL`] by one batch, so a large batch
+    /// names a sample of its files, not each.
+    Reading { file: String },
+    /// OCR is recognising a scanned file: `done` of `pages` pages recognised so far (published before the
+    /// first page and after each).
+    OcrProgress { file: String, done: usize, pages: usize },
+    /// A sync with an accounting system ended (done, offline or refused): its outbox may have changed.
+    SyncFinished { target: String },
+    /// The user connected or disconnected an accounting system.
+    ConnectionChanged { target: String },
     /// Something the user should know about watching the inbox (it is polled, and why; a limit was hit;
     /// the watch stopped).
     WatcherNotice { message: String },

@@ -20,10 +20,10 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::events::BatchPublisher;
+use super::events::{BatchPublisher, CoreEvent, EVENT_INTERVAL};
 use super::Workspace;
 use crate::error::{Error, Result};
-use crate::formats::{self, Container, Format, ReadFailure, ReadOutput};
+use crate::formats::{self, ocr_progress, Container, Format, ReadFailure, ReadOutput};
 use crate::intake::archive::{
     archive_file, archive_original, hash_file, read_original, remove_stale_temp_files, sha256_hex,
     ArchiveError,
@@ -75,6 +75,8 @@ pub(crate) struct Pipeline {
     writer: GroupCommit,
     cpu: Arc<Semaphore>,
     memory: Arc<Semaphore>,
+    /// When a `Reading` event was last published by this pipeline (they are coalesced).
+    reading_published: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl Pipeline {
@@ -83,7 +85,21 @@ impl Pipeline {
             writer: GroupCommit::start(workspace.store().pool().clone()),
             cpu: Arc::new(Semaphore::new(worker_count())),
             memory: Arc::new(Semaphore::new(MEMORY_BUDGET_KB as usize)),
+            reading_published: Arc::new(std::sync::Mutex::new(None)),
         }
+    }
+
+    /// Whether a `Reading` event is due (none was published in the last [`EVENT_INTERVAL`]); if so, the
+    /// caller publishes it now.
+    fn reading_due(&self) -> bool {
+        let Ok(mut last) = self.reading_published.lock() else {
+            return false;
+        };
+        let due = last.is_none_or(|at| at.elapsed() >= EVENT_INTERVAL);
+        if due {
+            *last = Some(std::time::Instant::now());
+        }
+        due
     }
 
     /// Waits until a document of `size` bytes fits in the memory budget; the budget is returned when the
@@ -408,7 +424,20 @@ impl Workspace {
             // the vendors' learnt layouts (from corrections) are read first where they fit
             let layouts = store::layouts::all(self.store.pool()).await?;
             let permit = pipeline.cpu.acquire().await;
-            let read = read_contained(doc.source.clone(), bytes, format, layouts).await;
+            let file = display_name(&doc.source);
+            if pipeline.reading_due() {
+                self.publish(CoreEvent::Reading { file: file.clone() });
+            }
+            let events = self.events.clone();
+            let observer: ocr_progress::Observer = Arc::new(move |done, pages| {
+                // no subscriber is fine: the CLI does not always listen
+                let _ = events.send(CoreEvent::OcrProgress {
+                    file: file.clone(),
+                    done,
+                    pages,
+                });
+            });
+            let read = read_contained(doc.source.clone(), bytes, format, layouts, observer).await;
             drop(permit);
             match read {
                 Ok(ReadOutput::Invoices(extractions)) if extractions.is_empty() => {
@@ -724,6 +753,14 @@ pub(crate) fn absorb(
     }
 }
 
+/// The name a person knows a document by: its file name (a part of an email or archive keeps the name its
+/// source gives it).
+fn display_name(source: &str) -> String {
+    Path::new(source)
+        .file_name()
+        .map_or_else(|| source.to_owned(), |name| name.to_string_lossy().into_owned())
+}
+
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(work).await.map_err(|e| {
@@ -740,12 +777,15 @@ async fn read_contained(
     bytes: Vec<u8>,
     format: Format,
     layouts: Vec<crate::extract::memory::VendorLayout>,
+    ocr: ocr_progress::Observer,
 ) -> Result<ReadOutput, ReadFailure> {
-    let task = tokio::task::spawn_blocking(move || match formats::read_sniffed(&format, &source, &bytes) {
-        Ok(ReadOutput::Invoices(found)) if !layouts.is_empty() => Ok(ReadOutput::Invoices(
-            super::extraction::with_learnt_layouts(&source, &bytes, found, &layouts),
-        )),
-        other => other,
+    let task = tokio::task::spawn_blocking(move || {
+        ocr_progress::observe(ocr, || match formats::read_sniffed(&format, &source, &bytes) {
+            Ok(ReadOutput::Invoices(found)) if !layouts.is_empty() => Ok(ReadOutput::Invoices(
+                super::extraction::with_learnt_layouts(&source, &bytes, found, &layouts),
+            )),
+            other => other,
+        })
     });
     match tokio::time::timeout(READ_TIMEOUT, task).await {
         Ok(Ok(result)) => result,

@@ -15,6 +15,7 @@ pub mod onboarding;
 mod receipts;
 mod review;
 pub mod sync;
+pub mod sync_state;
 mod synthetic;
 mod validate;
 mod watch;

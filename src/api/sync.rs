@@ -235,8 +235,17 @@ impl Workspace {
         Ok(jobs.iter().filter(|job| job.state != "failed").count())
     }
 
-    /// Runs one sync with `target` using the credentials in `keychain`.
+    /// Runs one sync with `target` using the credentials in `keychain`; publishes `SyncFinished` after it,
+    /// whatever the outcome (the outbox may have changed either way).
     pub async fn sync(&self, target: Target, keychain: &Keychain) -> Result<SyncReport> {
+        let outcome = self.sync_once(target, keychain).await;
+        self.publish(crate::api::CoreEvent::SyncFinished {
+            target: target.name().to_owned(),
+        });
+        outcome
+    }
+
+    async fn sync_once(&self, target: Target, keychain: &Keychain) -> Result<SyncReport> {
         let mut report = SyncReport {
             target: target.name().to_owned(),
             ..SyncReport::default()

@@ -6,6 +6,7 @@ pub mod cii;
 pub mod einvoice;
 pub mod email;
 pub mod ocr;
+pub mod ocr_progress;
 pub mod pdf;
 pub mod pdf_attachments;
 pub mod pdf_cmap;

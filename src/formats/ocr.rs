@@ -43,11 +43,15 @@ pub fn available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Recognises the pages (in parallel, at most as many at once as there are cores), numbered from 1.
+/// Recognises the pages (in parallel, at most as many at once as there are cores), numbered from 1; tells
+/// the thread's [`super::ocr_progress`] observer how many are done.
 pub fn recognise(pages: Vec<PageImage>) -> Result<PdfText, OcrError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
     let mut results: Vec<Option<Result<PageText, OcrError>>> = (0..pages.len()).map(|_| None).collect();
     let indexed: Vec<(usize, PageImage)> = pages.into_iter().enumerate().collect();
+    let total = indexed.len();
+    let mut done = 0;
+    super::ocr_progress::report(done, total);
     for chunk in indexed.chunks(workers) {
         std::thread::scope(|scope| {
             let handles: Vec<_> = chunk
@@ -65,6 +69,8 @@ pub fn recognise(pages: Vec<PageImage>) -> Result<PdfText, OcrError> {
                         .join()
                         .unwrap_or_else(|_| Err("OCR of a page failed unexpectedly".to_owned())),
                 );
+                done += 1;
+                super::ocr_progress::report(done, total);
             }
         });
     }

@@ -28,6 +28,7 @@ mod intake_api;
 mod intake_crash;
 mod intake_eml;
 mod intake_hostile;
+mod intake_stages;
 mod intake_support;
 mod intake_watch;
 mod onboarding_cli;

@@ -78,6 +78,10 @@ export type CoreEvent =
       duplicate_files: number;
       exceptions: number;
     }
+  | { kind: 'reading'; file: string }
+  | { kind: 'ocr_progress'; file: string; done: number; pages: number }
+  | { kind: 'sync_finished'; target: string }
+  | { kind: 'connection_changed'; target: string }
   | { kind: 'watcher_notice'; message: string };
 
 /** One row of the `report_invoice_counts_by_status` view. */
