@@ -35,6 +35,9 @@ const COMMANDS: &[&str] = &[
     "due_hire_items",
     "draft_hire_reminder",
     "onboarding_dashboard",
+    // desktop conventions (src/about.rs, src/attention.rs)
+    "about",
+    "watch_approvals_for",
 ];
 
 fn main() {
