@@ -53,10 +53,7 @@ fn try_create(app: &AppHandle) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
-    app.manage(CountItems {
-        exceptions,
-        awaiting,
-    });
+    app.manage(CountItems { exceptions, awaiting });
     Ok(())
 }
 

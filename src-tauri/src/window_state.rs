@@ -70,7 +70,11 @@ pub fn remember(previous: Option<WindowGeometry>, observed: Observed) -> Option<
 /// Where to put the window at start: the remembered size (at least `min`), and the remembered position
 /// only when its title bar would be on one of `monitors` (a monitor unplugged since puts it back in the
 /// middle, not off screen).
-pub fn placement(saved: WindowGeometry, min: (u32, u32), monitors: &[Area]) -> (PhysicalSize<u32>, Option<PhysicalPosition<i32>>) {
+pub fn placement(
+    saved: WindowGeometry,
+    min: (u32, u32),
+    monitors: &[Area],
+) -> (PhysicalSize<u32>, Option<PhysicalPosition<i32>>) {
     let size = PhysicalSize::new(saved.width.max(min.0), saved.height.max(min.1));
     // a point a little inside the top-left corner: where the title bar is grabbed
     let (gx, gy) = (i64::from(saved.x) + 40, i64::from(saved.y) + 10);
@@ -92,7 +96,10 @@ fn read(path: &Path) -> Option<WindowGeometry> {
     match serde_json::from_str(&text) {
         Ok(geometry) => Some(geometry),
         Err(error) => {
-            eprintln!("backdesk-desktop: {} is not a window state ({error}); using the default size", path.display());
+            eprintln!(
+                "backdesk-desktop: {} is not a window state ({error}); using the default size",
+                path.display()
+            );
             None
         }
     }
@@ -103,7 +110,10 @@ fn write(path: &Path, geometry: &WindowGeometry) -> std::io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, serde_json::to_vec(geometry).map_err(std::io::Error::other)?)?;
+    std::fs::write(
+        &temporary,
+        serde_json::to_vec(geometry).map_err(std::io::Error::other)?,
+    )?;
     std::fs::rename(&temporary, path)
 }
 
@@ -131,7 +141,13 @@ pub fn restore_window_state(app: &AppHandle) {
             Some(position) => window.set_position(position),
             None => window.center(),
         });
-        let applied = applied.and_then(|()| if saved.maximized { window.maximize() } else { Ok(()) });
+        let applied = applied.and_then(|()| {
+            if saved.maximized {
+                window.maximize()
+            } else {
+                Ok(())
+            }
+        });
         if let Err(error) = applied {
             eprintln!("backdesk-desktop: the remembered window size could not be applied: {error}");
         }
@@ -145,7 +161,10 @@ pub fn restore_window_state(app: &AppHandle) {
 /// The window was resized or moved: remember where it is now. Other events are ignored.
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     if window.label() != "main"
-        || !matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. })
+        || !matches!(
+            event,
+            WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. }
+        )
     {
         return;
     }
@@ -175,7 +194,10 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     }
     if let Some(geometry) = next {
         if let Err(error) = write(path, &geometry) {
-            eprintln!("backdesk-desktop: the window size could not be saved to {}: {error}", path.display());
+            eprintln!(
+                "backdesk-desktop: the window size could not be saved to {}: {error}",
+                path.display()
+            );
             return;
         }
     }
@@ -186,39 +208,106 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 mod tests {
     use super::*;
 
-    const NORMAL: Observed = Observed { x: 100, y: 50, width: 1000, height: 700, maximized: false, minimized: false };
+    const NORMAL: Observed = Observed {
+        x: 100,
+        y: 50,
+        width: 1000,
+        height: 700,
+        maximized: false,
+        minimized: false,
+    };
 
     #[test]
     fn a_maximised_or_minimised_window_keeps_the_size_it_had_before() {
         let normal = remember(None, NORMAL).unwrap();
-        assert_eq!((normal.width, normal.height, normal.maximized), (1000, 700, false));
-        let maximised = remember(Some(normal), Observed { x: 0, y: 0, width: 1920, height: 1080, maximized: true, ..NORMAL });
-        assert_eq!(maximised, Some(WindowGeometry { maximized: true, ..normal }), "un-maximising returns to 1000x700");
-        let minimised = remember(maximised, Observed { minimized: true, ..NORMAL });
+        assert_eq!(
+            (normal.width, normal.height, normal.maximized),
+            (1000, 700, false)
+        );
+        let maximised = remember(
+            Some(normal),
+            Observed {
+                x: 0,
+                y: 0,
+                width: 1920,
+                height: 1080,
+                maximized: true,
+                ..NORMAL
+            },
+        );
+        assert_eq!(
+            maximised,
+            Some(WindowGeometry {
+                maximized: true,
+                ..normal
+            }),
+            "un-maximising returns to 1000x700"
+        );
+        let minimised = remember(
+            maximised,
+            Observed {
+                minimized: true,
+                ..NORMAL
+            },
+        );
         assert_eq!(minimised, maximised, "minimising changes nothing");
         assert_eq!(remember(maximised, NORMAL), Some(normal), "restored again");
     }
 
     #[test]
     fn a_remembered_place_off_every_monitor_is_not_used_but_the_size_is() {
-        let saved = WindowGeometry { x: 2500, y: 100, width: 900, height: 600, maximized: false };
-        let laptop = Area { x: 0, y: 0, width: 1920, height: 1080 };
-        let external = Area { x: 1920, y: 0, width: 2560, height: 1440 };
+        let saved = WindowGeometry {
+            x: 2500,
+            y: 100,
+            width: 900,
+            height: 600,
+            maximized: false,
+        };
+        let laptop = Area {
+            x: 0,
+            y: 0,
+            width: 1920,
+            height: 1080,
+        };
+        let external = Area {
+            x: 1920,
+            y: 0,
+            width: 2560,
+            height: 1440,
+        };
         let (size, position) = placement(saved, (720, 480), &[laptop, external]);
         assert_eq!((size.width, size.height), (900, 600));
-        assert_eq!(position, Some(PhysicalPosition::new(2500, 100)), "on the external monitor");
+        assert_eq!(
+            position,
+            Some(PhysicalPosition::new(2500, 100)),
+            "on the external monitor"
+        );
         let (_, position) = placement(saved, (720, 480), &[laptop]);
         assert_eq!(position, None, "the external monitor is gone: centre instead");
-        let tiny = WindowGeometry { width: 200, height: 100, ..saved };
+        let tiny = WindowGeometry {
+            width: 200,
+            height: 100,
+            ..saved
+        };
         let (size, _) = placement(tiny, (720, 480), &[laptop]);
-        assert_eq!((size.width, size.height), (720, 480), "never below the minimum size");
+        assert_eq!(
+            (size.width, size.height),
+            (720, 480),
+            "never below the minimum size"
+        );
     }
 
     #[test]
     fn the_file_round_trips_and_a_damaged_one_is_ignored() {
         let dir = std::env::temp_dir().join(format!("backdesk-window-state-{}", std::process::id()));
         let path = dir.join("nested").join(FILE_NAME);
-        let geometry = WindowGeometry { x: -5, y: 7, width: 1111, height: 777, maximized: true };
+        let geometry = WindowGeometry {
+            x: -5,
+            y: 7,
+            width: 1111,
+            height: 777,
+            maximized: true,
+        };
         write(&path, &geometry).unwrap();
         assert_eq!(read(&path), Some(geometry));
         std::fs::write(&path, "{not json").unwrap();

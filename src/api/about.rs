@@ -44,7 +44,8 @@ mod tests {
 
     #[test]
     fn the_artefact_release_is_read_from_the_schematron_header() {
-        let header = "<?xml version=\"1.0\"?>\n<!--Schematron version 1.3.16 - Last update: 2026-04-10--><schema>";
+        let header =
+            "<?xml version=\"1.0\"?>\n<!--Schematron version 1.3.16 - Last update: 2026-04-10--><schema>";
         assert_eq!(artefact_version(header).as_deref(), Some("1.3.16"));
         assert_eq!(artefact_version("<schema/>"), None, "no header, no version");
     }
@@ -59,8 +60,21 @@ mod tests {
         );
         let last_file = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
             .expect("the migrations directory")
-            .filter_map(|entry| entry.ok()?.file_name().to_str()?.split('_').next()?.parse::<i64>().ok())
+            .filter_map(|entry| {
+                entry
+                    .ok()?
+                    .file_name()
+                    .to_str()?
+                    .split('_')
+                    .next()?
+                    .parse::<i64>()
+                    .ok()
+            })
             .max();
-        assert_eq!(Some(versions.schema), last_file, "the schema version is the last migration's number");
+        assert_eq!(
+            Some(versions.schema),
+            last_file,
+            "the schema version is the last migration's number"
+        );
     }
 }

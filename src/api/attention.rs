@@ -115,11 +115,7 @@ impl Workspace {
     }
 
     /// [`Self::approvals_waiting_for`] at `now` (the date decides which delegations are in force).
-    pub async fn approvals_waiting_for_at(
-        &self,
-        person: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<InvoiceId>> {
+    pub async fn approvals_waiting_for_at(&self, person: &str, now: DateTime<Utc>) -> Result<Vec<InvoiceId>> {
         let policy = self.policy()?;
         let mut conn = self
             .store()
@@ -128,7 +124,10 @@ impl Workspace {
             .await
             .map_err(Error::database("open a connection"))?;
         let people = store::people::list(&mut conn).await?;
-        let Some(who) = people.iter().find(|p| p.name.trim().eq_ignore_ascii_case(person.trim())) else {
+        let Some(who) = people
+            .iter()
+            .find(|p| p.name.trim().eq_ignore_ascii_case(person.trim()))
+        else {
             return Ok(Vec::new());
         };
         let rows = sqlx::query(
@@ -145,7 +144,9 @@ impl Workspace {
             let Some(step) = approvals::current_step(&steps, &given, &people) else {
                 continue;
             };
-            let already = given.iter().any(|g| g.person.trim().eq_ignore_ascii_case(&who.name));
+            let already = given
+                .iter()
+                .any(|g| g.person.trim().eq_ignore_ascii_case(&who.name));
             if !already && standing(who, step, &policy.delegations, now.date_naive()).is_some() {
                 waiting.push(InvoiceId(row.get("invoice_id")));
             }
@@ -163,11 +164,27 @@ mod tests {
         let ids = |ns: &[i64]| ns.iter().map(|&n| InvoiceId(n)).collect::<Vec<_>>();
         let mut arrivals = ApprovalArrivals::baseline("Maria", &ids(&[1, 2]));
         assert_eq!(arrivals.person(), Some("Maria"));
-        assert_eq!(arrivals.arrived(&ids(&[1, 2])), ids(&[]), "the baseline is not news");
-        assert_eq!(arrivals.arrived(&ids(&[1, 2, 5, 4])), ids(&[4, 5]), "two new ones, in id order");
+        assert_eq!(
+            arrivals.arrived(&ids(&[1, 2])),
+            ids(&[]),
+            "the baseline is not news"
+        );
+        assert_eq!(
+            arrivals.arrived(&ids(&[1, 2, 5, 4])),
+            ids(&[4, 5]),
+            "two new ones, in id order"
+        );
         assert_eq!(arrivals.arrived(&ids(&[1, 2, 4, 5])), ids(&[]), "announced once");
-        assert_eq!(arrivals.arrived(&ids(&[4])), ids(&[]), "approved ones leave quietly");
-        assert_eq!(arrivals.arrived(&ids(&[4, 1])), ids(&[1]), "one that comes back is news again");
+        assert_eq!(
+            arrivals.arrived(&ids(&[4])),
+            ids(&[]),
+            "approved ones leave quietly"
+        );
+        assert_eq!(
+            arrivals.arrived(&ids(&[4, 1])),
+            ids(&[1]),
+            "one that comes back is news again"
+        );
     }
 
     #[test]
@@ -185,7 +202,16 @@ mod tests {
             exceptions: 1,
             awaiting_approval: 12,
         };
-        assert_eq!(attention.lines(), ["1 exception".to_owned(), "12 invoices awaiting approval".to_owned()]);
-        assert_eq!(attention.tooltip(), "Backdesk: 1 exception, 12 invoices awaiting approval");
+        assert_eq!(
+            attention.lines(),
+            [
+                "1 exception".to_owned(),
+                "12 invoices awaiting approval".to_owned()
+            ]
+        );
+        assert_eq!(
+            attention.tooltip(),
+            "Backdesk: 1 exception, 12 invoices awaiting approval"
+        );
     }
 }

@@ -21,35 +21,79 @@ async fn approvals_waiting_for_a_person_follow_roles_delegations_and_steps_taken
     let policy = "version = \"holiday-1\"\n[[delegations]]\nfrom = \"owner\"\nto = \"Max\"\nstart = \"2026-01-12\"\nend = \"2026-01-13\"\n";
     ws.save_policy("policy.toml", policy).await.unwrap();
     let t0 = at("2026-01-10T08:00:00Z");
-    for (name, role) in [("Deb", Role::Manager), ("Max", Role::Manager), ("Olga", Role::Owner), ("Cleo", Role::Clerk)] {
+    for (name, role) in [
+        ("Deb", Role::Manager),
+        ("Max", Role::Manager),
+        ("Olga", Role::Owner),
+        ("Cleo", Role::Clerk),
+    ] {
         ws.add_person_at(name, role, None, t0).await.unwrap();
     }
     let before = ws.attention().await.unwrap();
     // k=3: a manager step, then an owner step (tests/integration/workflow_approvals.rs)
     let docs = &scenario.documents;
-    let big = receive(&ws, &docs[3].file_name, &docs[3].xml, "", at("2026-01-11T09:00:00Z")).await;
+    let big = receive(
+        &ws,
+        &docs[3].file_name,
+        &docs[3].xml,
+        "",
+        at("2026-01-11T09:00:00Z"),
+    )
+    .await;
 
     let after = ws.attention().await.unwrap();
-    assert_eq!(after.awaiting_approval, before.awaiting_approval + 1, "the tray counts the new approval");
+    assert_eq!(
+        after.awaiting_approval,
+        before.awaiting_approval + 1,
+        "the tray counts the new approval"
+    );
     assert_eq!(after.exceptions, before.exceptions, "it is not an exception");
 
     let day1 = at("2026-01-11T10:00:00Z");
     let waiting = |who: &'static str, when: DateTime<Utc>| {
         let ws = ws.clone();
-        async move { ws.approvals_waiting_for_at(who, when).await.unwrap().contains(&big) }
+        async move {
+            ws.approvals_waiting_for_at(who, when)
+                .await
+                .unwrap()
+                .contains(&big)
+        }
     };
     assert!(waiting("Deb", day1).await, "a manager can take the manager step");
-    assert!(waiting("olga", day1).await, "a higher role can too (names match regardless of case)");
+    assert!(
+        waiting("olga", day1).await,
+        "a higher role can too (names match regardless of case)"
+    );
     assert!(!waiting("Cleo", day1).await, "a clerk cannot");
-    assert!(ws.approvals_waiting_for_at("Nobody", day1).await.unwrap().is_empty(), "nobody on file waits for nothing");
+    assert!(
+        ws.approvals_waiting_for_at("Nobody", day1)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nobody on file waits for nothing"
+    );
 
-    ws.approve_invoice_at(big, "Deb", None, at("2026-01-11T11:00:00Z")).await.unwrap();
+    ws.approve_invoice_at(big, "Deb", None, at("2026-01-11T11:00:00Z"))
+        .await
+        .unwrap();
     let day1 = at("2026-01-11T12:00:00Z");
-    assert!(!waiting("Deb", day1).await, "Deb took step 1 and cannot take step 2");
-    assert!(!waiting("Max", day1).await, "the owner step is not a manager's before the delegation starts");
+    assert!(
+        !waiting("Deb", day1).await,
+        "Deb took step 1 and cannot take step 2"
+    );
+    assert!(
+        !waiting("Max", day1).await,
+        "the owner step is not a manager's before the delegation starts"
+    );
     assert!(waiting("Olga", day1).await, "the owner step waits for the owner");
-    assert!(waiting("Max", at("2026-01-12T09:00:00Z")).await, "Max holds the owner's delegation on the 12th");
-    assert!(!waiting("Max", at("2026-01-14T09:00:00Z")).await, "and no longer on the 14th");
+    assert!(
+        waiting("Max", at("2026-01-12T09:00:00Z")).await,
+        "Max holds the owner's delegation on the 12th"
+    );
+    assert!(
+        !waiting("Max", at("2026-01-14T09:00:00Z")).await,
+        "and no longer on the 14th"
+    );
 
     // what the shell does with it: Olga is told once
     let mut arrivals = ApprovalArrivals::baseline("Olga", &[]);
