@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -17,6 +17,7 @@ const ARGS = ['--data-dir', DATA_DIR, '--demo'];
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Where the shell keeps the window state: the app's config dir under the e2e run's own HOME. */
 const CONFIG_HOME = process.env.XDG_CONFIG_HOME ?? join(required('BACKDESK_E2E_HOME'), '.config');
+const STATE_FILE = join(CONFIG_HOME, 'app.backdesk.Backdesk', 'window-state.json');
 
 /** The versions the sources state, worked out here without the app. */
 function versionsFromSources() {
@@ -53,6 +54,8 @@ describe('desktop conventions', () => {
 
   after(async () => {
     await session?.end();
+    // the other test files share this HOME: they start at the default size again
+    rmSync(STATE_FILE, { force: true });
   });
 
   it('shows an About box with the version of every part', async () => {
@@ -114,8 +117,7 @@ describe('desktop conventions', () => {
         const now = await session.execute('return { width: window.outerWidth, height: window.outerHeight, inner: [innerWidth, innerHeight] };');
         return now.width === wanted.width && now.height === wanted.height ? now : null;
       });
-      const stateFile = join(CONFIG_HOME, 'app.backdesk.Backdesk', 'window-state.json');
-      await session.waitFor('the window state saved', async () => existsSync(stateFile) && JSON.parse(readFileSync(stateFile, 'utf8')).width > 0);
+      await session.waitFor('the window state saved', async () => existsSync(STATE_FILE) && JSON.parse(readFileSync(STATE_FILE, 'utf8')).width > 0);
       await session.end();
       session = await startApp();
       const again = await session.waitFor('the remembered size applied', async () => {
