@@ -13,11 +13,11 @@ describe('evidence', () => {
 
   const en = { currency: 'EUR', fields: { total_gross: { page: 2 }, issue_date: { page: 1 } }, locale: 'en-US' };
   const de = { ...en, locale: 'de-DE' };
-  // the detail LOW_CONFIDENCE carries (src/decide/fields.rs)
+  // the detail LOW_CONFIDENCE carries (src/decide/fields.rs), keys sorted as serde_json sends them
   const lowConfidence = {
     fields: [
-      { field: 'total_gross', value: '1234.5', confidence: 0.62, threshold: 0.9 },
-      { field: 'issue_date', value: '2024-05-01', confidence: 0.7, threshold: 0.9 },
+      { confidence: 0.62, field: 'total_gross', threshold: 0.9, value: '1234.5' },
+      { confidence: 0.7, field: 'issue_date', threshold: 0.9, value: '2024-05-01' },
     ],
     rule: 'fields.confidence',
   };
@@ -58,7 +58,9 @@ describe('evidence', () => {
       rule: 'match.price', invoice_line: '1', po_number: 'PO-7', po_line: 2, unit_price: '10.50',
       po_unit_price: '10.00', difference: '0.50', allowed: '0.20', tolerance_percent: '2', tolerance_absolute: '0.05',
     };
-    const byLabel = Object.fromEntries(evidenceEntries(detail, en).map((e) => [e.label, e.value]));
+    const entries = evidenceEntries(detail, en);
+    expect(entries.at(-1)?.label).toBe('Check');
+    const byLabel = Object.fromEntries(entries.map((e) => [e.label, e.value]));
     expect(byLabel).toMatchObject({
       'PO number': 'PO-7', 'PO line': '2', 'Unit price': '€10.50', 'PO unit price': '€10.00',
       Difference: '€0.50', Allowed: '€0.20', 'Tolerance (share)': '2%', 'Tolerance (amount)': '€0.05',

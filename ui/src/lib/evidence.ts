@@ -119,7 +119,7 @@ function formatScalar(key: string, value: unknown, context: EvidenceContext): { 
 function record(object: Record<string, unknown>, context: EvidenceContext): EvidenceValue[] {
   const field = typeof object.field === 'string' ? object.field : null;
   const values: EvidenceValue[] = [];
-  for (const [key, value] of Object.entries(object)) {
+  for (const [key, value] of readingOrder(object)) {
     if (isEmpty(value)) continue;
     // the value read for a field is formatted as that field: an amount, a date or text
     const as = key === 'value' && field ? field : key;
@@ -130,6 +130,16 @@ function record(object: Record<string, unknown>, context: EvidenceContext): Evid
   const page = field ? context.fields[field]?.page : undefined;
   if (page !== undefined && !('page' in object)) values.push({ label: 'Page', value: String(page), mono: true });
   return values;
+}
+
+/** Keys read first when present (the core's JSON arrives sorted by key) and the check's name last. */
+const FIRST_KEYS = ['field', 'value'];
+
+function readingOrder(object: Record<string, unknown>): [string, unknown][] {
+  const entries = Object.entries(object);
+  const rank = (key: string) => (FIRST_KEYS.includes(key) ? FIRST_KEYS.indexOf(key) - FIRST_KEYS.length : key === 'rule' ? 1 : 0);
+  // a stable sort: keys of equal rank keep the core's order
+  return entries.sort(([a], [b]) => rank(a) - rank(b));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -146,7 +156,7 @@ export function evidenceEntries(detail: unknown, context: EvidenceContext): Evid
     return isEmpty(detail) ? [] : [{ label: 'Detail', ...formatScalar('detail', detail, context) }];
   }
   const entries: EvidenceEntry[] = [];
-  for (const [key, value] of Object.entries(detail)) {
+  for (const [key, value] of readingOrder(detail)) {
     if (isEmpty(value)) continue;
     const label = keyLabel(key);
     if (isObject(value)) {
