@@ -25,6 +25,7 @@ async fn approvals_waiting_for_a_person_follow_roles_delegations_and_steps_taken
         ("Deb", Role::Manager),
         ("Max", Role::Manager),
         ("Olga", Role::Owner),
+        ("Otto", Role::Owner),
         ("Cleo", Role::Clerk),
     ] {
         ws.add_person_at(name, role, None, t0).await.unwrap();
@@ -73,19 +74,21 @@ async fn approvals_waiting_for_a_person_follow_roles_delegations_and_steps_taken
         "nobody on file waits for nothing"
     );
 
-    ws.approve_invoice_at(big, "Deb", None, at("2026-01-11T11:00:00Z"))
+    // the owner takes the manager step: a higher role may
+    ws.approve_invoice_at(big, "Olga", None, at("2026-01-11T11:00:00Z"))
         .await
         .unwrap();
     let day1 = at("2026-01-11T12:00:00Z");
     assert!(
-        !waiting("Deb", day1).await,
-        "Deb took step 1 and cannot take step 2"
+        !waiting("Olga", day1).await,
+        "Olga took step 1 and cannot take step 2, though it needs an owner"
     );
+    assert!(!waiting("Deb", day1).await, "the owner step is not a manager's");
+    assert!(!waiting("Max", day1).await, "not before the delegation starts");
     assert!(
-        !waiting("Max", day1).await,
-        "the owner step is not a manager's before the delegation starts"
+        waiting("Otto", day1).await,
+        "the owner step waits for the other owner"
     );
-    assert!(waiting("Olga", day1).await, "the owner step waits for the owner");
     assert!(
         waiting("Max", at("2026-01-12T09:00:00Z")).await,
         "Max holds the owner's delegation on the 12th"
@@ -96,13 +99,13 @@ async fn approvals_waiting_for_a_person_follow_roles_delegations_and_steps_taken
     );
 
     // what the shell does with it: Olga is told once
-    let mut arrivals = ApprovalArrivals::baseline("Olga", &[]);
-    let now = ws.approvals_waiting_for_at("Olga", day1).await.unwrap();
+    let mut arrivals = ApprovalArrivals::baseline("Otto", &[]);
+    let now = ws.approvals_waiting_for_at("Otto", day1).await.unwrap();
     let new = arrivals.arrived(&now);
     assert_eq!(new, vec![big]);
     assert_eq!(
-        approvals_notification_text("Olga", new.len()).as_deref(),
-        Some("1 invoice is waiting for your approval, Olga.")
+        approvals_notification_text("Otto", new.len()).as_deref(),
+        Some("1 invoice is waiting for your approval, Otto.")
     );
     assert!(arrivals.arrived(&now).is_empty(), "told once");
 }
