@@ -15,6 +15,9 @@ use crate::tray::show_counts;
 
 /// How long to wait after a change for more of the same burst (an intake batch sends many).
 const SETTLE: Duration = Duration::from_millis(750);
+/// Look again at least this often without an event: the CLI, or a workspace switched to, changes the
+/// database without this process's events.
+const AT_LEAST_EVERY: Duration = Duration::from_secs(60);
 
 /// Managed by Tauri: who is acting (chosen in the window) and what they were already told.
 #[derive(Default)]
@@ -23,15 +26,18 @@ pub struct AttentionState {
     wake: Notify,
 }
 
-/// Starts the task that refreshes the tray and announces approvals whenever [`invoices_changed`] is called,
-/// and refreshes once now.
+/// Starts the task that refreshes the tray and announces approvals whenever [`invoices_changed`] is called
+/// (and at least every minute), and refreshes once now.
 pub fn watch_attention(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             refresh(&app).await;
-            app.state::<AttentionState>().wake.notified().await;
-            // a burst of changes becomes one look (Notify keeps one wake-up for those during the sleep)
-            tokio::time::sleep(SETTLE).await;
+            let woken =
+                tokio::time::timeout(AT_LEAST_EVERY, app.state::<AttentionState>().wake.notified()).await;
+            if woken.is_ok() {
+                // a burst of changes becomes one look (Notify keeps one wake-up for those during the sleep)
+                tokio::time::sleep(SETTLE).await;
+            }
         }
     });
 }
