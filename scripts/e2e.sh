@@ -3,8 +3,10 @@
 #! tauri-driver + WebKitWebDriver, runs every tests/e2e/*.test.mjs with node --test (one after the other:
 #! one app window at a time), saves screenshots to tests/e2e/artifacts/, prints the performance table of the
 #! 50,000-invoice run, and tears everything down. Exits non-zero on failure.
-#! Usage: scripts/e2e.sh [--no-build]   (BACKDESK_E2E_INVOICES=N changes the size of the performance run;
-#!        BACKDESK_E2E_ONLY=TEXT runs only the test files whose name contains TEXT, e.g. `settings`).
+#! Usage: scripts/e2e.sh [--no-build]
+#!   BACKDESK_E2E_INVOICES=N   the size of the performance run (default 50,000)
+#!   BACKDESK_E2E_ONLY=TEXT    run only the test files whose name contains TEXT (e.g. `perf`, `desktop`)
+#!   BACKDESK_E2E_RELEASE=1    build (unless --no-build) and test the release app instead of the debug one
 #! The app gets a private unlocked gnome-keyring, a local Xero identity server's URL and a scripted browser
 #! (BACKDESK_BROWSER=tests/e2e/browser.mjs) for the Connections sign-in.
 set -euo pipefail
@@ -12,14 +14,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+profile=debug
+[ "${BACKDESK_E2E_RELEASE:-}" = "1" ] && profile=release
+
 if [ "${1:-}" != "--no-build" ]; then
-  scripts/build-desktop.sh
+  if [ "$profile" = release ]; then scripts/build-desktop.sh --release; else scripts/build-desktop.sh; fi
   # the core's CLI: the tests ask it what the workspace holds; the seeder fills the performance workspace
   cargo build -p backdesk --bin backdesk --example seed_synthetic
 fi
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
-app="$target_dir/debug/backdesk-desktop"
+app="$target_dir/$profile/backdesk-desktop"
 cli="$target_dir/debug/backdesk"
 seeder="$target_dir/debug/examples/seed_synthetic"
 for binary in "$app" "$cli" "$seeder"; do
@@ -58,6 +63,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+test_files=()
+for file in "$root"/tests/e2e/*.test.mjs; do
+  case "$(basename "$file")" in *"${BACKDESK_E2E_ONLY:-}"*) test_files+=("$file") ;; esac
+done
+[ "${#test_files[@]}" -gt 0 ] || { echo "e2e: no test file matches BACKDESK_E2E_ONLY=$BACKDESK_E2E_ONLY" >&2; exit 2; }
+echo "e2e: the $profile app; ${#test_files[@]} test file(s)" >&2
+
 mkdir -p "$work/home" "$root/tests/e2e/artifacts"
 rm -f "$root/tests/e2e/artifacts/"*.png "$root/tests/e2e/artifacts/"*.txt
 
@@ -73,21 +85,11 @@ setsid xvfb-run -a -s "-screen 0 1280x800x24" "${keyring[@]}" \
   tauri-driver --port "$port" --native-port "$native_port" >"$work/driver.log" 2>&1 &
 driver_pid=$!
 
-tests=("$root"/tests/e2e/*.test.mjs)
-if [ -n "${BACKDESK_E2E_ONLY:-}" ]; then
-  selected=()
-  for file in "${tests[@]}"; do
-    case "$(basename "$file")" in *"$BACKDESK_E2E_ONLY"*) selected+=("$file") ;; esac
-  done
-  [ "${#selected[@]}" -gt 0 ] || { echo "e2e: no test file name contains '$BACKDESK_E2E_ONLY'" >&2; exit 2; }
-  tests=("${selected[@]}")
-fi
-
 status=0
 TAURI_DRIVER_URL="http://127.0.0.1:$port" BACKDESK_APP="$app" BACKDESK_CLI="$cli" BACKDESK_SEEDER="$seeder" \
   BACKDESK_E2E_DATA_DIR="$work/data" BACKDESK_E2E_HOME="$work/home" \
   BACKDESK_E2E_ARTIFACTS="$root/tests/e2e/artifacts" \
-  node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec "${test_files[@]}" || status=$?
 
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED (exit $status); tauri-driver log:" >&2

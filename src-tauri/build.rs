@@ -49,6 +49,9 @@ const COMMANDS: &[&str] = &[
     "disconnect_account",
     "sync_now",
     "sync_states",
+    // desktop conventions (src/about.rs, src/attention.rs)
+    "about",
+    "watch_approvals_for",
 ];
 
 fn main() {

@@ -24,6 +24,9 @@ pub fn forward_core_events(app: AppHandle, mut receiver: Receiver<CoreEvent>) ->
             if let Err(error) = app.emit(CORE_EVENT, &event) {
                 eprintln!("backdesk-desktop: could not forward {event:?} to the window: {error}");
             }
+            if matches!(event, CoreEvent::InvoicesChanged) {
+                crate::attention::invoices_changed(&app);
+            }
             if let CoreEvent::BatchFinished { exceptions, .. } = event {
                 if exceptions > 0 {
                     notify_exceptions(&app, exceptions);

@@ -1,10 +1,13 @@
 //! Backdesk desktop shell: opens the workspace named on the command line, registers the commands and
 //! plugins (SQL read-only for reporting views, dialog for the folder picker, notifications), watches the
-//! inbox folder while the app is open, and forwards core events.
+//! inbox folder while the app is open, and forwards core events; the tray icon with counts, the remembered
+//! window size and the About box's versions are desktop conventions around that.
 //! All business logic lives in the `backdesk` core; nothing here decides anything.
 
+pub mod about;
 pub mod actions;
 pub mod admin;
+pub mod attention;
 pub mod commands;
 pub mod connections;
 pub mod deadlines;
@@ -14,6 +17,8 @@ pub mod onboarding;
 pub mod review;
 pub mod settings;
 pub mod state;
+pub mod tray;
+pub mod window_state;
 
 use backdesk::api::{self, Workspace};
 use tauri::Manager;
@@ -53,6 +58,8 @@ pub fn run() -> i32 {
         // notifications are raised by the shell (events.rs), never by the page: no capability is granted
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .manage(attention::AttentionState::default())
+        .on_window_event(window_state::on_window_event)
         .setup(|app| {
             let handle = app.handle().clone();
             let state = app.state::<AppState>();
@@ -60,7 +67,10 @@ pub fn run() -> i32 {
                 state.start_forwarding(&handle).await;
                 state.restart_watching().await;
             });
-            deadlines::notify_onboarding_deadlines(handle);
+            deadlines::notify_onboarding_deadlines(handle.clone());
+            window_state::restore_window_state(&handle);
+            tray::create_tray(&handle);
+            attention::watch_attention(handle);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -107,6 +117,8 @@ pub fn run() -> i32 {
             connections::disconnect_account,
             connections::sync_now,
             connections::sync_states,
+            about::about,
+            attention::watch_approvals_for,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -4,6 +4,8 @@
 pub mod app_config;
 pub mod backup;
 pub mod connections;
+pub mod about;
+pub mod attention;
 pub mod decisions;
 pub mod demo;
 pub mod events;

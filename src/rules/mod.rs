@@ -22,7 +22,8 @@ pub use lean_parse::RulesText;
 pub use profile::{Applicability, Syntax};
 pub use schematron::{Fired, Flag, Schema};
 
-const UBL_SCHEMATRON: &str = include_str!("../../assets/en16931/EN16931-UBL-validation-preprocessed.sch");
+pub(crate) const UBL_SCHEMATRON: &str =
+    include_str!("../../assets/en16931/EN16931-UBL-validation-preprocessed.sch");
 const CII_SCHEMATRON: &str = include_str!("../../assets/en16931/EN16931-CII-validation-preprocessed.sch");
 
 /// One rule that fired.

@@ -87,7 +87,7 @@ describe('onboarding in the desktop app', () => {
     await waitForDriver(DRIVER);
     session = await Session.start(DRIVER, APP, ['--data-dir', DATA_DIR, '--demo-dir', `${DATA_DIR}-demo`]);
     // the folder picker is a native dialog WebDriver cannot reach: choose the inbox the way it does
-    await session.waitFor('the window', async () => (await session.findAll('[data-testid="open-onboarding"]')).length > 0);
+    await session.waitFor('the window', async () => (await session.findAll('[data-testid="nav-onboarding"]')).length > 0);
     const chosen = await invokeInPage(session, 'set_inbox_folder', { folder: INBOX });
     assert.equal(chosen.ok, true, `set_inbox_folder should answer: ${chosen.error}`);
   });
@@ -98,7 +98,7 @@ describe('onboarding in the desktop app', () => {
 
   it('creates a hire from a template in the form', async () => {
     try {
-      await clickOn(session, '[data-testid="open-onboarding"]', 'the Onboarding button');
+      await clickOn(session, '[data-testid="nav-onboarding"]', 'the Onboarding tab');
       await session.waitFor('the empty hire list', async () => (await session.findAll('[data-testid="no-hires"]')).length > 0);
       await clickOn(session, '[data-testid="new-hire"]', 'the New hire button');
       await session.waitFor('the new-hire form', async () => (await session.findAll('[data-testid="new-hire-form"]')).length > 0);

@@ -136,6 +136,16 @@ export class Session {
     await this.#call('DELETE', '/actions').catch(() => {});
   }
 
+  /** The window's position and size in CSS pixels: {x, y, width, height}. */
+  windowRect() {
+    return this.#call('GET', '/window/rect');
+  }
+
+  /** Moves and resizes the window as a person dragging it would (W3C Set Window Rect). */
+  setWindowRect(rect) {
+    return this.#call('POST', '/window/rect', rect);
+  }
+
   title() {
     return this.#call('GET', '/title');
   }

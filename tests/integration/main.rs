@@ -10,6 +10,7 @@ mod cli_ingest;
 mod decide_cli;
 mod decide_scenario;
 mod decide_store;
+mod desktop_attention;
 mod document_support;
 mod extract_accuracy;
 mod extract_corrections;

@@ -187,6 +187,11 @@ export function onCoreEvent(handler: (event: CoreEvent) => void): Promise<Unlist
   return mapped(() => listen<CoreEvent>('core-event', (event) => handler(event.payload)));
 }
 
+/** Calls `handler` each time the shell sends the signal `name` (no payload) until the returned function is called. */
+export function onShellSignal(name: string, handler: () => void): Promise<UnlistenFn> {
+  return mapped(() => listen(name, () => handler()));
+}
+
 /** Calls `handler` with the paths of files dropped on the window until the returned function is called. */
 export function onFilesDropped(handler: (paths: string[]) => void): Promise<UnlistenFn> {
   return mapped(() =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDate, formatMoney, statusLabel, userLocale } from './format';
+import { formatDate, formatMoney, formatNumber, formatPercent, statusLabel, userLocale } from './format';
 
 // Intl output uses narrow/no-break spaces in some locales; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -94,5 +94,20 @@ describe('formatters made once', () => {
       expect(formatMoney('1234.5', 'XYZ1', 'en-US')).toBe('1,234.5 XYZ1');
       expect(formatDate('2024-05-01', 'en-US')).toBe('May 1, 2024');
     }
+  });
+});
+
+describe('formatNumber and formatPercent', () => {
+  it('group and separate decimals the way each locale does, keeping every stated decimal', () => {
+    expect(formatNumber('1234.50', 'en-US')).toBe('1,234.50');
+    expect(formatNumber('1234.50', 'de-DE')).toBe('1.234,50');
+    expect(formatNumber('12345678901234567.891', 'en-US')).toBe('12,345,678,901,234,567.891');
+    expect(formatNumber('PO-7', 'en-US')).toBe('PO-7');
+  });
+
+  it('show shares as percentages in the locale', () => {
+    expect(formatPercent(0.625, 'en-US')).toBe('62.5%');
+    expect(plain(formatPercent(0.625, 'de-DE'))).toBe('62,5 %');
+    expect(formatPercent(1, 'en-US')).toBe('100%');
   });
 });

@@ -90,6 +90,32 @@ function formatMoneyIn(amount: string | null, currency: string | null, locale: s
   return currency ? `${plain} ${currency}` : plain;
 }
 
+/**
+ * A decimal string that is not money (a quantity) in the locale, every stated decimal kept:
+ * `"1234.5"` → `"1,234.5"` (en-US) / `"1.234,5"` (de-DE). Anything else is shown as sent.
+ */
+export function formatNumber(value: string, locale: string | undefined = userLocale()): string {
+  if (!DECIMAL.test(value)) return value;
+  const decimals = value.split('.')[1]?.length ?? 0;
+  try {
+    return numberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
+      value as Intl.StringNumericLiteral,
+    );
+  } catch {
+    return value;
+  }
+}
+
+/** A share (0.87) as a percentage in the locale: `"87%"` (en-US) / `"87 %"` (de-DE), at most one decimal. */
+export function formatPercent(share: number, locale: string | undefined = userLocale()): string {
+  if (!Number.isFinite(share)) return String(share);
+  try {
+    return numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+  } catch {
+    return `${Math.round(share * 1000) / 10}%`;
+  }
+}
+
 /** `"2024-05-01"` → `"May 1, 2024"` (en-US) / `"01.05.2024"` (de-DE); a calendar date, no time zone shift. */
 export function formatDate(date: string | null, locale: string | undefined = userLocale()): string {
   if (date === null || date === '') return '—';

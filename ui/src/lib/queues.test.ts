@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { groupByReason, inTab, myApprovals, tabCounts, waitsFor } from './queues';
+import { groupByReason, inTab, myApprovals, rowItem, tabCounts, waitsFor } from './queues';
 import type { InvoiceRow, Person, QueueItem } from './types';
 
 function row(id: number, status: InvoiceRow['status'], reason_codes: string | null = null): InvoiceRow {
@@ -80,5 +80,16 @@ describe('tabs', () => {
       'DUPLICATE_SUSPECTED:1',
       8,
     ]);
+  });
+});
+
+describe('rowItem', () => {
+  it('gives the same item for the same row every time, and a different one for another row', () => {
+    const row = { id: 1 } as InvoiceRow;
+    const other = { id: 2 } as InvoiceRow;
+    expect(rowItem(row)).toEqual({ kind: 'row', row });
+    expect(rowItem(row)).toBe(rowItem(row));
+    expect(rowItem(other)).not.toBe(rowItem(row));
+    expect(Object.keys(row)).toEqual(['id']);
   });
 });
