@@ -1,11 +1,11 @@
 //! Use cases: the only surface the desktop shell and the CLI call. Each function takes what the user asked
 //! for, does the work through the other modules, and returns wire-ready DTOs or a core [`Error`].
 
+pub mod about;
 pub mod app_config;
+pub mod attention;
 pub mod backup;
 pub mod connections;
-pub mod about;
-pub mod attention;
 pub mod decisions;
 pub mod demo;
 pub mod events;
