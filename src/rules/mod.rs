@@ -21,6 +21,7 @@ use crate::model::{Reason, ReasonCode};
 pub use lean_parse::RulesText;
 pub use profile::{Applicability, Syntax};
 pub use schematron::{Fired, Flag, Schema};
+use xpath::index::DocIndex;
 
 pub(crate) const UBL_SCHEMATRON: &str =
     include_str!("../../assets/en16931/EN16931-UBL-validation-preprocessed.sch");
@@ -95,11 +96,13 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
         warning: Vec::new(),
     };
     if validation.applicability == Applicability::Applied {
-        if let Some(fired) = run_official_rules(doc) {
+        // one index of the document for both rule sets
+        let index = DocIndex::new(doc);
+        if let Some(fired) = run_official_rules_indexed(doc, &index) {
             validation.add(fired);
         }
         // the XRechnung CIUS rules (BR-DE-*, BR-DEX-*) after the EN 16931 ones, for XRechnung documents
-        xrechnung::check(doc, &mut validation);
+        xrechnung::check(doc, &index, &mut validation);
     }
     validation
 }
@@ -107,8 +110,16 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
 /// Runs the official EN 16931 rules whatever the profile says (the reference validator does this); `None`
 /// when the root element is neither UBL nor CII.
 pub fn run_official_rules(doc: &roxmltree::Document<'_>) -> Option<Vec<Fired>> {
+    run_official_rules_indexed(doc, &DocIndex::new(doc))
+}
+
+/// [`run_official_rules`] with the document's index already built ([`DocIndex::new`] of `doc`).
+fn run_official_rules_indexed<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    index: &DocIndex<'a, 'i>,
+) -> Option<Vec<Fired>> {
     let schema = official_schema(Syntax::of(doc)?)?;
-    Some(schema.run(doc))
+    Some(schema.run_indexed(doc, index))
 }
 
 impl Validation {
@@ -212,5 +223,24 @@ mod tests {
             .message
             .contains("BR-02: [BR-02]-An Invoice shall have an Invoice number (BT-1)."));
         assert!(reason.detail["rules"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+
+    #[test]
+    fn an_xrechnung_document_is_indexed_once_for_both_rule_sets() {
+        let xml = r#"<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+            xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+            <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID>
+            </Invoice>"#;
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        xpath::index::BUILDS.with(|builds| builds.set(0));
+        let validation = validate(&doc);
+        // both rule sets ran: an EN 16931 rule (no invoice number) and an XRechnung one (no buyer reference)
+        let fatal = validation.fatal_ids();
+        assert!(fatal.contains(&"BR-02".to_owned()), "{fatal:?}");
+        assert!(
+            fatal.iter().any(|id| xrechnung::is_xrechnung_rule(id)),
+            "{fatal:?}"
+        );
+        assert_eq!(xpath::index::BUILDS.with(std::cell::Cell::get), 1);
     }
 }

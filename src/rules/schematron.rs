@@ -231,7 +231,13 @@ impl Schema {
 
     /// Runs every pattern over the document and returns the checks that fired, in document order per pattern.
     pub fn run(&self, doc: &Document<'_>) -> Vec<Fired> {
-        self.run_observed(doc, None)
+        self.run_indexed(doc, &DocIndex::new(doc))
+    }
+
+    /// [`Schema::run`] with the document's index already built (`index` must be [`DocIndex::new`] of
+    /// `doc`): several schemas run on one document share one index.
+    pub fn run_indexed<'a, 'i>(&self, doc: &'a Document<'i>, index: &DocIndex<'a, 'i>) -> Vec<Fired> {
+        self.run_observed(doc, index, None)
     }
 
     /// [`Schema::run`], also adding each check's evaluation time to `costs` under its id (summed over the
@@ -241,26 +247,25 @@ impl Schema {
         doc: &Document<'_>,
         costs: &mut HashMap<String, std::time::Duration>,
     ) -> Vec<Fired> {
-        self.run_observed(doc, Some(costs))
+        let start = std::time::Instant::now();
+        let index = DocIndex::new(doc);
+        *costs.entry("(document index)".to_owned()).or_default() += start.elapsed();
+        self.run_observed(doc, &index, Some(costs))
     }
 
-    fn run_observed(
+    fn run_observed<'a, 'i>(
         &self,
-        doc: &Document<'_>,
+        doc: &'a Document<'i>,
+        index: &DocIndex<'a, 'i>,
         mut costs: Option<&mut HashMap<String, std::time::Duration>>,
     ) -> Vec<Fired> {
         let root = doc.root();
-        let start = std::time::Instant::now();
-        let index = DocIndex::new(doc);
-        if let Some(costs) = costs.as_deref_mut() {
-            *costs.entry("(document index)".to_owned()).or_default() += start.elapsed();
-        }
         let mut globals = Globals::new();
         let mut errors = Vec::new();
         let focus = Focus::of(Item::Node(root));
         for (name, expr) in &self.lets {
             // later lets may use earlier ones
-            let value = Evaluator::new(root, &globals, Some(&index)).eval(expr, &focus);
+            let value = Evaluator::new(root, &globals, Some(index)).eval(expr, &focus);
             match value {
                 Ok(value) => {
                     globals.insert(name.clone(), value);
@@ -279,15 +284,10 @@ impl Schema {
             });
         }
         let memo = Memo::new();
-        let mut ev = Evaluator::new(root, &globals, Some(&index)).with_memo(&memo);
-        // each element's local name hashed once for all patterns
-        let elements: Vec<(Node<'_, '_>, u64)> = root
-            .descendants()
-            .filter(Node::is_element)
-            .map(|n| (n, name_hash(None, n.tag_name().name())))
-            .collect();
+        let mut ev = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
         for pattern in &self.patterns {
-            for &(node, local_hash) in &elements {
+            // every element in document order with its local name's hash, computed once by the index
+            for &(node, local_hash) in index.elements() {
                 let start = costs.is_some().then(std::time::Instant::now);
                 let candidates = pattern.by_name.get(&local_hash).unwrap_or(&pattern.any_name);
                 let rule = candidates
@@ -301,7 +301,7 @@ impl Schema {
                     run_rule(
                         rule,
                         node,
-                        (&globals, &index, &memo),
+                        (&globals, index, &memo),
                         &mut fired,
                         costs.as_deref_mut(),
                     );

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::profile::Syntax;
 use super::schematron::{Fired, Schema};
+use super::xpath::index::DocIndex;
 use super::Validation;
 
 const UBL_SOURCE: &str = "assets/xrechnung/XRechnung-UBL.sch";
@@ -86,19 +87,32 @@ pub fn replaced_rules(profile: &str) -> &'static [&'static str] {
     }
 }
 
-/// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise.
-pub fn run(doc: &roxmltree::Document<'_>, syntax: Syntax, profile: Option<&str>) -> Option<Vec<Fired>> {
+/// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise. `index` is
+/// the document's index ([`DocIndex::new`] of `doc`), shared with the EN 16931 run.
+pub fn run<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    index: &DocIndex<'a, 'i>,
+    syntax: Syntax,
+    profile: Option<&str>,
+) -> Option<Vec<Fired>> {
     if !profile.is_some_and(is_xrechnung) {
         return None;
     }
-    Some(schema(syntax)?.run(doc))
+    Some(schema(syntax)?.run_indexed(doc, index))
 }
 
 /// Adds the XRechnung findings to a validation that already holds the EN 16931 ones (nothing for a document
 /// that is not XRechnung); for the extension and CVD, the EN 16931 rules they replace are taken out.
-pub fn check(doc: &roxmltree::Document<'_>, validation: &mut Validation) {
+pub fn check<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    index: &DocIndex<'a, 'i>,
+    validation: &mut Validation,
+) {
     let profile = validation.profile.as_deref();
-    let Some(fired) = validation.syntax.and_then(|syntax| run(doc, syntax, profile)) else {
+    let Some(fired) = validation
+        .syntax
+        .and_then(|syntax| run(doc, index, syntax, profile))
+    else {
         return;
     };
     let replaced = profile.map(replaced_rules).unwrap_or_default();

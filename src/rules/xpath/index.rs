@@ -234,6 +234,12 @@ impl<T> ByName<'_, T> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many indexes this thread has built: the tests check that one validation builds one.
+    pub static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Built once per validated document.
 pub struct DocIndex<'a, 'i> {
     /// Elements by local name, each name's in document order.
@@ -254,6 +260,8 @@ pub struct DocIndex<'a, 'i> {
 
 impl<'a, 'i> DocIndex<'a, 'i> {
     pub fn new(doc: &'a Document<'i>) -> Self {
+        #[cfg(test)]
+        BUILDS.with(|builds| builds.set(builds.get() + 1));
         let nodes = doc.root().descendants();
         let count = nodes.len();
         let mut element_hash = vec![0; count];
