@@ -127,6 +127,12 @@ impl Workspace {
         &self.store
     }
 
+    /// Closes the workspace's database cleanly (its WAL checkpointed and truncated). Call it when a process
+    /// that wrote much is about to exit; using the workspace afterwards fails.
+    pub async fn close(&self) {
+        self.store.clone().close().await;
+    }
+
     /// The vendor directory and PO-number index kept between decisions.
     pub(crate) fn decision_cache(&self) -> &decisions::DecisionCache {
         &self.decision_cache

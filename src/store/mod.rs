@@ -40,6 +40,9 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// The size the WAL file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
+pub const WAL_SIZE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     /// Refuses a database whose schema is newer than this build understands.
@@ -52,6 +55,9 @@ impl Store {
             // FULL: a committed outcome survives power loss, not only a crash of the app.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // a large write (a bulk import, a restore) grows the WAL; once checkpointed it is cut back to this,
+            // so the next start does not read hundreds of megabytes of old frames before opening
+            .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES.to_string())
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -132,7 +138,9 @@ impl Store {
         Ok(())
     }
 
-    /// Closes the pool, flushing the WAL.
+    /// Closes the pool. When its last connection closes, SQLite checkpoints the WAL into the database and
+    /// deletes it, so the next open has no frames to read back (a WAL left at hundreds of megabytes by a process
+    /// that exited without closing costs seconds at the next start).
     pub async fn close(self) {
         self.pool.close().await;
     }

@@ -193,3 +193,30 @@ async fn the_what_if_of_an_edited_policy_lists_the_invoices_it_flips() {
     let broken = workspace.replay_policy_text("version = ").await.unwrap_err();
     assert!(broken.to_string().contains("the edited policy"), "{broken}");
 }
+
+#[tokio::test]
+async fn closing_after_a_bulk_seed_leaves_no_wal_for_the_next_start_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let workspace = open_demo_workspace(&data).await.unwrap();
+    workspace.seed_synthetic_invoices(1000).await.unwrap();
+    let expected = workspace.list_invoices(None).await.unwrap().len();
+    let wal = data.join("backdesk.db-wal");
+    let wal_bytes = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    // one transaction of a thousand invoices: megabytes of WAL frames
+    assert!(
+        wal_bytes() > 1_000_000,
+        "WAL after seeding: {} bytes",
+        wal_bytes()
+    );
+    let limit: i64 = sqlx::query_scalar("PRAGMA journal_size_limit")
+        .fetch_one(workspace.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(limit as u64, backdesk::store::WAL_SIZE_LIMIT_BYTES);
+
+    workspace.close().await;
+    assert_eq!(wal_bytes(), 0, "the WAL is checkpointed and truncated on close");
+    let reopened = Workspace::open(&data).await.unwrap();
+    assert_eq!(reopened.list_invoices(None).await.unwrap().len(), expected);
+}
