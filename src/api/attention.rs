@@ -117,12 +117,7 @@ impl Workspace {
     /// [`Self::approvals_waiting_for`] at `now` (the date decides which delegations are in force).
     pub async fn approvals_waiting_for_at(&self, person: &str, now: DateTime<Utc>) -> Result<Vec<InvoiceId>> {
         let policy = self.policy()?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("open a connection"))?;
+        let mut conn = self.store().acquire("open a connection").await?;
         let people = store::people::list(&mut conn).await?;
         let Some(who) = people
             .iter()

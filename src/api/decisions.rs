@@ -458,12 +458,7 @@ impl Workspace {
     /// before it arrived, without saving anything; reports the outcome counts and the invoices that flip.
     pub async fn replay_policy(&self, policy_file: &Path) -> Result<ReplayReport> {
         let proposed = Policy::load(policy_file)?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("open a connection for the replay"))?;
+        let mut conn = self.store().acquire("open a connection for the replay").await?;
         let directory = self.decision_cache().vendors(&mut conn).await?;
         let index = self.decision_cache().po_index(&mut conn).await?;
         let latest = repo::latest_outcomes(&mut conn).await?;
@@ -520,12 +515,7 @@ impl Workspace {
         &self,
         invoices: &mut [crate::store::invoices::InvoiceSummary],
     ) -> Result<()> {
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("open a connection"))?;
+        let mut conn = self.store().acquire("open a connection").await?;
         let mut steps = repo::latest_approval_steps(&mut conn).await?;
         for invoice in invoices {
             if invoice.status == crate::model::InvoiceStatus::AwaitingApproval
@@ -542,12 +532,7 @@ impl Workspace {
         &self,
         id: InvoiceId,
     ) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>)> {
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("open a connection"))?;
+        let mut conn = self.store().acquire("open a connection").await?;
         Ok((
             repo::decisions_of(&mut conn, id).await?,
             repo::matches_of(&mut conn, id).await?,

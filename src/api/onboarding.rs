@@ -107,11 +107,7 @@ fn summary(hire: Hire, items: &[Item]) -> HireSummary {
 
 impl Workspace {
     async fn onboarding_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
-        self.store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("connect for onboarding"))
+        self.store().acquire("connect for onboarding").await
     }
 
     /// The templates in force (the newest version of each); the shipped defaults are stored on first use.

@@ -202,12 +202,7 @@ impl Workspace {
     ) -> Result<Vec<Redecided>> {
         let po_numbers: Vec<PoNumber> = po_numbers.iter().cloned().collect();
         let ids = {
-            let mut conn = self
-                .store()
-                .pool()
-                .acquire()
-                .await
-                .map_err(Error::database("open a connection"))?;
+            let mut conn = self.store().acquire("open a connection").await?;
             store::decisions::exceptions_on_purchase_orders(&mut conn, &po_numbers).await?
         };
         let mut redecided = Vec::with_capacity(ids.len());

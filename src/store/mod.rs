@@ -92,6 +92,11 @@ impl Store {
             .map_err(Error::database(format!("begin to {action}")))
     }
 
+    /// Takes a connection from the pool; `action` names what it is for in the error message.
+    pub async fn acquire(&self, action: &str) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+        self.pool.acquire().await.map_err(Error::database(action))
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

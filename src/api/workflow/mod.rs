@@ -32,10 +32,6 @@ async fn person_named(conn: &mut SqliteConnection, who: &str) -> Result<Person> 
 
 impl Workspace {
     async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
-        self.store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(Error::database("open a connection"))
+        self.store().acquire("open a connection").await
     }
 }
