@@ -14,12 +14,14 @@ mod ingest;
 mod master_data;
 pub mod metrics;
 pub mod onboarding;
+mod purchase_order_records;
 mod receipts;
 mod review;
 pub mod sync;
 pub mod sync_state;
 mod synthetic;
 mod validate;
+mod vendor_records;
 mod watch;
 mod what_if;
 pub mod workflow;
@@ -33,6 +35,7 @@ pub use crate::import::{ImportReport, MasterDataKind};
 pub use crate::intake::IngestReport;
 pub use crate::store::documents::DocumentRecord;
 pub use crate::store::invoices::{InvoiceDetail, InvoiceSummary, ReasonRecord};
+pub use crate::store::master_records::{InvoiceBrief, ReceiptBrief};
 pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
@@ -40,9 +43,15 @@ pub use master_data::MasterDataPreview;
 pub use receipts::{
     OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, ReceivableLine, ReceivedLine, Redecided,
 };
+pub use purchase_order_records::{
+    PurchaseOrderLineRecord, PurchaseOrderListing, PurchaseOrderRecord, PurchaseOrderStatus,
+};
 pub use review::OriginalDocument;
 pub use synthetic::SyntheticReport;
 pub use validate::{validate_file, ValidationSummary};
+pub use vendor_records::{
+    mask_account, CallBack, FieldChange, VendorFields, VendorListing, VendorRecord, VendorSaved, VendorUpdate,
+};
 pub use watch::InboxWatch;
 
 use crate::error::{Error, Result};

@@ -187,7 +187,9 @@ pub fn vat_ids_in(words: &[Word]) -> Vec<Found> {
     out
 }
 
-fn looks_like_vat(value: &str) -> bool {
+/// Whether `value` (upper case, no spaces) has the shape of an EU-style VAT id: a known country prefix and
+/// 8–12 characters with at least seven digits.
+pub fn looks_like_vat(value: &str) -> bool {
     if value.len() < 10 || value.len() > 14 || !value.is_char_boundary(2) {
         return false;
     }

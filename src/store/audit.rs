@@ -75,26 +75,45 @@ pub async fn entries(conn: &mut SqliteConnection, invoice: Option<i64>) -> Resul
     .fetch_all(conn)
     .await
     .map_err(Error::database("read the audit trail"))?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.get("id");
-            let detail = serde_json::from_str(&r.get::<String, _>("detail")).map_err(|e| {
-                Error::InvalidData(format!(
-                    "audit entry {id} has a detail that is not JSON ({e}); the trail was edited outside backdesk \
-                     — run `backdesk audit verify`"
-                ))
-            });
-            Ok(Entry {
-                id,
-                at: r.get("at"),
-                actor: r.get("actor"),
-                action: r.get("action"),
-                invoice_id: r.get("invoice_id"),
-                // an unreadable detail is kept as text so that verify names the entry instead of failing
-                detail: detail.unwrap_or_else(|_| serde_json::Value::String(r.get("detail"))),
-                prev_hash: r.get("prev_hash"),
-                hash: r.get("hash"),
-            })
-        })
-        .collect()
+    Ok(rows.iter().map(entry_from_row).collect())
+}
+
+/// The entries of one `action` whose detail has `key` equal to `value` (e.g. a vendor's changes), in id order.
+pub async fn entries_about(
+    conn: &mut SqliteConnection,
+    action: &str,
+    key: &str,
+    value: &str,
+) -> Result<Vec<Entry>> {
+    let rows = sqlx::query(
+        "SELECT * FROM audit_log WHERE action = ? AND json_valid(detail) AND json_extract(detail, ?) = ? ORDER BY id",
+    )
+    .bind(action)
+    .bind(format!("$.{key}"))
+    .bind(value)
+    .fetch_all(conn)
+    .await
+    .map_err(Error::database(format!("read the audit trail of {action} entries")))?;
+    Ok(rows.iter().map(entry_from_row).collect())
+}
+
+fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Entry {
+    let id: i64 = r.get("id");
+    let detail = serde_json::from_str(&r.get::<String, _>("detail")).map_err(|e| {
+        Error::InvalidData(format!(
+            "audit entry {id} has a detail that is not JSON ({e}); the trail was edited outside backdesk \
+             — run `backdesk audit verify`"
+        ))
+    });
+    Entry {
+        id,
+        at: r.get("at"),
+        actor: r.get("actor"),
+        action: r.get("action"),
+        invoice_id: r.get("invoice_id"),
+        // an unreadable detail is kept as text so that verify names the entry instead of failing
+        detail: detail.unwrap_or_else(|_| serde_json::Value::String(r.get("detail"))),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    }
 }

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod invoices;
 pub mod layouts;
 pub mod master_counts;
+pub mod master_records;
 pub mod onboarding;
 pub mod outbox;
 pub mod people;

@@ -49,6 +49,9 @@ pub enum Action {
     SyncPayload,
     /// Onboarding: a hire created, a checklist item ticked or flagged, a purge (detail names hire and item).
     Onboarding,
+    /// A vendor's master data was changed by hand (detail: vendor id, each field old → new, the call-back
+    /// record when the bank details changed).
+    VendorChanged,
 }
 
 impl Action {
@@ -68,6 +71,7 @@ impl Action {
             Self::Assigned => "assigned",
             Self::SyncPayload => "sync_payload",
             Self::Onboarding => "onboarding",
+            Self::VendorChanged => "vendor_changed",
         }
     }
 }
