@@ -32,6 +32,7 @@ mod intake_hostile;
 mod intake_stages;
 mod intake_support;
 mod intake_watch;
+mod master_records_api;
 mod onboarding_cli;
 mod onboarding_documents;
 mod onboarding_intake;
