@@ -43,6 +43,12 @@ const COMMANDS: &[&str] = &[
     "backup_manifest",
     "restore_workspace",
     "switch_data_dir",
+    // vendors and purchase orders (src/master_records.rs)
+    "search_vendors",
+    "vendor_record",
+    "update_vendor",
+    "search_purchase_orders",
+    "purchase_order_record",
     // connections (src/connections.rs)
     "connection_status",
     "connect_account",

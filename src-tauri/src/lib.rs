@@ -13,6 +13,7 @@ pub mod connections;
 pub mod deadlines;
 pub mod events;
 pub mod launch;
+pub mod master_records;
 pub mod onboarding;
 pub mod review;
 pub mod settings;
@@ -112,6 +113,11 @@ pub fn run() -> i32 {
             settings::backup_manifest,
             settings::restore_workspace,
             settings::switch_data_dir,
+            master_records::search_vendors,
+            master_records::vendor_record,
+            master_records::update_vendor,
+            master_records::search_purchase_orders,
+            master_records::purchase_order_record,
             connections::connection_status,
             connections::connect_account,
             connections::disconnect_account,
