@@ -40,11 +40,11 @@ pub use events::CoreEvent;
 pub use extraction::{CorrectionOutcome, LayoutFile};
 pub use ingest::{in_flight_limit, worker_count};
 pub use master_data::MasterDataPreview;
-pub use receipts::{
-    OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, ReceivableLine, ReceivedLine, Redecided,
-};
 pub use purchase_order_records::{
     PurchaseOrderLineRecord, PurchaseOrderListing, PurchaseOrderRecord, PurchaseOrderStatus,
+};
+pub use receipts::{
+    OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, ReceivableLine, ReceivedLine, Redecided,
 };
 pub use review::OriginalDocument;
 pub use synthetic::SyntheticReport;

@@ -136,14 +136,15 @@ impl Workspace {
     pub async fn purchase_order_record(&self, po_number: &PoNumber) -> Result<PurchaseOrderRecord> {
         let names = vendor_names(self).await?;
         let mut conn = self.store().acquire("read a purchase order").await?;
-        let order = store::decisions::purchase_orders(&mut conn, std::slice::from_ref(po_number), Deciding::New)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                what: "purchase order",
-                id: po_number.to_string(),
-            })?;
+        let order =
+            store::decisions::purchase_orders(&mut conn, std::slice::from_ref(po_number), Deciding::New)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::NotFound {
+                    what: "purchase order",
+                    id: po_number.to_string(),
+                })?;
         let mut lines: Vec<PurchaseOrderLineRecord> = order.lines.iter().map(line_record).collect();
         lines.sort_by_key(|l| l.line_no);
         Ok(PurchaseOrderRecord {
@@ -163,7 +164,10 @@ async fn vendor_names(workspace: &Workspace) -> Result<std::collections::HashMap
         .collect())
 }
 
-fn listing(order: &PurchaseOrder, names: &std::collections::HashMap<VendorId, String>) -> PurchaseOrderListing {
+fn listing(
+    order: &PurchaseOrder,
+    names: &std::collections::HashMap<VendorId, String>,
+) -> PurchaseOrderListing {
     let first = order.lines.iter().map(|l| &l.line).min_by_key(|l| l.line_no);
     PurchaseOrderListing {
         po_number: order.number.clone(),
@@ -238,10 +242,17 @@ mod tests {
         use PurchaseOrderStatus::*;
         let of = |lines: &[PoLineState]| PurchaseOrderStatus::of(lines);
         assert_eq!(of(&[line(dec("10"), dec("0"), dec("0"))]), Open);
-        assert_eq!(of(&[line(dec("10"), dec("0"), dec("4"))]), Open, "invoiced before goods came");
+        assert_eq!(
+            of(&[line(dec("10"), dec("0"), dec("4"))]),
+            Open,
+            "invoiced before goods came"
+        );
         assert_eq!(of(&[line(dec("10"), dec("4"), dec("0"))]), PartlyReceived);
         assert_eq!(
-            of(&[line(dec("10"), dec("10"), dec("0")), line(dec("5"), dec("0"), dec("0"))]),
+            of(&[
+                line(dec("10"), dec("10"), dec("0")),
+                line(dec("5"), dec("0"), dec("0"))
+            ]),
             PartlyReceived
         );
         assert_eq!(of(&[line(dec("10"), dec("10"), dec("9.5"))]), Received);

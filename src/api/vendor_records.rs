@@ -233,7 +233,12 @@ impl Workspace {
 
     /// Decides again, each in its own transaction, the invoices in exception resolved to this vendor or
     /// stating its old or new VAT id or IBAN without a vendor.
-    async fn redecide_vendor_exceptions(&self, old: &Vendor, new: &Vendor, who: &str) -> Result<Vec<Redecided>> {
+    async fn redecide_vendor_exceptions(
+        &self,
+        old: &Vendor,
+        new: &Vendor,
+        who: &str,
+    ) -> Result<Vec<Redecided>> {
         let mut ids = std::collections::BTreeSet::new();
         {
             let mut conn = self.store().acquire("find the invoices of a vendor").await?;
@@ -303,7 +308,10 @@ fn edited_vendor(old: &Vendor, fields: &VendorFields, who: &str) -> Result<Vendo
     let bad = |field: &str, why: String| Error::Usage(format!("vendor {id}, {field}: {why}"));
     let name = fields.name.trim();
     if name.is_empty() {
-        return Err(bad("name", "a vendor needs a name; type it as it appears on invoices".into()));
+        return Err(bad(
+            "name",
+            "a vendor needs a name; type it as it appears on invoices".into(),
+        ));
     }
     let identifier = |value: &Option<String>| {
         value
@@ -326,7 +334,10 @@ fn edited_vendor(old: &Vendor, fields: &VendorFields, who: &str) -> Result<Vendo
     }
     let iban = identifier(&fields.iban);
     if let Some(problem) = iban.as_deref().and_then(crate::import::iban_problem) {
-        return Err(bad("IBAN", format!("{problem}; check it against the vendor's letter")));
+        return Err(bad(
+            "IBAN",
+            format!("{problem}; check it against the vendor's letter"),
+        ));
     }
     let bic = identifier(&fields.bic);
     if let Some(bic) = bic.as_deref().filter(|b| !looks_like_bic(b)) {
@@ -405,14 +416,22 @@ fn field_changes(old: &Vendor, new: &Vendor) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     let mut push = |field: &'static str, o: Option<String>, n: Option<String>| {
         if o != n {
-            changes.push(FieldChange { field, old: o, new: n });
+            changes.push(FieldChange {
+                field,
+                old: o,
+                new: n,
+            });
         }
     };
     push("name", Some(old.name.clone()), Some(new.name.clone()));
     push("tax_id", opt(&old.tax_id), opt(&new.tax_id));
     push("iban", opt(&old.iban), opt(&new.iban));
     push("bic", opt(&old.bic), opt(&new.bic));
-    push("account_number", opt(&old.account_number), opt(&new.account_number));
+    push(
+        "account_number",
+        opt(&old.account_number),
+        opt(&new.account_number),
+    );
     let code = |c: &Option<crate::model::money::Currency>| c.as_ref().map(|c| c.code().to_owned());
     push("currency", code(&old.currency), code(&new.currency));
     push("email", opt(&old.email), opt(&new.email));
@@ -545,7 +564,10 @@ mod tests {
 
     #[test]
     fn a_masked_account_shows_only_its_last_four_characters_and_keeps_its_length() {
-        assert_eq!(mask_account("DE89 3704 0044 0532 0130 00"), "••••••••••••••••••3000");
+        assert_eq!(
+            mask_account("DE89 3704 0044 0532 0130 00"),
+            "••••••••••••••••••3000"
+        );
         assert_eq!(mask_account("123"), "123");
     }
 
@@ -590,7 +612,8 @@ mod tests {
             edit(&mut fields);
             edited_vendor(&old, &fields, "Dana").unwrap_err().to_string()
         };
-        assert!(refused(&|f| f.iban = Some("DE89370400440532013001".into())).contains("IBAN: 'DE89370400440532013001' is not an IBAN"));
+        assert!(refused(&|f| f.iban = Some("DE89370400440532013001".into()))
+            .contains("IBAN: 'DE89370400440532013001' is not an IBAN"));
         assert!(refused(&|f| f.tax_id = Some("DE12".into())).contains("VAT id: 'DE12' is not a VAT id"));
         assert!(refused(&|f| f.bic = Some("COBA".into())).contains("BIC: 'COBA' is not a BIC"));
         assert!(refused(&|f| f.payment_terms_days = Some(400)).contains("payment terms"));
@@ -617,20 +640,33 @@ mod tests {
         };
         let id = VendorId("V-1".into());
         let error = checked_call_back(&call, &id, now).unwrap_err().to_string();
-        assert!(error.contains("the number you called, where the number comes from"), "{error}");
+        assert!(
+            error.contains("the number you called, where the number comes from"),
+            "{error}"
+        );
         let later = CallBack {
             phone: "+49 30 1234".into(),
             number_source: "contract".into(),
             called_at: called_at + chrono::Duration::hours(2),
             ..call
         };
-        assert!(checked_call_back(&later, &id, now).unwrap_err().to_string().contains("after now"));
+        assert!(checked_call_back(&later, &id, now)
+            .unwrap_err()
+            .to_string()
+            .contains("after now"));
     }
 
     #[test]
     fn search_finds_by_id_name_alias_and_vat_id_ignoring_case_and_by_whole_iban() {
         let v = vendor();
-        for query in ["", "v-1", "acme g", "ACME", "de1234", "DE89 3704 0044 0532 0130 00"] {
+        for query in [
+            "",
+            "v-1",
+            "acme g",
+            "ACME",
+            "de1234",
+            "DE89 3704 0044 0532 0130 00",
+        ] {
             assert!(vendor_matches(&v, query), "{query}");
         }
         for query in ["3000", "Bolt"] {

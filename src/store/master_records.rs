@@ -76,7 +76,9 @@ pub async fn recent_invoices(
     .bind(i64::from(limit))
     .fetch_all(conn)
     .await
-    .map_err(Error::database(format!("list the invoices of vendor {vendor_id}")))?;
+    .map_err(Error::database(format!(
+        "list the invoices of vendor {vendor_id}"
+    )))?;
     Ok(rows.iter().map(brief_from_row).collect())
 }
 
@@ -107,7 +109,13 @@ pub async fn exceptions_of_vendor(
 
 /// The audit entries recording changes to this vendor, oldest first.
 pub async fn vendor_history(conn: &mut SqliteConnection, vendor_id: &VendorId) -> Result<Vec<Entry>> {
-    super::audit::entries_about(conn, Action::VendorChanged.as_str(), "vendor_id", vendor_id.as_str()).await
+    super::audit::entries_about(
+        conn,
+        Action::VendorChanged.as_str(),
+        "vendor_id",
+        vendor_id.as_str(),
+    )
+    .await
 }
 
 /// Every receipt line of this purchase order, by date, receipt and line.
@@ -119,7 +127,9 @@ pub async fn receipts_of(conn: &mut SqliteConnection, po: &PoNumber) -> Result<V
     .bind(po.as_str())
     .fetch_all(conn)
     .await
-    .map_err(Error::database(format!("list the receipts of purchase order {po}")))?;
+    .map_err(Error::database(format!(
+        "list the receipts of purchase order {po}"
+    )))?;
     Ok(rows
         .iter()
         .map(|r| ReceiptBrief {
@@ -143,7 +153,9 @@ pub async fn invoices_on(conn: &mut SqliteConnection, po: &PoNumber) -> Result<V
     .bind(po.as_str())
     .fetch_all(conn)
     .await
-    .map_err(Error::database(format!("list the invoices on purchase order {po}")))?;
+    .map_err(Error::database(format!(
+        "list the invoices on purchase order {po}"
+    )))?;
     Ok(rows.iter().map(brief_from_row).collect())
 }
 

@@ -98,19 +98,26 @@ async fn the_vendor_list_masks_ibans_counts_invoices_and_searches_name_alias_and
         "only the last four characters of an IBAN reach a list"
     );
     let listed = serde_json::to_string(&all).unwrap();
-    assert!(!listed.contains(ELEKTRON_IBAN), "no whole IBAN in the list: {listed}");
+    assert!(
+        !listed.contains(ELEKTRON_IBAN),
+        "no whole IBAN in the list: {listed}"
+    );
     for query in ["elektron", "Enexis", "nl809163160", "v-lief"] {
         let found = workspace.search_vendors(query).await.unwrap();
         assert_eq!(found.len(), 1, "{query}: {found:?}");
     }
     assert!(workspace.search_vendors("nobody").await.unwrap().is_empty());
-    let record = workspace
-        .vendor_record(&VendorId("V-ELEK".into()))
-        .await
-        .unwrap();
-    assert_eq!(record.vendor.iban.as_deref(), Some(ELEKTRON_IBAN), "the detail shows it whole");
+    let record = workspace.vendor_record(&VendorId("V-ELEK".into())).await.unwrap();
+    assert_eq!(
+        record.vendor.iban.as_deref(),
+        Some(ELEKTRON_IBAN),
+        "the detail shows it whole"
+    );
     assert_eq!(record.recent_invoices.len(), 1);
-    assert_eq!(record.recent_invoices[0].invoice_number.as_deref(), Some("181301674"));
+    assert_eq!(
+        record.recent_invoices[0].invoice_number.as_deref(),
+        Some("181301674")
+    );
 }
 
 #[tokio::test]
@@ -132,17 +139,28 @@ async fn changing_payment_terms_is_saved_and_audited_old_to_new_in_the_hash_chai
     assert_eq!(saved.changes.len(), 1, "{:?}", saved.changes);
     assert_eq!(saved.vendor.vendor.payment_terms_days, Some(45));
     let listed = workspace.search_vendors("lieferant").await.unwrap();
-    assert_eq!(listed[0].payment_terms_days, Some(45), "the list shows what was saved");
+    assert_eq!(
+        listed[0].payment_terms_days,
+        Some(45),
+        "the list shows what was saved"
+    );
 
     let trail = workspace.audit_trail(None).await.unwrap();
-    let entry = trail.iter().find(|e| e.action == "vendor_changed").expect("an audit entry");
+    let entry = trail
+        .iter()
+        .find(|e| e.action == "vendor_changed")
+        .expect("an audit entry");
     assert_eq!(entry.actor, "Dana");
     assert_eq!(entry.detail["vendor_id"], "V-LIEF");
     assert_eq!(
         entry.detail["changes"],
         serde_json::json!([{ "field": "payment_terms_days", "old": "30", "new": "45" }])
     );
-    assert_eq!(saved.vendor.history.len(), 1, "the vendor's history shows the edit");
+    assert_eq!(
+        saved.vendor.history.len(),
+        1,
+        "the vendor's history shows the edit"
+    );
     assert!(workspace.verify_audit().await.unwrap().ok, "the chain holds");
 
     // saving the same values again changes nothing and appends nothing
@@ -177,13 +195,12 @@ async fn a_bad_iban_is_refused_with_the_import_sentence_and_nothing_changes() {
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::Usage);
     assert!(
-        error.to_string().contains("'DE91100000000123456788' is not an IBAN"),
+        error
+            .to_string()
+            .contains("'DE91100000000123456788' is not an IBAN"),
         "{error}"
     );
-    assert_eq!(
-        workspace.vendor_record(&id).await.unwrap().vendor,
-        record.vendor
-    );
+    assert_eq!(workspace.vendor_record(&id).await.unwrap().vendor, record.vendor);
 }
 
 #[tokio::test]
@@ -209,15 +226,26 @@ async fn a_new_iban_without_the_call_back_is_refused_and_with_it_is_saved_confir
             && sentence.contains("call-back record"),
         "{sentence}"
     );
-    assert_eq!(workspace.vendor_record(&id).await.unwrap().vendor, record.vendor, "nothing saved");
-    assert_eq!(workspace.audit_trail(None).await.unwrap().len(), audit_before, "nothing audited");
+    assert_eq!(
+        workspace.vendor_record(&id).await.unwrap().vendor,
+        record.vendor,
+        "nothing saved"
+    );
+    assert_eq!(
+        workspace.audit_trail(None).await.unwrap().len(),
+        audit_before,
+        "nothing audited"
+    );
 
     update.call_back = Some(CallBack {
         phone: " ".into(),
         ..call_back()
     });
     let incomplete = workspace.update_vendor(&update).await.unwrap_err().to_string();
-    assert!(incomplete.contains("missing the number you called"), "{incomplete}");
+    assert!(
+        incomplete.contains("missing the number you called"),
+        "{incomplete}"
+    );
 
     update.call_back = Some(call_back());
     let saved = workspace.update_vendor(&update).await.unwrap();
@@ -228,7 +256,10 @@ async fn a_new_iban_without_the_call_back_is_refused_and_with_it_is_saved_confir
         serde_json::json!([{ "field": "iban", "old": ELEKTRON_IBAN, "new": OTHER_IBAN }])
     );
     assert_eq!(entry.detail["call_back"]["contact"], "Eva Roth, accounts");
-    assert_eq!(entry.detail["call_back"]["number_source"], "the framework contract of 2017");
+    assert_eq!(
+        entry.detail["call_back"]["number_source"],
+        "the framework contract of 2017"
+    );
     assert!(workspace.verify_audit().await.unwrap().ok);
     let mut conn = workspace.store().acquire("test").await.unwrap();
     let confirmed = backdesk::store::decisions::bank_confirmations(&mut conn, &id)
@@ -236,7 +267,11 @@ async fn a_new_iban_without_the_call_back_is_refused_and_with_it_is_saved_confir
         .unwrap();
     assert_eq!(confirmed.len(), 1, "the new account is confirmed: {confirmed:?}");
     assert_eq!(confirmed[0].account, OTHER_IBAN);
-    assert!(confirmed[0].method.contains("+49 30 5550 1234"), "{:?}", confirmed[0]);
+    assert!(
+        confirmed[0].method.contains("+49 30 5550 1234"),
+        "{:?}",
+        confirmed[0]
+    );
 }
 
 #[tokio::test]
@@ -245,7 +280,9 @@ async fn putting_right_a_vendors_iban_decides_its_bank_exception_again() {
     let (_dir, workspace) = workspace(OTHER_IBAN).await;
     let invoice = ingest(&workspace, "elektron-181301674.xml").await;
     assert!(
-        reason_codes(&workspace, invoice).await.contains(&"BANK_DETAILS_CHANGED".to_owned()),
+        reason_codes(&workspace, invoice)
+            .await
+            .contains(&"BANK_DETAILS_CHANGED".to_owned()),
         "{:?}",
         reason_codes(&workspace, invoice).await
     );
@@ -297,7 +334,12 @@ async fn a_purchase_order_shows_ordered_received_invoiced_and_open_per_line() {
     let received: Vec<(u32, Decimal)> = record.lines.iter().map(|l| (l.line_no, l.received)).collect();
     assert_eq!(
         received,
-        vec![(1, Decimal::from(3)), (2, Decimal::ZERO), (3, Decimal::from(5)), (4, Decimal::ZERO)]
+        vec![
+            (1, Decimal::from(3)),
+            (2, Decimal::ZERO),
+            (3, Decimal::from(5)),
+            (4, Decimal::ZERO)
+        ]
     );
     for line in &record.lines {
         let invoiced: Decimal = matches
@@ -305,16 +347,40 @@ async fn a_purchase_order_shows_ordered_received_invoiced_and_open_per_line() {
             .filter(|m| m["po_line_no"].as_u64() == Some(u64::from(line.line_no)))
             .map(|m| m["quantity"].as_str().unwrap().parse::<Decimal>().unwrap())
             .sum();
-        assert_eq!(line.invoiced, invoiced, "line {}: invoiced from the matches", line.line_no);
-        assert_eq!(line.open_to_receive, (line.ordered - line.received).max(Decimal::ZERO));
-        assert_eq!(line.open_to_invoice, (line.ordered - line.invoiced).max(Decimal::ZERO));
+        assert_eq!(
+            line.invoiced, invoiced,
+            "line {}: invoiced from the matches",
+            line.line_no
+        );
+        assert_eq!(
+            line.open_to_receive,
+            (line.ordered - line.received).max(Decimal::ZERO)
+        );
+        assert_eq!(
+            line.open_to_invoice,
+            (line.ordered - line.invoiced).max(Decimal::ZERO)
+        );
     }
-    assert!(record.lines.iter().any(|l| l.invoiced > Decimal::ZERO), "{:?}", record.lines);
+    assert!(
+        record.lines.iter().any(|l| l.invoiced > Decimal::ZERO),
+        "{:?}",
+        record.lines
+    );
     assert_eq!(record.receipts.len(), 2);
-    assert_eq!(record.invoices.iter().map(|i| i.id).collect::<Vec<_>>(), vec![invoice]);
+    assert_eq!(
+        record.invoices.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![invoice]
+    );
 
-    assert_eq!(workspace.search_purchase_orders("lieferant").await.unwrap().len(), 1);
-    assert!(workspace.search_purchase_orders("elektron").await.unwrap().is_empty());
+    assert_eq!(
+        workspace.search_purchase_orders("lieferant").await.unwrap().len(),
+        1
+    );
+    assert!(workspace
+        .search_purchase_orders("elektron")
+        .await
+        .unwrap()
+        .is_empty());
     let missing = workspace
         .purchase_order_record(&PoNumber("PO-NOPE".into()))
         .await
