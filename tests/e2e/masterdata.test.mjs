@@ -39,6 +39,8 @@ async function typeInto(session, testid, text) {
   await session.type(input, text);
 }
 
+const scrollTo = (session, selector) => session.execute(`document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' });`, [selector]);
+
 const textOf = (session, selector) => session.execute(`return document.querySelector(arguments[0])?.textContent?.trim() ?? null;`, [selector]);
 
 async function saveVendor(session) {
@@ -115,6 +117,7 @@ describe('vendors and purchase orders', () => {
       assert.equal(refused.saved, null);
       assert.match(refused.error, new RegExp(`bank details of vendor ${VENDOR} would change \\(IBAN ${OLD_IBAN} → ${NEW_IBAN}\\) without a call-back record`));
       assert.equal(sql(`SELECT iban FROM vendors WHERE vendor_id = '${VENDOR}'`), OLD_IBAN, 'nothing saved');
+      await scrollTo(session, '[data-testid="callback-fields"]');
       await screenshot(session, 'masterdata-iban-refused');
 
       await typeInto(session, 'callback-contact', 'Eva Roth, accounts');
@@ -141,6 +144,7 @@ describe('vendors and purchase orders', () => {
       assert.equal(entries[1].actor, 'Dana');
       assert.equal(entries[1].detail.call_back.called_at, `${calledAt}:00`);
       assert.equal(coreJson(dataDir, ['audit', 'verify']).ok, true, 'the hash chain holds');
+      await scrollTo(session, '[data-testid="vendor-history"]');
       await screenshot(session, 'masterdata-iban-saved');
     });
   });
@@ -179,6 +183,7 @@ describe('vendors and purchase orders', () => {
         assert.equal(Number(row.toInvoice), Math.max(0, ordered - invoiced), `line ${line} open to invoice`);
       }
       assert.ok(shown.some((r) => Number(r.toReceive) > 0), 'goods are still due on the PO');
+      await scrollTo(session, '[data-testid="po-lines"]');
       await screenshot(session, 'masterdata-purchase-order');
 
       // "record a goods receipt" takes the PO to the receipt form
