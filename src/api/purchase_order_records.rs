@@ -190,16 +190,17 @@ fn listing(
     }
 }
 
+/// Quantities are shown without trailing zeros (an invoice's `3.0000` is the order's `3`).
 fn line_record(state: &PoLineState) -> PurchaseOrderLineRecord {
-    let open = |done: Decimal| (state.line.quantity - done).max(Decimal::ZERO);
+    let open = |done: Decimal| (state.line.quantity - done).max(Decimal::ZERO).normalize();
     PurchaseOrderLineRecord {
         line_no: state.line.line_no,
         item_code: state.line.item_code.clone(),
         description: state.line.description.clone(),
         unit_price: state.line.unit_price,
-        ordered: state.line.quantity,
-        received: state.received,
-        invoiced: state.invoiced,
+        ordered: state.line.quantity.normalize(),
+        received: state.received.normalize(),
+        invoiced: state.invoiced.normalize(),
         open_to_receive: open(state.received),
         open_to_invoice: open(state.invoiced),
     }
@@ -264,5 +265,8 @@ mod tests {
         let record = line_record(&line(dec("10"), dec("12"), dec("3.25")));
         assert_eq!(record.open_to_receive, dec("0"));
         assert_eq!(record.open_to_invoice, dec("6.75"));
+        let invoiced = line_record(&line(dec("3"), dec("0"), dec("3.0000")));
+        assert_eq!(invoiced.invoiced.to_string(), "3", "no trailing zeros on screen");
+        assert_eq!(invoiced.open_to_invoice.to_string(), "0");
     }
 }
