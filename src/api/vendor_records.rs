@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{CoreEvent, Redecided, Workspace};
 use crate::decide::evidence::BankConfirmation;
+use crate::decide::vendor::normalise_name;
 use crate::error::{Error, Result};
 use crate::model::master::normalise_identifier;
 use crate::model::{AccountCode, InvoiceStatus, Origin, Vendor, VendorId};
-use crate::store::master_records::{self, InvoiceBrief};
+use crate::store::master_records::{self, InvoiceBrief, UnresolvedSeller};
 use crate::store::{self, timestamp};
 use crate::workflow::audit::{self, Action, Entry, NewEntry};
 
@@ -231,8 +232,9 @@ impl Workspace {
         })
     }
 
-    /// Decides again, each in its own transaction, the invoices in exception resolved to this vendor or
-    /// stating its old or new VAT id or IBAN without a vendor.
+    /// Decides again, each in its own transaction, the invoices in exception resolved to this vendor, and
+    /// those without a vendor that state its old or new VAT id, IBAN, name or alias (compared as the vendor
+    /// resolution compares them).
     async fn redecide_vendor_exceptions(
         &self,
         old: &Vendor,
@@ -242,17 +244,14 @@ impl Workspace {
         let mut ids = std::collections::BTreeSet::new();
         {
             let mut conn = self.store().acquire("find the invoices of a vendor").await?;
-            for vendor in [old, new] {
-                ids.extend(
-                    master_records::exceptions_of_vendor(
-                        &mut conn,
-                        &vendor.vendor_id,
-                        vendor.tax_id.as_deref(),
-                        vendor.iban.as_deref(),
-                    )
-                    .await?,
-                );
-            }
+            ids.extend(master_records::exceptions_of_vendor(&mut conn, &new.vendor_id).await?);
+            ids.extend(
+                master_records::unresolved_exceptions(&mut conn)
+                    .await?
+                    .into_iter()
+                    .filter(|seller| states_vendor(seller, old) || states_vendor(seller, new))
+                    .map(|seller| seller.id),
+            );
         }
         let why = format!("vendor {} changed", new.vendor_id);
         let mut redecided = Vec::with_capacity(ids.len());
@@ -266,6 +265,25 @@ impl Workspace {
         }
         Ok(redecided)
     }
+}
+
+/// Whether an unresolved invoice's seller names this vendor by VAT id, IBAN, name or alias, normalised as
+/// `decide::vendor` normalises them.
+fn states_vendor(seller: &UnresolvedSeller, vendor: &Vendor) -> bool {
+    let same_id = |stated: &Option<String>, on_file: &Option<String>| match (stated, on_file) {
+        (Some(s), Some(f)) => normalise_identifier(s) == normalise_identifier(f),
+        _ => false,
+    };
+    let names: Vec<String> = std::iter::once(&vendor.name)
+        .chain(&vendor.aliases)
+        .map(|n| normalise_name(n))
+        .collect();
+    same_id(&seller.vat_id, &vendor.tax_id)
+        || same_id(&seller.iban, &vendor.iban)
+        || seller
+            .name
+            .as_deref()
+            .is_some_and(|n| names.contains(&normalise_name(n)))
 }
 
 /// The fields whose change is a change of where the vendor is paid.
@@ -390,7 +408,9 @@ fn edited_vendor(old: &Vendor, fields: &VendorFields, who: &str) -> Result<Vendo
 /// VAT-id shape the extractor reads; others (a US EIN, a national tax number) are taken as typed.
 fn vat_id_problem(tax_id: &str) -> Option<String> {
     let country_prefix = tax_id.len() >= 2 && tax_id.as_bytes()[..2].iter().all(u8::is_ascii_uppercase);
-    (country_prefix && !crate::extract::ids::looks_like_vat(tax_id)).then(|| {
+    // printed forms such as `NL8200.98.395.B.01` are kept as typed (the vendor resolution compares them so)
+    let letters_and_digits: String = tax_id.chars().filter(char::is_ascii_alphanumeric).collect();
+    (country_prefix && !crate::extract::ids::looks_like_vat(&letters_and_digits)).then(|| {
         format!(
             "'{tax_id}' is not a VAT id (a country prefix such as DE, then 8–12 characters, mostly digits)"
         )
@@ -625,6 +645,7 @@ mod tests {
     fn a_tax_id_without_a_country_prefix_is_taken_as_typed() {
         assert_eq!(vat_id_problem("12-3456789"), None);
         assert_eq!(vat_id_problem("NL809561074B01"), None);
+        assert_eq!(vat_id_problem("NL8200.98.395.B.01"), None, "dots as printed");
         assert!(vat_id_problem("XX1").is_some());
     }
 

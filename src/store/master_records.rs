@@ -82,29 +82,50 @@ pub async fn recent_invoices(
     Ok(rows.iter().map(brief_from_row).collect())
 }
 
-/// Invoices in `exception` that a change to this vendor may decide differently, oldest first: those
-/// resolved to it, and those with no vendor yet that state its VAT id or IBAN.
+/// What an invoice in `exception` with no vendor states about its seller, to tell whether a vendor change
+/// may resolve it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedSeller {
+    pub id: InvoiceId,
+    pub vat_id: Option<String>,
+    pub iban: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Invoices in `exception` resolved to this vendor, oldest first.
 pub async fn exceptions_of_vendor(
     conn: &mut SqliteConnection,
     vendor_id: &VendorId,
-    tax_id: Option<&str>,
-    iban: Option<&str>,
 ) -> Result<Vec<InvoiceId>> {
+    let rows =
+        sqlx::query("SELECT id FROM invoices WHERE status = 'exception' AND vendor_id = ? ORDER BY id")
+            .bind(vendor_id.as_str())
+            .fetch_all(conn)
+            .await
+            .map_err(Error::database(format!(
+                "find the invoices in exception for vendor {vendor_id}"
+            )))?;
+    Ok(rows.iter().map(|r| InvoiceId(r.get("id"))).collect())
+}
+
+/// Invoices in `exception` with no vendor, oldest first, with what they state about the seller.
+pub async fn unresolved_exceptions(conn: &mut SqliteConnection) -> Result<Vec<UnresolvedSeller>> {
     let rows = sqlx::query(
-        "SELECT id FROM invoices WHERE status = 'exception'
-           AND (vendor_id = ?1
-                OR (vendor_id IS NULL AND ((?2 IS NOT NULL AND seller_vat_id = ?2) OR (?3 IS NOT NULL AND iban = ?3))))
-         ORDER BY id",
+        "SELECT id, seller_vat_id, iban, seller_name FROM invoices
+         WHERE status = 'exception' AND vendor_id IS NULL ORDER BY id",
     )
-    .bind(vendor_id.as_str())
-    .bind(tax_id)
-    .bind(iban)
     .fetch_all(conn)
     .await
-    .map_err(Error::database(format!(
-        "find the invoices in exception for vendor {vendor_id}"
-    )))?;
-    Ok(rows.iter().map(|r| InvoiceId(r.get("id"))).collect())
+    .map_err(Error::database("find the invoices in exception without a vendor"))?;
+    Ok(rows
+        .iter()
+        .map(|r| UnresolvedSeller {
+            id: InvoiceId(r.get("id")),
+            vat_id: r.get("seller_vat_id"),
+            iban: r.get("iban"),
+            name: r.get("seller_name"),
+        })
+        .collect())
 }
 
 /// The audit entries recording changes to this vendor, oldest first.

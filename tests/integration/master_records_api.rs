@@ -387,3 +387,49 @@ async fn a_purchase_order_shows_ordered_received_invoiced_and_open_per_line() {
         .unwrap_err();
     assert_eq!(missing.code(), ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn giving_a_vendor_the_vat_id_an_unknown_sellers_invoice_states_resolves_that_invoice() {
+    let (_dir, workspace) = workspace(ELEKTRON_IBAN).await;
+    workspace
+        .import_master_data_bytes(
+            MasterDataKind::Vendors,
+            "new-vendor.csv",
+            b"vendor_id,name\nV-KOKS,Koksmaat Groothandel\n",
+        )
+        .await
+        .unwrap();
+    let invoice = ingest(&workspace, "koksmaat-12115118.xml").await;
+    let before = workspace.get_invoice(invoice).await.unwrap().summary;
+    assert_eq!(before.vendor_id, None);
+    assert!(
+        reason_codes(&workspace, invoice)
+            .await
+            .contains(&"UNKNOWN_VENDOR".to_owned()),
+        "{:?}",
+        reason_codes(&workspace, invoice).await
+    );
+    let id = VendorId("V-KOKS".into());
+    let mut fields = fields_of(&workspace.vendor_record(&id).await.unwrap());
+    // as printed on the invoice, dots and all: checked on its letters and digits
+    fields.tax_id = Some("nl8200.98.395.b.01".into());
+    let saved = workspace
+        .update_vendor(&VendorUpdate {
+            vendor_id: id.clone(),
+            fields,
+            call_back: None,
+            who: "Dana".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.redecided.iter().map(|r| r.invoice_id).collect::<Vec<_>>(),
+        vec![invoice],
+        "the unknown seller's invoice stating that VAT id is decided again"
+    );
+    let after = workspace.get_invoice(invoice).await.unwrap().summary;
+    assert_eq!(after.vendor_id, Some(id));
+    assert!(!reason_codes(&workspace, invoice)
+        .await
+        .contains(&"UNKNOWN_VENDOR".to_owned()));
+}
