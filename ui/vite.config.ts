@@ -39,6 +39,9 @@ export default defineConfig({
   build: {
     // WebKitGTK 2.40+ (Debian 12), WebView2 and macOS 12 Safari all handle ES2021
     target: ['es2021', 'safari15'],
+    // the CSS as written for those webviews, all of which know `system-ui`: for older targets the minifier
+    // would put macOS and Windows font names after every `system-ui`, which WebKitGTK looks up one by one
+    cssTarget: ['safari15', 'chrome100'],
     sourcemap: false,
     // pdf.js alone is larger than Vite's default warning size; it is loaded when a PDF is opened
     chunkSizeWarningLimit: 1500,

@@ -15,6 +15,7 @@ pub mod events;
 pub mod launch;
 pub mod master_records;
 pub mod onboarding;
+pub mod rendering;
 pub mod review;
 pub mod settings;
 pub mod state;
@@ -29,6 +30,8 @@ use crate::state::AppState;
 
 /// Runs the app; returns the process exit code.
 pub fn run() -> i32 {
+    // before any thread exists: it may set an environment variable WebKit reads
+    rendering::choose_compositing();
     let options = match parse_launch_options(
         std::env::args_os().skip(1),
         // a data directory chosen in Settings comes after --data-dir and $BACKDESK_DATA_DIR

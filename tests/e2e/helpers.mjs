@@ -36,14 +36,41 @@ export function invokeInPage(session, command, args) {
 export async function screenshot(session, name) {
   await session.executeAsync('requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));');
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(ARTIFACTS, `${name}.png`), await session.screenshot());
+  writeFileSync(join(ARTIFACTS, `${name}.png`), await snapshot(session));
+}
+
+// WebKitWebDriver's screenshot waits for the page's next paint. Without a GPU the app paints non-composited
+// (src-tauri/src/rendering.rs), and a page that no longer changes never paints again: the request would hang.
+// While it is pending, a 1-pixel mark in the top-left corner changes its alpha every 50 ms (1/255 and 2/255:
+// invisible in the picture), so there is always a next paint; the mark is removed afterwards.
+const NUDGE_START = `
+  const mark = document.createElement('div');
+  mark.id = '__e2e_paint_nudge';
+  mark.setAttribute('aria-hidden', 'true');
+  mark.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+  document.body.appendChild(mark);
+  let odd = false;
+  window.__e2eNudge = setInterval(() => {
+    odd = !odd;
+    mark.style.background = odd ? 'rgba(0,0,0,0.004)' : 'rgba(0,0,0,0.008)';
+  }, 50);`;
+const NUDGE_STOP = `clearInterval(window.__e2eNudge); document.getElementById('__e2e_paint_nudge')?.remove();`;
+
+/** The window's screenshot, with a paint guaranteed while it is taken (see NUDGE_START). */
+async function snapshot(session) {
+  await session.execute(NUDGE_START);
+  try {
+    return await session.screenshot();
+  } finally {
+    await session.execute(NUDGE_STOP).catch(() => {});
+  }
 }
 
 /** Keeps what the window showed when a test failed: a screenshot and the page text. */
 export async function saveFailure(session, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   try {
-    writeFileSync(join(ARTIFACTS, `${name}.png`), await session.screenshot());
+    writeFileSync(join(ARTIFACTS, `${name}.png`), await snapshot(session));
     const text = await session.execute('return document.body.innerText;');
     writeFileSync(join(ARTIFACTS, `${name}.txt`), text);
     console.error(`window text when "${name}" failed:\n${text}`);

@@ -6,10 +6,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { APP, DATA_DIR, DRIVER, required, screenshot, waitForAll, withArtifacts } from './helpers.mjs';
+import { APP, ARTIFACTS, DATA_DIR, DRIVER, required, screenshot, waitForAll, withArtifacts } from './helpers.mjs';
 import { Session, sleep, waitForDriver } from './webdriver.mjs';
 
 const SEEDER = required('BACKDESK_SEEDER');
@@ -126,6 +127,13 @@ describe(`performance with ${COUNT.toLocaleString('en')} invoices`, () => {
       }
       const [query] = await timings(session, 'list-query');
       if (query) rows.push({ measure: '  of which: counts + first page of report_invoice_list through plugin-sql (asked → rows in the page)', value: `${query.ms} ms`, runs: 1, target: '' });
+      for (const [name, what] of [
+        ['list-rows', 'the first rows handed to Svelte'],
+        ['list-flushed', 'the list in the DOM (Svelte flushed; the first layout of the window included)'],
+      ]) {
+        const [mark] = await timings(session, name);
+        if (mark) rows.push({ measure: `  navigation → ${what}`, value: `${mark.ms} ms`, runs: 1, target: '' });
+      }
       await screenshot(session, 'perf-list');
       // the rest of the list arrives in the background in pages; the measures below run on all of it
       const [whole] = await waitForTimings(session, 'list-complete', 1);
@@ -180,6 +188,11 @@ describe(`performance with ${COUNT.toLocaleString('en')} invoices`, () => {
       }
       rows.push({ measure: 'memory: app and its web processes, RSS total', value: `${Math.round(total)} MiB`, runs: 1, target: '' });
       await screenshot(session, 'perf-filtered');
+      // every timing the page kept (performance.now() at its end, and its length), for a closer look
+      const all = await timings(session);
+      const lines = [`start (WebDriver request, epoch ms) ${startWall}`, `navigation (epoch ms) ${Math.round(origin)}`];
+      for (const t of all) lines.push(`${t.at.toFixed(1).padStart(9)} ${String(t.ms).padStart(8)}  ${t.name}`);
+      writeFileSync(join(ARTIFACTS, 'perf-timings.txt'), `${lines.join('\n')}\n`);
     });
   });
 });

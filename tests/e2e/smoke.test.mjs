@@ -2,11 +2,11 @@
 // through tauri-driver, on a fresh demo workspace. Run by scripts/e2e.sh, which sets the variables below.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { APP, ARTIFACTS, DATA_DIR, DRIVER, coreJson, invokeInPage, saveFailure } from './helpers.mjs';
+import { APP, DATA_DIR, DRIVER, coreJson, invokeInPage, saveFailure, screenshot } from './helpers.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
 /** What the core itself says the workspace holds (the CLI reads the same database). */
@@ -61,10 +61,7 @@ describe('desktop app on the demo workspace', () => {
     const badge = await session.findAll('[data-testid="demo-badge"]');
     assert.equal(badge.length, 1, 'the header should say this is the demo workspace');
 
-    // WebKit's snapshot can lag the DOM: let two frames paint before taking it
-    await session.executeAsync('requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    writeFileSync(join(ARTIFACTS, 'invoice-list.png'), await session.screenshot());
+    await screenshot(session, 'invoice-list');
   });
 
   it('cannot write through the reporting database connection', async () => {
@@ -160,8 +157,7 @@ describe('desktop app on a first start', () => {
     );
     assert.match(welcome, /Choose the folder where your invoices arrive/, 'the welcome should say what to do');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    writeFileSync(join(ARTIFACTS, 'welcome.png'), await session.screenshot());
+    await screenshot(session, 'welcome');
 
     await session.click(openDemo);
     await session.waitFor('the demo invoices after opening the demo', async () => {
