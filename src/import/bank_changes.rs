@@ -6,9 +6,6 @@ use serde::Serialize;
 
 use crate::model::{Vendor, VendorId};
 
-/// The vendor fields that say where money is paid to.
-pub const BANK_FIELDS: &[&str] = &["iban", "bic", "account_number"];
-
 /// One bank field of an existing vendor that the import changes (values masked but for their last four
 /// characters; `None`: no value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -16,7 +16,7 @@ use crate::model::master::normalise_identifier;
 use crate::model::{
     Account, AccountCode, Origin, PoNumber, PurchaseOrderLine, Receipt, ReceiptId, Vendor, VendorId,
 };
-pub use bank_changes::{bank_changes, changed_bank_fields, BankChange, BANK_FIELDS};
+pub use bank_changes::{bank_changes, changed_bank_fields, BankChange};
 use table::{Cells, Table};
 
 /// Which master-data file is being imported.
