@@ -1,5 +1,7 @@
 //! Use case: import a master-data CSV file in one transaction (all rows or none), or preview what the import
-//! would do — the same parsing, checks and upserts in a transaction that is rolled back.
+//! would do — the same parsing, checks and upserts in a transaction that is rolled back. A vendors file
+//! that changes the IBAN, BIC or account number of a vendor already on file lists each change (masked) in
+//! the preview and the report, and the import audits it (`vendor_changed`, origin `import:FILE`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -7,12 +9,14 @@ use std::path::Path;
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use super::vendor_records::{field_changes, mask_account};
 use super::{CoreEvent, Workspace};
 use crate::error::{Error, Result, RowError};
-use crate::import::{self, ImportReport, MasterDataKind};
-use crate::model::PoNumber;
+use crate::import::{self, BankChange, ImportReport, MasterDataKind};
+use crate::model::{PoNumber, Vendor};
 use crate::store::master_counts::{self, MasterTable};
-use crate::store::{self, timestamp};
+use crate::store::{self, master_records, timestamp};
+use crate::workflow::audit::{self, Action, NewEntry};
 use chrono::Utc;
 
 /// What importing a file would do, found by running the import and rolling it back.
@@ -30,6 +34,9 @@ pub struct MasterDataPreview {
     pub errors: Vec<RowError>,
     /// Non-fatal remarks, such as columns the import ignores.
     pub warnings: Vec<String>,
+    /// Vendors already on file whose IBAN, BIC or account number the file would change (masked): the
+    /// import is allowed, but each new account is to be confirmed by phone before it is paid to.
+    pub bank_changes: Vec<BankChange>,
 }
 
 /// What the upserts of one file did inside the caller's transaction.
@@ -42,6 +49,8 @@ struct Applied {
     warnings: Vec<String>,
     /// The purchase orders a receipts file received goods against.
     received_against: BTreeSet<PoNumber>,
+    /// Bank details of vendors already on file that the file changed (each also audited in `tx`).
+    bank_changes: Vec<BankChange>,
 }
 
 impl Workspace {
@@ -77,6 +86,7 @@ impl Workspace {
             rows: applied.rows,
             changed: applied.changed,
             warnings: applied.warnings,
+            bank_changes: applied.bank_changes,
         })
     }
 
@@ -107,6 +117,7 @@ impl Workspace {
             changed: 0,
             errors: Vec::new(),
             warnings: Vec::new(),
+            bank_changes: Vec::new(),
         };
         match outcome {
             Ok(applied) => {
@@ -114,6 +125,7 @@ impl Workspace {
                 preview.new = applied.new;
                 preview.changed = applied.changed - applied.new;
                 preview.warnings = applied.warnings;
+                preview.bank_changes = applied.bank_changes;
             }
             Err(Error::InvalidRows { rows, .. }) => preview.errors = rows,
             Err(other) => return Err(other),
@@ -134,7 +146,8 @@ fn read_csv(file: &Path) -> Result<(String, Vec<u8>)> {
 /// Parses, checks references and upserts every row of one file inside `tx` — the one code path of both
 /// the import (which commits) and the preview (which rolls back).
 async fn apply(tx: &mut SqliteConnection, kind: MasterDataKind, name: &str, bytes: &[u8]) -> Result<Applied> {
-    let now = timestamp(Utc::now());
+    let at = Utc::now();
+    let now = timestamp(at);
     let table = match kind {
         MasterDataKind::Vendors => MasterTable::Vendors,
         MasterDataKind::PurchaseOrders => MasterTable::PurchaseOrderLines,
@@ -144,10 +157,19 @@ async fn apply(tx: &mut SqliteConnection, kind: MasterDataKind, name: &str, byte
     let before = master_counts::count(tx, table).await?;
     let mut changed = 0;
     let mut received_against = BTreeSet::new();
+    let mut bank_changes = Vec::new();
     let (rows, warnings) = match kind {
         MasterDataKind::Vendors => {
             let parsed = import::parse_vendors(name, bytes)?;
             for (_, vendor) in &parsed.rows {
+                let on_file = master_records::vendor(&mut *tx, &vendor.vendor_id).await?;
+                if let Some(old) = on_file {
+                    let changes = import::bank_changes(&old, vendor, mask_account);
+                    if !changes.is_empty() {
+                        audit_bank_change(&mut *tx, &old, vendor, at).await?;
+                        bank_changes.extend(changes);
+                    }
+                }
                 if store::vendors::upsert(&mut *tx, vendor, &now).await? {
                     changed += 1;
                 }
@@ -221,7 +243,31 @@ async fn apply(tx: &mut SqliteConnection, kind: MasterDataKind, name: &str, byte
         new: new.min(changed),
         warnings,
         received_against,
+        bank_changes,
     })
+}
+
+/// Appends the `vendor_changed` entry of an imported row that changes a vendor's bank details: every
+/// field old → new (as a hand edit records it), the file it came from, and no call-back.
+async fn audit_bank_change(
+    tx: &mut SqliteConnection,
+    old: &Vendor,
+    new: &Vendor,
+    at: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let entry = NewEntry {
+        actor: audit::SYSTEM.to_owned(),
+        action: Action::VendorChanged,
+        invoice_id: None,
+        detail: serde_json::json!({
+            "vendor_id": new.vendor_id,
+            "origin": new.origin.to_text(),
+            "changes": field_changes(old, new),
+            "call_back": null,
+        }),
+    };
+    audit::append(tx, entry, at).await?;
+    Ok(())
 }
 
 fn reject_rows(file: &str, rows: Vec<RowError>) -> Result<()> {

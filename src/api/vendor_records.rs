@@ -431,7 +431,7 @@ fn looks_like_email(email: &str) -> bool {
 }
 
 /// Each field that differs, old → new.
-fn field_changes(old: &Vendor, new: &Vendor) -> Vec<FieldChange> {
+pub(super) fn field_changes(old: &Vendor, new: &Vendor) -> Vec<FieldChange> {
     let opt = |v: &Option<String>| v.clone();
     let mut changes = Vec::new();
     let mut push = |field: &'static str, o: Option<String>, n: Option<String>| {

@@ -330,6 +330,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
             }
+            for change in &report.bank_changes {
+                eprintln!("warning: {}: {}", report.file, change.message());
+            }
             eprintln!(
                 "imported {} rows from {} ({} new or changed)",
                 report.rows, report.file, report.changed

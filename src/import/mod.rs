@@ -2,6 +2,7 @@
 //! accounts, parsed and validated row by row. Pure: references to other master data (a PO's vendor, a
 //! receipt's PO line) are checked by the use case inside the import transaction.
 
+mod bank_changes;
 mod table;
 
 use std::cell::RefCell;
@@ -15,6 +16,7 @@ use crate::model::master::normalise_identifier;
 use crate::model::{
     Account, AccountCode, Origin, PoNumber, PurchaseOrderLine, Receipt, ReceiptId, Vendor, VendorId,
 };
+pub use bank_changes::{bank_changes, changed_bank_fields, BankChange};
 use table::{Cells, Table};
 
 /// Which master-data file is being imported.
@@ -53,6 +55,9 @@ pub struct ImportReport {
     pub changed: usize,
     /// Non-fatal remarks, such as columns the import ignored.
     pub warnings: Vec<String>,
+    /// Vendors already on file whose IBAN, BIC or account number the file changed (masked), each also
+    /// in the audit trail.
+    pub bank_changes: Vec<BankChange>,
 }
 
 /// The validated rows of one file, each with its line number.

@@ -25,6 +25,7 @@ mod formats_pdf_cmap;
 mod formats_pdf_consistency;
 mod formats_pdf_content;
 mod formats_pdf_text;
+mod import_bank_changes;
 mod intake_api;
 mod intake_crash;
 mod intake_eml;

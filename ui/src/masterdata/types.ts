@@ -33,7 +33,7 @@ export interface AuditEntryRecord {
   at: string;
   actor: string;
   action: string;
-  detail: { vendor_id?: string; changes?: FieldChange[]; call_back?: CallBack | null } & Record<string, unknown>;
+  detail: { vendor_id?: string; origin?: string; changes?: FieldChange[]; call_back?: CallBack | null } & Record<string, unknown>;
 }
 
 export interface VendorRecord {

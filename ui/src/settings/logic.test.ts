@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { canImport, describeBackup, describeConnection, describeManifest, describeImport, describePreview, describeSync, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
+import { canImport, describeBankChange, describeBackup, describeConnection, describeManifest, describeImport, describePreview, describeSync, describeRecorded, formatBytes, localToday, outstanding, receiptEntry } from './logic';
 import type { MasterDataPreview, OpenPurchaseOrder } from './types';
 
-const clean: MasterDataPreview = { file: 'vendors.csv', kind: 'vendors', rows: 5, new: 2, changed: 1, errors: [], warnings: [] };
+const clean: MasterDataPreview = { file: 'vendors.csv', kind: 'vendors', rows: 5, new: 2, changed: 1, errors: [], warnings: [], bank_changes: [] };
 const broken: MasterDataPreview = {
   ...clean,
   rows: 0,
@@ -28,6 +28,15 @@ const order: OpenPurchaseOrder = {
 };
 
 describe('import preview', () => {
+  it('warns of a changed bank detail naming the vendor and only the last four characters, old and new', () => {
+    const change = { vendor_id: 'V1', name: 'Acme GmbH', field: 'iban' as const, old: '••••••••••••••••••3000', new: '••••••••••••••••••4321' };
+    expect(describeBankChange(change)).toBe('V1 Acme GmbH: IBAN …3000 → …4321 — confirm the new account with the vendor by phone before paying to it');
+    expect(describeBankChange({ ...change, field: 'account_number', old: null, new: '•••••6789' })).toBe(
+      'V1 Acme GmbH: account number none → …6789 — confirm the new account with the vendor by phone before paying to it',
+    );
+    expect(describeBankChange({ ...change, field: 'bic', old: 'ABC', new: null })).toContain('BIC ABC → none');
+  });
+
   it('offers Import only for the previewed file and kind, and only without errors', () => {
     expect(canImport(clean, 'vendors', '/home/a/vendors.csv')).toBe(true);
     expect(canImport(clean, 'accounts', '/home/a/vendors.csv')).toBe(false);
@@ -40,7 +49,7 @@ describe('import preview', () => {
 
   it('says what an import would do, or how many problems on how many lines', () => {
     expect(describePreview(clean)).toBe('vendors.csv: 5 rows — 2 new, 1 changed, 2 unchanged. Nothing is kept until you import.');
-    expect(describeImport({ file: 'v.csv', kind: 'vendors', rows: 1, changed: 1, warnings: [] })).toBe('Imported v.csv: 1 row on file, 1 new or changed.');
+    expect(describeImport({ file: 'v.csv', kind: 'vendors', rows: 1, changed: 1, warnings: [], bank_changes: [] })).toBe('Imported v.csv: 1 row on file, 1 new or changed.');
     expect(describePreview(broken)).toBe('3 problems on 2 lines of vendors.csv: nothing will be imported until they are fixed.');
   });
 });

@@ -1,7 +1,7 @@
 // The settings screens' testable logic: when an import may go ahead, the preview and receipt sentences, and
 // the goods-receipt form turned into what the core takes (quantities stay decimal strings, never floats).
 
-import type { BackupManifest, BackupReport, ConnectionStatus, ImportReport, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, SyncReport } from './types';
+import type { BackupManifest, BankChange, BackupReport, ConnectionStatus, ImportReport, MasterDataKind, MasterDataPreview, OpenPurchaseOrder, ReceiptEntry, ReceiptRecorded, SyncReport } from './types';
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,6 +31,21 @@ export function describePreview(preview: MasterDataPreview): string {
 /** What an import did, in one sentence. */
 export function describeImport(report: ImportReport): string {
   return `Imported ${report.file}: ${plural(report.rows, 'row')} on file, ${String(report.changed)} new or changed.`;
+}
+
+const BANK_FIELD_LABELS: Record<BankChange['field'], string> = { iban: 'IBAN', bic: 'BIC', account_number: 'account number' };
+
+/** The warning for a bank detail an import changes, e.g. "V1 Acme GmbH: IBAN …3000 → …4321 — confirm the new account with the vendor by phone before paying to it". */
+export function describeBankChange(change: BankChange): string {
+  const label = BANK_FIELD_LABELS[change.field];
+  return `${change.vendor_id} ${change.name}: ${label} ${lastFour(change.old)} → ${lastFour(change.new)} — confirm the new account with the vendor by phone before paying to it`;
+}
+
+/** A masked value as the warning shows it: "…" and its last four characters, or "none". */
+function lastFour(masked: string | null): string {
+  if (masked === null) return 'none';
+  const chars = Array.from(masked);
+  return chars.length <= 4 ? masked : `…${chars.slice(-4).join('')}`;
 }
 
 function plural(n: number, word: string): string {

@@ -9,6 +9,15 @@ export interface RowError {
   message: string;
 }
 
+/** A bank detail of a vendor already on file that a vendors file changes; values masked but for their last four characters. */
+export interface BankChange {
+  vendor_id: string;
+  name: string;
+  field: 'iban' | 'bic' | 'account_number';
+  old: string | null;
+  new: string | null;
+}
+
 export interface MasterDataPreview {
   file: string;
   kind: MasterDataKind;
@@ -17,6 +26,7 @@ export interface MasterDataPreview {
   changed: number;
   errors: RowError[];
   warnings: string[];
+  bank_changes: BankChange[];
 }
 
 export interface ImportReport {
@@ -25,6 +35,7 @@ export interface ImportReport {
   rows: number;
   changed: number;
   warnings: string[];
+  bank_changes: BankChange[];
 }
 
 export interface ReceivableLine {
