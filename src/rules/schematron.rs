@@ -101,6 +101,10 @@ struct MatchPath {
     /// A suffix the matched element's local name must have, when the last step's first predicate says so
     /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
     name_suffix: Option<String>,
+    /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
+    /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
+    /// predicates are evaluated on the same elements without confirming their names again.
+    one_chain: bool,
 }
 
 impl Schema {
@@ -572,10 +576,12 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
                 .last()
                 .and_then(|(_, step)| step.predicates.first())
                 .and_then(required_name_suffix);
+            let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
             Ok(vec![MatchPath {
                 anchored,
                 steps: out,
                 name_suffix,
+                one_chain,
             }])
         }
         _ => Err("a context must be a path".to_owned()),
@@ -619,6 +625,9 @@ impl MatchPath {
         if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
             return true;
         }
+        if self.one_chain {
+            return self.walk(node, last, &mut |n, step| predicates_hold(ev, n, step));
+        }
         self.walk(node, last, &mut |n, step| step_matches(ev, n, step))
     }
 
@@ -655,6 +664,11 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
     if !super::xpath::eval::node_matches(node, &step.test) || !node.is_element() {
         return false;
     }
+    predicates_hold(ev, node, step)
+}
+
+/// Whether the step's predicates hold on an element that passes its name test.
+fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
     if step.predicates.is_empty() {
         return true;
     }
@@ -752,6 +766,31 @@ mod tests {
         assert_eq!(everything.len(), 12, "every element once: {everything:?}");
         let reference = visiting_everything(Schema::load("test", SCHEMA).unwrap());
         assert_eq!(by_name, fired(&reference, DOC));
+    }
+
+    #[test]
+    fn names_are_confirmed_again_with_the_predicates_only_where_an_ancestry_fits_in_several_ways() {
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <ns prefix="q" uri="urn:q"/>
+          <pattern id="chains">
+            <rule context="p:x[@k = '1']//p:a"><assert id="DESC" test="false()">d</assert></rule>
+            <rule context="q:x[@k = '1']/p:a"><assert id="CHILD" test="false()">c</assert></rule>
+          </pattern>
+        </schema>"#;
+        let schema = Schema::load("test", schema).unwrap();
+        let rules = &schema.patterns[0].rules;
+        assert!(!rules[0].context[0].one_chain);
+        assert!(rules[1].context[0].one_chain);
+        // the first a has a p:x ancestor (k = 2) and a q:x one (k = 1): only CHILD's context fits it
+        let xml = r#"<p:r xmlns:p="urn:p" xmlns:q="urn:q"><p:x k="2"><q:x k="1"><p:a/></q:x></p:x><p:x k="1"><p:y><p:a/></p:y></p:x></p:r>"#;
+        assert_eq!(
+            fired(&schema, xml),
+            [
+                ("CHILD".to_owned(), "/p:r/p:x[1]/q:x[1]/p:a[1]".to_owned()),
+                ("DESC".to_owned(), "/p:r/p:x[2]/p:y[1]/p:a[1]".to_owned()),
+            ]
+        );
     }
 
     #[test]
