@@ -53,6 +53,22 @@ pub struct Pattern {
     by_name: NameMap<u64, Vec<usize>>,
     /// Rules whose context can match any element name, in order.
     any_name: Vec<usize>,
+    /// The elements some rule's context can match, by local name.
+    reach: Reach,
+}
+
+/// Which elements a pattern's rule contexts can match, decided by local name alone.
+#[derive(Debug)]
+enum Reach {
+    /// Elements with one of these local names (the last steps' name tests), or whose local name ends with
+    /// one of the suffixes (the wildcard contexts' `ends-with(name(), '…')`).
+    Names {
+        /// Each local name with its [`name_hash`] without namespace.
+        names: Vec<(String, u64)>,
+        suffixes: Vec<String>,
+    },
+    /// Any element: a wildcard context requires no name suffix.
+    Everything,
 }
 
 /// A loaded schema.
@@ -85,6 +101,10 @@ struct MatchPath {
     /// A suffix the matched element's local name must have, when the last step's first predicate says so
     /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
     name_suffix: Option<String>,
+    /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
+    /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
+    /// predicates are evaluated on the same elements without confirming their names again.
+    one_chain: bool,
 }
 
 impl Schema {
@@ -285,11 +305,13 @@ impl Schema {
         }
         let memo = Memo::new();
         let mut ev = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
+        let mut reached = Vec::new();
         for pattern in &self.patterns {
-            // every element in document order with its local name's hash, computed once by the index
-            for &(node, local_hash) in index.elements() {
+            // the elements some rule of the pattern can match, in document order, each with its candidate
+            // rules (those whose context can match its local name)
+            pattern.reached(index, &mut reached);
+            for &(node, candidates) in &reached {
                 let start = costs.is_some().then(std::time::Instant::now);
-                let candidates = pattern.by_name.get(&local_hash).unwrap_or(&pattern.any_name);
                 let rule = candidates
                     .iter()
                     .map(|&i| &pattern.rules[i])
@@ -397,6 +419,7 @@ impl Pattern {
     fn new(id: String, rules: Vec<Rule>) -> Pattern {
         let mut by_name: NameMap<u64, Vec<usize>> = NameMap::default();
         let mut any_name = Vec::new();
+        let (mut names, mut suffixes, mut everything) = (Vec::new(), Vec::new(), false);
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
                 match path.steps.last().map(|(_, s)| &s.test) {
@@ -405,15 +428,28 @@ impl Pattern {
                         if entry.last() != Some(&index) {
                             entry.push(index);
                         }
+                        if !names.iter().any(|(name, _)| name == local) {
+                            names.push((local.clone(), name_hash(None, local)));
+                        }
                     }
                     _ => {
                         if any_name.last() != Some(&index) {
                             any_name.push(index);
                         }
+                        match &path.name_suffix {
+                            Some(suffix) if !suffixes.contains(suffix) => suffixes.push(suffix.clone()),
+                            Some(_) => {}
+                            None => everything = true,
+                        }
                     }
                 }
             }
         }
+        let reach = if everything {
+            Reach::Everything
+        } else {
+            Reach::Names { names, suffixes }
+        };
         // wildcard rules apply to every name, in their place in the priority order
         for list in by_name.values_mut() {
             list.extend(any_name.iter().copied());
@@ -425,6 +461,62 @@ impl Pattern {
             rules,
             by_name,
             any_name,
+            reach,
+        }
+    }
+
+    /// The rules whose context can match an element of this local name, in priority order.
+    fn candidates(&self, local_hash: u64) -> &[usize] {
+        self.by_name.get(&local_hash).unwrap_or(&self.any_name)
+    }
+
+    /// Fills `reached` with the elements of the document that some rule of the pattern can match, in
+    /// document order, each with its [`Pattern::candidates`]: from the index's elements by local name
+    /// (the names the contexts test, and the names ending with a wildcard context's required suffix)
+    /// instead of every element. Exact: an element left out has a local name that no context's last step
+    /// accepts (a name test confirms the name, a wildcard context rejects it by its suffix), so no rule
+    /// would match it.
+    fn reached<'s, 'a, 'i>(
+        &'s self,
+        index: &DocIndex<'a, 'i>,
+        reached: &mut Vec<(Node<'a, 'i>, &'s [usize])>,
+    ) {
+        reached.clear();
+        match &self.reach {
+            Reach::Everything => reached.extend(
+                index
+                    .elements()
+                    .iter()
+                    .map(|&(node, local_hash)| (node, self.candidates(local_hash))),
+            ),
+            Reach::Names { names, suffixes } => {
+                let mut groups = 0;
+                for (local, hash) in names {
+                    let elements = index.elements_named(*hash, local);
+                    if !elements.is_empty() {
+                        let candidates = self.candidates(*hash);
+                        reached.extend(elements.iter().map(|&node| (node, candidates)));
+                        groups += 1;
+                    }
+                }
+                if !suffixes.is_empty() {
+                    for (local, elements) in index.elements_by_local_name() {
+                        if !suffixes.iter().any(|s| local.ends_with(s.as_str())) {
+                            continue;
+                        }
+                        let hash = name_hash(None, local);
+                        // a name a context tests by name is there already
+                        if self.by_name.contains_key(&hash) && names.iter().any(|(name, _)| name == local) {
+                            continue;
+                        }
+                        reached.extend(elements.iter().map(|&node| (node, self.candidates(hash))));
+                        groups += 1;
+                    }
+                }
+                if groups > 1 {
+                    reached.sort_unstable_by_key(|(node, _)| node.id().get());
+                }
+            }
         }
     }
 }
@@ -484,10 +576,12 @@ fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
                 .last()
                 .and_then(|(_, step)| step.predicates.first())
                 .and_then(required_name_suffix);
+            let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
             Ok(vec![MatchPath {
                 anchored,
                 steps: out,
                 name_suffix,
+                one_chain,
             }])
         }
         _ => Err("a context must be a path".to_owned()),
@@ -531,6 +625,9 @@ impl MatchPath {
         if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
             return true;
         }
+        if self.one_chain {
+            return self.walk(node, last, &mut |n, step| predicates_hold(ev, n, step));
+        }
         self.walk(node, last, &mut |n, step| step_matches(ev, n, step))
     }
 
@@ -567,6 +664,11 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
     if !super::xpath::eval::node_matches(node, &step.test) || !node.is_element() {
         return false;
     }
+    predicates_hold(ev, node, step)
+}
+
+/// Whether the step's predicates hold on an element that passes its name test.
+fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
     if step.predicates.is_empty() {
         return true;
     }
@@ -604,4 +706,131 @@ fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Named contexts with and without predicates, a wildcard context with a required name suffix, and a
+    /// pattern whose wildcard requires none.
+    const SCHEMA: &str = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+      <ns prefix="p" uri="urn:p"/>
+      <pattern id="named">
+        <rule context="p:a[@k = '1']"><assert id="A1" test="false()">a1</assert></rule>
+        <rule context="//*[ends-with(name(), 'Amount')]"><assert id="AMT" test="false()">amount</assert></rule>
+        <rule context="p:a"><assert id="A" test="false()">a</assert></rule>
+        <rule context="/p:r/p:b/p:c"><assert id="C" test="false()">c</assert></rule>
+      </pattern>
+      <pattern id="everything">
+        <rule context="*"><assert id="ANY" test="false()">any</assert></rule>
+      </pattern>
+    </schema>"#;
+
+    const DOC: &str = r#"<p:r xmlns:p="urn:p" xmlns:q="urn:q"><p:a k="1"/><p:TaxAmount/><p:b><p:c/><q:a/><p:a/><q:c/></p:b><p:a k="2"><p:LineAmount/><p:Amounts/></p:a><p:other/></p:r>"#;
+
+    fn fired(schema: &Schema, xml: &str) -> Vec<(String, String)> {
+        let doc = Document::parse(xml).unwrap();
+        schema.run(&doc).into_iter().map(|f| (f.id, f.location)).collect()
+    }
+
+    /// The schema with every pattern visiting every element, as before the walk by name.
+    fn visiting_everything(mut schema: Schema) -> Schema {
+        for pattern in &mut schema.patterns {
+            pattern.reach = Reach::Everything;
+        }
+        schema
+    }
+
+    #[test]
+    fn patterns_visit_only_the_elements_their_contexts_can_match_with_the_same_verdicts() {
+        let schema = Schema::load("test", SCHEMA).unwrap();
+        assert!(matches!(schema.patterns[0].reach, Reach::Names { .. }));
+        assert!(matches!(schema.patterns[1].reach, Reach::Everything));
+        let by_name = fired(&schema, DOC);
+        let expected_named = [
+            ("A1", "/p:r/p:a[1]"),
+            ("AMT", "/p:r/p:TaxAmount[1]"),
+            ("C", "/p:r/p:b[1]/p:c[1]"),
+            ("A", "/p:r/p:b[1]/p:a[1]"),
+            ("A", "/p:r/p:a[2]"),
+            ("AMT", "/p:r/p:a[2]/p:LineAmount[1]"),
+        ];
+        let named: Vec<(&str, &str)> = by_name
+            .iter()
+            .filter(|(id, _)| id != "ANY")
+            .map(|(id, at)| (id.as_str(), at.as_str()))
+            .collect();
+        assert_eq!(named, expected_named);
+        let everything: Vec<_> = by_name.iter().filter(|(id, _)| id == "ANY").collect();
+        assert_eq!(everything.len(), 12, "every element once: {everything:?}");
+        let reference = visiting_everything(Schema::load("test", SCHEMA).unwrap());
+        assert_eq!(by_name, fired(&reference, DOC));
+    }
+
+    #[test]
+    fn names_are_confirmed_again_with_the_predicates_only_where_an_ancestry_fits_in_several_ways() {
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <ns prefix="q" uri="urn:q"/>
+          <pattern id="chains">
+            <rule context="p:x[@k = '1']//p:a"><assert id="DESC" test="false()">d</assert></rule>
+            <rule context="q:x[@k = '1']/p:a"><assert id="CHILD" test="false()">c</assert></rule>
+          </pattern>
+        </schema>"#;
+        let schema = Schema::load("test", schema).unwrap();
+        let rules = &schema.patterns[0].rules;
+        assert!(!rules[0].context[0].one_chain);
+        assert!(rules[1].context[0].one_chain);
+        // the first a has a p:x ancestor (k = 2) and a q:x one (k = 1): only CHILD's context fits it
+        let xml = r#"<p:r xmlns:p="urn:p" xmlns:q="urn:q"><p:x k="2"><q:x k="1"><p:a/></q:x></p:x><p:x k="1"><p:y><p:a/></p:y></p:x></p:r>"#;
+        assert_eq!(
+            fired(&schema, xml),
+            [
+                ("CHILD".to_owned(), "/p:r/p:x[1]/q:x[1]/p:a[1]".to_owned()),
+                ("DESC".to_owned(), "/p:r/p:x[2]/p:y[1]/p:a[1]".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_official_rules_fire_the_same_on_real_invoices_by_name_as_on_every_element() {
+        let corpora = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/en16931");
+        let mut checked = 0;
+        for (dir, schema) in [("ubl/examples", "UBL"), ("cii/examples", "CII")] {
+            let source = format!("assets/en16931/EN16931-{schema}-validation-preprocessed.sch");
+            let text =
+                std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&source))
+                    .unwrap();
+            let by_name = Schema::load(&source, &text).unwrap();
+            let everything = visiting_everything(Schema::load(&source, &text).unwrap());
+            let mut files: Vec<_> = std::fs::read_dir(corpora.join(dir))
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")))
+                .collect();
+            files.sort();
+            for file in files.iter().take(12) {
+                let xml = std::fs::read_to_string(file).unwrap();
+                let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
+                let Ok(doc) = Document::parse(xml) else {
+                    continue;
+                };
+                let ours: Vec<_> = by_name
+                    .run(&doc)
+                    .into_iter()
+                    .map(|f| (f.id, f.location))
+                    .collect();
+                let all: Vec<_> = everything
+                    .run(&doc)
+                    .into_iter()
+                    .map(|f| (f.id, f.location))
+                    .collect();
+                assert_eq!(ours, all, "{}", file.display());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 12, "{checked} files checked");
+    }
 }

@@ -8,7 +8,8 @@
 //! a document rarely has: one lookup each instead of walking the path); and the code-list membership test
 //! `contains(' A B C ', concat(' ', X, ' '))` (the BR-CL-* rules), which becomes a hash-set lookup of X's
 //! value instead of a search through a literal of up to two thousand characters and a concatenated
-//! string allocated for it.
+//! string allocated for it; `contains`/`starts-with`/`ends-with` against a literal (the code lists' guard
+//! `not(contains(normalize-space(.), ' '))`), `true()`/`false()` and `boolean()`.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -40,6 +41,11 @@ pub enum Test {
     },
     /// `contains(' A B C ', concat(' ', X, ' '))`, or with `normalize-space(X)` in the middle.
     InCodeList(Box<CodeList>),
+    /// `contains(X, 'literal')`, `starts-with(…)` or `ends-with(…)` (the code lists' guard
+    /// `not(contains(normalize-space(.), ' '))`): X's string value searched without a sequence.
+    HasPart(Box<HasPart>),
+    /// `true()` or `false()`.
+    Const(bool),
     /// Anything else: the interpreter evaluates the expression's effective boolean value.
     Interpret(Expr),
 }
@@ -64,6 +70,16 @@ pub struct CodeList {
     /// The value looked up (the middle argument of `concat`, without `normalize-space` when `normalize`).
     value: Expr,
     normalize: bool,
+}
+
+/// A string test against a literal part.
+#[derive(Debug)]
+pub struct HasPart {
+    /// Which test: `contains`, `starts-with` or `ends-with`.
+    function: Function,
+    /// The searched value (a `xs:string?` argument: empty is "", several items an error).
+    value: Expr,
+    part: String,
 }
 
 /// How many nodes of a compiled test are compiled and how many are left to the interpreter.
@@ -112,8 +128,20 @@ impl Test {
             }
             Expr::Call(Function::Contains, args) => match code_list(args) {
                 Some(list) => Test::InCodeList(Box::new(list)),
-                None => Test::Interpret(expr.clone()),
+                None => match has_part(Function::Contains, args) {
+                    Some(test) => Test::HasPart(Box::new(test)),
+                    None => Test::Interpret(expr.clone()),
+                },
             },
+            Expr::Call(function @ (Function::StartsWith | Function::EndsWith), args) => {
+                match has_part(function.clone(), args) {
+                    Some(test) => Test::HasPart(Box::new(test)),
+                    None => Test::Interpret(expr.clone()),
+                }
+            }
+            Expr::Call(Function::True, args) if args.is_empty() => Test::Const(true),
+            Expr::Call(Function::False, args) if args.is_empty() => Test::Const(false),
+            Expr::Call(Function::Boolean, args) if args.len() == 1 => Test::compile(&args[0]),
             _ => Test::Interpret(expr.clone()),
         }
     }
@@ -125,6 +153,8 @@ impl Test {
             Test::Or(a, b) => Ok(a.holds(ev, focus)? || b.holds(ev, focus)?),
             Test::Not(a) => Ok(!a.holds(ev, focus)?),
             Test::InCodeList(list) => list.contains(ev, focus),
+            Test::HasPart(test) => test.holds(ev, focus),
+            Test::Const(value) => Ok(*value),
             Test::NodePath(path) => path.exists(ev, focus),
             Test::CountCompare {
                 path,
@@ -166,7 +196,11 @@ impl Test {
                 share.compiled += 1;
                 a.add_share(share);
             }
-            Test::InCodeList(_) | Test::NodePath(_) | Test::CountCompare { .. } => share.compiled += 1,
+            Test::InCodeList(_)
+            | Test::HasPart(_)
+            | Test::Const(_)
+            | Test::NodePath(_)
+            | Test::CountCompare { .. } => share.compiled += 1,
             Test::Interpret(_) => share.interpreted += 1,
         }
     }
@@ -181,6 +215,8 @@ impl Test {
             Test::Not(a) => a.for_each_expr(f),
             Test::NodePath(path) | Test::CountCompare { path, .. } => f(&path.path),
             Test::InCodeList(list) => f(&list.value),
+            Test::HasPart(test) => f(&test.value),
+            Test::Const(_) => {}
             Test::Interpret(expr) => f(expr),
         }
     }
@@ -195,6 +231,8 @@ impl Test {
             Test::Not(a) => a.for_each_expr_mut(f),
             Test::NodePath(path) | Test::CountCompare { path, .. } => f(&mut path.path),
             Test::InCodeList(list) => f(&mut list.value),
+            Test::HasPart(test) => f(&mut test.value),
+            Test::Const(_) => {}
             Test::Interpret(expr) => f(expr),
         }
     }
@@ -312,6 +350,35 @@ fn code_list(args: &[Expr]) -> Option<CodeList> {
         value,
         normalize,
     })
+}
+
+/// `contains(X, 'part')` and its kin with exactly two arguments (a third is a collation, left to the
+/// interpreter), except `ends-with(name(), …)`, which the interpreter answers from the local name.
+fn has_part(function: Function, args: &[Expr]) -> Option<HasPart> {
+    let [value, Expr::Str(part)] = args else {
+        return None;
+    };
+    if matches!(value, Expr::Call(Function::Name | Function::LocalName, _)) {
+        return None;
+    }
+    Some(HasPart {
+        function,
+        value: value.clone(),
+        part: part.clone(),
+    })
+}
+
+impl HasPart {
+    /// The interpreter's `contains`/`starts-with`/`ends-with` with a literal second argument.
+    fn holds<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
+        let text = string_arg(ev, &self.value, focus)?;
+        let part = self.part.as_str();
+        Ok(match self.function {
+            Function::StartsWith => text.starts_with(part),
+            Function::EndsWith => text.ends_with(part),
+            _ => text.contains(part),
+        })
+    }
 }
 
 impl CodeList {
@@ -459,6 +526,70 @@ mod tests {
         let (compiled, interpreted, _) = both_indexed(xml, "count(d[. = 1]/e) = 0");
         assert_eq!(interpreted.clone().unwrap_err().code, "FORG0001");
         assert_eq!(compiled, interpreted);
+    }
+
+    #[test]
+    fn string_tests_against_a_literal_are_compiled_with_the_interpreters_verdict() {
+        let xml = "<r a='x y'><c> B C</c><c>B</c><d></d></r>";
+        for (expr, expected) in [
+            ("not(contains(normalize-space(@a), ' '))", Ok(false)),
+            ("contains(normalize-space(c[2]), ' ')", Ok(false)),
+            ("contains(c[1], 'B C')", Ok(true)),
+            ("starts-with(c[1], ' B')", Ok(true)),
+            ("starts-with(c[2], ' B')", Ok(false)),
+            ("ends-with(normalize-space(c[1]), 'C')", Ok(true)),
+            ("ends-with(d, 'C')", Ok(false)),
+            ("contains(missing, '')", Ok(true)),
+            ("starts-with(d, '')", Ok(true)),
+            // two items where one is allowed: the interpreter's error
+            ("contains(c, 'B')", Err("XPTY0004")),
+            ("true() and not(false())", Ok(true)),
+            ("boolean(contains(@a, 'y'))", Ok(true)),
+        ] {
+            let (compiled, interpreted, test) = both(xml, expr);
+            assert!(test.is_fully_compiled(), "{expr} compiles: {test:?}");
+            assert_eq!(compiled, interpreted, "{expr}");
+            assert_eq!(compiled.map_err(|e| e.code), expected, "{expr}");
+        }
+        // a collation argument, a non-literal part and ends-with(name(), …) stay the interpreter's
+        for expr in [
+            "contains(c[1], 'B', 'x')",
+            "contains(c[1], c[2])",
+            "ends-with(name(), 'r')",
+        ] {
+            let (compiled, interpreted, test) = both(xml, expr);
+            assert!(matches!(test, Test::Interpret(_)), "{expr}");
+            assert_eq!(compiled, interpreted, "{expr}");
+        }
+    }
+
+    #[test]
+    fn a_child_compared_with_a_literal_gives_the_general_comparisons_verdict_without_a_sequence() {
+        // the context is below the root element (whose children the index serves otherwise)
+        let xml = "<r><l><c>S</c><c>x</c><c>7</c><d/></l></r>";
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let line = doc.root_element().first_element_child().unwrap();
+        let focus = Focus::of(Item::Node(line));
+        for (expr, expected) in [
+            ("c = 'S'", Ok(true)),
+            ("c = 'x'", Ok(true)),
+            ("c != 'S'", Ok(true)),
+            ("c = 'Z'", Ok(false)),
+            ("e = 'S'", Ok(false)),
+            ("d = ''", Ok(true)),
+            // `S` is not a number: the comparison's error comes before the `7` that would match
+            ("c = 7", Err("FORG0001")),
+            ("e = 7", Ok(false)),
+            ("d = 1", Err("FORG0001")),
+        ] {
+            let ast = parse(expr, &HashMap::new()).unwrap();
+            let indexed = Evaluator::new(doc.root(), &globals, Some(&index)).boolean(&ast, &focus);
+            let walked = Evaluator::new(doc.root(), &globals, None).boolean(&ast, &focus);
+            assert_eq!(indexed.clone().map_err(|e| e.code), expected, "{expr}");
+            assert_eq!(indexed, walked, "{expr}");
+        }
     }
 
     #[test]

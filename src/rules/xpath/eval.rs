@@ -79,6 +79,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     Expr::Num(n) => Some(Atomic::Decimal(*n)),
                     _ => None,
                 };
+                // nor one child step against a literal (`cbc:ID = 'S'`, the predicates' usual shape)
+                if let (Some(right), Expr::Path(PathStart::Context, steps)) = (&literal, a.as_ref()) {
+                    if let Some(holds) = self.compare_children(focus, steps, *op, right)? {
+                        return Ok(holds);
+                    }
+                }
                 // neither does a function giving one value on the left (`normalize-space(cbc:ID) != ''`)
                 let left = match a.as_ref() {
                     Expr::Call(function, args) => match functions::call_value(self, function, args, focus)? {
@@ -271,6 +277,38 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         }
     }
 
+    /// `name op literal` (one child step with a name test, no predicates) from an element other than the
+    /// root element, as the general comparison over the path's nodes decides it (false when there are
+    /// none, true at the first child that compares true, an error where the comparison raises one), with
+    /// the children visited in document order through the index instead of collected into a sequence.
+    /// `None`: not this shape (the caller evaluates the path).
+    fn compare_children(
+        &mut self,
+        focus: &Focus<'a, 'i>,
+        steps: &'a [PathStep],
+        op: super::ast::CmpOp,
+        right: &Atomic<'_>,
+    ) -> XResult<Option<bool>> {
+        let (Item::Node(node), [PathStep::Axis(step)]) = (&focus.item, steps) else {
+            return Ok(None);
+        };
+        if step.axis != Axis::Child
+            || !step.predicates.is_empty()
+            || node.parent().is_some_and(|p| p.is_root())
+        {
+            return Ok(None);
+        }
+        let Some(children) = named_children(self.index, *node, &step.test) else {
+            return Ok(None);
+        };
+        for child in children {
+            if compare(op, &Item::Node(child).atomize(), right, true)? {
+                return Ok(Some(true));
+            }
+        }
+        Ok(Some(false))
+    }
+
     /// Where a shared sub-expression's value on this focus is kept: none without a memo, or when the
     /// context item is a value (not a node) and the expression depends on it.
     fn memo_key(
@@ -280,11 +318,24 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         focus: &Focus<'a, 'i>,
     ) -> Option<(&'g Memo<'a, 'i>, MemoKey)> {
         let memo = self.memo?;
+        let bound = if id & super::share::USES_VARIABLE != 0 {
+            super::share::binding_key(&self.vars)?
+        } else {
+            0
+        };
         if !uses_focus {
-            return Some((memo, (id, u64::MAX)));
+            return Some((
+                memo,
+                MemoKey {
+                    id,
+                    node: u64::MAX,
+                    bound,
+                },
+            ));
         }
         let (node, attribute) = focus.item.order_key()?;
-        Some((memo, (id, ((node as u64) << 24) | attribute as u64)))
+        let node = ((node as u64) << 24) | attribute as u64;
+        Some((memo, MemoKey { id, node, bound }))
     }
 
     /// Atomizes an expression that must give at most one value (else XPTY0004, as Saxon).

@@ -326,6 +326,28 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         &self.elements
     }
 
+    /// Every distinct local name of the document's elements with its elements in document order (names
+    /// in order of first occurrence).
+    pub fn elements_by_local_name(&self) -> impl Iterator<Item = (&'a str, &[Node<'a, 'i>])> + '_ {
+        let names = &self.by_local_name;
+        names
+            .names
+            .iter()
+            .zip(&names.ranges)
+            .map(|(name, &(start, end))| {
+                (
+                    *name,
+                    names.items.get(start as usize..end as usize).unwrap_or(&[]),
+                )
+            })
+    }
+
+    /// The elements named `local` (any namespace), in document order; `local_hash` is its [`name_hash`]
+    /// without namespace.
+    pub fn elements_named(&self, local_hash: u64, local: &str) -> &[Node<'a, 'i>] {
+        self.by_local_name.get(local_hash, local)
+    }
+
     /// The root element's children named `local` (any namespace; the caller checks it), in document order.
     pub fn root_children_named(&self, local: &str) -> &[Node<'a, 'i>] {
         self.root_children.get(name_hash(None, local), local)

@@ -15,11 +15,53 @@ use std::hash::Hasher;
 
 use super::ast::{Axis, Expr, Function, PathStart, PathStep};
 use super::index::NameMap;
-use super::value::{Sequence, XResult};
+use super::value::{Atomic, Item, Sequence, XResult};
 
-/// A shared sub-expression's id and the context node it was evaluated on (`u64::MAX` when it does not
-/// depend on the context item).
-pub type MemoKey = (u32, u64);
+/// A shared sub-expression's id, the context node it was evaluated on (`u64::MAX` when it does not
+/// depend on the context item) and the value bound to the quantifier's variable ([`binding_key`]; 0 when
+/// the expression uses no variable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoKey {
+    pub id: u32,
+    pub node: u64,
+    pub bound: u128,
+}
+
+impl std::hash::Hash for MemoKey {
+    /// One word for the map's hasher (byte-wise FNV) instead of 28 bytes; equality stays exact.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let folded = self.node.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ u64::from(self.id).rotate_left(40)
+            ^ (self.bound as u64)
+            ^ ((self.bound >> 64) as u64).rotate_left(17);
+        state.write_u64(folded);
+    }
+}
+
+/// Set in the id of a shared sub-expression that uses a quantifier's variable (`$rate` in the VAT-category
+/// rules' `every $rate in … satisfies …`): its value is kept per value of the variable too.
+pub const USES_VARIABLE: u32 = 1 << 31;
+
+/// An exact key for the quantifier variables in scope, when there is exactly one and it is a node, a
+/// number or a boolean (`None`: not kept, evaluated each time; strings have no exact fixed-size key).
+/// Distinct values give distinct keys: the kind is in the low bits, a decimal's 16-byte representation
+/// (scale and mantissa, whose low 16 bits are always zero) above them, so `5` and `5.0` are kept apart
+/// (equal in comparisons, but their string values differ).
+pub fn binding_key(vars: &[Item<'_, '_>]) -> Option<u128> {
+    let [item] = vars else {
+        return None;
+    };
+    Some(match item {
+        Item::Node(_) | Item::Attr(..) => {
+            let (node, attribute) = item.order_key()?;
+            ((node as u128) << 64) | ((attribute as u128) << 16) | 1
+        }
+        Item::Atomic(Atomic::Decimal(d)) => u128::from_le_bytes(d.serialize()) | 2,
+        Item::Atomic(Atomic::Double(f)) => (u128::from(f.to_bits()) << 16) | 3,
+        Item::Atomic(Atomic::Bool(b)) => (u128::from(*b) << 16) | 4,
+        Item::Atomic(_) => return None,
+    })
+}
 
 /// The values of shared sub-expressions on one document.
 pub struct Memo<'a, 'i> {
@@ -119,7 +161,7 @@ impl Sharer {
         for_each_child_mut(expr, &mut |child| print.add(self.wrap(child)));
         let print = print.finish();
         if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) {
-            let next = self.ids.len() as u32;
+            let next = self.ids.len() as u32 | if uses_variable(expr) { USES_VARIABLE } else { 0 };
             let id = *self.ids.entry(print).or_insert(next);
             let inner = std::mem::replace(expr, Expr::ContextItem);
             *expr = Expr::Shared {
@@ -258,13 +300,13 @@ fn contains_costly_path(expr: &Expr) -> bool {
     found
 }
 
-/// No variables (bound by a quantifier or by a Schematron `let`, which may differ between rules) and no
-/// `position()`/`last()`: the value is a function of the document and the context item.
+/// No Schematron `let` variables (which may differ between rules), no quantifier of its own and no
+/// `position()`/`last()`: the value is a function of the document, the context item and the quantifier
+/// variable in scope (which the memo keys it by, [`USES_VARIABLE`]).
 fn is_self_contained(expr: &Expr) -> bool {
     let own = !matches!(
         expr,
-        Expr::Var(_)
-            | Expr::Global(_)
+        Expr::Global(_)
             | Expr::Quantified { .. }
             | Expr::Shared { .. }
             | Expr::Call(Function::Position | Function::Last, _)
@@ -272,6 +314,16 @@ fn is_self_contained(expr: &Expr) -> bool {
     let mut children = true;
     for_each_child(expr, &mut |child| children = children && is_self_contained(child));
     own && children
+}
+
+/// Whether the expression reads a quantifier's variable (anywhere inside it).
+fn uses_variable(expr: &Expr) -> bool {
+    if matches!(expr, Expr::Var(_)) {
+        return true;
+    }
+    let mut found = false;
+    for_each_child(expr, &mut |child| found = found || uses_variable(child));
+    found
 }
 
 /// Whether the value can depend on the context item (predicates and expression steps have their own
@@ -451,10 +503,8 @@ mod tests {
     }
 
     #[test]
-    fn variables_position_and_lets_are_never_shared() {
+    fn position_lets_and_quantifiers_themselves_are_never_shared() {
         let (exprs, _) = shared(&[
-            "every $x in a satisfies //a[b = $x]",
-            "every $x in a satisfies //a[b = $x]",
             "//a[position() = 2]/b",
             "//a[position() = 2]/b",
             "//a[b = $let]",
@@ -499,6 +549,48 @@ mod tests {
             "count(//a[. = 'x']) = 1",
         ]);
         assert_eq!(run_all(xml, &exprs), [Ok(true); 4]);
+    }
+
+    #[test]
+    fn a_value_that_uses_a_quantifier_variable_is_kept_per_value_of_the_variable() {
+        let (exprs, _) = shared(&[
+            "every $x in a satisfies //a[b = $x]",
+            "every $x in a satisfies //a[b = $x]",
+        ]);
+        let inner = ids(&exprs[0]);
+        assert_eq!(inner.len(), 1, "{:?}", exprs[0]);
+        assert_ne!(inner[0] & USES_VARIABLE, 0);
+        // a binding is a node, a number or a boolean; two values, or a string, are not kept
+        let xml = "<r><a><b>1</b></a><a><b>2</b></a><c>1</c><c>2</c><c>3</c><c>2.0</c></r>";
+        for (expr, expected) in [
+            // each binding of $x gives its own count: c = 3 has none (one value for all would say true)
+            ("every $x in c satisfies count(a[b = $x]) = 1", false),
+            (
+                "every $x in c[position() < 3] satisfies count(a[b = $x]) = 1",
+                true,
+            ),
+            (
+                "every $x in c/xs:decimal(.) satisfies count(a[b = $x]) = 1",
+                false,
+            ),
+            ("some $x in c/xs:decimal(.) satisfies count(a[b = $x]) = 0", true),
+            ("every $x in c/string(.) satisfies count(a[b = $x]) = 1", false),
+        ] {
+            let (exprs, sharer) = shared(&[expr, expr]);
+            assert!(sharer.shared() > 0, "{expr}");
+            let plain = parse(expr, &HashMap::new()).unwrap();
+            let doc = roxmltree::Document::parse(xml).unwrap();
+            let globals = Globals::new();
+            let focus = Focus::of(Item::Node(doc.root_element()));
+            let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&plain, &focus);
+            assert_eq!(interpreted, Ok(expected), "{expr}");
+            assert_eq!(run_all(xml, &exprs), [Ok(expected), Ok(expected)], "{expr}");
+        }
+        let decimal = |text: &str| Item::Atomic(Atomic::Decimal(text.parse().unwrap()));
+        assert_ne!(binding_key(&[decimal("2")]), binding_key(&[decimal("2.0")]));
+        assert_ne!(binding_key(&[decimal("0")]), Some(0));
+        assert_eq!(binding_key(&[decimal("2"), decimal("3")]), None);
+        assert_eq!(binding_key(&[Item::Atomic(Atomic::Str("x".into()))]), None);
     }
 
     #[test]
