@@ -9,6 +9,7 @@ pub mod arithmetic;
 pub mod lean_parse;
 pub mod profile;
 pub mod schematron;
+pub mod tree;
 pub mod xpath;
 pub mod xrechnung;
 
