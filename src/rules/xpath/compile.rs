@@ -341,7 +341,7 @@ mod tests {
 
     /// The compiled test and the interpreter agree on `expr` with the root element of `xml` as context.
     fn both(xml: &str, expr: &str) -> (XResult<bool>, XResult<bool>, Test) {
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let ast = parse(expr, &HashMap::new()).unwrap();
         let test = Test::compile(&ast);
         let globals = Globals::new();
@@ -398,7 +398,7 @@ mod tests {
 
     /// The compiled test and the interpreter agree, both with the document's index.
     fn both_indexed(xml: &str, expr: &str) -> (XResult<bool>, XResult<bool>, Test) {
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
         let ast = parse(expr, &HashMap::new()).unwrap();
         let test = Test::compile(&ast);

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use roxmltree::Node;
+use crate::rules::tree::Node;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 
