@@ -17,13 +17,24 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr2, memchr3, memmem};
 
-use super::chars::{all_xml_chars, is_name_byte, is_name_char, is_name_start, is_space, is_xml_char};
+use super::chars::{all_xml_chars, is_name_char, is_name_start, is_space, is_xml_char};
 use super::node::{AttributeData, Document, Kind, NodeData, NONE};
 use crate::formats::xml::{check_declared_encoding, parse_safely, MAX_DEPTH, MAX_NODES, MAX_XML_BYTES};
 use crate::rules::xpath::index::NameMap;
 
 pub(super) const XML_URI: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
+
+/// The ASCII name characters other than `:` (`chars::is_name_byte`), as a table.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.');
+        b += 1;
+    }
+    table
+};
 
 /// The one refusal of a document `parse_safely` accepts: two `xmlns="…"` on one start tag, which no
 /// e-invoice has; [`parse_for_rules`] copies roxmltree's tree for it.
@@ -68,6 +79,8 @@ struct Open<'i> {
     id: u32,
     prefix: &'i str,
     local: &'i str,
+    /// Its qualified name as written in the start tag.
+    qname: &'i str,
     /// Where its namespace declarations start in `Reader::scope`.
     scope: usize,
     /// Its in-scope declarations (`Document::scopes`).
@@ -185,19 +198,18 @@ impl<'i> Reader<'i> {
     fn qname(&mut self) -> Read<(&'i str, &'i str)> {
         let start = self.pos;
         let mut colon = None;
-        while let Some(b) = self.current() {
-            if b < 128 {
-                if b == b':' {
-                    if colon.is_some() {
-                        return refuse("a name with two colons", start);
-                    }
-                    colon = Some(self.pos);
-                    self.pos += 1;
-                } else if is_name_byte(b) {
-                    self.pos += 1;
-                } else {
-                    break;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if NAME_BYTES[b as usize] {
+                // ASCII letters, digits, `_`, `-`, `.`: the common case, one table look-up per byte
+                self.pos += 1;
+            } else if b == b':' {
+                if colon.is_some() {
+                    return refuse("a name with two colons", start);
                 }
+                colon = Some(self.pos);
+                self.pos += 1;
+            } else if b < 128 {
+                break;
             } else {
                 match self.text[self.pos..].chars().next() {
                     Some(c) if is_name_char(c) => self.pos += c.len_utf8(),
@@ -513,6 +525,7 @@ impl<'i> Reader<'i> {
         let start = self.pos;
         self.pos += 1;
         let (prefix, local) = self.qname()?;
+        let qname = &self.text[start + 1..self.pos];
         if prefix == "xmlns" {
             return refuse("an element with the prefix xmlns", start);
         }
@@ -596,6 +609,7 @@ impl<'i> Reader<'i> {
                 id,
                 prefix,
                 local,
+                qname,
                 scope,
                 scope_list,
             });
@@ -657,6 +671,22 @@ impl<'i> Reader<'i> {
 
     fn end_tag(&mut self) -> Read<()> {
         let start = self.pos;
+        // the common case: the open element's name as written, then `>` (what the general path below
+        // accepts for it too, as the name cannot go on past `>`)
+        if let Some(open) = self.open.last() {
+            let name_end = start + 2 + open.qname.len();
+            if self.bytes.get(start + 2..name_end) == Some(open.qname.as_bytes())
+                && self.bytes.get(name_end) == Some(&b'>')
+            {
+                self.pos = name_end + 1;
+                self.open_text = None;
+                let (id, scope) = (open.id, open.scope);
+                self.open.pop();
+                self.doc.nodes[id as usize].end = self.doc.nodes.len() as u32;
+                self.scope.truncate(scope);
+                return Ok(());
+            }
+        }
         self.pos += 2;
         let (prefix, local) = self.qname()?;
         self.skip_spaces();
