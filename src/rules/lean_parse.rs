@@ -13,9 +13,9 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr3, memmem};
 use super::tree::{parse_for_rules, Document};
 use crate::formats::xml::MAX_XML_BYTES;
+use memchr::{memchr, memchr3, memmem};
 
 /// Payloads shorter than this are left alone: cutting them saves less than the bookkeeping costs.
 const MIN_CUT_BYTES: usize = 256;

@@ -11,8 +11,8 @@
 use std::sync::OnceLock;
 
 use super::profile::Syntax;
-use super::tree::Document;
 use super::schematron::{Fired, Schema};
+use super::tree::Document;
 use super::xpath::index::DocIndex;
 use super::Validation;
 
@@ -104,11 +104,7 @@ pub fn run<'a, 'i>(
 
 /// Adds the XRechnung findings to a validation that already holds the EN 16931 ones (nothing for a document
 /// that is not XRechnung); for the extension and CVD, the EN 16931 rules they replace are taken out.
-pub fn check<'a, 'i>(
-    doc: &'a Document<'i>,
-    index: &DocIndex<'a, 'i>,
-    validation: &mut Validation,
-) {
+pub fn check<'a, 'i>(doc: &'a Document<'i>, index: &DocIndex<'a, 'i>, validation: &mut Validation) {
     let profile = validation.profile.as_deref();
     let Some(fired) = validation
         .syntax

@@ -57,13 +57,25 @@ fn flatten_ours(doc: &Document<'_>) -> Vec<Flat> {
             name: n.tag_name().name().to_owned(),
             attributes: n
                 .attributes()
-                .map(|a| (a.namespace().map(str::to_owned), a.name().to_owned(), a.value().to_owned()))
+                .map(|a| {
+                    (
+                        a.namespace().map(str::to_owned),
+                        a.name().to_owned(),
+                        a.value().to_owned(),
+                    )
+                })
                 .collect(),
             text: n.text().map(str::to_owned),
             pi: n.pi().map(|(t, v)| (t.to_owned(), v.map(str::to_owned))),
             namespaces: n
                 .namespaces()
-                .map(|(p, uri)| (p.map(str::to_owned), uri.to_owned(), n.lookup_prefix(uri).map(str::to_owned)))
+                .map(|(p, uri)| {
+                    (
+                        p.map(str::to_owned),
+                        uri.to_owned(),
+                        n.lookup_prefix(uri).map(str::to_owned),
+                    )
+                })
                 .collect(),
         })
         .collect()
@@ -90,7 +102,13 @@ fn flatten_roxmltree(doc: &roxmltree::Document<'_>) -> Vec<Flat> {
             name: n.tag_name().name().to_owned(),
             attributes: n
                 .attributes()
-                .map(|a| (a.namespace().map(str::to_owned), a.name().to_owned(), a.value().to_owned()))
+                .map(|a| {
+                    (
+                        a.namespace().map(str::to_owned),
+                        a.name().to_owned(),
+                        a.value().to_owned(),
+                    )
+                })
                 .collect(),
             text: n.text().map(str::to_owned),
             pi: n.pi().map(|p| (p.target.to_owned(), p.value.map(str::to_owned))),
@@ -98,7 +116,11 @@ fn flatten_roxmltree(doc: &roxmltree::Document<'_>) -> Vec<Flat> {
                 .namespaces()
                 .map(|ns| {
                     let uri = ns.uri();
-                    (ns.name().map(str::to_owned), uri.to_owned(), n.lookup_prefix(uri).map(str::to_owned))
+                    (
+                        ns.name().map(str::to_owned),
+                        uri.to_owned(),
+                        n.lookup_prefix(uri).map(str::to_owned),
+                    )
                 })
                 .collect(),
         })
@@ -188,16 +210,74 @@ impl Rng {
 }
 
 const INSERTS: &[&str] = &[
-    "<", ">", "&", "]]>", "]]", "&amp;", "&lt;", "&#13;", "&#10;", "&#x9;", "&#x1;", "&#0;", "&#xD800;",
-    "&#x110000;", "&foo;", "&amp", "&#;", "<![CDATA[a\r\nb]]>", "<![CDATA[]]>", "<!--c-->", "<!--c--->",
-    "<!-- a -- b -->", "<?pi x?>", "<?pi?>", "<?xml version=\"1.0\"?>", "<?xml-stylesheet a?>", "\r\n", "\r",
-    "\t", "<p:x/>", "<x:y xmlns:x=\"urn:x\"/>", " xmlns:p=\"urn:p\"", " a=\"1\" a=\"2\"", " a=\"1\"",
-    " p:a=\"1\"", " xml:lang=\"de\"", " xmlns=\"\"", " xmlns:p=\"\"", " xmlns:xml=\"urn:x\"",
-    " xmlns:xml=\"http://www.w3.org/XML/1998/namespace\"", " xmlns=\"http://www.w3.org/2000/xmlns/\"",
-    " xmlns:a=\"urn:1\" xmlns:a=\"urn:2\"", " xmlns=\"urn:1\" xmlns=\"urn:2\"", " b='x&#10;y\tz\r\nw'",
-    " c=\"<\"", "</x>", "<x>", "<x/>", "<!DOCTYPE x>", "\u{FFFF}", "\u{FFFE}", "\u{1}", "\u{7f}", "é", "€",
-    "<é/>", "<a:b:c/>", "<1x/>", "<x y/>", "<x y=z/>", "</ x>", "< x/>", "<xmlns:x/>", "<xml:x/>",
-    "\u{feff}", "x", " ", "\n\n",
+    "<",
+    ">",
+    "&",
+    "]]>",
+    "]]",
+    "&amp;",
+    "&lt;",
+    "&#13;",
+    "&#10;",
+    "&#x9;",
+    "&#x1;",
+    "&#0;",
+    "&#xD800;",
+    "&#x110000;",
+    "&foo;",
+    "&amp",
+    "&#;",
+    "<![CDATA[a\r\nb]]>",
+    "<![CDATA[]]>",
+    "<!--c-->",
+    "<!--c--->",
+    "<!-- a -- b -->",
+    "<?pi x?>",
+    "<?pi?>",
+    "<?xml version=\"1.0\"?>",
+    "<?xml-stylesheet a?>",
+    "\r\n",
+    "\r",
+    "\t",
+    "<p:x/>",
+    "<x:y xmlns:x=\"urn:x\"/>",
+    " xmlns:p=\"urn:p\"",
+    " a=\"1\" a=\"2\"",
+    " a=\"1\"",
+    " p:a=\"1\"",
+    " xml:lang=\"de\"",
+    " xmlns=\"\"",
+    " xmlns:p=\"\"",
+    " xmlns:xml=\"urn:x\"",
+    " xmlns:xml=\"http://www.w3.org/XML/1998/namespace\"",
+    " xmlns=\"http://www.w3.org/2000/xmlns/\"",
+    " xmlns:a=\"urn:1\" xmlns:a=\"urn:2\"",
+    " xmlns=\"urn:1\" xmlns=\"urn:2\"",
+    " b='x&#10;y\tz\r\nw'",
+    " c=\"<\"",
+    "</x>",
+    "<x>",
+    "<x/>",
+    "<!DOCTYPE x>",
+    "\u{FFFF}",
+    "\u{FFFE}",
+    "\u{1}",
+    "\u{7f}",
+    "é",
+    "€",
+    "<é/>",
+    "<a:b:c/>",
+    "<1x/>",
+    "<x y/>",
+    "<x y=z/>",
+    "</ x>",
+    "< x/>",
+    "<xmlns:x/>",
+    "<xml:x/>",
+    "\u{feff}",
+    "x",
+    " ",
+    "\n\n",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -313,14 +393,23 @@ fn the_rules_reader_accepts_and_builds_exactly_what_parse_safely_does() {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         count(compare(text), &|| name.clone());
         // many mutations of small documents, a few of large ones (the time goes into reading them)
-        let mutations = if text.len() < 20_000 { 24 } else if text.len() < 200_000 { 8 } else { 2 };
+        let mutations = if text.len() < 20_000 {
+            24
+        } else if text.len() < 200_000 {
+            8
+        } else {
+            2
+        };
         for round in 0..mutations {
             let mut mutant = mutate(text, &mut rng);
             if round % 3 == 2 {
                 mutant = mutate(&mutant, &mut rng);
             }
             count(compare(&mutant), &|| {
-                format!("{name}, mutation {round}: {:?}", mutant.chars().take(300).collect::<String>())
+                format!(
+                    "{name}, mutation {round}: {:?}",
+                    mutant.chars().take(300).collect::<String>()
+                )
             });
         }
     }
@@ -331,7 +420,10 @@ fn the_rules_reader_accepts_and_builds_exactly_what_parse_safely_does() {
         failures.iter().take(8).cloned().collect::<Vec<_>>().join("\n")
     );
     // both outcomes are exercised many times, or the comparison proves little
-    assert!(accepted >= 2_000 && refused >= 2_000, "{accepted} accepted, {refused} refused");
+    assert!(
+        accepted >= 2_000 && refused >= 2_000,
+        "{accepted} accepted, {refused} refused"
+    );
     println!(
         "{accepted} texts accepted and {refused} refused by both readers, trees equal; {left} with two \
          default namespace declarations on a tag left to parse_safely"

@@ -92,7 +92,9 @@ pub fn all_xml_chars(text: &str) -> bool {
         high |= b;
     }
     // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8
-    high < 0x80 || memchr::memmem::find_iter(bytes, b"\xEF\xBF").all(|at| !matches!(bytes.get(at + 2), Some(0xBE | 0xBF)))
+    high < 0x80
+        || memchr::memmem::find_iter(bytes, b"\xEF\xBF")
+            .all(|at| !matches!(bytes.get(at + 2), Some(0xBE | 0xBF)))
 }
 
 #[cfg(test)]
@@ -102,11 +104,25 @@ mod tests {
     #[test]
     fn the_bulk_check_agrees_with_the_character_class() {
         let samples = [
-            "plain text", "tab\tline\nreturn\r", "bell\u{7}", "nul\u{0}", "é and ß", "\u{FFFE}", "x\u{FFFF}y",
-            "\u{FFFD}", "\u{EFBF}", "\u{7f}\u{80}\u{9f}", "a long run of sixteen+ bytes \u{1} here", "",
+            "plain text",
+            "tab\tline\nreturn\r",
+            "bell\u{7}",
+            "nul\u{0}",
+            "é and ß",
+            "\u{FFFE}",
+            "x\u{FFFF}y",
+            "\u{FFFD}",
+            "\u{EFBF}",
+            "\u{7f}\u{80}\u{9f}",
+            "a long run of sixteen+ bytes \u{1} here",
+            "",
         ];
         for sample in samples {
-            assert_eq!(all_xml_chars(sample), sample.chars().all(is_xml_char), "{sample:?}");
+            assert_eq!(
+                all_xml_chars(sample),
+                sample.chars().all(is_xml_char),
+                "{sample:?}"
+            );
         }
     }
 }

@@ -251,7 +251,9 @@ impl<'i> Document<'i> {
                         let uri = intern_namespace(&mut doc, Some(ns.uri()));
                         scope.push((Cow::Owned(ns.name().unwrap_or("").to_owned()), uri));
                     }
-                    let parent_scope = node.parent().map_or(0, |p| doc.nodes[p.id().get() as usize].scope);
+                    let parent_scope = node
+                        .parent()
+                        .map_or(0, |p| doc.nodes[p.id().get() as usize].scope);
                     data.scope = if doc.scopes[parent_scope as usize] == scope {
                         parent_scope
                     } else {
@@ -370,7 +372,9 @@ impl<'a, 'i> Node<'a, 'i> {
         if uri == super::read::XML_URI {
             return Some("xml");
         }
-        self.namespaces().find(|(_, u)| *u == uri).and_then(|(prefix, _)| prefix)
+        self.namespaces()
+            .find(|(_, u)| *u == uri)
+            .and_then(|(prefix, _)| prefix)
     }
 
     /// A processing instruction's target and value.
@@ -508,7 +512,13 @@ impl fmt::Debug for Node<'_, '_> {
         match self.data().kind {
             Kind::Element => {
                 let name = self.tag_name();
-                write!(f, "Element {{{}}}{} #{}", name.namespace().unwrap_or(""), name.name(), self.id)
+                write!(
+                    f,
+                    "Element {{{}}}{} #{}",
+                    name.namespace().unwrap_or(""),
+                    name.name(),
+                    self.id
+                )
             }
             Kind::Text => write!(f, "Text {:?} #{}", self.text().unwrap_or(""), self.id),
             kind => write!(f, "{kind:?} #{}", self.id),

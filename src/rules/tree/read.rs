@@ -707,7 +707,8 @@ impl<'i> Reader<'i> {
     /// without the prefixes it redeclares.
     fn scope_list(&mut self, own: usize, parent_list: u32) -> u32 {
         let own = &self.scope[own..];
-        let mut list: Vec<(Cow<'i, str>, u32)> = own.iter().map(|(p, uri)| (Cow::Borrowed(*p), *uri)).collect();
+        let mut list: Vec<(Cow<'i, str>, u32)> =
+            own.iter().map(|(p, uri)| (Cow::Borrowed(*p), *uri)).collect();
         for (prefix, uri) in &self.doc.scopes[parent_list as usize] {
             if !own.iter().any(|(p, _)| *p == prefix.as_ref()) {
                 list.push((prefix.clone(), *uri));
@@ -759,10 +760,13 @@ fn reference(text: &str, at: usize) -> Option<(char, usize)> {
             pos += 1;
         }
         let digits_start = pos;
-        while bytes
-            .get(pos)
-            .is_some_and(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
-        {
+        while bytes.get(pos).is_some_and(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        }) {
             pos += 1;
         }
         let digits = std::str::from_utf8(&bytes[digits_start..pos]).ok()?;
@@ -856,7 +860,11 @@ fn decode_attribute(text: &str) -> Result<String, &'static str> {
         if b == b'\r' && bytes.get(pos) == Some(&b'\n') {
             continue;
         }
-        buffer.push(if matches!(b, b'\n' | b'\r' | b'\t') { b' ' } else { b });
+        buffer.push(if matches!(b, b'\n' | b'\r' | b'\t') {
+            b' '
+        } else {
+            b
+        });
     }
     String::from_utf8(buffer).map_err(|_| "a value that is not UTF-8 once decoded")
 }
