@@ -71,10 +71,10 @@ fn ours(texts: &[String], rounds: usize) -> (Duration, usize) {
 
 /// Rules only, on documents parsed beforehand (what the pipeline pays: the reader has parsed the XML).
 fn ours_rules_only(texts: &[String], rounds: usize) -> Duration {
-    let docs: Vec<roxmltree::Document<'_>> = texts
+    let docs: Vec<backdesk::rules::tree::Document<'_>> = texts
         .iter()
         .map(|t| {
-            backdesk::formats::xml::parse_safely(t)
+            backdesk::rules::tree::parse_for_rules(t)
                 .unwrap_or_else(|e| panic!("a corpus file does not parse: {e}"))
         })
         .collect();
@@ -88,8 +88,9 @@ fn ours_rules_only(texts: &[String], rounds: usize) -> Duration {
 }
 
 /// Parsing only, to split parse + rules: the whole text (`formats::xml::parse_safely`, what a reader
-/// pays) and the rules' lean parse (`rules::RulesText`, attachment payloads cut).
-fn ours_parse_only(texts: &[String], rounds: usize) -> (Duration, Duration) {
+/// pays), the rules' lean parse (`rules::RulesText`, attachment payloads cut, read by `rules::tree`) and,
+/// as the reference in the same run, roxmltree (`parse_safely`) on the same lean texts.
+fn ours_parse_only(texts: &[String], rounds: usize) -> (Duration, Duration, Duration) {
     let start = Instant::now();
     for _ in 0..rounds {
         for text in texts {
@@ -104,7 +105,15 @@ fn ours_parse_only(texts: &[String], rounds: usize) -> (Duration, Duration) {
             let _ = std::hint::black_box(lean.parse().is_ok());
         }
     }
-    (whole, start.elapsed() / (rounds * texts.len()) as u32)
+    let lean = start.elapsed() / (rounds * texts.len()) as u32;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for text in texts {
+            let lean = backdesk::rules::RulesText::new(text);
+            let _ = std::hint::black_box(backdesk::formats::xml::parse_safely(&lean.text()).is_ok());
+        }
+    }
+    (whole, lean, start.elapsed() / (rounds * texts.len()) as u32)
 }
 
 /// The per-document name index alone (`rules::xpath::index::DocIndex`, which `rules::validate` builds once
@@ -124,9 +133,9 @@ fn ours_index_only(texts: &[String], rounds: usize) -> Duration {
 /// With `BENCH_PROFILE=1`: the checks (and the engine's own stages) that take the most time over all files,
 /// each the least over 5 rounds (a busy machine's pauses land in one round, not in all).
 fn profile(texts: &[String]) {
-    let docs: Vec<roxmltree::Document<'_>> = texts
+    let docs: Vec<backdesk::rules::tree::Document<'_>> = texts
         .iter()
-        .filter_map(|t| backdesk::formats::xml::parse_safely(t).ok())
+        .filter_map(|t| backdesk::rules::tree::parse_for_rules(t).ok())
         .collect();
     let mut least: std::collections::HashMap<String, Duration> = std::collections::HashMap::new();
     for round in 0..5 {
@@ -196,7 +205,7 @@ fn main() {
         .unwrap_or(20);
     let (per_invoice, fired) = ours(&texts, rounds);
     let rules_only = ours_rules_only(&texts, rounds);
-    let (parse_whole, parse_lean) = ours_parse_only(&texts, rounds);
+    let (parse_whole, parse_lean, parse_lean_roxmltree) = ours_parse_only(&texts, rounds);
     let index_only = ours_index_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
     for syntax in [backdesk::rules::Syntax::Ubl, backdesk::rules::Syntax::Cii] {
@@ -209,7 +218,9 @@ fn main() {
         }
     }
     println!(
-        "ours, parsing only: whole text {parse_whole:?}, the rules' lean parse {parse_lean:?} per invoice"
+        "ours, parsing only: whole text {parse_whole:?}, the rules' lean parse {parse_lean:?} per invoice \
+         (roxmltree on the same lean texts: {parse_lean_roxmltree:?}, {:.2}x ours)",
+        parse_lean_roxmltree.as_secs_f64() / parse_lean.as_secs_f64()
     );
     println!("ours, the document index only: {index_only:?} per build (one per validated document)");
     if std::env::var_os("BENCH_PROFILE").is_some() {

@@ -57,7 +57,7 @@ fn nesting_depth(document: &Document<'_>) -> usize {
 /// The XML declaration's `encoding` must be a well-formed name (XML 1.0, production 81) that the UTF-8 text
 /// honours: UTF-8 itself, or any ASCII-compatible name when the document is plain ASCII. A conforming parser
 /// refuses anything else, and so do we: the sender's tool wrote a broken file.
-fn check_declared_encoding(text: &str) -> Result<(), String> {
+pub(crate) fn check_declared_encoding(text: &str) -> Result<(), String> {
     let Some(declaration) = text
         .strip_prefix("<?xml")
         .and_then(|rest| rest.split("?>").next())

@@ -9,14 +9,13 @@
 //! cannot hide an error (no markup, reference, `]]>` or forbidden character), and after parsing every cut is confirmed to lie in a
 //! text node whose parent element's name ends in `BinaryObject`. Anything else (a look-alike inside an
 //! attribute value or a comment, a malformed document) parses the original text, so the limits, refusals
-//! and error messages of [`parse_safely`] are unchanged.
+//! and error messages of `formats::xml::parse_safely` are unchanged.
 
 use std::borrow::Cow;
 
+use super::tree::{parse_for_rules, Document};
+use crate::formats::xml::MAX_XML_BYTES;
 use memchr::{memchr, memchr3, memmem};
-use roxmltree::Document;
-
-use crate::formats::xml::{parse_safely, MAX_XML_BYTES};
 
 /// Payloads shorter than this are left alone: cutting them saves less than the bookkeeping costs.
 const MIN_CUT_BYTES: usize = 256;
@@ -70,17 +69,19 @@ impl<'a> RulesText<'a> {
         }
     }
 
-    /// Parses with [`parse_safely`]: the lean text when every cut is confirmed to be an attachment's
-    /// content, otherwise the original text (so a refusal always names the original's problem).
+    /// Reads the text into the rules' tree ([`parse_for_rules`]: the rules' reader, with the limits,
+    /// refusals and messages of `formats::xml::parse_safely`): the lean text when every cut is confirmed
+    /// to be an attachment's content, otherwise the original text (so a refusal always names the
+    /// original's problem).
     pub fn parse(&self) -> Result<Document<'_>, String> {
         if let Some((lean, kept)) = &self.lean {
-            if let Ok(doc) = parse_safely(lean) {
+            if let Ok(doc) = parse_for_rules(lean) {
                 if cuts_are_attachment_content(&doc, kept) {
                     return Ok(doc);
                 }
             }
         }
-        parse_safely(self.original)
+        parse_for_rules(self.original)
     }
 }
 
@@ -191,6 +192,7 @@ fn cuts_are_attachment_content(doc: &Document<'_>, kept: &[usize]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::xml::parse_safely;
 
     fn payload(n: usize) -> String {
         "QUJD".repeat(n / 4)

@@ -9,6 +9,7 @@ pub mod arithmetic;
 pub mod lean_parse;
 pub mod profile;
 pub mod schematron;
+pub mod tree;
 pub mod xpath;
 pub mod xrechnung;
 
@@ -83,8 +84,31 @@ pub fn warm_up() {
     let _ = xrechnung::schema(Syntax::Cii);
 }
 
+/// A parsed e-invoice the rules can read: the rules' own tree ([`tree::Document`], what [`RulesText::parse`]
+/// gives), or a `roxmltree` document, which is copied into one first (for callers that already hold one).
+pub trait RulesInput {
+    /// Calls `f` with the document as the rules' tree.
+    fn with_tree<R>(&self, f: impl FnOnce(&tree::Document<'_>) -> R) -> R;
+}
+
+impl RulesInput for tree::Document<'_> {
+    fn with_tree<R>(&self, f: impl FnOnce(&tree::Document<'_>) -> R) -> R {
+        f(self)
+    }
+}
+
+impl RulesInput for roxmltree::Document<'_> {
+    fn with_tree<R>(&self, f: impl FnOnce(&tree::Document<'_>) -> R) -> R {
+        f(&tree::Document::from_roxmltree(self))
+    }
+}
+
 /// Checks an e-invoice against the EN 16931 rules when they apply to its profile.
-pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
+pub fn validate(doc: &impl RulesInput) -> Validation {
+    doc.with_tree(validate_tree)
+}
+
+fn validate_tree(doc: &tree::Document<'_>) -> Validation {
     let syntax = Syntax::of(doc);
     let profile = syntax.and_then(|s| profile::specification_identifier(doc, s));
     let applicability = profile::applicability(syntax, profile.as_deref());
@@ -109,13 +133,13 @@ pub fn validate(doc: &roxmltree::Document<'_>) -> Validation {
 
 /// Runs the official EN 16931 rules whatever the profile says (the reference validator does this); `None`
 /// when the root element is neither UBL nor CII.
-pub fn run_official_rules(doc: &roxmltree::Document<'_>) -> Option<Vec<Fired>> {
-    run_official_rules_indexed(doc, &DocIndex::new(doc))
+pub fn run_official_rules(doc: &impl RulesInput) -> Option<Vec<Fired>> {
+    doc.with_tree(|doc| run_official_rules_indexed(doc, &DocIndex::new(doc)))
 }
 
 /// [`run_official_rules`] with the document's index already built ([`DocIndex::new`] of `doc`).
 fn run_official_rules_indexed<'a, 'i>(
-    doc: &'a roxmltree::Document<'i>,
+    doc: &'a tree::Document<'i>,
     index: &DocIndex<'a, 'i>,
 ) -> Option<Vec<Fired>> {
     let schema = official_schema(Syntax::of(doc)?)?;
@@ -213,7 +237,7 @@ mod tests {
         let xml = r#"<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
             xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
             <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID></Invoice>"#;
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = tree::Document::parse(xml).unwrap();
         let validation = validate(&doc);
         assert_eq!(validation.syntax, Some(Syntax::Ubl));
         assert!(validation.fatal_ids().contains(&"BR-02".to_owned()));
@@ -231,7 +255,7 @@ mod tests {
             xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
             <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID>
             </Invoice>"#;
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = tree::Document::parse(xml).unwrap();
         xpath::index::BUILDS.with(|builds| builds.set(0));
         let validation = validate(&doc);
         // both rule sets ran: an EN 16931 rule (no invoice number) and an XRechnung one (no buyer reference)

@@ -1,7 +1,7 @@
 //! Which rules apply to a document: its syntax (from the root element) and its specification identifier
 //! (BT-24), and whether that profile is EN 16931 (or a CIUS of it) or a profile below the norm.
 
-use roxmltree::{Document, Node};
+use super::tree::{Document, Node};
 use serde::Serialize;
 
 const UBL_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use roxmltree::{Document, Node};
+use super::tree::{Document, Node};
 
 use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
 use super::xpath::compile::{Share, Test};

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::profile::Syntax;
 use super::schematron::{Fired, Schema};
+use super::tree::Document;
 use super::xpath::index::DocIndex;
 use super::Validation;
 
@@ -90,7 +91,7 @@ pub fn replaced_rules(profile: &str) -> &'static [&'static str] {
 /// Runs the XRechnung rules when the profile names XRechnung; `None` (nothing to run) otherwise. `index` is
 /// the document's index ([`DocIndex::new`] of `doc`), shared with the EN 16931 run.
 pub fn run<'a, 'i>(
-    doc: &'a roxmltree::Document<'i>,
+    doc: &'a Document<'i>,
     index: &DocIndex<'a, 'i>,
     syntax: Syntax,
     profile: Option<&str>,
@@ -103,11 +104,7 @@ pub fn run<'a, 'i>(
 
 /// Adds the XRechnung findings to a validation that already holds the EN 16931 ones (nothing for a document
 /// that is not XRechnung); for the extension and CVD, the EN 16931 rules they replace are taken out.
-pub fn check<'a, 'i>(
-    doc: &'a roxmltree::Document<'i>,
-    index: &DocIndex<'a, 'i>,
-    validation: &mut Validation,
-) {
+pub fn check<'a, 'i>(doc: &'a Document<'i>, index: &DocIndex<'a, 'i>, validation: &mut Validation) {
     let profile = validation.profile.as_deref();
     let Some(fired) = validation
         .syntax
@@ -153,7 +150,7 @@ mod tests {
     /// Evaluates an XPath expression on an empty document and returns the string values.
     fn xpath(expr: &str) -> Result<Vec<String>, String> {
         use super::super::xpath::{parse, Evaluator, Focus, Globals, Item};
-        let doc = roxmltree::Document::parse("<r/>").map_err(|e| e.to_string())?;
+        let doc = Document::parse("<r/>").map_err(|e| e.to_string())?;
         let namespaces = std::collections::HashMap::from([(
             "xs".to_owned(),
             "http://www.w3.org/2001/XMLSchema".to_owned(),

@@ -43,6 +43,7 @@ mod rules_corpus;
 mod rules_embedded;
 mod rules_lean_parse;
 mod rules_parity;
+mod rules_tree;
 mod rules_vefa;
 mod rules_xrechnung;
 mod settings_api;

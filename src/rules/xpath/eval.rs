@@ -1,10 +1,10 @@
-//! Evaluates the syntax tree over a `roxmltree` document with XPath 2.0 semantics: sequences, document
+//! Evaluates the syntax tree over the rules' XML tree (`rules::tree`) with XPath 2.0 semantics: sequences, document
 //! order, general comparisons over sequences, effective boolean value, exact decimal arithmetic, and the
 //! dynamic errors Saxon raises (reported as [`XError`]).
 
 use std::collections::HashMap;
 
-use roxmltree::Node;
+use crate::rules::tree::Node;
 use rust_decimal::Decimal;
 
 use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
@@ -855,7 +855,7 @@ pub fn node_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
     }
 }
 
-fn attribute_matches(attribute: &roxmltree::Attribute<'_, '_>, test: &NodeTest) -> bool {
+fn attribute_matches(attribute: &crate::rules::tree::Attribute<'_, '_>, test: &NodeTest) -> bool {
     match test {
         NodeTest::AnyNode | NodeTest::AnyName => true,
         NodeTest::Text => false,
@@ -961,7 +961,7 @@ mod tests {
 
     /// Evaluates `expr` with the root element of `xml` as context and returns its string value(s).
     fn run(xml: &str, expr: &str) -> XResult<Vec<String>> {
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
         let ast = super::super::parse(expr, &namespaces).unwrap();
         let globals = Globals::new();

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use roxmltree::{Document, Node};
+use crate::rules::tree::{Document, Node, NodeId};
 
 /// FNV-1a: names are short, and SipHash's resistance to crafted keys buys nothing for a per-document
 /// index of element names (the map is bounded by the document, which is bounded by the parser's limits).
@@ -403,7 +403,7 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 let id = next as usize;
                 next = self.next_element_sibling.get(id).copied().unwrap_or(0);
                 if self.element_hash.get(id) == Some(&hash) {
-                    return doc.get_node(roxmltree::NodeId::new(id as u32));
+                    return doc.get_node(NodeId::new(id as u32));
                 }
             }
             None

@@ -1,5 +1,5 @@
 //! An XPath 2.0 subset, enough for the official EN 16931 (and XRechnung) Schematron artefacts: a parser to
-//! a syntax tree ([`parse`]) and an evaluator over `roxmltree` ([`eval`]) with the XPath 2.0 rules that
+//! a syntax tree ([`parse`]) and an evaluator over the rules' XML tree ([`eval`]) with the XPath 2.0 rules that
 //! decide verdicts (general comparisons, untypedAtomic promotion, exact decimals, dynamic errors).
 
 pub mod ast;

@@ -517,7 +517,7 @@ mod tests {
 
     /// Evaluates each expression in turn with one memo, from the root element, as a test (`boolean`).
     fn run_all(xml: &str, exprs: &[Expr]) -> Vec<Result<bool, &'static str>> {
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
         let globals = Globals::new();
         let memo = Memo::new();
@@ -579,7 +579,7 @@ mod tests {
             let (exprs, sharer) = shared(&[expr, expr]);
             assert!(sharer.shared() > 0, "{expr}");
             let plain = parse(expr, &HashMap::new()).unwrap();
-            let doc = roxmltree::Document::parse(xml).unwrap();
+            let doc = crate::rules::tree::Document::parse(xml).unwrap();
             let globals = Globals::new();
             let focus = Focus::of(Item::Node(doc.root_element()));
             let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&plain, &focus);
@@ -609,7 +609,7 @@ mod tests {
     #[test]
     fn a_value_that_depends_on_the_context_node_is_kept_per_node() {
         let xml = "<r><l><c><d>S</d></c></l><l><c><d>Z</d></c></l></r>";
-        let doc = roxmltree::Document::parse(xml).unwrap();
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
         let globals = Globals::new();
         let memo = Memo::new();
