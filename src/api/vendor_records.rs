@@ -10,6 +10,7 @@ use super::{CoreEvent, Redecided, Workspace};
 use crate::decide::evidence::BankConfirmation;
 use crate::decide::vendor::normalise_name;
 use crate::error::{Error, Result};
+use crate::import;
 use crate::model::master::normalise_identifier;
 use crate::model::{AccountCode, InvoiceStatus, Origin, Vendor, VendorId};
 use crate::store::master_records::{self, InvoiceBrief, UnresolvedSeller};
@@ -190,10 +191,10 @@ impl Workspace {
                 redecided: Vec::new(),
             });
         }
-        let bank_changed = changes.iter().any(|c| BANK_FIELDS.contains(&c.field));
-        let call_back = match (&update.call_back, bank_changed) {
+        let bank = import::changed_bank_fields(&old, &new);
+        let call_back = match (&update.call_back, !bank.is_empty()) {
             (Some(call), true) => Some(checked_call_back(call, &old.vendor_id, now)?),
-            (None, true) => return Err(bank_change_refused(&old.vendor_id, &changes)),
+            (None, true) => return Err(bank_change_refused(&old.vendor_id, &bank)),
             (_, false) => None,
         };
         store::vendors::upsert(&mut tx, &new, &timestamp(now)).await?;
@@ -285,9 +286,6 @@ fn states_vendor(seller: &UnresolvedSeller, vendor: &Vendor) -> bool {
             .as_deref()
             .is_some_and(|n| names.contains(&normalise_name(n)))
 }
-
-/// The fields whose change is a change of where the vendor is paid.
-const BANK_FIELDS: &[&str] = &["iban", "bic", "account_number"];
 
 fn vendor_matches(vendor: &Vendor, query: &str) -> bool {
     let query = query.trim();
@@ -472,16 +470,15 @@ pub(super) fn field_changes(old: &Vendor, new: &Vendor) -> Vec<FieldChange> {
     changes
 }
 
-fn bank_change_refused(vendor: &VendorId, changes: &[FieldChange]) -> Error {
-    let what: Vec<String> = changes
+fn bank_change_refused(vendor: &VendorId, bank: &[import::BankFieldChange]) -> Error {
+    let what: Vec<String> = bank
         .iter()
-        .filter(|c| BANK_FIELDS.contains(&c.field))
-        .map(|c| {
+        .map(|(field, old, new)| {
             format!(
                 "{} {} → {}",
-                field_label(c.field),
-                c.old.as_deref().unwrap_or("none"),
-                c.new.as_deref().unwrap_or("none")
+                import::bank_field_label(field),
+                old.as_deref().unwrap_or("none"),
+                new.as_deref().unwrap_or("none")
             )
         })
         .collect();
@@ -491,16 +488,6 @@ fn bank_change_refused(vendor: &VendorId, changes: &[FieldChange]) -> Error {
          the number, where it comes from and when",
         what.join(", ")
     ))
-}
-
-/// A field's name as a person says it.
-fn field_label(field: &str) -> String {
-    match field {
-        "iban" => "IBAN".into(),
-        "bic" => "BIC".into(),
-        "tax_id" => "VAT id".into(),
-        other => other.replace('_', " "),
-    }
 }
 
 /// The call-back record with its text trimmed, or what is missing from it.

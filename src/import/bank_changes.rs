@@ -27,18 +27,19 @@ impl BankChange {
             "{} {}: {} {} → {} — confirm the new account with the vendor by phone before paying to it",
             self.vendor_id,
             self.name,
-            field_label(self.field),
+            bank_field_label(self.field),
             shown(self.old.as_deref()),
             shown(self.new.as_deref())
         )
     }
 }
 
-/// Each bank field that differs between the vendor on file and the imported row, old → new, unmasked.
-pub fn changed_bank_fields(
-    old: &Vendor,
-    new: &Vendor,
-) -> Vec<(&'static str, Option<String>, Option<String>)> {
+/// A bank field that differs: its name (`iban`, `bic`, `account_number`), old → new, unmasked.
+pub type BankFieldChange = (&'static str, Option<String>, Option<String>);
+
+/// Each bank field that differs between two versions of a vendor (on file and imported, or before and
+/// after a hand edit), old → new, unmasked: the one definition of "where the vendor is paid changed".
+pub fn changed_bank_fields(old: &Vendor, new: &Vendor) -> Vec<BankFieldChange> {
     [
         ("iban", &old.iban, &new.iban),
         ("bic", &old.bic, &new.bic),
@@ -65,7 +66,7 @@ pub fn bank_changes(old: &Vendor, new: &Vendor, mask: impl Fn(&str) -> String) -
 }
 
 /// A bank field's name as a person says it.
-fn field_label(field: &str) -> &'static str {
+pub fn bank_field_label(field: &str) -> &'static str {
     match field {
         "iban" => "IBAN",
         "bic" => "BIC",

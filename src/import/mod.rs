@@ -16,7 +16,7 @@ use crate::model::master::normalise_identifier;
 use crate::model::{
     Account, AccountCode, Origin, PoNumber, PurchaseOrderLine, Receipt, ReceiptId, Vendor, VendorId,
 };
-pub use bank_changes::{bank_changes, changed_bank_fields, BankChange};
+pub use bank_changes::{bank_changes, bank_field_label, changed_bank_fields, BankChange, BankFieldChange};
 use table::{Cells, Table};
 
 /// Which master-data file is being imported.
