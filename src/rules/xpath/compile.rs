@@ -165,7 +165,7 @@ impl Test {
                 let count = if path.is_absent(ev, focus) {
                     0
                 } else {
-                    ev.eval(&path.path, focus)?.len()
+                    ev.count(&path.path, focus)?
                 };
                 compare(
                     *op,

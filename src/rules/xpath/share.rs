@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::rc::Rc;
 
 use super::ast::{Axis, Expr, Function, PathStart, PathStep};
 use super::index::NameMap;
@@ -65,7 +66,8 @@ pub fn binding_key(vars: &[Item<'_, '_>]) -> Option<u128> {
 
 /// The values of shared sub-expressions on one document.
 pub struct Memo<'a, 'i> {
-    sequences: RefCell<NameMap<MemoKey, XResult<Sequence<'a, 'i>>>>,
+    /// Sequences behind a reference count: a hit hands out the kept sequence without copying it.
+    sequences: RefCell<NameMap<MemoKey, XResult<Rc<Sequence<'a, 'i>>>>>,
     booleans: RefCell<NameMap<MemoKey, XResult<bool>>>,
 }
 
@@ -86,12 +88,12 @@ impl<'a, 'i> Memo<'a, 'i> {
         }
     }
 
-    /// The sequence kept for `key`, if evaluated before.
-    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Sequence<'a, 'i>>> {
+    /// The sequence kept for `key`, if evaluated before (shared, not copied).
+    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Rc<Sequence<'a, 'i>>>> {
         self.sequences.borrow().get(&key).cloned()
     }
 
-    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Sequence<'a, 'i>>) {
+    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Rc<Sequence<'a, 'i>>>) {
         self.sequences.borrow_mut().insert(key, value);
     }
 
