@@ -228,9 +228,23 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 id,
                 uses_focus,
                 inner,
-            } => self
-                .shared_sequence(*id, *uses_focus, inner, focus)
-                .map(Rc::unwrap_or_clone),
+            } => {
+                let Some((memo, key)) = self.memo_key(*id, *uses_focus, focus) else {
+                    return self.eval(inner, focus);
+                };
+                if let Some(known) = memo.sequence(key) {
+                    return known.map(|items| items.to_vec());
+                }
+                let value = self.eval(inner, focus);
+                memo.keep_sequence(
+                    key,
+                    value
+                        .as_ref()
+                        .map(|items| Rc::from(items.as_slice()))
+                        .map_err(Clone::clone),
+                );
+                value
+            }
         }
     }
 
@@ -242,14 +256,14 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         uses_focus: bool,
         inner: &'a Expr,
         focus: &Focus<'a, 'i>,
-    ) -> XResult<Rc<Sequence<'a, 'i>>> {
+    ) -> XResult<Rc<[Item<'a, 'i>]>> {
         let Some((memo, key)) = self.memo_key(id, uses_focus, focus) else {
-            return self.eval(inner, focus).map(Rc::new);
+            return self.eval(inner, focus).map(Rc::from);
         };
         if let Some(known) = memo.sequence(key) {
             return known;
         }
-        let value = self.eval(inner, focus).map(Rc::new);
+        let value = self.eval(inner, focus).map(Rc::from);
         memo.keep_sequence(key, value.clone());
         value
     }
@@ -913,7 +927,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 /// A sequence built for the caller, or one the memo kept (shared with it, not copied).
 pub enum Seq<'a, 'i> {
     Owned(Sequence<'a, 'i>),
-    Kept(Rc<Sequence<'a, 'i>>),
+    Kept(Rc<[Item<'a, 'i>]>),
 }
 
 impl<'a, 'i> std::ops::Deref for Seq<'a, 'i> {
@@ -1021,7 +1035,7 @@ fn one_value<'a>(items: &[Item<'a, '_>]) -> XResult<Option<Atomic<'a>>> {
 /// Steps that only walk down by name: child steps with a name test and no predicates, the last possibly an
 /// attribute step with a name test (`cac:Price/cbc:PriceAmount`, `cbc:InvoicedQuantity/@unitCode`). From one
 /// node such a path meets its nodes in document order, each once, and cannot raise an error.
-fn is_child_chain(steps: &[PathStep]) -> bool {
+pub(super) fn is_child_chain(steps: &[PathStep]) -> bool {
     let last = steps.len().wrapping_sub(1);
     !steps.is_empty()
         && steps.iter().enumerate().all(|(i, step)| match step {
@@ -1047,7 +1061,7 @@ fn chain_prefix(steps: &[PathStep]) -> usize {
 
 /// Visits the nodes a child chain ([`is_child_chain`]) selects from `node`, in document order, until `f`
 /// says stop (true); returns whether it did.
-fn visit_chain<'a, 'i>(
+pub(super) fn visit_chain<'a, 'i>(
     index: Option<&DocIndex<'a, 'i>>,
     node: Node<'a, 'i>,
     steps: &[PathStep],
@@ -1285,9 +1299,9 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
         NodeTest::AnyName => node.is_element(),
         NodeTest::Namespace(ns) => node.is_element() && node.tag_name().namespace() == Some(ns.as_str()),
         NodeTest::Name(ns, local, _) => {
-            node.is_element()
-                && node.tag_name().name() == local
-                && node.tag_name().namespace() == ns.as_deref()
+            // a node other than an element has no name (never a test's local name)
+            let name = node.tag_name();
+            name.name() == local && name.namespace() == ns.as_deref()
         }
     }
 }
