@@ -18,9 +18,10 @@ use std::hash::BuildHasherDefault;
 use rust_decimal::Decimal;
 
 use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
-use super::eval::{Evaluator, Focus};
+use super::eval::{is_child_chain, visit_chain, Evaluator, Focus};
 use super::functions::{normalize_space, string_arg};
 use super::index::{name_hash, Fnv};
+use super::value::Item;
 use super::value::{compare, Atomic, XResult};
 
 /// A check's test, compiled.
@@ -55,6 +56,9 @@ pub enum Test {
 #[derive(Debug)]
 pub struct NodePath {
     path: Expr,
+    /// The path only walks down child names from the context (`false`) or the root (`true`)
+    /// ([`super::eval::is_child_chain`]): its existence is a walk that stops at the first node.
+    chain: Option<bool>,
     /// The [`name_hash`] of local names of elements (`false`) and attributes (`true`) that must occur in
     /// the document for the path to select anything.
     required: Vec<(u64, bool)>,
@@ -165,7 +169,7 @@ impl Test {
                 let count = if path.is_absent(ev, focus) {
                     0
                 } else {
-                    ev.eval(&path.path, focus)?.len()
+                    ev.count(&path.path, focus)?
                 };
                 compare(
                     *op,
@@ -254,6 +258,7 @@ fn node_path(expr: &Expr) -> Option<NodePath> {
         Expr::Union(..) if is_plain_union(expr) => {
             return Some(NodePath {
                 path: expr.clone(),
+                chain: None,
                 required,
             })
         }
@@ -274,8 +279,14 @@ fn node_path(expr: &Expr) -> Option<NodePath> {
             break;
         }
     }
+    let chain = match expr {
+        Expr::Path(PathStart::Root, steps) if is_child_chain(steps) => Some(true),
+        Expr::Path(PathStart::Context, steps) if is_child_chain(steps) => Some(false),
+        _ => None,
+    };
     Some(NodePath {
         path: expr.clone(),
+        chain,
         required,
     })
 }
@@ -297,6 +308,14 @@ impl NodePath {
     fn exists<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
         if self.is_absent(ev, focus) {
             return Ok(false);
+        }
+        let start = match (self.chain, &focus.item) {
+            (Some(true), _) => Some(ev.root),
+            (Some(false), Item::Node(node)) => Some(*node),
+            _ => None,
+        };
+        if let (Some(start), Expr::Path(_, steps)) = (start, self.path.bare()) {
+            return visit_chain(ev.index, start, steps, &mut |_| Ok(true));
         }
         ev.boolean(&self.path, focus)
     }

@@ -3,6 +3,7 @@
 //! dynamic errors Saxon raises (reported as [`XError`]).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::rules::tree::Node;
 use rust_decimal::Decimal;
@@ -72,44 +73,18 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         match expr {
             Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
             Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
-            Expr::General(op, a, b) => {
-                // a literal on the right (`cbc:ID = 'S'`) needs no sequence
-                let literal = match b.as_ref() {
-                    Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
-                    Expr::Num(n) => Some(Atomic::Decimal(*n)),
-                    _ => None,
-                };
-                // nor one child step against a literal (`cbc:ID = 'S'`, the predicates' usual shape)
-                if let (Some(right), Expr::Path(PathStart::Context, steps)) = (&literal, a.as_ref()) {
-                    if let Some(holds) = self.compare_children(focus, steps, *op, right)? {
-                        return Ok(holds);
-                    }
-                }
-                // neither does a function giving one value on the left (`normalize-space(cbc:ID) != ''`)
-                let left = match a.as_ref() {
-                    Expr::Call(function, args) => match functions::call_value(self, function, args, focus)? {
-                        functions::Value::One(value) => match &literal {
-                            Some(right) => return compare(*op, &value, right, true),
-                            None => vec![Item::Atomic(value)],
-                        },
-                        functions::Value::Many(items) => items,
-                    },
-                    _ => self.eval(a, focus)?,
-                };
-                if left.is_empty() {
-                    return Ok(false);
-                }
-                if let Some(right) = literal {
-                    for l in &left {
-                        if compare(*op, &l.atomize(), &right, true)? {
-                            return Ok(true);
-                        }
-                    }
-                    return Ok(false);
-                }
-                let right = self.eval(b, focus)?;
-                general_compare(*op, &left, &right)
-            }
+            Expr::General(op, a, b) => self.general(*op, a, b, focus),
+            // a value comparison gives one boolean or nothing
+            Expr::Value(..) => Ok(matches!(
+                self.single_atomic(expr, focus)?,
+                Some(Atomic::Bool(true))
+            )),
+            Expr::Quantified {
+                every,
+                slot,
+                domain,
+                condition,
+            } => self.quantified(*every, *slot, domain, condition, focus),
             Expr::Call(super::ast::Function::Not, args) if args.len() == 1 => {
                 Ok(!self.boolean(&args[0], focus)?)
             }
@@ -131,11 +106,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::Call(super::ast::Function::Exists, args) if args.len() == 1 => match args[0].bare() {
                 // a path of axis steps gives nodes: exists() is its effective boolean value
                 Expr::Path(_, steps) if is_node_path(steps) => self.boolean(&args[0], focus),
-                _ => Ok(!self.eval(&args[0], focus)?.is_empty()),
+                _ => Ok(!self.sequence(&args[0], focus)?.is_empty()),
             },
             Expr::Call(super::ast::Function::Empty, args) if args.len() == 1 => match args[0].bare() {
                 Expr::Path(_, steps) if is_node_path(steps) => Ok(!self.boolean(&args[0], focus)?),
-                _ => Ok(self.eval(&args[0], focus)?.is_empty()),
+                _ => Ok(self.sequence(&args[0], focus)?.is_empty()),
             },
             Expr::Path(start @ (PathStart::Root | PathStart::Context), steps) if is_existence_path(steps) => {
                 let start = match start {
@@ -234,19 +209,9 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 slot,
                 domain,
                 condition,
-            } => {
-                let items = self.eval(domain, focus)?;
-                for item in items {
-                    self.vars.truncate(*slot);
-                    self.vars.push(item);
-                    let holds = self.boolean(condition, focus);
-                    self.vars.truncate(*slot);
-                    if holds? != *every {
-                        return Ok(vec![Item::Atomic(Atomic::Bool(!*every))]);
-                    }
-                }
-                Ok(vec![Item::Atomic(Atomic::Bool(*every))])
-            }
+            } => Ok(vec![Item::Atomic(Atomic::Bool(
+                self.quantified(*every, *slot, domain, condition, focus)?,
+            ))]),
             Expr::Cast(operand, target, optional) => match self.single_atomic(operand, focus)? {
                 None if *optional => Ok(Vec::new()),
                 None => Err(XError::new("XPTY0004", "cast of an empty sequence")),
@@ -268,13 +233,171 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     return self.eval(inner, focus);
                 };
                 if let Some(known) = memo.sequence(key) {
-                    return known;
+                    return known.map(|items| items.to_vec());
                 }
                 let value = self.eval(inner, focus);
-                memo.keep_sequence(key, value.clone());
+                memo.keep_sequence(
+                    key,
+                    value
+                        .as_ref()
+                        .map(|items| Rc::from(items.as_slice()))
+                        .map_err(Clone::clone),
+                );
                 value
             }
         }
+    }
+
+    /// A shared sub-expression's sequence: the memo's own (not copied) when it was kept, else evaluated
+    /// and kept.
+    fn shared_sequence(
+        &mut self,
+        id: u32,
+        uses_focus: bool,
+        inner: &'a Expr,
+        focus: &Focus<'a, 'i>,
+    ) -> XResult<Rc<[Item<'a, 'i>]>> {
+        let Some((memo, key)) = self.memo_key(id, uses_focus, focus) else {
+            return self.eval(inner, focus).map(Rc::from);
+        };
+        if let Some(known) = memo.sequence(key) {
+            return known;
+        }
+        let value = self.eval(inner, focus).map(Rc::from);
+        memo.keep_sequence(key, value.clone());
+        value
+    }
+
+    /// The expression's sequence, without copying a kept shared value ([`Eval::sequence`] otherwise).
+    pub fn sequence(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Seq<'a, 'i>> {
+        match expr {
+            Expr::Shared {
+                id,
+                uses_focus,
+                inner,
+            } => self
+                .shared_sequence(*id, *uses_focus, inner, focus)
+                .map(Seq::Kept),
+            _ => self.eval(expr, focus).map(Seq::Owned),
+        }
+    }
+
+    /// How many items the expression gives: a walk down child names counts without a sequence.
+    pub fn count(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<usize> {
+        if let Some(start) = self.chain_start(expr, focus) {
+            let (node, steps) = start;
+            let mut count = 0;
+            visit_chain(self.index, node, steps, &mut |_| {
+                count += 1;
+                Ok(false)
+            })?;
+            return Ok(count);
+        }
+        Ok(self.sequence(expr, focus)?.len())
+    }
+
+    /// `every`/`some $x in domain satisfies condition`.
+    fn quantified(
+        &mut self,
+        every: bool,
+        slot: usize,
+        domain: &'a Expr,
+        condition: &'a Expr,
+        focus: &Focus<'a, 'i>,
+    ) -> XResult<bool> {
+        let items = self.sequence(domain, focus)?;
+        for item in items.iter() {
+            self.vars.truncate(slot);
+            self.vars.push(item.clone());
+            let holds = self.boolean(condition, focus);
+            self.vars.truncate(slot);
+            if holds? != every {
+                return Ok(!every);
+            }
+        }
+        Ok(every)
+    }
+
+    /// Where a path that only walks down child names (see [`is_child_chain`]) starts, when `expr` is one
+    /// and its start is a node (`None`: evaluate it as usual, which also raises the error for a value).
+    fn chain_start(&self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> Option<(Node<'a, 'i>, &'a [PathStep])> {
+        match expr {
+            Expr::Path(PathStart::Context, steps) if is_child_chain(steps) => match &focus.item {
+                Item::Node(node) => Some((*node, steps.as_slice())),
+                _ => None,
+            },
+            Expr::Path(PathStart::Root, steps) if is_child_chain(steps) => {
+                Some((self.root, steps.as_slice()))
+            }
+            _ => None,
+        }
+    }
+
+    /// One side of a general comparison, evaluated as the interpreter evaluates it but without a sequence
+    /// where the side gives at most one value, walks down child names, or was kept by the memo.
+    fn side(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<Side<'a, 'i>> {
+        if let Some((node, steps)) = self.chain_start(expr, focus) {
+            return Ok(Side::Chain(node, steps));
+        }
+        match expr {
+            Expr::Call(function, args) => Ok(match functions::call_value(self, function, args, focus)? {
+                functions::Value::One(value) => Side::One(value),
+                functions::Value::Many(items) => Side::Items(Seq::Owned(items)),
+            }),
+            Expr::Shared { .. } => self.sequence(expr, focus).map(Side::Items),
+            _ if gives_one_value(expr) => Ok(match self.single_atomic(expr, focus)? {
+                Some(value) => Side::One(value),
+                None => Side::Items(Seq::Owned(Vec::new())),
+            }),
+            _ => self.eval(expr, focus).map(|items| Side::Items(Seq::Owned(items))),
+        }
+    }
+
+    /// `a op b` over sequences: false when `a` is empty (`b` is then not evaluated), else true when some
+    /// pair of atomized values compares true, pairs taken in order (an error where a comparison raises one).
+    fn general(
+        &mut self,
+        op: super::ast::CmpOp,
+        a: &'a Expr,
+        b: &'a Expr,
+        focus: &Focus<'a, 'i>,
+    ) -> XResult<bool> {
+        // a literal on the right (`cbc:ID = 'S'`) needs no sequence
+        let literal = match b {
+            Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
+            Expr::Num(n) => Some(Atomic::Decimal(*n)),
+            _ => None,
+        };
+        // nor one child step against a literal (`cbc:ID = 'S'`, the predicates' usual shape)
+        if let (Some(right), Expr::Path(PathStart::Context, steps)) = (&literal, a) {
+            if let Some(holds) = self.compare_children(focus, steps, op, right)? {
+                return Ok(holds);
+            }
+        }
+        // a walk down child names ending in a step that gives one value (`cac:TaxScheme/normalize-space(
+        // upper-case(cbc:ID)) = 'VAT'`) against a literal or a bound variable: the values one by one
+        let fixed = match (&literal, b) {
+            (Some(right), _) => Some(right.clone()),
+            (None, Expr::Var(slot)) => self.vars.get(*slot).map(Item::atomize),
+            _ => None,
+        };
+        if let Some(right) = fixed {
+            if let Some(holds) = self.compare_step_values(a, focus, op, &right)? {
+                return Ok(holds);
+            }
+        }
+        let left = self.side(a, focus)?;
+        let index = self.index;
+        if left.is_empty(index)? {
+            return Ok(false);
+        }
+        if let Some(right) = literal {
+            return left.any(index, &mut |l| compare(op, &l, &right, true));
+        }
+        let right = self.side(b, focus)?;
+        left.any(index, &mut |l| {
+            right.any(index, &mut |r| compare(op, &l, &r, true))
+        })
     }
 
     /// `name op literal` (one child step with a name test, no predicates) from an element other than the
@@ -307,6 +430,79 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             }
         }
         Ok(Some(false))
+    }
+
+    /// `chain/f(…) op right` for a child chain from a node and a last step giving one value (a function
+    /// call or an expression of [`gives_one_atomic`], without `position()`/`last()`), `right` already
+    /// evaluated (a literal or a bound variable, which cannot fail): as the interpreter decides it — every
+    /// step value is computed in order (the first error among them is the result), and the comparisons,
+    /// in order, decide at the first that holds or fails. `None`: not this shape.
+    fn compare_step_values(
+        &mut self,
+        expr: &'a Expr,
+        focus: &Focus<'a, 'i>,
+        op: super::ast::CmpOp,
+        right: &Atomic<'_>,
+    ) -> XResult<Option<bool>> {
+        let (start, steps) = match (expr, &focus.item) {
+            (Expr::Path(PathStart::Context, steps), Item::Node(node)) => (*node, steps),
+            (Expr::Path(PathStart::Root, steps), _) => (self.root, steps),
+            _ => return Ok(None),
+        };
+        let Some((PathStep::Expr(last, predicates), chain)) = steps.split_last() else {
+            return Ok(None);
+        };
+        if !predicates.is_empty()
+            || !is_child_chain(chain)
+            || !(matches!(last, Expr::Call(..)) || gives_one_atomic(last))
+            || uses_position(last)
+        {
+            return Ok(None);
+        }
+        let mut nodes = Vec::new();
+        visit_chain(self.index, start, chain, &mut |item| {
+            nodes.push(item);
+            Ok(false)
+        })?;
+        let mut decided: Option<XResult<bool>> = None;
+        let size = nodes.len();
+        for (position, item) in nodes.into_iter().enumerate() {
+            let inner = Focus {
+                item,
+                position: position + 1,
+                size,
+            };
+            let value = match last {
+                Expr::Call(function, args) => match functions::call_value(self, function, args, &inner)? {
+                    functions::Value::One(value) => Some(value),
+                    // a function giving a sequence: its items are each compared, as the path would give them
+                    functions::Value::Many(items) => {
+                        if items.iter().any(Item::is_node) {
+                            // nodes among values: the path's own error, left to it
+                            return Ok(None);
+                        }
+                        for item in &items {
+                            if decided.is_some() {
+                                break;
+                            }
+                            match compare(op, &item.atomize(), right, true) {
+                                Ok(false) => {}
+                                outcome => decided = Some(outcome),
+                            }
+                        }
+                        None
+                    }
+                },
+                _ => self.single_atomic(last, &inner)?,
+            };
+            if let (None, Some(value)) = (&decided, value) {
+                match compare(op, &value, right, true) {
+                    Ok(false) => {}
+                    outcome => decided = Some(outcome),
+                }
+            }
+        }
+        decided.unwrap_or(Ok(false)).map(Some)
     }
 
     /// Where a shared sub-expression's value on this focus is kept: none without a memo, or when the
@@ -368,17 +564,77 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     }
                 }
             }
+            // the values that are one atomic value or none, computed without a sequence as `eval` computes
+            // them
+            Expr::Double(f) => return Ok(Some(Atomic::Double(*f))),
+            Expr::Var(slot) => {
+                return self
+                    .vars
+                    .get(*slot)
+                    .map(|item| Some(item.atomize()))
+                    .ok_or_else(|| XError::new("XPST0008", "a variable is used outside its scope"))
+            }
+            Expr::Arith(op, a, b) => {
+                let (left, right) = (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?);
+                return match (left, right) {
+                    (Some(left), Some(right)) => arithmetic(*op, &left, &right).map(Some),
+                    _ => Ok(None),
+                };
+            }
+            Expr::Value(op, a, b) => {
+                let (left, right) = (self.single_atomic(a, focus)?, self.single_atomic(b, focus)?);
+                return match (left, right) {
+                    (Some(left), Some(right)) => Ok(Some(Atomic::Bool(compare(*op, &left, &right, false)?))),
+                    _ => Ok(None),
+                };
+            }
+            Expr::Negate(a) => {
+                let Some(value) = self.single_atomic(a, focus)? else {
+                    return Ok(None);
+                };
+                return Ok(Some(match value.to_numeric()? {
+                    Atomic::Decimal(d) => Atomic::Decimal(-d),
+                    Atomic::Double(f) => Atomic::Double(-f),
+                    other => other,
+                }));
+            }
+            Expr::Cast(operand, target, optional) => {
+                return match self.single_atomic(operand, focus)? {
+                    None if *optional => Ok(None),
+                    None => Err(XError::new("XPTY0004", "cast of an empty sequence")),
+                    Some(value) => value.cast(*target).map(Some),
+                };
+            }
+            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::Quantified { .. } => {
+                return Ok(Some(Atomic::Bool(self.boolean(expr, focus)?)));
+            }
+            Expr::Shared {
+                id,
+                uses_focus,
+                inner,
+            } => {
+                let items = self.shared_sequence(*id, *uses_focus, inner, focus)?;
+                return one_value(&items);
+            }
             _ => {}
         }
-        let items = self.eval(expr, focus)?;
-        match items.as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some(one.atomize())),
-            _ => Err(XError::new(
-                "XPTY0004",
-                format!("a sequence of {} items where one value is allowed", items.len()),
-            )),
+        if let Some((node, steps)) = self.chain_start(expr, focus) {
+            let mut first = None;
+            let mut count = 0;
+            visit_chain(self.index, node, steps, &mut |item| {
+                if first.is_none() {
+                    first = Some(item);
+                }
+                count += 1;
+                Ok(false)
+            })?;
+            if count > 1 {
+                return Err(too_many(count));
+            }
+            return Ok(first.map(|item| item.atomize()));
         }
+        let items = self.eval(expr, focus)?;
+        one_value(&items)
     }
 
     fn path(
@@ -402,10 +658,34 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             }
             return Ok(out);
         }
-        let mut current = match start {
-            PathStart::Root => vec![Item::Node(self.root)],
-            PathStart::Context => vec![focus.item.clone()],
-            PathStart::Expr(expr) => self.eval(expr, focus)?,
+        // a first stretch of child steps by name from one node is visited in document order into one
+        // sequence, without a sequence per step
+        let start_node = match (start, &focus.item) {
+            (PathStart::Root, _) => Some(self.root),
+            (PathStart::Context, Item::Node(node)) => Some(*node),
+            _ => None,
+        };
+        let chained = match start_node {
+            Some(_) => chain_prefix(steps),
+            None => 0,
+        };
+        let (mut current, steps) = match start_node {
+            Some(node) if chained >= 1 => {
+                let mut found = Vec::new();
+                visit_chain(self.index, node, &steps[..chained], &mut |item| {
+                    found.push(item);
+                    Ok(false)
+                })?;
+                (found, &steps[chained..])
+            }
+            _ => (
+                match start {
+                    PathStart::Root => vec![Item::Node(self.root)],
+                    PathStart::Context => vec![focus.item.clone()],
+                    PathStart::Expr(expr) => self.eval(expr, focus)?,
+                },
+                steps,
+            ),
         };
         for step in steps {
             let many_inputs = current.len() > 1;
@@ -428,6 +708,20 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                             position: index + 1,
                             size,
                         };
+                        // a step giving one atomic value (`…/xs:decimal(cbc:Amount)`) needs no sequence
+                        if predicates.is_empty() {
+                            if let Expr::Call(function, args) = expr {
+                                match functions::call_value(self, function, args, &inner)? {
+                                    functions::Value::One(value) => next.push(Item::Atomic(value)),
+                                    functions::Value::Many(items) => next.extend(items),
+                                }
+                                continue;
+                            }
+                            if gives_one_atomic(expr) {
+                                next.extend(self.single_atomic(expr, &inner)?.map(Item::Atomic));
+                                continue;
+                            }
+                        }
                         let items = self.eval(expr, &inner)?;
                         next.extend(self.filter(items, predicates)?);
                     }
@@ -630,6 +924,181 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     }
 }
 
+/// A sequence built for the caller, or one the memo kept (shared with it, not copied).
+pub enum Seq<'a, 'i> {
+    Owned(Sequence<'a, 'i>),
+    Kept(Rc<[Item<'a, 'i>]>),
+}
+
+impl<'a, 'i> std::ops::Deref for Seq<'a, 'i> {
+    type Target = [Item<'a, 'i>];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Seq::Owned(items) => items,
+            Seq::Kept(items) => items,
+        }
+    }
+}
+
+/// One side of a general comparison: a value (or none), a sequence, or a walk down child names from a node
+/// (visited when compared, never collected).
+enum Side<'a, 'i> {
+    One(Atomic<'a>),
+    Items(Seq<'a, 'i>),
+    Chain(Node<'a, 'i>, &'a [PathStep]),
+}
+
+impl<'a, 'i> Side<'a, 'i> {
+    fn is_empty(&self, index: Option<&DocIndex<'a, 'i>>) -> XResult<bool> {
+        Ok(match self {
+            Side::One(_) => false,
+            Side::Items(items) => items.is_empty(),
+            Side::Chain(node, steps) => !visit_chain(index, *node, steps, &mut |_| Ok(true))?,
+        })
+    }
+
+    /// Whether `f` holds for some atomized item, items in order, stopping at the first that holds.
+    fn any(
+        &self,
+        index: Option<&DocIndex<'a, 'i>>,
+        f: &mut dyn FnMut(Atomic<'a>) -> XResult<bool>,
+    ) -> XResult<bool> {
+        match self {
+            Side::One(value) => f(value.clone()),
+            Side::Items(items) => {
+                for item in items.iter() {
+                    if f(item.atomize())? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Side::Chain(node, steps) => visit_chain(index, *node, steps, &mut |item| f(item.atomize())),
+        }
+    }
+}
+
+/// Expressions whose value is always one atomic value or none (never a node, never several items), which
+/// [`Evaluator::single_atomic`] computes without a sequence.
+fn gives_one_atomic(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Str(_)
+            | Expr::Num(_)
+            | Expr::Double(_)
+            | Expr::Arith(..)
+            | Expr::Negate(_)
+            | Expr::Cast(..)
+            | Expr::Value(..)
+            | Expr::Or(..)
+            | Expr::And(..)
+            | Expr::General(..)
+            | Expr::Quantified { .. }
+    )
+}
+
+/// Whether `position()` or `last()` occurs anywhere in the expression.
+fn uses_position(expr: &Expr) -> bool {
+    if matches!(
+        expr,
+        Expr::Call(super::ast::Function::Position | super::ast::Function::Last, _)
+    ) {
+        return true;
+    }
+    let mut found = false;
+    super::share::for_each_child(expr, &mut |child| found = found || uses_position(child));
+    found
+}
+
+/// Expressions whose value is one item or none, atomized: [`gives_one_atomic`], `.` and a variable.
+fn gives_one_value(expr: &Expr) -> bool {
+    gives_one_atomic(expr) || matches!(expr, Expr::ContextItem | Expr::Var(_))
+}
+
+fn too_many(count: usize) -> XError {
+    XError::new(
+        "XPTY0004",
+        format!("a sequence of {count} items where one value is allowed"),
+    )
+}
+
+/// The single item of a sequence atomized, `None` when empty, an error when there are several.
+fn one_value<'a>(items: &[Item<'a, '_>]) -> XResult<Option<Atomic<'a>>> {
+    match items {
+        [] => Ok(None),
+        [one] => Ok(Some(one.atomize())),
+        _ => Err(too_many(items.len())),
+    }
+}
+
+/// Steps that only walk down by name: child steps with a name test and no predicates, the last possibly an
+/// attribute step with a name test (`cac:Price/cbc:PriceAmount`, `cbc:InvoicedQuantity/@unitCode`). From one
+/// node such a path meets its nodes in document order, each once, and cannot raise an error.
+pub(super) fn is_child_chain(steps: &[PathStep]) -> bool {
+    let last = steps.len().wrapping_sub(1);
+    !steps.is_empty()
+        && steps.iter().enumerate().all(|(i, step)| match step {
+            PathStep::Axis(AxisStep {
+                axis,
+                test: NodeTest::Name(..),
+                predicates,
+            }) => predicates.is_empty() && (*axis == Axis::Child || (*axis == Axis::Attribute && i == last)),
+            _ => false,
+        })
+}
+
+/// How many of the first steps form a child chain ([`is_child_chain`]): child steps by name without
+/// predicates, or an attribute step by name when it is the last step of all.
+fn chain_prefix(steps: &[PathStep]) -> usize {
+    let child = |step: &PathStep| matches!(step, PathStep::Axis(AxisStep { axis: Axis::Child, test: NodeTest::Name(..), predicates }) if predicates.is_empty());
+    let children = steps.iter().take_while(|step| child(step)).count();
+    if children + 1 == steps.len() && is_child_chain(&steps[children..]) {
+        return steps.len();
+    }
+    children
+}
+
+/// Visits the nodes a child chain ([`is_child_chain`]) selects from `node`, in document order, until `f`
+/// says stop (true); returns whether it did.
+pub(super) fn visit_chain<'a, 'i>(
+    index: Option<&DocIndex<'a, 'i>>,
+    node: Node<'a, 'i>,
+    steps: &[PathStep],
+    f: &mut dyn FnMut(Item<'a, 'i>) -> XResult<bool>,
+) -> XResult<bool> {
+    let Some((PathStep::Axis(step), rest)) = steps.split_first() else {
+        return f(Item::Node(node));
+    };
+    if step.axis == Axis::Attribute {
+        if node.is_element() {
+            for (position, attribute) in node.attributes().enumerate() {
+                if attribute_matches(&attribute, &step.test) && f(Item::Attr(node, position))? {
+                    return Ok(true);
+                }
+            }
+        }
+        return Ok(false);
+    }
+    match named_children(index, node, &step.test) {
+        Some(children) => {
+            for child in children {
+                if visit_chain(index, child, rest, f)? {
+                    return Ok(true);
+                }
+            }
+        }
+        None => {
+            for child in node.children() {
+                if node_matches_in(index, child, &step.test) && visit_chain(index, child, rest, f)? {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// The single atomized child element or attribute a predicate-free step selects from an element, `None`
 /// inside when it selects nothing; the outer `None` when the axis is not one this shortcut handles.
 fn single_on_axis<'a, 'i>(
@@ -830,9 +1299,9 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
         NodeTest::AnyName => node.is_element(),
         NodeTest::Namespace(ns) => node.is_element() && node.tag_name().namespace() == Some(ns.as_str()),
         NodeTest::Name(ns, local, _) => {
-            node.is_element()
-                && node.tag_name().name() == local
-                && node.tag_name().namespace() == ns.as_deref()
+            // a node other than an element has no name (never a test's local name)
+            let name = node.tag_name();
+            name.name() == local && name.namespace() == ns.as_deref()
         }
     }
 }
@@ -958,6 +1427,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::rules::xpath::index::DocIndex;
 
     /// Evaluates `expr` with the root element of `xml` as context and returns its string value(s).
     fn run(xml: &str, expr: &str) -> XResult<Vec<String>> {
@@ -972,6 +1442,213 @@ mod tests {
     }
 
     const DOC: &str = "<r><a>1.005</a><a>2</a><b>x</b><c> 12.50 </c><d/></r>";
+
+    /// A document for the shortcuts: repeated and nested names, attributes, a value that is not a number.
+    const LINES: &str = "<r><l n='1'><p><q>3</q><q>4</q></p><p><q>x</q></p><s u='7'>5</s></l>\
+        <l n='2'><p><q>1</q></p><s u='7'>2.50</s><s>y</s></l><m>2</m><e/></r>";
+
+    /// `single_atomic` (which answers many shapes without a sequence) and the value of `eval` taken as one
+    /// item agree, errors included, on the root element and on each `l` as context.
+    #[test]
+    fn one_value_without_a_sequence_is_the_sequences_one_value() {
+        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let index = DocIndex::new(&doc);
+        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let globals = Globals::new();
+        let mut contexts = vec![doc.root_element()];
+        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        let mut checked = 0;
+        for expr in [
+            "p/q",
+            "p[2]/q",
+            "s/@u",
+            "l/s/@u",
+            "m",
+            "/r/m",
+            "/r/l/p/q",
+            "xs:decimal(s) + 1",
+            "-xs:decimal(m)",
+            "s/@u * 2",
+            "xs:decimal(e)",
+            "e cast as xs:decimal?",
+            "e cast as xs:decimal",
+            "m eq '2'",
+            "m lt 3",
+            "p/q = 4",
+            "every $x in p/q satisfies $x > 0",
+            "some $x in p/q satisfies $x = 'x'",
+            "1.5e0",
+            "s[1] div 0",
+        ] {
+            let ast = super::super::parse(expr, &namespaces).unwrap();
+            for context in &contexts {
+                let focus = Focus::of(Item::Node(*context));
+                for index in [None, Some(&index)] {
+                    let mut ev = Evaluator::new(doc.root(), &globals, index);
+                    let direct = ev
+                        .single_atomic(&ast, &focus)
+                        .map(|v| v.map(|v| v.string().into_owned()));
+                    let through_sequence = ev
+                        .eval(&ast, &focus)
+                        .and_then(|items| one_value(&items))
+                        .map(|v| v.map(|v| v.string().into_owned()));
+                    assert_eq!(direct, through_sequence, "{expr} on {context:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 20 * 5 * 2);
+    }
+
+    /// Against a bound variable the step values are compared one by one with the verdict of the whole
+    /// comparison (the variable on the right in a sequence of its own turns the shortcut off).
+    #[test]
+    fn step_values_against_a_variable_match_the_whole_comparison() {
+        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let index = DocIndex::new(&doc);
+        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let globals = Globals::new();
+        let mut contexts = vec![doc.root_element()];
+        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        for (direct, reference) in [
+            (
+                "some $x in (3, 4, 9) satisfies p/q/xs:decimal(.) = $x",
+                "some $x in (3, 4, 9) satisfies p/q/xs:decimal(.) = ($x, ())",
+            ),
+            (
+                "every $x in (3, 4) satisfies p/q/xs:decimal(.) = $x",
+                "every $x in (3, 4) satisfies p/q/xs:decimal(.) = ($x, ())",
+            ),
+            (
+                "every $x in s satisfies s/xs:decimal(.) = $x",
+                "every $x in s satisfies s/xs:decimal(.) = ($x, ())",
+            ),
+            (
+                "some $x in ('3', 'x') satisfies p/q/normalize-space(.) != $x",
+                "some $x in ('3', 'x') satisfies p/q/normalize-space(.) != ($x, ())",
+            ),
+        ] {
+            let a = super::super::parse(direct, &namespaces).unwrap();
+            let b = super::super::parse(reference, &namespaces).unwrap();
+            for context in &contexts {
+                let focus = Focus::of(Item::Node(*context));
+                let mut ev = Evaluator::new(doc.root(), &globals, Some(&index));
+                assert_eq!(
+                    ev.boolean(&a, &focus).map_err(|e| e.code),
+                    ev.boolean(&b, &focus).map_err(|e| e.code),
+                    "{direct} on {context:?}"
+                );
+            }
+        }
+    }
+
+    /// A path whose first steps walk down child names gives the nodes of the same path evaluated step by
+    /// step (a predicate on the first step that always holds turns the shortcut off), in the same order.
+    #[test]
+    fn a_walk_down_child_names_gives_the_step_by_step_sequence() {
+        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let namespaces = HashMap::new();
+        let keys = |items: XResult<Sequence<'_, '_>>| {
+            items.map(|items| {
+                items
+                    .iter()
+                    .map(|i| (i.order_key(), i.string().into_owned()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        for (chained, stepwise) in [
+            ("l/p/q", "l[true()]/p/q"),
+            ("l/s/@u", "l[true()]/s/@u"),
+            ("l/p/q[. > 1]", "l[true()]/p/q[. > 1]"),
+            ("l/p/q/../q", "l[true()]/p/q/../q"),
+            ("/r/l/s", "/r[true()]/l/s"),
+            ("l/p/q/string(.)", "l[true()]/p/q/string(.)"),
+            ("l/s/xs:decimal(.)", "l[true()]/s/xs:decimal(.)"),
+        ] {
+            let namespaces: HashMap<String, String> = namespaces.clone();
+            let mut namespaces = namespaces;
+            namespaces.insert("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned());
+            let a = super::super::parse(chained, &namespaces).unwrap();
+            let b = super::super::parse(stepwise, &namespaces).unwrap();
+            let focus = Focus::of(Item::Node(doc.root_element()));
+            for index in [None, Some(&index)] {
+                let mut ev = Evaluator::new(doc.root(), &globals, index);
+                let (left, right) = (keys(ev.eval(&a, &focus)), keys(ev.eval(&b, &focus)));
+                assert!(
+                    left.as_ref().is_ok_and(|l| !l.is_empty()) || left.is_err(),
+                    "{chained}"
+                );
+                assert_eq!(left.map_err(|e| e.code), right.map_err(|e| e.code), "{chained}");
+            }
+        }
+    }
+
+    /// A general comparison decided without sequences (sides walked down child names, single values, kept
+    /// values) gives the verdict of comparing the two sequences `eval` builds, errors included.
+    #[test]
+    fn general_comparisons_without_sequences_match_comparing_the_sequences() {
+        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let index = DocIndex::new(&doc);
+        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let globals = Globals::new();
+        let mut contexts = vec![doc.root_element()];
+        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        for expr in [
+            "p/q = 4",
+            "p/q = 'x'",
+            "p/q > 3",
+            "p/q != p/q",
+            "p/q = s",
+            "s = p/q",
+            "l/p/q = 1",
+            "l/p/q = m",
+            "/r/l/p/q = /r/m",
+            "s/@u = 7",
+            "s/@u = p/q",
+            "xs:decimal(m) = p/q",
+            "p/q = xs:decimal(m) + 2",
+            "missing/q = 1",
+            "missing/q = xs:decimal('x')",
+            "(p/q)[2] = 4",
+            "p/q = (3, 4)",
+            "e = 1",
+            "p/q = e",
+            // a walk down child names ending in a step that gives one value
+            "p/string(q) = '3'",
+            "p/q/string(.) = '4'",
+            "p/q/xs:decimal(.) = 4",
+            "p/q/xs:decimal(.) > 0",
+            "s/xs:decimal(.) = 5",
+            "s/xs:decimal(.) = 2.5",
+            "l/p/normalize-space(q[1]) = 'x'",
+            "p/count(q) = 1",
+            "p/q/tokenize(., 'z') = '4'",
+            "/r/l/s/@u/xs:decimal(.) = 7",
+        ] {
+            let ast = super::super::parse(expr, &namespaces).unwrap();
+            let Expr::General(op, a, b) = &ast else {
+                panic!("{expr} is a general comparison");
+            };
+            for context in &contexts {
+                let focus = Focus::of(Item::Node(*context));
+                let mut ev = Evaluator::new(doc.root(), &globals, Some(&index));
+                let direct = ev.boolean(&ast, &focus);
+                let sequences = ev.eval(a, &focus).and_then(|left| {
+                    if left.is_empty() {
+                        return Ok(false);
+                    }
+                    general_compare(*op, &left, &ev.eval(b, &focus)?)
+                });
+                assert_eq!(
+                    direct.map_err(|e| e.code),
+                    sequences.map_err(|e| e.code),
+                    "{expr} on {context:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn round_goes_half_up_and_decimals_stay_exact() {

@@ -121,19 +121,19 @@ pub fn call_value<'a, 'i>(
             let empty = match args[0].bare() {
                 // nodes: existence without collecting them
                 Expr::Path(_, steps) if super::eval::is_node_path(steps) => !ev.boolean(&args[0], focus)?,
-                _ => ev.eval(&args[0], focus)?.is_empty(),
+                _ => ev.sequence(&args[0], focus)?.is_empty(),
             };
             boolean(empty == matches!(function, Function::Empty))
         }
         Function::Count => {
             arity(function, args, 1, 1)?;
-            one(Atomic::Decimal(Decimal::from(ev.eval(&args[0], focus)?.len())))
+            one(Atomic::Decimal(Decimal::from(ev.count(&args[0], focus)?)))
         }
         Function::Sum => {
             arity(function, args, 1, 2)?;
-            let items = ev.eval(&args[0], focus)?;
+            let items = ev.sequence(&args[0], focus)?;
             let mut total: Option<Atomic<'a>> = None;
-            for item in &items {
+            for item in items.iter() {
                 let value = item.atomize().to_numeric().map_err(|_| {
                     XError::new(
                         "FORG0006",

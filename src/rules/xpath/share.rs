@@ -11,11 +11,11 @@
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use super::ast::{Axis, Expr, Function, PathStart, PathStep};
-use super::index::NameMap;
-use super::value::{Atomic, Item, Sequence, XResult};
+use super::value::{Atomic, Item, XResult};
 
 /// A shared sub-expression's id, the context node it was evaluated on (`u64::MAX` when it does not
 /// depend on the context item) and the value bound to the quantifier's variable ([`binding_key`]; 0 when
@@ -65,8 +65,34 @@ pub fn binding_key(vars: &[Item<'_, '_>]) -> Option<u128> {
 
 /// The values of shared sub-expressions on one document.
 pub struct Memo<'a, 'i> {
-    sequences: RefCell<NameMap<MemoKey, XResult<Sequence<'a, 'i>>>>,
-    booleans: RefCell<NameMap<MemoKey, XResult<bool>>>,
+    /// Sequences behind a reference count: a hit hands out the kept sequence without copying it.
+    sequences: RefCell<MemoMap<XResult<Rc<[Item<'a, 'i>]>>>>,
+    booleans: RefCell<MemoMap<XResult<bool>>>,
+}
+
+/// A map keyed by [`MemoKey`], hashed by [`MemoHasher`].
+type MemoMap<V> = HashMap<MemoKey, V, BuildHasherDefault<MemoHasher>>;
+
+/// The memo's hasher: a [`MemoKey`] hashes itself as one word, which this mixes once (a multiply and a
+/// shift) instead of feeding its eight bytes one by one to a byte-wise hash.
+#[derive(Default)]
+pub struct MemoHasher(u64);
+
+impl Hasher for MemoHasher {
+    fn finish(&self) -> u64 {
+        let x = self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^ (x >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(29) ^ word).wrapping_mul(0x0100_0000_01b3) ^ word;
+    }
 }
 
 /// Room for the values of a typical invoice, so the maps rarely grow while the rules run.
@@ -75,23 +101,23 @@ const MEMO_CAPACITY: usize = 256;
 impl<'a, 'i> Memo<'a, 'i> {
     pub fn new() -> Self {
         Self {
-            sequences: RefCell::new(NameMap::with_capacity_and_hasher(
+            sequences: RefCell::new(MemoMap::with_capacity_and_hasher(
                 MEMO_CAPACITY,
                 Default::default(),
             )),
-            booleans: RefCell::new(NameMap::with_capacity_and_hasher(
+            booleans: RefCell::new(MemoMap::with_capacity_and_hasher(
                 MEMO_CAPACITY,
                 Default::default(),
             )),
         }
     }
 
-    /// The sequence kept for `key`, if evaluated before.
-    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Sequence<'a, 'i>>> {
+    /// The sequence kept for `key`, if evaluated before (shared, not copied).
+    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Rc<[Item<'a, 'i>]>>> {
         self.sequences.borrow().get(&key).cloned()
     }
 
-    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Sequence<'a, 'i>>) {
+    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Rc<[Item<'a, 'i>]>>) {
         self.sequences.borrow_mut().insert(key, value);
     }
 

@@ -215,6 +215,12 @@ pub fn parse_decimal(text: &str) -> XResult<Decimal> {
             format!("cannot convert {text:?} to xs:decimal"),
         ));
     }
+    // already in the form `Decimal` reads (no `+`, digits before a point, digits after it): no copy
+    if !trimmed.starts_with('+') && !whole.is_empty() && (!fraction.is_empty() || !unsigned.contains('.')) {
+        if let Ok(value) = Decimal::from_str_exact(trimmed) {
+            return Ok(value);
+        }
+    }
     let negative = trimmed.starts_with('-');
     let normal = format!(
         "{}{}{}{}",
@@ -400,6 +406,17 @@ mod tests {
         assert_eq!(parse_decimal(" 12.50 ").unwrap(), Decimal::new(1250, 2));
         assert_eq!(parse_decimal(".5").unwrap(), Decimal::new(5, 1));
         assert_eq!(parse_decimal("-3.").unwrap(), Decimal::from(-3));
+        // the scale is kept whichever way the text is read
+        for (text, mantissa, scale) in [
+            ("1.50", 150, 2),
+            ("+1.50", 150, 2),
+            ("-0.5", -5, 1),
+            ("-.5", -5, 1),
+            ("007", 7, 0),
+        ] {
+            let value = parse_decimal(text).unwrap();
+            assert_eq!((value.mantissa(), value.scale()), (mantissa, scale), "{text}");
+        }
         for bad in ["", "1e3", "1,5", "abc", "."] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
         }
