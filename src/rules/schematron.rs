@@ -7,10 +7,12 @@ use std::collections::HashMap;
 
 use super::tree::{Document, Node};
 
-use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::context::{match_paths, ContextNames, DocNames, MatchPath};
+use super::xpath::ast::Expr;
 use super::xpath::compile::{Share, Test};
-use super::xpath::index::{name_hash, DocIndex, NameMap};
+use super::xpath::index::DocIndex;
 use super::xpath::share::{Memo, Sharer};
+use super::xpath::value::Sequence;
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
 
 /// How severe a failed check is, from the rule's `flag`.
@@ -47,28 +49,16 @@ pub struct Rule {
 pub struct Pattern {
     pub id: String,
     pub rules: Vec<Rule>,
-    /// Rules whose context can match an element of this local name (wildcard rules included), in order,
-    /// keyed by the local name's [`name_hash`] without namespace (a collision only adds candidates, which
-    /// their context match then rejects).
-    by_name: NameMap<u64, Vec<usize>>,
-    /// Rules whose context can match any element name, in order.
+    /// For each local name (the schema's [`ContextNames`] number) that some context's last step tests,
+    /// the rules whose context can match an element of that name, in priority order: those whose last
+    /// step names it, and the wildcard rules whose required name suffix (if any) ends it.
+    by_local: Vec<(u32, Vec<usize>)>,
+    /// Rules whose context ends in a wildcard step, in order (the candidates for other names).
     any_name: Vec<usize>,
-    /// The elements some rule's context can match, by local name.
-    reach: Reach,
-}
-
-/// Which elements a pattern's rule contexts can match, decided by local name alone.
-#[derive(Debug)]
-enum Reach {
-    /// Elements with one of these local names (the last steps' name tests), or whose local name ends with
-    /// one of the suffixes (the wildcard contexts' `ends-with(name(), '…')`).
-    Names {
-        /// Each local name with its [`name_hash`] without namespace.
-        names: Vec<(String, u64)>,
-        suffixes: Vec<String>,
-    },
-    /// Any element: a wildcard context requires no name suffix.
-    Everything,
+    /// The name suffixes the wildcard contexts require (`ends-with(name(), 'Amount')`).
+    suffixes: Vec<String>,
+    /// Some wildcard context requires no suffix: every element is a candidate for the wildcard rules.
+    everything: bool,
 }
 
 /// A loaded schema.
@@ -76,6 +66,8 @@ enum Reach {
 pub struct Schema {
     pub patterns: Vec<Pattern>,
     lets: Vec<(String, Expr)>,
+    /// The local names and namespaces the rule contexts test, resolved per document.
+    names: ContextNames,
     /// How many distinct sub-expressions are shared.
     shared: usize,
 }
@@ -89,22 +81,6 @@ pub struct Fired {
     pub location: String,
     /// Set when the test could not be evaluated (the official XSLT stops the whole run on such errors).
     pub error: Option<String>,
-}
-
-/// A context pattern alternative: steps from the outermost to the matched element.
-#[derive(Debug)]
-struct MatchPath {
-    /// Starts with `/` (not `//`): the first step must be a child of the document node.
-    anchored: bool,
-    /// Each step with whether it is reached through `//` (any ancestor) instead of `/` (the parent).
-    steps: Vec<(bool, AxisStep)>,
-    /// A suffix the matched element's local name must have, when the last step's first predicate says so
-    /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
-    name_suffix: Option<String>,
-    /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
-    /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
-    /// predicates are evaluated on the same elements without confirming their names again.
-    one_chain: bool,
 }
 
 impl Schema {
@@ -133,12 +109,13 @@ impl Schema {
                 })
                 .collect()
         };
+        let mut names = ContextNames::default();
         let mut patterns = Vec::new();
         for pattern in root.children().filter(|n| is(n, "pattern")) {
             let mut rules = Vec::new();
             for rule in pattern.children().filter(|n| is(n, "rule")) {
                 let context_text = rule.attribute("context").unwrap_or_default().to_owned();
-                let context = match_paths(&compile("rule context", &context_text)?)
+                let context = match_paths(&compile("rule context", &context_text)?, &mut names)
                     .map_err(|e| format!("{source}: rule context {context_text:?}: {e}"))?;
                 let mut checks = Vec::new();
                 for check in rule.children().filter(|n| is(n, "assert") || is(n, "report")) {
@@ -172,11 +149,13 @@ impl Schema {
             patterns.push(Pattern::new(
                 pattern.attribute("id").unwrap_or_default().to_owned(),
                 rules,
+                &names,
             ));
         }
         let mut schema = Schema {
             patterns,
             lets: lets_of(root)?,
+            names,
             shared: 0,
         };
         schema.share_subexpressions();
@@ -305,66 +284,93 @@ impl Schema {
         }
         let memo = Memo::new();
         let mut ev = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
-        let mut reached = Vec::new();
+        let names = self.names.resolve(index);
+        let mut by_name = Vec::new();
         for pattern in &self.patterns {
-            // the elements some rule of the pattern can match, in document order, each with its candidate
-            // rules (those whose context can match its local name)
-            pattern.reached(index, &mut reached);
-            for &(node, candidates) in &reached {
+            // each element in document order with its candidate rules (those whose context can match its
+            // local name); elements of other names are not visited
+            pattern.candidates_by_name(doc, &names, &mut by_name);
+            for &(node, name) in index.elements() {
+                let candidates: &[usize] = by_name[name as usize];
+                if candidates.is_empty() {
+                    continue;
+                }
                 let start = costs.is_some().then(std::time::Instant::now);
                 let rule = candidates
                     .iter()
                     .map(|&i| &pattern.rules[i])
-                    .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, node)));
+                    .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, &names, node)));
                 if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
                     *costs.entry("(rule contexts)".to_owned()).or_default() += start.elapsed();
                 }
-                if let Some(rule) = rule {
-                    run_rule(
-                        rule,
-                        node,
-                        (&globals, index, &memo),
-                        &mut fired,
-                        costs.as_deref_mut(),
-                    );
+                let Some(rule) = rule else {
+                    continue;
+                };
+                if rule.lets.is_empty() {
+                    run_checks(rule, node, &mut ev, &mut fired, costs.as_deref_mut());
+                    continue;
                 }
+                // the rule's variables are bound in the schema's for its checks, then unbound (no copy
+                // of the schema's variables per rule)
+                let saved = bind_lets(rule, node, &mut globals, index);
+                let mut scoped = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
+                run_checks(rule, node, &mut scoped, &mut fired, costs.as_deref_mut());
+                unbind_lets(saved, &mut globals);
+                ev = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
             }
         }
         fired
     }
 }
 
-/// What a rule's checks are evaluated with on one document: the schema's variables, the document's
-/// index, and the values of shared sub-expressions.
-type DocState<'s, 'a, 'i> = (&'s Globals<'a, 'i>, &'s DocIndex<'a, 'i>, &'s Memo<'a, 'i>);
-
-fn run_rule<'a, 'i>(
+/// Evaluates a rule's `let`s on its context element into `globals` (later lets see earlier ones, and
+/// shadow a schema variable of the same name; an error leaves the variable empty, as before); returns
+/// what [`unbind_lets`] needs to restore `globals`.
+fn bind_lets<'a, 'i>(
     rule: &'a Rule,
     node: Node<'a, 'i>,
-    (globals, index, memo): DocState<'_, 'a, 'i>,
+    globals: &mut Globals<'a, 'i>,
+    index: &DocIndex<'a, 'i>,
+) -> Vec<(String, Option<Sequence<'a, 'i>>)> {
+    let focus = Focus::of(Item::Node(node));
+    let root = node.document().root();
+    let mut saved = Vec::with_capacity(rule.lets.len());
+    for (name, expr) in &rule.lets {
+        let value = Evaluator::new(root, globals, Some(index))
+            .eval(expr, &focus)
+            .unwrap_or_default();
+        saved.push((name.clone(), globals.insert(name.clone(), value)));
+    }
+    saved
+}
+
+/// Restores the schema's variables after [`bind_lets`] (in reverse, so a name bound twice gets its first
+/// value back).
+fn unbind_lets<'a, 'i>(saved: Vec<(String, Option<Sequence<'a, 'i>>)>, globals: &mut Globals<'a, 'i>) {
+    for (name, before) in saved.into_iter().rev() {
+        match before {
+            Some(value) => {
+                globals.insert(name, value);
+            }
+            None => {
+                globals.remove(&name);
+            }
+        }
+    }
+}
+
+/// Runs a rule's checks on its context element with `ev` (which has the rule's variables in scope).
+fn run_checks<'a, 'i>(
+    rule: &'a Rule,
+    node: Node<'a, 'i>,
+    ev: &mut Evaluator<'a, 'i, '_>,
     fired: &mut Vec<Fired>,
     mut costs: Option<&mut HashMap<String, std::time::Duration>>,
 ) {
     let focus = Focus::of(Item::Node(node));
-    let root = node.document().root();
-    let scoped;
-    let globals = if rule.lets.is_empty() {
-        globals
-    } else {
-        let mut with_lets = globals.clone();
-        for (name, expr) in &rule.lets {
-            let value = Evaluator::new(root, &with_lets, Some(index))
-                .eval(expr, &focus)
-                .unwrap_or_default();
-            with_lets.insert(name.clone(), value);
-        }
-        scoped = with_lets;
-        &scoped
-    };
-    let mut ev = Evaluator::new(root, globals, Some(index)).with_memo(memo);
     for check in &rule.checks {
         let start = costs.is_some().then(std::time::Instant::now);
-        let outcome = check.compiled.holds(&mut ev, &focus);
+        let outcome = check.compiled.holds(ev, &focus);
         ev.vars.clear();
         if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
             *costs.entry(check.id.clone()).or_default() += start.elapsed();
@@ -416,23 +422,21 @@ pub fn location(node: Node<'_, '_>) -> String {
 }
 
 impl Pattern {
-    fn new(id: String, rules: Vec<Rule>) -> Pattern {
-        let mut by_name: NameMap<u64, Vec<usize>> = NameMap::default();
+    fn new(id: String, rules: Vec<Rule>, names: &ContextNames) -> Pattern {
+        let mut by_local: Vec<(u32, Vec<usize>)> = Vec::new();
         let mut any_name = Vec::new();
-        let (mut names, mut suffixes, mut everything) = (Vec::new(), Vec::new(), false);
+        let (mut suffixes, mut everything) = (Vec::new(), false);
         for (index, rule) in rules.iter().enumerate() {
             for path in &rule.context {
-                match path.steps.last().map(|(_, s)| &s.test) {
-                    Some(NodeTest::Name(_, local, _)) => {
-                        let entry = by_name.entry(name_hash(None, local)).or_default();
-                        if entry.last() != Some(&index) {
-                            entry.push(index);
-                        }
-                        if !names.iter().any(|(name, _)| name == local) {
-                            names.push((local.clone(), name_hash(None, local)));
-                        }
-                    }
-                    _ => {
+                match path.last_local() {
+                    Some(local) => match by_local.iter_mut().find(|(l, _)| *l == local) {
+                        Some((_, list)) if list.last() == Some(&index) => {}
+                        Some((_, list)) => list.push(index),
+                        None => by_local.push((local, vec![index])),
+                    },
+                    // a last step that matches no element (`text()`) makes no candidate
+                    None if path.matches_no_element() => {}
+                    None => {
                         if any_name.last() != Some(&index) {
                             any_name.push(index);
                         }
@@ -445,267 +449,55 @@ impl Pattern {
                 }
             }
         }
-        let reach = if everything {
-            Reach::Everything
-        } else {
-            Reach::Names { names, suffixes }
-        };
-        // wildcard rules apply to every name, in their place in the priority order
-        for list in by_name.values_mut() {
-            list.extend(any_name.iter().copied());
+        // the wildcard rules that can match each name, in their place in the priority order
+        for (local, list) in &mut by_local {
+            let name = names.local_name(*local);
+            list.extend(
+                any_name
+                    .iter()
+                    .copied()
+                    .filter(|&i| rules[i].context.iter().any(|m| m.wildcard_accepts(name))),
+            );
             list.sort_unstable();
             list.dedup();
         }
         Pattern {
             id,
             rules,
-            by_name,
+            by_local,
             any_name,
-            reach,
+            suffixes,
+            everything,
         }
     }
 
-    /// The rules whose context can match an element of this local name, in priority order.
-    fn candidates(&self, local_hash: u64) -> &[usize] {
-        self.by_name.get(&local_hash).unwrap_or(&self.any_name)
-    }
-
-    /// Fills `reached` with the elements of the document that some rule of the pattern can match, in
-    /// document order, each with its [`Pattern::candidates`]: from the index's elements by local name
-    /// (the names the contexts test, and the names ending with a wildcard context's required suffix)
-    /// instead of every element. Exact: an element left out has a local name that no context's last step
-    /// accepts (a name test confirms the name, a wildcard context rejects it by its suffix), so no rule
-    /// would match it.
-    fn reached<'s, 'a, 'i>(
+    /// Fills `by_name` with, per local-name id of the document, the rules whose context can match an
+    /// element of that name, in priority order (empty: no rule can, and such elements are not visited).
+    /// Exact: a name no context's last step tests gets only the wildcard rules, and only when one of them
+    /// accepts it (no required suffix, or one that ends the name); each rule's context is still matched
+    /// in full.
+    fn candidates_by_name<'s>(
         &'s self,
-        index: &DocIndex<'a, 'i>,
-        reached: &mut Vec<(Node<'a, 'i>, &'s [usize])>,
+        doc: &Document<'_>,
+        names: &DocNames,
+        by_name: &mut Vec<&'s [usize]>,
     ) {
-        reached.clear();
-        match &self.reach {
-            Reach::Everything => reached.extend(
-                index
-                    .elements()
-                    .iter()
-                    .map(|&(node, local_hash)| (node, self.candidates(local_hash))),
-            ),
-            Reach::Names { names, suffixes } => {
-                let mut groups = 0;
-                for (local, hash) in names {
-                    let elements = index.elements_named(*hash, local);
-                    if !elements.is_empty() {
-                        let candidates = self.candidates(*hash);
-                        reached.extend(elements.iter().map(|&node| (node, candidates)));
-                        groups += 1;
-                    }
-                }
-                if !suffixes.is_empty() {
-                    for (local, elements) in index.elements_by_local_name() {
-                        if !suffixes.iter().any(|s| local.ends_with(s.as_str())) {
-                            continue;
-                        }
-                        let hash = name_hash(None, local);
-                        // a name a context tests by name is there already
-                        if self.by_name.contains_key(&hash) && names.iter().any(|(name, _)| name == local) {
-                            continue;
-                        }
-                        reached.extend(elements.iter().map(|&node| (node, self.candidates(hash))));
-                        groups += 1;
-                    }
-                }
-                if groups > 1 {
-                    reached.sort_unstable_by_key(|(node, _)| node.id().get());
+        let locals = doc.local_names();
+        by_name.clear();
+        by_name.resize(locals.len(), &[]);
+        if !self.any_name.is_empty() {
+            for (slot, local) in by_name.iter_mut().zip(locals) {
+                if self.everything || self.suffixes.iter().any(|s| local.ends_with(s.as_str())) {
+                    *slot = &self.any_name;
                 }
             }
         }
-    }
-}
-
-/// Turns a rule context (a union of paths) into match paths.
-fn match_paths(expr: &Expr) -> Result<Vec<MatchPath>, String> {
-    match expr {
-        Expr::Union(a, b) => {
-            let mut paths = match_paths(a)?;
-            paths.extend(match_paths(b)?);
-            Ok(paths)
-        }
-        Expr::Path(start, steps) => {
-            let anchored = matches!(start, PathStart::Root);
-            if matches!(start, PathStart::Expr(_)) {
-                return Err("a context must be a path of element steps".to_owned());
-            }
-            let mut out: Vec<(bool, AxisStep)> = Vec::new();
-            let mut through_descendants = false;
-            let mut anchored = anchored;
-            for step in steps {
-                let PathStep::Axis(step) = step else {
-                    return Err("a context must be a path of element steps".to_owned());
-                };
-                match step.axis {
-                    Axis::DescendantOrSelf
-                        if step.test == NodeTest::AnyNode && step.predicates.is_empty() =>
-                    {
-                        through_descendants = true;
-                    }
-                    Axis::Descendant => {
-                        let mut child = step.clone();
-                        child.axis = Axis::Child;
-                        out.push((true, child));
-                        through_descendants = false;
-                    }
-                    Axis::Child => {
-                        out.push((through_descendants, step.clone()));
-                        through_descendants = false;
-                    }
-                    _ => {
-                        return Err(format!(
-                            "the axis {:?} is not supported in a rule context",
-                            step.axis
-                        ))
-                    }
-                }
-            }
-            if out.first().is_some_and(|(descendant, _)| *descendant) {
-                // `//x` matches an x anywhere
-                anchored = false;
-            }
-            if out.is_empty() {
-                return Err("a context that matches no element".to_owned());
-            }
-            let name_suffix = out
-                .last()
-                .and_then(|(_, step)| step.predicates.first())
-                .and_then(required_name_suffix);
-            let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
-            Ok(vec![MatchPath {
-                anchored,
-                steps: out,
-                name_suffix,
-                one_chain,
-            }])
-        }
-        _ => Err("a context must be a path".to_owned()),
-    }
-}
-
-/// The suffix `ends-with(name(), 'suffix')` requires of the context element's name, when a predicate is that
-/// call or a conjunction that starts with it. The suffix has no `:`, so it can only match inside the local
-/// name, whatever prefix the document uses.
-fn required_name_suffix(predicate: &Expr) -> Option<String> {
-    match predicate {
-        Expr::And(first, _) => required_name_suffix(first),
-        Expr::Call(Function::EndsWith, args) => match args.as_slice() {
-            [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
-                if name_args.is_empty() && !suffix.contains(':') =>
-            {
-                Some(suffix.clone())
-            }
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-impl MatchPath {
-    fn matches<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
-        let last = self.steps.len() - 1;
-        if let Some(suffix) = &self.name_suffix {
-            if !node.tag_name().name().ends_with(suffix.as_str()) {
-                return false;
+        for (local, list) in &self.by_local {
+            if let Some(slot) = by_name.get_mut(names.locals[*local as usize] as usize) {
+                *slot = list;
             }
         }
-        // the names along the path are a necessary condition and cost no evaluation: predicates (which
-        // build values) are only evaluated on elements whose ancestry already fits
-        let index = ev.index;
-        if !self.walk(node, last, &mut |n, step| {
-            n.is_element() && super::xpath::eval::node_matches_in(index, n, &step.test)
-        }) {
-            return false;
-        }
-        if self.steps.iter().all(|(_, step)| step.predicates.is_empty()) {
-            return true;
-        }
-        if self.one_chain {
-            return self.walk(node, last, &mut |n, step| predicates_hold(ev, n, step));
-        }
-        self.walk(node, last, &mut |n, step| step_matches(ev, n, step))
     }
-
-    /// Whether `node` passes step `index` by `step_test` and its ancestry passes the steps before it (a
-    /// parent for `/`, some ancestor for `//`), down to the anchor. The same walk serves the name-only
-    /// test and the full test with predicates.
-    fn walk<'a, 'i, F>(&'a self, node: Node<'a, 'i>, index: usize, step_test: &mut F) -> bool
-    where
-        F: FnMut(Node<'a, 'i>, &'a AxisStep) -> bool,
-    {
-        let (through_descendants, step) = &self.steps[index];
-        if !step_test(node, step) {
-            return false;
-        }
-        if index == 0 {
-            return !self.anchored || node.parent().is_some_and(|p| p.is_root());
-        }
-        if *through_descendants {
-            node.ancestors()
-                .skip(1)
-                .filter(Node::is_element)
-                .any(|a| self.walk(a, index - 1, step_test))
-        } else {
-            node.parent()
-                .filter(Node::is_element)
-                .is_some_and(|p| self.walk(p, index - 1, step_test))
-        }
-    }
-}
-
-/// Whether the element passes a pattern step: its name test and predicates (a dynamic error in a pattern is
-/// a non-match, as XSLT 3.0 specifies).
-fn step_matches<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
-    if !super::xpath::eval::node_matches(node, &step.test) || !node.is_element() {
-        return false;
-    }
-    predicates_hold(ev, node, step)
-}
-
-/// Whether the step's predicates hold on an element that passes its name test.
-fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
-    if step.predicates.is_empty() {
-        return true;
-    }
-    // the position among same-test siblings costs a sibling scan: only for predicates that may use it
-    let positional = step.predicates.iter().any(super::xpath::parse::may_be_positional);
-    let (position, size) = if positional {
-        let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
-        let position = node.prev_siblings().filter(same).count();
-        (
-            position,
-            position + node.next_siblings().skip(1).filter(same).count(),
-        )
-    } else {
-        (1, 1)
-    };
-    let focus = Focus {
-        item: Item::Node(node),
-        position,
-        size,
-    };
-    for predicate in &step.predicates {
-        let holds = match predicate.bare() {
-            // a comparison is never positional: its existential value, without a sequence for a literal
-            Expr::General(..) => ev.boolean(predicate, &focus),
-            _ => ev.eval(predicate, &focus).and_then(|v| match v.as_slice() {
-                [Item::Atomic(super::xpath::value::Atomic::Decimal(n))] => {
-                    Ok(rust_decimal::Decimal::from(position) == *n)
-                }
-                _ => super::xpath::eval::effective_boolean(&v),
-            }),
-        };
-        ev.vars.clear();
-        if !matches!(holds, Ok(true)) {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]
@@ -734,10 +526,12 @@ mod tests {
         schema.run(&doc).into_iter().map(|f| (f.id, f.location)).collect()
     }
 
-    /// The schema with every pattern visiting every element, as before the walk by name.
+    /// The schema with every pattern trying every rule, in order, on every element (no candidates by name).
     fn visiting_everything(mut schema: Schema) -> Schema {
         for pattern in &mut schema.patterns {
-            pattern.reach = Reach::Everything;
+            pattern.by_local.clear();
+            pattern.any_name = (0..pattern.rules.len()).collect();
+            pattern.everything = true;
         }
         schema
     }
@@ -745,8 +539,9 @@ mod tests {
     #[test]
     fn patterns_visit_only_the_elements_their_contexts_can_match_with_the_same_verdicts() {
         let schema = Schema::load("test", SCHEMA).unwrap();
-        assert!(matches!(schema.patterns[0].reach, Reach::Names { .. }));
-        assert!(matches!(schema.patterns[1].reach, Reach::Everything));
+        assert!(!schema.patterns[0].everything);
+        assert_eq!(schema.patterns[0].suffixes, ["Amount"]);
+        assert!(schema.patterns[1].everything);
         let by_name = fired(&schema, DOC);
         let expected_named = [
             ("A1", "/p:r/p:a[1]"),

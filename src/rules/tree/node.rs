@@ -124,6 +124,11 @@ impl<'a> Attribute<'a, '_> {
     pub fn value(&self) -> &'a str {
         &self.data.value
     }
+
+    /// The id of the attribute's local name in [`Document::local_names`].
+    pub fn local_name_id(&self) -> u32 {
+        self.data.name
+    }
 }
 
 impl fmt::Debug for Attribute<'_, '_> {
@@ -175,6 +180,18 @@ impl<'i> Document<'i> {
     /// Whether the document has no node (never true for a read document).
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// The document's distinct local names of elements and attributes, by the id
+    /// [`Node::local_name_id`] and [`Attribute::local_name_id`] give (each name once).
+    pub fn local_names(&self) -> &[Cow<'i, str>] {
+        &self.names
+    }
+
+    /// The document's distinct namespace URIs, by the id [`Node::namespace_id`] gives (id 0, the empty
+    /// string, is "no namespace"; each URI once).
+    pub fn namespace_uris(&self) -> &[Cow<'i, str>] {
+        &self.namespaces
     }
 
     fn namespace_uri(&self, id: u32) -> Option<&str> {
@@ -348,6 +365,13 @@ impl<'a, 'i> Node<'a, 'i> {
     pub fn namespace_id(&self) -> Option<u32> {
         let data = self.data();
         (data.kind == Kind::Element).then_some(data.namespace)
+    }
+
+    /// The ids of the element's local name and namespace URI ([`Node::local_name_id`],
+    /// [`Node::namespace_id`]) in one look-up; `None` for other nodes.
+    pub fn name_ids(&self) -> Option<(u32, u32)> {
+        let data = self.data();
+        (data.kind == Kind::Element).then_some((data.name, data.namespace))
     }
 
     /// The element's in-scope namespace declarations: prefix (`None` for the default namespace) and URI,

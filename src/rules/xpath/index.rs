@@ -91,147 +91,101 @@ fn combine(seed: u64, local: u64) -> u64 {
 /// A hash map keyed by names.
 pub type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-/// Items grouped by local name: each name's items contiguous and in the order they were added (document
-/// order), found through an open-addressing table of the distinct names.
-struct ByName<'a, T> {
-    /// Slot → group number + 1 (0: empty); the length is a power of two, at most half full.
-    slots: Vec<u32>,
-    /// Per group: the local name's [`name_hash`] without namespace, the name, and its items' range.
-    hashes: Vec<u64>,
-    names: Vec<&'a str>,
-    ranges: Vec<(u32, u32)>,
-    items: Vec<T>,
-}
-
-/// Adds items one by one (interning their names), then sorts them into groups once.
-struct ByNameBuilder<'a, T> {
-    slots: Vec<u32>,
-    hashes: Vec<u64>,
-    names: Vec<&'a str>,
-    counts: Vec<u32>,
-    added: Vec<(u32, T)>,
-}
-
-/// The slot a hash starts probing at (Fibonacci hashing: FNV's low bits alone are weak).
+/// The slot a hash starts probing at (Fibonacci hashing: the low bits alone may be weak).
 fn home_slot(hash: u64, slots: usize) -> usize {
     (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - slots.trailing_zeros())) as usize
 }
 
-impl<'a, T: Copy> ByNameBuilder<'a, T> {
-    fn with_capacity(items: usize) -> Self {
-        Self {
-            slots: vec![0; 128],
-            hashes: Vec::with_capacity(64),
-            names: Vec::with_capacity(64),
-            counts: Vec::with_capacity(64),
-            added: Vec::with_capacity(items),
+/// An open-addressing table from a hash to the ids that have it: slot → id + 1 (0: empty); the length is
+/// a power of two, at least twice the number of ids. The caller confirms each id found (a hash collision
+/// only adds a candidate).
+struct HashSlots(Vec<u32>);
+
+impl HashSlots {
+    /// The table of ids `0..hashes.len()`, id `i` having hash `hashes[i]`.
+    fn new(hashes: &[u64]) -> Self {
+        let slots = (hashes.len() * 2).next_power_of_two().max(16);
+        let mut table = vec![0u32; slots];
+        let mask = slots - 1;
+        for (id, &hash) in hashes.iter().enumerate() {
+            let mut slot = home_slot(hash, slots);
+            while table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = id as u32 + 1;
         }
+        Self(table)
     }
 
-    fn add(&mut self, hash: u64, name: &'a str, item: T) {
-        let group = self.intern(hash, name);
-        self.counts[group as usize] += 1;
-        self.added.push((group, item));
-    }
-
-    fn intern(&mut self, hash: u64, name: &'a str) -> u32 {
-        let mask = self.slots.len() - 1;
-        let mut slot = home_slot(hash, self.slots.len());
+    /// The first id whose hash is `hash` (per `hashes`, the table's) that `accept` takes.
+    fn find(&self, hashes: &[u64], hash: u64, mut accept: impl FnMut(usize) -> bool) -> Option<usize> {
+        let mask = self.0.len() - 1;
+        let mut slot = home_slot(hash, self.0.len());
         loop {
-            match self.slots[slot] {
-                0 => break,
+            match self.0[slot] {
+                0 => return None,
                 taken => {
-                    let group = taken as usize - 1;
-                    if self.hashes[group] == hash && self.names[group] == name {
-                        return group as u32;
+                    let id = taken as usize - 1;
+                    if hashes[id] == hash && accept(id) {
+                        return Some(id);
                     }
                     slot = (slot + 1) & mask;
                 }
             }
         }
-        let group = self.hashes.len() as u32;
-        self.hashes.push(hash);
-        self.names.push(name);
-        self.counts.push(0);
-        self.slots[slot] = group + 1;
-        if self.hashes.len() * 2 > self.slots.len() {
-            self.slots = slots_for(&self.hashes, self.slots.len() * 2);
+    }
+}
+
+/// A Bloom filter of name hashes for the question "may the document have this name?", asked ~1,700 times
+/// per invoice: 4,096 bits, two per name (from two 12-bit pieces of the hash), so a question is two bit
+/// tests. It never answers "no" for a name it holds; for a name it does not hold it answers "yes" about
+/// once in 400 for a document of 100 names (the caller then evaluates what it would have skipped).
+struct NameFilter([u64; 64]);
+
+impl NameFilter {
+    fn new(hashes: impl Iterator<Item = u64>) -> Self {
+        let mut filter = Self([0; 64]);
+        for hash in hashes {
+            for bit in Self::bits(hash) {
+                filter.0[bit >> 6] |= 1 << (bit & 63);
+            }
         }
-        group
+        filter
     }
 
-    /// The items grouped by name (a counting sort: stable, so each group keeps the order of addition).
-    fn finish(self) -> ByName<'a, T> {
-        let mut ranges = Vec::with_capacity(self.counts.len());
-        let mut next = Vec::with_capacity(self.counts.len());
-        let mut start = 0u32;
-        for &count in &self.counts {
-            ranges.push((start, start + count));
-            next.push(start as usize);
+    #[inline]
+    fn bits(hash: u64) -> [usize; 2] {
+        [(hash >> 52) as usize, ((hash >> 40) & 0xfff) as usize]
+    }
+
+    #[inline]
+    fn may_contain(&self, hash: u64) -> bool {
+        Self::bits(hash)
+            .iter()
+            .all(|&bit| self.0[bit >> 6] & (1 << (bit & 63)) != 0)
+    }
+}
+
+/// The hashes of the names that have at least one item (`counts` and `hashes` by name id).
+fn names_present<'c>(counts: &'c [u32], hashes: &'c [u64]) -> impl Iterator<Item = u64> + 'c {
+    counts
+        .iter()
+        .zip(hashes)
+        .filter(|(count, _)| **count > 0)
+        .map(|(_, hash)| *hash)
+}
+
+/// Where each name's items lie in a list grouped by name id: `ranges[id]` (a counting sort's output).
+fn group_ranges(counts: &[u32]) -> Vec<(u32, u32)> {
+    let mut start = 0;
+    counts
+        .iter()
+        .map(|&count| {
+            let range = (start, start + count);
             start += count;
-        }
-        let mut items: Vec<Option<T>> = vec![None; self.added.len()];
-        for &(group, item) in &self.added {
-            let at = &mut next[group as usize];
-            items[*at] = Some(item);
-            *at += 1;
-        }
-        ByName {
-            slots: self.slots,
-            hashes: self.hashes,
-            names: self.names,
-            ranges,
-            items: items.into_iter().flatten().collect(),
-        }
-    }
-}
-
-/// An open-addressing table of `slots` slots (a power of two) for the groups with these hashes.
-fn slots_for(hashes: &[u64], slots: usize) -> Vec<u32> {
-    let mut table = vec![0u32; slots];
-    let mask = slots - 1;
-    for (group, &hash) in hashes.iter().enumerate() {
-        let mut slot = home_slot(hash, slots);
-        while table[slot] != 0 {
-            slot = (slot + 1) & mask;
-        }
-        table[slot] = group as u32 + 1;
-    }
-    table
-}
-
-impl<T> ByName<'_, T> {
-    /// The items whose local name is `name` (with [`name_hash`] `hash`), in order of addition.
-    fn get(&self, hash: u64, name: &str) -> &[T] {
-        let mask = self.slots.len() - 1;
-        let mut slot = home_slot(hash, self.slots.len());
-        loop {
-            match self.slots[slot] {
-                0 => return &[],
-                taken => {
-                    let group = taken as usize - 1;
-                    if self.hashes[group] == hash && self.names[group] == name {
-                        let (start, end) = self.ranges[group];
-                        return self.items.get(start as usize..end as usize).unwrap_or(&[]);
-                    }
-                    slot = (slot + 1) & mask;
-                }
-            }
-        }
-    }
-
-    /// Whether some name has this hash (false: certainly no item has the name).
-    fn has_hash(&self, hash: u64) -> bool {
-        let mask = self.slots.len() - 1;
-        let mut slot = home_slot(hash, self.slots.len());
-        loop {
-            match self.slots[slot] {
-                0 => return false,
-                taken if self.hashes[taken as usize - 1] == hash => return true,
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
+            range
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -240,16 +194,32 @@ thread_local! {
     pub static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// Built once per validated document.
+/// Built once per validated document, from the names the document already interned: each distinct local
+/// name (an id of [`Document::local_names`]) is hashed once, and elements and attributes are grouped by
+/// their name id with a counting sort (no hashing per element).
 pub struct DocIndex<'a, 'i> {
-    /// Elements by local name, each name's in document order.
-    by_local_name: ByName<'a, Node<'a, 'i>>,
-    /// Attributes by local name: their element and index, in document order.
-    attributes_by_local_name: ByName<'a, (Node<'a, 'i>, usize)>,
-    /// The root element's children by local name, in document order (hundreds of checks start there).
-    root_children: ByName<'a, Node<'a, 'i>>,
-    /// Every element in document order with the [`name_hash`] of its local name without namespace.
-    elements: Vec<(Node<'a, 'i>, u64)>,
+    doc: &'a Document<'i>,
+    /// Per local-name id: the name's [`name_hash`] without namespace.
+    local_hashes: Vec<u64>,
+    /// The local-name ids by [`DocIndex::local_hashes`].
+    local_slots: HashSlots,
+    /// The [`name_hash`]es (without namespace) of the local names of elements, and of attributes.
+    element_names: NameFilter,
+    attribute_names: NameFilter,
+    /// Per local-name id: its elements' range in `elements_by_name`.
+    element_ranges: Vec<(u32, u32)>,
+    /// Elements grouped by local-name id, each name's in document order.
+    elements_by_name: Vec<Node<'a, 'i>>,
+    /// Per local-name id: its attributes' range in `attributes_by_name`.
+    attribute_ranges: Vec<(u32, u32)>,
+    /// Attributes (their element and index) grouped by local-name id, each name's in document order.
+    attributes_by_name: Vec<(Node<'a, 'i>, usize)>,
+    /// The root element's children ordered by local-name id, then document order (hundreds of checks
+    /// start there), and their name ids.
+    root_children: Vec<Node<'a, 'i>>,
+    root_child_names: Vec<u32>,
+    /// Every element in document order with its local-name id.
+    elements: Vec<(Node<'a, 'i>, u32)>,
     /// For each node id, the [`name_hash`] of the element (0 for other nodes).
     element_hash: Vec<u64>,
     /// For each node id, the id of its first child element (0: none; the document node is nobody's child).
@@ -262,42 +232,38 @@ impl<'a, 'i> DocIndex<'a, 'i> {
     pub fn new(doc: &'a Document<'i>) -> Self {
         #[cfg(test)]
         BUILDS.with(|builds| builds.set(builds.get() + 1));
-        let nodes = doc.root().descendants();
-        let count = nodes.len();
+        let names = doc.local_names();
+        let no_namespace = namespace_seed(None);
+        let bare: Vec<u64> = names.iter().map(|name| text_hash(name)).collect();
+        let local_hashes: Vec<u64> = bare.iter().map(|&b| combine(no_namespace, b)).collect();
+        let seeds: Vec<u64> = doc
+            .namespace_uris()
+            .iter()
+            .map(|uri| namespace_seed(Some(uri)))
+            .collect();
+        let count = doc.len();
         let mut element_hash = vec![0; count];
         let mut first_element_child = vec![0u32; count];
         let mut next_element_sibling = vec![0u32; count];
         let mut last_element_child = vec![0u32; count];
-        let mut elements = Vec::with_capacity(count / 2 + 1);
-        let mut by_local_name = ByNameBuilder::with_capacity(count / 2 + 1);
-        let mut attributes = ByNameBuilder::with_capacity(16);
-        let mut root_children = ByNameBuilder::with_capacity(64);
+        let mut element_counts = vec![0u32; names.len()];
+        let mut attribute_counts = vec![0u32; names.len()];
+        // every element with its name id, in document order
+        let mut elements: Vec<(Node<'a, 'i>, u32)> = Vec::with_capacity(count / 2 + 1);
+        let mut root_children = Vec::new();
         let root_element = doc.root_element().id().get() as usize;
-        let no_namespace = namespace_seed(None);
-        // a document uses a handful of namespaces (each URI stored once by the parser): hash each URI once
-        let mut namespaces: Vec<(Option<(*const u8, usize)>, u64)> = Vec::new();
-        for node in nodes.filter(Node::is_element) {
-            let name = node.tag_name();
-            let key = name.namespace().map(|ns| (ns.as_ptr(), ns.len()));
-            let state = match namespaces.iter().find(|(k, _)| *k == key) {
-                Some(&(_, state)) => state,
-                None => {
-                    let state = namespace_seed(name.namespace());
-                    namespaces.push((key, state));
-                    state
-                }
+        for node in doc.descendants() {
+            let Some((name, namespace)) = node.name_ids() else {
+                continue;
             };
-            let local = name.name();
-            let bare = text_hash(local);
-            let (local_hash, expanded_hash) = (combine(no_namespace, bare), combine(state, bare));
             let id = node.id().get();
-            element_hash[id as usize] = expanded_hash;
-            elements.push((node, local_hash));
-            by_local_name.add(local_hash, local, node);
+            element_hash[id as usize] = combine(seeds[namespace as usize], bare[name as usize]);
+            element_counts[name as usize] += 1;
+            elements.push((node, name));
             if let Some(parent) = node.parent() {
                 let parent = parent.id().get() as usize;
                 if parent == root_element {
-                    root_children.add(local_hash, local, node);
+                    root_children.push((name, node));
                 }
                 match last_element_child[parent] {
                     0 => first_element_child[parent] = id,
@@ -305,15 +271,49 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 }
                 last_element_child[parent] = id;
             }
-            for (index, attribute) in node.attributes().enumerate() {
-                let local = attribute.name();
-                attributes.add(combine(no_namespace, text_hash(local)), local, (node, index));
+            for attribute in node.attributes() {
+                attribute_counts[attribute.local_name_id() as usize] += 1;
             }
         }
+        // the counting sort: stable, so each name's items stay in document order
+        let element_ranges = group_ranges(&element_counts);
+        let mut next: Vec<u32> = element_ranges.iter().map(|r| r.0).collect();
+        let mut elements_by_name = vec![doc.root(); elements.len()];
+        for &(node, name) in &elements {
+            let at = &mut next[name as usize];
+            elements_by_name[*at as usize] = node;
+            *at += 1;
+        }
+        let attribute_ranges = group_ranges(&attribute_counts);
+        let attribute_total = attribute_ranges.last().map_or(0, |r| r.1) as usize;
+        let mut attributes_by_name = vec![(doc.root(), 0); attribute_total];
+        if attribute_total > 0 {
+            let mut next: Vec<u32> = attribute_ranges.iter().map(|r| r.0).collect();
+            for &(node, _) in &elements {
+                for (index, attribute) in node.attributes().enumerate() {
+                    let at = &mut next[attribute.local_name_id() as usize];
+                    attributes_by_name[*at as usize] = (node, index);
+                    *at += 1;
+                }
+            }
+        }
+        // stable: each name's children stay in document order
+        root_children.sort_by_key(|&(name, _)| name);
+        let (root_child_names, root_children) = root_children.into_iter().unzip();
+        let element_names = NameFilter::new(names_present(&element_counts, &local_hashes));
+        let attribute_names = NameFilter::new(names_present(&attribute_counts, &local_hashes));
         Self {
-            by_local_name: by_local_name.finish(),
-            attributes_by_local_name: attributes.finish(),
-            root_children: root_children.finish(),
+            doc,
+            element_names,
+            attribute_names,
+            local_slots: HashSlots::new(&local_hashes),
+            local_hashes,
+            element_ranges,
+            elements_by_name,
+            attribute_ranges,
+            attributes_by_name,
+            root_children,
+            root_child_names,
             elements,
             element_hash,
             first_element_child,
@@ -321,51 +321,79 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         }
     }
 
-    /// Every element in document order with the [`name_hash`] (without namespace) of its local name.
-    pub fn elements(&self) -> &[(Node<'a, 'i>, u64)] {
+    /// The document's id of the local name `local` ([`Node::local_name_id`]), whose [`name_hash`] without
+    /// namespace is `local_hash`; `None` when no element or attribute of the document has that name.
+    pub fn local_name_id(&self, local_hash: u64, local: &str) -> Option<u32> {
+        let names = self.doc.local_names();
+        self.local_slots
+            .find(&self.local_hashes, local_hash, |id| names[id] == local)
+            .map(|id| id as u32)
+    }
+
+    /// The document's id of a namespace URI ([`Node::namespace_id`]; no namespace is 0); `None` when no
+    /// element or attribute of the document is in that namespace (the empty URI included, as
+    /// [`crate::rules::tree::ExpandedName::namespace`] never gives it).
+    pub fn namespace_id(&self, namespace: Option<&str>) -> Option<u32> {
+        match namespace {
+            None => Some(0),
+            Some(uri) => self
+                .doc
+                .namespace_uris()
+                .iter()
+                .skip(1)
+                .position(|known| known == uri)
+                .map(|at| at as u32 + 1),
+        }
+    }
+
+    /// Every element in document order with its local-name id ([`Node::local_name_id`]).
+    pub fn elements(&self) -> &[(Node<'a, 'i>, u32)] {
         &self.elements
     }
 
-    /// Every distinct local name of the document's elements with its elements in document order (names
-    /// in order of first occurrence).
-    pub fn elements_by_local_name(&self) -> impl Iterator<Item = (&'a str, &[Node<'a, 'i>])> + '_ {
-        let names = &self.by_local_name;
-        names
-            .names
-            .iter()
-            .zip(&names.ranges)
-            .map(|(name, &(start, end))| {
-                (
-                    *name,
-                    names.items.get(start as usize..end as usize).unwrap_or(&[]),
-                )
-            })
+    /// The elements whose local name has this id ([`Node::local_name_id`]), in document order.
+    pub fn elements_with_name_id(&self, name: u32) -> &[Node<'a, 'i>] {
+        match self.element_ranges.get(name as usize) {
+            Some(&(start, end)) => &self.elements_by_name[start as usize..end as usize],
+            None => &[],
+        }
     }
 
     /// The elements named `local` (any namespace), in document order; `local_hash` is its [`name_hash`]
     /// without namespace.
     pub fn elements_named(&self, local_hash: u64, local: &str) -> &[Node<'a, 'i>] {
-        self.by_local_name.get(local_hash, local)
+        match self.local_name_id(local_hash, local) {
+            Some(id) => self.elements_with_name_id(id),
+            None => &[],
+        }
     }
 
     /// The root element's children named `local` (any namespace; the caller checks it), in document order.
     pub fn root_children_named(&self, local: &str) -> &[Node<'a, 'i>] {
-        self.root_children.get(name_hash(None, local), local)
+        let Some(name) = self.local_name_id(name_hash(None, local), local) else {
+            return &[];
+        };
+        let first = self.root_child_names.partition_point(|&n| n < name);
+        let last = self.root_child_names.partition_point(|&n| n <= name);
+        &self.root_children[first..last]
     }
 
     /// Whether some element in the document may have the local name whose [`name_hash`] (without
     /// namespace) is `local_hash` (false: certainly none has).
+    #[inline]
     pub fn may_have_element_named(&self, local_hash: u64) -> bool {
-        self.by_local_name.has_hash(local_hash)
+        self.element_names.may_contain(local_hash)
     }
 
     /// Whether some attribute in the document may have the local name whose [`name_hash`] (without
     /// namespace) is `local_hash` (false: certainly none has).
+    #[inline]
     pub fn may_have_attribute_named(&self, local_hash: u64) -> bool {
-        self.attributes_by_local_name.has_hash(local_hash)
+        self.attribute_names.may_contain(local_hash)
     }
 
     /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
+    #[inline]
     pub fn may_be_named(&self, node: Node<'a, 'i>, hash: u64) -> bool {
         self.element_hash
             .get(node.id().get() as usize)
@@ -380,7 +408,13 @@ impl<'a, 'i> DocIndex<'a, 'i> {
 
     /// Attributes named `local` (any namespace) on `node` or its descendants, in document order.
     pub fn attributes_named(&self, node: Node<'a, 'i>, local: &str) -> &[(Node<'a, 'i>, usize)] {
-        let all = self.attributes_by_local_name.get(name_hash(None, local), local);
+        let all = match self.local_name_id(name_hash(None, local), local) {
+            Some(name) => {
+                let (start, end) = self.attribute_ranges[name as usize];
+                &self.attributes_by_name[start as usize..end as usize]
+            }
+            None => &[],
+        };
         let Some((id, end)) = self.subtree(node).filter(|_| !all.is_empty()) else {
             return &[];
         };
@@ -413,7 +447,7 @@ impl<'a, 'i> DocIndex<'a, 'i> {
     /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
     /// `or_self`, in document order.
     pub fn descendants_named(&self, node: Node<'a, 'i>, local: &str, or_self: bool) -> &[Node<'a, 'i>] {
-        let all = self.by_local_name.get(name_hash(None, local), local);
+        let all = self.elements_named(name_hash(None, local), local);
         let Some((id, end)) = self.subtree(node).filter(|_| !all.is_empty()) else {
             return &[];
         };
@@ -511,11 +545,29 @@ mod tests {
                 .collect();
             assert_eq!(index.root_children_named(local), walked.as_slice());
         }
-        let listed: Vec<(Node, u64)> = elements(&doc)
-            .into_iter()
-            .map(|n| (n, name_hash(None, n.tag_name().name())))
-            .collect();
-        assert_eq!(index.elements(), listed.as_slice());
+        // by id: every element under its document name id, and the ids found by name and namespace
+        for element in elements(&doc) {
+            let (name, namespace) = element.name_ids().unwrap();
+            let local = element.tag_name().name();
+            assert_eq!(index.local_name_id(name_hash(None, local), local), Some(name));
+            assert_eq!(
+                index.namespace_id(element.tag_name().namespace()),
+                Some(namespace)
+            );
+            let walked: Vec<Node> = elements(&doc)
+                .into_iter()
+                .filter(|n| n.tag_name().name() == local)
+                .collect();
+            assert_eq!(index.elements_with_name_id(name), walked.as_slice());
+        }
+        assert_eq!(index.local_name_id(name_hash(None, "Nope"), "Nope"), None);
+        assert_eq!(index.namespace_id(Some("urn:nope")), None);
+        assert_eq!(index.namespace_id(None), Some(0));
+        // an attribute's name has an id but no elements
+        let id = index
+            .local_name_id(name_hash(None, "schemeID"), "schemeID")
+            .unwrap();
+        assert!(index.elements_with_name_id(id).is_empty());
     }
 
     #[test]
@@ -567,22 +619,32 @@ mod tests {
 
     #[test]
     fn names_that_share_a_hash_stay_apart() {
-        // force every name into one hash: the groups must still be told apart by the names themselves
-        let doc = Document::parse("<r><a/><b/><a/><c><b/></c></r>").unwrap();
-        let mut builder = ByNameBuilder::with_capacity(4);
-        for node in elements(&doc) {
-            builder.add(7, node.tag_name().name(), node);
+        // force every name into one hash: the ids must still be told apart by the names themselves
+        let names = ["r", "a", "b", "c"];
+        let hashes = [7u64; 4];
+        let slots = HashSlots::new(&hashes);
+        for (id, local) in names.iter().enumerate() {
+            assert_eq!(
+                slots.find(&hashes, 7, |i| names[i] == *local),
+                Some(id),
+                "{local}"
+            );
         }
-        let grouped = builder.finish();
-        for local in ["r", "a", "b", "c"] {
-            let walked: Vec<Node> = elements(&doc)
-                .into_iter()
-                .filter(|n| n.tag_name().name() == local)
-                .collect();
-            assert_eq!(grouped.get(7, local), walked.as_slice(), "{local}");
-        }
-        assert!(grouped.get(7, "d").is_empty());
-        assert!(grouped.get(8, "a").is_empty());
+        assert_eq!(slots.find(&hashes, 7, |i| names[i] == "d"), None);
+        assert_eq!(slots.find(&hashes, 8, |i| names[i] == "a"), None);
+    }
+
+    #[test]
+    fn the_name_filter_holds_every_name_and_rarely_another() {
+        let held: Vec<u64> = (0..100).map(|i| name_hash(None, &format!("Name{i}"))).collect();
+        let filter = NameFilter::new(held.iter().copied());
+        assert!(held.iter().all(|&h| filter.may_contain(h)));
+        let others = (0..10_000)
+            .filter(|i| filter.may_contain(name_hash(None, &format!("Other{i}"))))
+            .count();
+        // two bits of 4,096 per name: about 0.2% of other names pass with 100 names held
+        assert!(others < 100, "{others} of 10,000 other names pass");
+        assert!(!NameFilter::new(std::iter::empty()).may_contain(held[0]));
     }
 
     #[test]

@@ -1,0 +1,417 @@
+//! Rule contexts: a Schematron rule's `context` (a union of element paths) turned into match paths, and
+//! whether an element matches one. Names are compared as the document's interned ids: the schema numbers
+//! the distinct local names and namespaces its contexts test ([`ContextNames`]), and per document each is
+//! resolved once to the document's id ([`DocNames`]), so a step's name test is two integer compares.
+
+use super::tree::Node;
+use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::index::{name_hash, DocIndex};
+use super::xpath::{Evaluator, Focus, Item};
+
+/// No such name in the document (never equal to an id a node has).
+pub(super) const ABSENT: u32 = u32::MAX;
+
+/// The distinct local names and namespaces a schema's rule contexts test, numbered in order of first use.
+#[derive(Debug, Default)]
+pub(super) struct ContextNames {
+    /// Each local name with its [`name_hash`] without namespace.
+    locals: Vec<(String, u64)>,
+    /// Each namespace URI (`None`: no namespace).
+    namespaces: Vec<Option<String>>,
+}
+
+impl ContextNames {
+    fn local(&mut self, local: &str) -> u32 {
+        match self.locals.iter().position(|(known, _)| known == local) {
+            Some(at) => at as u32,
+            None => {
+                self.locals.push((local.to_owned(), name_hash(None, local)));
+                (self.locals.len() - 1) as u32
+            }
+        }
+    }
+
+    fn namespace(&mut self, namespace: Option<&str>) -> u32 {
+        match self
+            .namespaces
+            .iter()
+            .position(|known| known.as_deref() == namespace)
+        {
+            Some(at) => at as u32,
+            None => {
+                self.namespaces.push(namespace.map(str::to_owned));
+                (self.namespaces.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The local name numbered `local`.
+    pub(super) fn local_name(&self, local: u32) -> &str {
+        &self.locals[local as usize].0
+    }
+
+    /// Each schema name's id in this document ([`ABSENT`] when the document has no such name).
+    pub(super) fn resolve(&self, index: &DocIndex<'_, '_>) -> DocNames {
+        DocNames {
+            locals: self
+                .locals
+                .iter()
+                .map(|(local, hash)| index.local_name_id(*hash, local).unwrap_or(ABSENT))
+                .collect(),
+            namespaces: self
+                .namespaces
+                .iter()
+                .map(|ns| index.namespace_id(ns.as_deref()).unwrap_or(ABSENT))
+                .collect(),
+        }
+    }
+}
+
+/// A schema's context names resolved to one document's ids ([`ContextNames::resolve`]).
+pub(super) struct DocNames {
+    /// By the schema's local-name number: the document's local-name id, or [`ABSENT`].
+    pub locals: Vec<u32>,
+    /// By the schema's namespace number: the document's namespace id, or [`ABSENT`].
+    pub namespaces: Vec<u32>,
+}
+
+/// A step's name test by the schema's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepName {
+    /// An element with this local name and namespace.
+    Named { local: u32, namespace: u32 },
+    /// An element in this namespace (`p:*`).
+    InNamespace(u32),
+    /// Any element (`*`, `node()`).
+    AnyElement,
+    /// No element (`text()`).
+    Never,
+}
+
+impl StepName {
+    fn of(test: &NodeTest, names: &mut ContextNames) -> StepName {
+        match test {
+            NodeTest::Name(ns, local, _) => StepName::Named {
+                local: names.local(local),
+                namespace: names.namespace(ns.as_deref()),
+            },
+            NodeTest::Namespace(ns) => StepName::InNamespace(names.namespace(Some(ns))),
+            NodeTest::AnyName | NodeTest::AnyNode => StepName::AnyElement,
+            NodeTest::Text => StepName::Never,
+        }
+    }
+
+    /// Whether the node is an element that passes this name test in the document named by `doc`.
+    #[inline]
+    fn accepts(self, doc: &DocNames, node: Node<'_, '_>) -> bool {
+        let Some((local, namespace)) = node.name_ids() else {
+            return false;
+        };
+        match self {
+            StepName::Named {
+                local: l,
+                namespace: n,
+            } => doc.locals[l as usize] == local && doc.namespaces[n as usize] == namespace,
+            StepName::InNamespace(n) => doc.namespaces[n as usize] == namespace,
+            StepName::AnyElement => true,
+            StepName::Never => false,
+        }
+    }
+}
+
+/// A context pattern alternative: steps from the outermost to the matched element.
+#[derive(Debug)]
+pub(super) struct MatchPath {
+    /// Starts with `/` (not `//`): the first step must be a child of the document node.
+    anchored: bool,
+    /// Each step with whether it is reached through `//` (any ancestor) instead of `/` (the parent).
+    pub steps: Vec<(bool, AxisStep)>,
+    /// Each step's name test by the schema's numbers.
+    names: Vec<StepName>,
+    /// Whether any step has a predicate.
+    has_predicates: bool,
+    /// A suffix the matched element's local name must have, when the last step's first predicate says so
+    /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
+    pub name_suffix: Option<String>,
+    /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
+    /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
+    /// predicates are evaluated on the same elements without confirming their names again.
+    pub one_chain: bool,
+}
+
+/// Turns a rule context (a union of paths) into match paths, numbering the names its steps test.
+pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<MatchPath>, String> {
+    match expr {
+        Expr::Union(a, b) => {
+            let mut paths = match_paths(a, names)?;
+            paths.extend(match_paths(b, names)?);
+            Ok(paths)
+        }
+        Expr::Path(start, steps) => {
+            let anchored = matches!(start, PathStart::Root);
+            if matches!(start, PathStart::Expr(_)) {
+                return Err("a context must be a path of element steps".to_owned());
+            }
+            let mut out: Vec<(bool, AxisStep)> = Vec::new();
+            let mut through_descendants = false;
+            let mut anchored = anchored;
+            for step in steps {
+                let PathStep::Axis(step) = step else {
+                    return Err("a context must be a path of element steps".to_owned());
+                };
+                match step.axis {
+                    Axis::DescendantOrSelf
+                        if step.test == NodeTest::AnyNode && step.predicates.is_empty() =>
+                    {
+                        through_descendants = true;
+                    }
+                    Axis::Descendant => {
+                        let mut child = step.clone();
+                        child.axis = Axis::Child;
+                        out.push((true, child));
+                        through_descendants = false;
+                    }
+                    Axis::Child => {
+                        out.push((through_descendants, step.clone()));
+                        through_descendants = false;
+                    }
+                    _ => {
+                        return Err(format!(
+                            "the axis {:?} is not supported in a rule context",
+                            step.axis
+                        ))
+                    }
+                }
+            }
+            if out.first().is_some_and(|(descendant, _)| *descendant) {
+                // `//x` matches an x anywhere
+                anchored = false;
+            }
+            if out.is_empty() {
+                return Err("a context that matches no element".to_owned());
+            }
+            let name_suffix = out
+                .last()
+                .and_then(|(_, step)| step.predicates.first())
+                .and_then(required_name_suffix);
+            let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
+            let step_names = out
+                .iter()
+                .map(|(_, step)| StepName::of(&step.test, names))
+                .collect();
+            let has_predicates = out.iter().any(|(_, step)| !step.predicates.is_empty());
+            Ok(vec![MatchPath {
+                anchored,
+                steps: out,
+                names: step_names,
+                has_predicates,
+                name_suffix,
+                one_chain,
+            }])
+        }
+        _ => Err("a context must be a path".to_owned()),
+    }
+}
+
+/// The suffix `ends-with(name(), 'suffix')` requires of the context element's name, when a predicate is that
+/// call or a conjunction that starts with it. The suffix has no `:`, so it can only match inside the local
+/// name, whatever prefix the document uses.
+fn required_name_suffix(predicate: &Expr) -> Option<String> {
+    match predicate {
+        Expr::And(first, _) => required_name_suffix(first),
+        Expr::Call(Function::EndsWith, args) => match args.as_slice() {
+            [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
+                if name_args.is_empty() && !suffix.contains(':') =>
+            {
+                Some(suffix.clone())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl MatchPath {
+    /// The schema's number of the local name the last step tests, `None` for a wildcard step.
+    pub(super) fn last_local(&self) -> Option<u32> {
+        match self.names.last() {
+            Some(StepName::Named { local, .. }) => Some(*local),
+            _ => None,
+        }
+    }
+
+    /// Whether the last step can match no element at all (`text()`).
+    pub(super) fn matches_no_element(&self) -> bool {
+        self.names.last() == Some(&StepName::Never)
+    }
+
+    /// Whether a wildcard last step can match an element of this local name (its required suffix, if any,
+    /// ends the name).
+    pub(super) fn wildcard_accepts(&self, local: &str) -> bool {
+        self.last_local().is_none()
+            && self.names.last() != Some(&StepName::Never)
+            && self
+                .name_suffix
+                .as_deref()
+                .is_none_or(|suffix| local.ends_with(suffix))
+    }
+
+    /// Whether the element matches this path in the document whose names `doc` resolves.
+    pub(super) fn matches<'a, 'i>(
+        &'a self,
+        ev: &mut Evaluator<'a, 'i, '_>,
+        doc: &DocNames,
+        node: Node<'a, 'i>,
+    ) -> bool {
+        let last = self.steps.len() - 1;
+        if let Some(suffix) = &self.name_suffix {
+            if !node.tag_name().name().ends_with(suffix.as_str()) {
+                return false;
+            }
+        }
+        // the names along the path are a necessary condition and cost no evaluation: predicates (which
+        // build values) are only evaluated on elements whose ancestry already fits
+        if self.one_chain {
+            return self.chain_fits(doc, node)
+                && (!self.has_predicates || self.chain_predicates_hold(ev, node));
+        }
+        if !self.walk(node, last, &mut |n, step| self.names[step].accepts(doc, n)) {
+            return false;
+        }
+        if !self.has_predicates {
+            return true;
+        }
+        self.walk(node, last, &mut |n, step| {
+            self.names[step].accepts(doc, n) && predicates_hold(ev, n, &self.steps[step].1)
+        })
+    }
+
+    /// [`MatchPath::walk`] by names for a path with no `//` after its first step ([`MatchPath::one_chain`]):
+    /// step `i` is tested on the ancestor at distance `last - i`, a loop up the parents.
+    fn chain_fits(&self, doc: &DocNames, node: Node<'_, '_>) -> bool {
+        let mut current = node;
+        for step in (0..self.names.len()).rev() {
+            if !self.names[step].accepts(doc, current) {
+                return false;
+            }
+            if step == 0 {
+                break;
+            }
+            match current.parent() {
+                Some(parent) if parent.is_element() => current = parent,
+                _ => return false,
+            }
+        }
+        !self.anchored || current.parent().is_some_and(|p| p.is_root())
+    }
+
+    /// The predicates of a one-chain path on the elements [`MatchPath::chain_fits`] matched, from the
+    /// matched element up (the order of the walk).
+    fn chain_predicates_hold<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
+        let mut current = Some(node);
+        for (_, step) in self.steps.iter().rev() {
+            let Some(element) = current else {
+                return false;
+            };
+            if !predicates_hold(ev, element, step) {
+                return false;
+            }
+            current = element.parent();
+        }
+        true
+    }
+
+    /// Whether `node` passes step `index` by `step_test` and its ancestry passes the steps before it (a
+    /// parent for `/`, some ancestor for `//`), down to the anchor. The same walk serves the name-only
+    /// test and the full test with predicates.
+    fn walk<'a, 'i, F>(&self, node: Node<'a, 'i>, index: usize, step_test: &mut F) -> bool
+    where
+        F: FnMut(Node<'a, 'i>, usize) -> bool,
+    {
+        if !step_test(node, index) {
+            return false;
+        }
+        if index == 0 {
+            return !self.anchored || node.parent().is_some_and(|p| p.is_root());
+        }
+        if self.steps[index].0 {
+            node.ancestors()
+                .skip(1)
+                .filter(Node::is_element)
+                .any(|a| self.walk(a, index - 1, step_test))
+        } else {
+            node.parent()
+                .filter(Node::is_element)
+                .is_some_and(|p| self.walk(p, index - 1, step_test))
+        }
+    }
+}
+
+/// Whether the step's predicates hold on an element that passes its name test (a dynamic error in a
+/// pattern is a non-match, as XSLT 3.0 specifies).
+fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
+    if step.predicates.is_empty() {
+        return true;
+    }
+    // the position among same-test siblings costs a sibling scan: only for predicates that may use it
+    let positional = step.predicates.iter().any(super::xpath::parse::may_be_positional);
+    let (position, size) = if positional {
+        let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
+        let position = node.prev_siblings().filter(same).count();
+        (
+            position,
+            position + node.next_siblings().skip(1).filter(same).count(),
+        )
+    } else {
+        (1, 1)
+    };
+    let focus = Focus {
+        item: Item::Node(node),
+        position,
+        size,
+    };
+    for predicate in &step.predicates {
+        let holds = match predicate.bare() {
+            // a comparison or a conjunction is never positional: its boolean (the evaluator's value of
+            // one is that boolean), without a sequence for a literal
+            Expr::General(..) | Expr::And(..) | Expr::Or(..) => ev.boolean(predicate, &focus),
+            // a path of plain axis steps gives nodes and cannot fail on an element: the first node
+            // decides, no sequence built
+            Expr::Path(PathStart::Root | PathStart::Context, steps) if is_plain_node_path(steps) => {
+                ev.boolean(predicate, &focus)
+            }
+            // a schema variable (`[$is-extension]`), read where it is kept instead of copied
+            Expr::Global(name) => match ev.globals.get(name) {
+                Some(value) => predicate_value(value, position),
+                None => Ok(false),
+            },
+            _ => ev
+                .eval(predicate, &focus)
+                .and_then(|v| predicate_value(&v, position)),
+        };
+        ev.vars.clear();
+        if !matches!(holds, Ok(true)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A predicate's value on the element at `position`: a number selects by position, anything else by its
+/// effective boolean value.
+fn predicate_value(value: &[Item<'_, '_>], position: usize) -> super::xpath::value::XResult<bool> {
+    match value {
+        [Item::Atomic(super::xpath::value::Atomic::Decimal(n))] => {
+            Ok(rust_decimal::Decimal::from(position) == *n)
+        }
+        _ => super::xpath::eval::effective_boolean(value),
+    }
+}
+
+/// Axis steps without predicates: what they select from an element can be decided by the first node,
+/// and raises no error.
+fn is_plain_node_path(steps: &[PathStep]) -> bool {
+    steps
+        .iter()
+        .all(|step| matches!(step, PathStep::Axis(step) if step.predicates.is_empty()))
+}
