@@ -25,6 +25,7 @@ pub struct RulesText<'a> {
 }
 
 impl<'a> RulesText<'a> {
+    /// The text as received; nothing is read until [`RulesText::parse`].
     pub fn new(original: &'a str) -> Self {
         Self { original }
     }

@@ -285,6 +285,57 @@ mod tests {
         assert_eq!(first_stop(b"cbc:ID>1"), Some(6));
     }
 
+    /// Short texts built from the pieces the checks decide on, three at a time.
+    fn samples() -> Vec<String> {
+        let pieces = [
+            "a", " ", "\n", "\r", "\t", "&", ">", "]", "]]", "<", "'", "\"", "é", "\u{FFFE}", "\u{FFFF}",
+            "\u{FFFD}", "\u{EFBF}", "\u{1}", "\u{7f}", "\u{c}",
+        ];
+        let mut samples = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    samples.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        samples
+    }
+
+    #[test]
+    fn scan_text_agrees_with_the_checks_made_one_at_a_time() {
+        for text in samples() {
+            let stop = text.find('<').unwrap_or(text.len());
+            let run = &text[..stop];
+            let expected = (all_xml_chars(run) && !run.contains("]]>"))
+                .then(|| (stop, run.contains('&') || run.contains('\r')));
+            assert_eq!(scan_text(text.as_bytes(), 0).ok(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scan_value_agrees_with_the_checks_made_one_at_a_time() {
+        for text in samples() {
+            for quote in [b'"', b'\''] {
+                let end = text.bytes().position(|b| b == quote || b == b'<');
+                let value = &text[..end.unwrap_or(text.len())];
+                let expected = match end {
+                    _ if !all_xml_chars(value) => "forbidden",
+                    Some(at) if text.as_bytes()[at] == quote => "quote",
+                    _ => "unterminated",
+                };
+                let decode = value.contains(['&', '\t', '\n', '\r']);
+                match scan_value(text.as_bytes(), 0, quote) {
+                    ValueEnd::Quote(at, d) => {
+                        assert_eq!((expected, Some(at), d), ("quote", end, decode), "{text:?}")
+                    }
+                    ValueEnd::Unterminated(_) => assert_eq!(expected, "unterminated", "{text:?}"),
+                    ValueEnd::Forbidden(_) => assert_eq!(expected, "forbidden", "{text:?}"),
+                }
+            }
+        }
+    }
+
     #[test]
     fn is_plain_is_printable_ascii_and_white_space() {
         for b in 0..=255u8 {

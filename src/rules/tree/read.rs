@@ -112,6 +112,8 @@ struct Open {
     scope: usize,
     /// Its in-scope declarations (`Document::scopes`).
     scope_list: u32,
+    /// Whether its local name ends in `BinaryObject` (an attachment, whose payload may be cut).
+    attachment: bool,
 }
 
 /// What the reader knows about a qualified name it has seen.
@@ -561,8 +563,7 @@ impl<'i> Reader<'i> {
         let Some(open) = self.open.last() else {
             return Ok(false);
         };
-        if !self.qnames[open.qname as usize].attachment || self.doc.nodes[open.id as usize].last_child != NONE
-        {
+        if !open.attachment || self.doc.nodes[open.id as usize].last_child != NONE {
             return Ok(false);
         }
         let start = self.pos;
@@ -584,6 +585,7 @@ impl<'i> Reader<'i> {
 
     /// Adds a piece of text: a new text node, or the end of the one just before (text and CDATA pieces
     /// next to each other make one node).
+    #[inline]
     fn add_text(&mut self, piece: Cow<'i, str>, start: usize) -> Read<()> {
         match self.open_text {
             Some(node) => {
@@ -600,12 +602,14 @@ impl<'i> Reader<'i> {
         Ok(())
     }
 
+    #[inline]
     fn push_text(&mut self, text: Cow<'i, str>) -> u32 {
         self.doc.texts.push(text);
         (self.doc.texts.len() - 1) as u32
     }
 
     /// Appends a node as the last child of the innermost open element (or of the document node).
+    #[inline]
     fn append(&mut self, kind: Kind, name: u32, namespace: u32, start: usize) -> Read<u32> {
         let nodes = &mut self.doc.nodes;
         if nodes.len() >= MAX_NODES as usize {
@@ -776,11 +780,13 @@ impl<'i> Reader<'i> {
         if empty {
             self.close_scope(scope);
         } else {
+            let attachment = self.qnames[entry as usize].attachment;
             self.open.push(Open {
                 id,
                 qname: entry,
                 scope,
                 scope_list,
+                attachment,
             });
         }
         Ok(!empty)
