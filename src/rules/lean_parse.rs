@@ -1,87 +1,64 @@
 //! The parse the rules need, and no more: the base64 payload of attachments (`…BinaryObject` elements) is
-//! cut to one character before the XML parser sees it, because no rule reads that content (only the
-//! element's presence, its attributes, and that it is not empty, which the kept character preserves) and
-//! the parser's per-character text loop over it was most of the parsing cost. For the rules only: readers
-//! that extract attachments parse the original text.
+//! read as one character, because no rule reads that content (only the element's presence, its
+//! attributes, and that it is not empty, which the kept character preserves) and parsing it was most of
+//! the parsing cost. For the rules only: readers that extract attachments parse the original text.
 //!
-//! The result is exact, not heuristic: a run is only cut when it is plain text — printable ASCII and XML
-//! white space without `&` or `]`, which base64 is — so the original text is well-formed there and the cut
-//! cannot hide an error (no markup, reference, `]]>` or forbidden character), and after parsing every cut is confirmed to lie in a
-//! text node whose parent element's name ends in `BinaryObject`. Anything else (a look-alike inside an
-//! attribute value or a comment, a malformed document) parses the original text, so the limits, refusals
-//! and error messages of `formats::xml::parse_safely` are unchanged.
+//! The rules' reader does the cut as it reads ([`read_for_rules`]): the text right after an attachment's
+//! start tag, when it is long plain text (printable ASCII and XML white space without `&` or `]`, which
+//! base64 is), becomes its first non-space character. Plain text is well-formed wherever it stands, so the
+//! cut cannot hide an error, and every other text is read as it is: the document is accepted or refused
+//! exactly as `formats::xml::parse_safely` does, with its limits and error messages. The text is not
+//! copied and the payload is looked at once, by the reader.
 
 use std::borrow::Cow;
 
-use super::tree::{parse_for_rules, Document};
+use super::tree::{is_plain, read_for_rules, Document};
 use crate::formats::xml::MAX_XML_BYTES;
 use memchr::{memchr, memchr3, memmem};
 
-/// Payloads shorter than this are left alone: cutting them saves less than the bookkeeping costs.
+/// Payloads shorter than this are left alone (the reader's limit too).
 const MIN_CUT_BYTES: usize = 256;
 
-/// An e-invoice's XML text ready to be parsed for the rules, with its attachment payloads cut.
+/// An e-invoice's XML text to be parsed for the rules, with its attachment payloads cut.
 pub struct RulesText<'a> {
     original: &'a str,
-    /// The text with the payloads cut, and where each cut payload's one remaining character is in it;
-    /// `None` when nothing was cut.
-    lean: Option<(String, Vec<usize>)>,
 }
 
 impl<'a> RulesText<'a> {
-    /// Finds the attachment payloads in `original` and prepares the text without them.
+    /// The text as received; nothing is read until [`RulesText::parse`].
     pub fn new(original: &'a str) -> Self {
-        if original.len() > MAX_XML_BYTES {
+        Self { original }
+    }
+
+    /// The text with the payloads cut as the reader cuts them, for comparing with other parsers (a text
+    /// parser given it builds the rules' tree): found textually, as the text after `BinaryObject…>` up to
+    /// the next `<`, which is where the reader's cuts are in every e-invoice; [`RulesText::parse`] does
+    /// not use it. The original when nothing is cut.
+    pub fn text(&self) -> Cow<'a, str> {
+        if self.original.len() > MAX_XML_BYTES {
             // the size limit judges the text as sent
-            return Self { original, lean: None };
+            return Cow::Borrowed(self.original);
         }
-        let runs = payload_runs(original.as_bytes());
+        let runs = payload_runs(self.original.as_bytes());
         if runs.is_empty() {
-            return Self { original, lean: None };
+            return Cow::Borrowed(self.original);
         }
         let removed: usize = runs.iter().map(|r| r.end - r.start - 1).sum();
-        let mut lean = String::with_capacity(original.len() - removed);
-        let mut kept = Vec::with_capacity(runs.len());
+        let mut lean = String::with_capacity(self.original.len() - removed);
         let mut from = 0;
         for run in &runs {
-            lean.push_str(&original[from..run.start]);
-            kept.push(lean.len());
-            lean.push_str(&original[run.keep..run.keep + 1]);
+            lean.push_str(&self.original[from..run.start]);
+            lean.push_str(&self.original[run.keep..run.keep + 1]);
             from = run.end;
         }
-        lean.push_str(&original[from..]);
-        Self {
-            original,
-            lean: Some((lean, kept)),
-        }
+        lean.push_str(&self.original[from..]);
+        Cow::Owned(lean)
     }
 
-    /// How many attachment payloads were cut (0 when the text is parsed as it is).
-    pub fn cut_payloads(&self) -> usize {
-        self.lean.as_ref().map_or(0, |(_, kept)| kept.len())
-    }
-
-    /// The text the parser will see first (the original when nothing was cut).
-    pub fn text(&self) -> Cow<'_, str> {
-        match &self.lean {
-            Some((lean, _)) => Cow::Borrowed(lean.as_str()),
-            None => Cow::Borrowed(self.original),
-        }
-    }
-
-    /// Reads the text into the rules' tree ([`parse_for_rules`]: the rules' reader, with the limits,
-    /// refusals and messages of `formats::xml::parse_safely`): the lean text when every cut is confirmed
-    /// to be an attachment's content, otherwise the original text (so a refusal always names the
-    /// original's problem).
-    pub fn parse(&self) -> Result<Document<'_>, String> {
-        if let Some((lean, kept)) = &self.lean {
-            if let Ok(doc) = parse_for_rules(lean) {
-                if cuts_are_attachment_content(&doc, kept) {
-                    return Ok(doc);
-                }
-            }
-        }
-        parse_for_rules(self.original)
+    /// Reads the text into the rules' tree with attachment payloads cut ([`read_for_rules`]: the rules'
+    /// reader, with the limits, refusals and messages of `formats::xml::parse_safely`).
+    pub fn parse(&self) -> Result<Document<'a>, String> {
+        read_for_rules(self.original)
     }
 }
 
@@ -92,10 +69,9 @@ struct Run {
     keep: usize,
 }
 
-/// The text runs right after a start tag whose name ends in `BinaryObject`, up to the next `<`, that are
-/// long and plain text ([`is_plain`]: printable ASCII and XML white space with no `&` and no `]`) and hold at
-/// least one non-space. Such a run cannot make the document malformed (no markup, no reference, no `]]>`,
-/// no character XML forbids), so cutting it cannot hide an error. Base64 payloads are such runs.
+/// The text runs right after `BinaryObject…>`, up to the next `<`, that are long and plain text
+/// ([`is_plain`]: printable ASCII and XML white space with no `&` and no `]`) and hold at least one
+/// non-space.
 fn payload_runs(bytes: &[u8]) -> Vec<Run> {
     let mut runs = Vec::new();
     let finder = memmem::Finder::new(b"BinaryObject");
@@ -141,54 +117,6 @@ fn payload_runs(bytes: &[u8]) -> Vec<Run> {
     runs
 }
 
-/// Whether every byte is printable ASCII (`' '..='~'`) or XML white space (tab, line feed, carriage
-/// return). Checked 16 bytes at a time without branches, which the compiler turns into vector compares:
-/// first the one range compare, and only for a block that fails it (most hold a line break) the full test.
-fn is_plain(run: &[u8]) -> bool {
-    fn printable(b: u8) -> bool {
-        b.wrapping_sub(b' ') < 0x5f
-    }
-    fn plain(b: u8) -> bool {
-        printable(b) | (b == b'\n') | (b == b'\r') | (b == b'\t')
-    }
-    let mut blocks = run.chunks_exact(16);
-    let blocks_ok = blocks.all(|block| {
-        block.iter().fold(0u8, |bad, &b| bad | u8::from(!printable(b))) == 0
-            || block.iter().fold(0u8, |bad, &b| bad | u8::from(!plain(b))) == 0
-    });
-    blocks_ok && blocks.remainder().iter().all(|&b| plain(b))
-}
-
-/// Whether each kept character (a byte offset in the lean text) lies in a text node whose parent element's
-/// local name ends in `BinaryObject`: then only attachment content differs from the original.
-fn cuts_are_attachment_content(doc: &Document<'_>, kept: &[usize]) -> bool {
-    let mut pending = kept.iter().peekable();
-    for node in doc.descendants().filter(|n| n.is_text()) {
-        let Some(&&offset) = pending.peek() else {
-            return true;
-        };
-        let range = node.range();
-        if range.end <= offset {
-            continue;
-        }
-        if range.start > offset {
-            // the kept character is not in any text node (an attribute value, a comment)
-            return false;
-        }
-        let in_attachment = node
-            .parent_element()
-            .is_some_and(|p| p.tag_name().name().ends_with("BinaryObject"));
-        if !in_attachment {
-            return false;
-        }
-        // several cuts may share one text node only if a child element split them, which moves on anyway
-        while pending.peek().is_some_and(|&&o| o < range.end) {
-            pending.next();
-        }
-    }
-    pending.peek().is_none()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,24 +127,26 @@ mod tests {
     }
 
     #[test]
-    fn a_long_base64_payload_is_cut_to_one_character_and_the_rest_is_untouched() {
+    fn a_long_base64_payload_is_read_as_one_character_and_the_rest_is_untouched() {
         let xml = format!(
             "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">\n{}\n</a:EmbeddedDocumentBinaryObject><b>t</b></r>",
             payload(4000)
         );
         let text = RulesText::new(&xml);
-        assert_eq!(text.cut_payloads(), 1);
         assert_eq!(
             text.text(),
             "<r xmlns:a=\"urn:a\"><a:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"x.pdf\">Q</a:EmbeddedDocumentBinaryObject><b>t</b></r>"
         );
         let doc = text.parse().unwrap();
+        assert_eq!(doc.cut_payloads(), 1);
         let object = doc
             .descendants()
             .find(|n| n.tag_name().name() == "EmbeddedDocumentBinaryObject")
             .unwrap();
         assert_eq!(object.attribute("filename"), Some("x.pdf"));
         assert_eq!(object.text(), Some("Q"));
+        let b = object.next_sibling().unwrap();
+        assert_eq!((b.tag_name().name(), b.text()), ("b", Some("t")));
     }
 
     #[test]
@@ -230,11 +160,25 @@ mod tests {
             )
         };
         let other = format!("<r><Note>{}</Note></r>", payload(4000));
+        let named_like = format!("<r><BinaryObjectX>{}</BinaryObjectX></r>", payload(4000));
+        let in_attribute = format!("<r><Note a=\"BinaryObject\">{}</Note></r>", payload(4000));
         let empty = "<r><BinaryObject/>".to_owned() + &payload(4000) + "</r>";
+        let after_child = format!("<r><BinaryObject><c/>{}</BinaryObject></r>", payload(4000));
         let blank = format!("<r><BinaryObject>{}</BinaryObject></r>", " \n".repeat(200));
-        let not_plain = ["&amp;", "]", "\u{7f}", "é", "\u{c}", "\u{0}"].map(around);
-        for xml in [short, other, empty, blank].into_iter().chain(not_plain) {
-            assert_eq!(RulesText::new(&xml).cut_payloads(), 0, "{xml:?}");
+        let not_plain = ["&amp;", "]", "\u{7f}", "é"].map(around);
+        for xml in [short, other, named_like, in_attribute, empty, after_child, blank]
+            .into_iter()
+            .chain(not_plain)
+        {
+            let doc = RulesText::new(&xml).parse().unwrap();
+            assert_eq!(doc.cut_payloads(), 0, "{xml:?}");
+            let whole = parse_safely(&xml).unwrap();
+            let texts = |texts: Vec<Option<&str>>| texts.into_iter().flatten().collect::<String>();
+            assert_eq!(
+                texts(doc.descendants().map(|n| n.text()).collect()),
+                texts(whole.descendants().map(|n| n.text()).collect()),
+                "{xml:?}"
+            );
         }
     }
 
@@ -243,49 +187,47 @@ mod tests {
         let lines: Vec<String> = (0..40).map(|_| payload(76)).collect();
         for separator in ["\n", "\r\n", "\t", " "] {
             let xml = format!(
-                "<r><BinaryObject mimeCode=\"text/csv\">{separator}{}{separator}</BinaryObject></r>",
+                "<r><x:AttachmentBinaryObject xmlns:x=\"urn:x\" mimeCode=\"text/csv\">{separator}{}{separator}</x:AttachmentBinaryObject></r>",
                 lines.join(separator)
             );
-            let text = RulesText::new(&xml);
-            assert_eq!(text.cut_payloads(), 1, "{separator:?}");
-            assert_eq!(
-                text.parse().unwrap().root_element().first_child().unwrap().text(),
-                Some("Q")
-            );
+            let doc = RulesText::new(&xml).parse().unwrap();
+            assert_eq!(doc.cut_payloads(), 1, "{separator:?}");
+            assert_eq!(doc.root_element().first_child().unwrap().text(), Some("Q"));
         }
     }
 
     #[test]
     fn a_character_xml_forbids_in_a_payload_is_refused_as_in_the_original() {
-        let xml = format!(
-            "<r><BinaryObject>{}\u{1}{}</BinaryObject></r>",
-            payload(400),
-            payload(400)
-        );
-        let text = RulesText::new(&xml);
-        assert_eq!(text.cut_payloads(), 0);
-        let refusal = text.parse().unwrap_err();
-        assert_eq!(refusal, parse_safely(&xml).unwrap_err());
+        for bad in ["\u{1}", "\u{0}", "\u{FFFE}"] {
+            let xml = format!(
+                "<r><BinaryObject>{}{bad}{}</BinaryObject></r>",
+                payload(400),
+                payload(400)
+            );
+            let refusal = RulesText::new(&xml).parse().unwrap_err();
+            assert_eq!(refusal, parse_safely(&xml).unwrap_err());
+        }
     }
 
     #[test]
-    fn a_look_alike_outside_an_attachments_text_parses_the_original() {
+    fn a_look_alike_outside_an_attachments_text_is_read_as_it_is() {
         // `<` may follow in a comment or a CDATA section: the "payload" there is not an attachment's content
         let comment = format!("<r><!-- BinaryObject>{}<y/> --></r>", payload(400));
         let cdata = format!("<r><Note><![CDATA[BinaryObject>{}<]]></Note></r>", payload(400));
         for xml in [comment, cdata] {
-            let text = RulesText::new(&xml);
-            assert_eq!(text.cut_payloads(), 1, "{xml}");
-            let doc = text.parse().unwrap();
-            assert_eq!(doc.input_text(), xml, "the original was parsed");
+            let doc = RulesText::new(&xml).parse().unwrap();
+            assert_eq!(doc.cut_payloads(), 0, "{xml}");
+            let text = doc.descendants().find_map(|n| n.text().filter(|t| t.len() > 400));
+            assert!(text.is_some(), "the payload is kept: {xml}");
         }
     }
 
     #[test]
     fn refusals_are_the_originals() {
         let broken = format!("<r><BinaryObject>{}</BinaryObject>\n\n<oops></r>", payload(4000));
-        let lean = RulesText::new(&broken);
-        assert_eq!(lean.cut_payloads(), 1);
-        assert_eq!(lean.parse().unwrap_err(), parse_safely(&broken).unwrap_err());
+        assert_eq!(
+            RulesText::new(&broken).parse().unwrap_err(),
+            parse_safely(&broken).unwrap_err()
+        );
     }
 }

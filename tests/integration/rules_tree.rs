@@ -15,7 +15,7 @@ use super::rules_corpus::{corpora, relative};
 
 /// A node in a form both trees give: kind, links, name, attributes and text.
 #[derive(Debug, PartialEq)]
-struct Flat {
+pub(super) struct Flat {
     kind: &'static str,
     parent: Option<u32>,
     prev: Option<u32>,
@@ -32,7 +32,7 @@ struct Flat {
     namespaces: Vec<(Option<String>, String, Option<String>)>,
 }
 
-fn flatten_ours(doc: &Document<'_>) -> Vec<Flat> {
+pub(super) fn flatten_ours(doc: &Document<'_>) -> Vec<Flat> {
     let id = |n: Option<Node<'_, '_>>| n.map(|n| n.id().get());
     doc.descendants()
         .map(|n| Flat {
@@ -81,7 +81,7 @@ fn flatten_ours(doc: &Document<'_>) -> Vec<Flat> {
         .collect()
 }
 
-fn flatten_roxmltree(doc: &roxmltree::Document<'_>) -> Vec<Flat> {
+pub(super) fn flatten_roxmltree(doc: &roxmltree::Document<'_>) -> Vec<Flat> {
     let id = |n: Option<roxmltree::Node<'_, '_>>| n.map(|n| n.id().get());
     doc.descendants()
         .map(|n| Flat {

@@ -13,8 +13,10 @@
 //! test over every corpus XML and thousands of mutations of them holds the two readers to that.
 
 mod chars;
+mod names;
 mod node;
 mod read;
 
+pub(crate) use chars::is_plain;
 pub use node::{Attribute, Document, ExpandedName, Node, NodeId};
-pub use read::{parse_for_rules, read, Refusal, SECOND_DEFAULT_NAMESPACE};
+pub use read::{parse_for_rules, read, read_for_rules, Refusal, SECOND_DEFAULT_NAMESPACE};

@@ -65,6 +65,8 @@ pub struct Document<'i> {
     /// the URI's id), an element's own first, then those it inherits and does not redeclare; list 0 is
     /// empty. Elements that declare nothing share their parent's list.
     pub(super) scopes: Vec<Vec<(Cow<'i, str>, u32)>>,
+    /// How many attachment payloads the reader cut ([`super::read_for_rules`]).
+    pub(super) cut_payloads: u32,
 }
 
 /// A node's id: its position in document order (the document node is 0).
@@ -172,6 +174,12 @@ impl<'i> Document<'i> {
         self.text
     }
 
+    /// How many attachment payloads were read as their first non-space character
+    /// ([`super::read_for_rules`]; 0 for other reads).
+    pub fn cut_payloads(&self) -> usize {
+        self.cut_payloads as usize
+    }
+
     /// How many nodes the document has.
     pub fn len(&self) -> usize {
         self.nodes.len()
@@ -208,6 +216,7 @@ impl<'i> Document<'i> {
             names: Vec::new(),
             namespaces: vec![Cow::Borrowed("")],
             scopes: vec![Vec::new()],
+            cut_payloads: 0,
         };
         let mut names = std::collections::HashMap::new();
         let mut intern_name = |doc: &mut Document<'i>, name: &str| -> u32 {

@@ -9,18 +9,29 @@
 //! anything else this reader refuses go to `parse_safely` ([`parse_for_rules`]), whose refusal is the one
 //! users see, or whose tree is copied.
 //!
-//! The speed comes from doing per run what roxmltree does per character: a text run is found with `memchr`
-//! and checked for forbidden characters 16 bytes at a time, and kept as a slice of the input unless it
-//! holds a reference or a carriage return.
+//! The speed comes from touching each byte once and each tag's name once: a text run or attribute value is
+//! found and checked (forbidden characters, `]]>`, whether it needs decoding) in one pass over its bytes
+//! and kept as a slice of the input unless it holds a reference or a line end to normalise; a tag's
+//! qualified name is looked up in a table of the names seen so far, which remembers its local name's id
+//! and the namespace it resolved to while the declarations in scope stay the same.
+//!
+//! For the rules ([`read_for_rules`]) an attachment's payload is not kept: the text right after the start
+//! tag of an element whose local name ends in `BinaryObject`, when it is long plain text (printable ASCII
+//! and XML white space, no `&`, no `]`, checked 64 bytes at a time), becomes its first non-space character.
+//! No rule reads that content, only that it is there; plain text is well-formed wherever it stands, so the
+//! document is accepted or refused exactly as [`read`] would.
 
 use std::borrow::Cow;
 
 use memchr::{memchr, memchr2, memchr3, memmem};
 
-use super::chars::{all_xml_chars, is_name_char, is_name_start, is_space, is_xml_char};
+use super::chars::{
+    all_xml_chars, is_name_char, is_name_start, is_plain, is_space, is_xml_char, name_stops, scan_text,
+    scan_value, ValueEnd,
+};
+use super::names::Interner;
 use super::node::{AttributeData, Document, Kind, NodeData, NONE};
 use crate::formats::xml::{check_declared_encoding, parse_safely, MAX_DEPTH, MAX_NODES, MAX_XML_BYTES};
-use crate::rules::xpath::index::NameMap;
 
 pub(super) const XML_URI: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_URI: &str = "http://www.w3.org/2000/xmlns/";
@@ -35,6 +46,10 @@ const NAME_BYTES: [bool; 256] = {
     }
     table
 };
+
+/// Text after an attachment's start tag shorter than this is kept: cutting it saves less than the
+/// bookkeeping costs.
+const MIN_CUT_BYTES: usize = 256;
 
 /// The one refusal of a document `parse_safely` accepts: two `xmlns="…"` on one start tag, which no
 /// e-invoice has; [`parse_for_rules`] copies roxmltree's tree for it.
@@ -58,8 +73,21 @@ pub fn parse_for_rules(text: &str) -> Result<Document<'_>, String> {
     }
 }
 
+/// [`parse_for_rules`] with attachment payloads cut (see the module documentation): accepts and refuses
+/// exactly what it does, and builds the same tree but for those payloads' text.
+pub fn read_for_rules(text: &str) -> Result<Document<'_>, String> {
+    match read_with(text, true) {
+        Ok(doc) => Ok(doc),
+        Err(_) => parse_safely(text).map(|doc| Document::from_roxmltree(&doc)),
+    }
+}
+
 /// Reads `text` into a [`Document`], or refuses it (see the module documentation).
 pub fn read(text: &str) -> Read<Document<'_>> {
+    read_with(text, false)
+}
+
+fn read_with(text: &str, cut_payloads: bool) -> Read<Document<'_>> {
     if text.len() > MAX_XML_BYTES || text.len() >= NONE as usize {
         return Err(Refusal { what: "size", at: 0 });
     }
@@ -69,29 +97,37 @@ pub fn read(text: &str) -> Read<Document<'_>> {
             at: 0,
         });
     }
-    let mut reader = Reader::new(text);
+    let mut reader = Reader::new(text, cut_payloads);
     reader.document()?;
     Ok(reader.doc)
 }
 
 /// An element whose end tag has not come yet.
-struct Open<'i> {
+#[derive(Clone, Copy)]
+struct Open {
     id: u32,
-    prefix: &'i str,
-    local: &'i str,
-    /// Its qualified name as written in the start tag.
-    qname: &'i str,
+    /// Its qualified name as written in the start tag (`Reader::qnames` id).
+    qname: u32,
     /// Where its namespace declarations start in `Reader::scope`.
     scope: usize,
     /// Its in-scope declarations (`Document::scopes`).
     scope_list: u32,
+    /// Whether its local name ends in `BinaryObject` (an attachment, whose payload may be cut).
+    attachment: bool,
 }
 
-/// An attribute read from a start tag, resolved when the tag ends.
-struct Pending<'i> {
+/// What the reader knows about a qualified name it has seen.
+struct QName<'i> {
+    text: &'i str,
     prefix: &'i str,
     local: &'i str,
-    value: Cow<'i, str>,
+    /// The local name's id (`Document::names`).
+    local_id: u32,
+    /// The namespace an element with this name is in, valid while `Reader::generation` is `generation`.
+    namespace: u32,
+    generation: u32,
+    /// Whether the local name ends in `BinaryObject` (an attachment, whose payload may be cut).
+    attachment: bool,
 }
 
 struct Reader<'i> {
@@ -99,13 +135,23 @@ struct Reader<'i> {
     bytes: &'i [u8],
     pos: usize,
     doc: Document<'i>,
-    open: Vec<Open<'i>>,
+    open: Vec<Open>,
     /// Namespace declarations in scope: prefix ("" for the default namespace) and the URI's id.
     scope: Vec<(&'i str, u32)>,
-    pending: Vec<Pending<'i>>,
-    names: NameMap<&'i str, u32>,
+    /// Changes whenever `scope` does, so a namespace resolved under one generation can be reused.
+    generation: u32,
+    /// The current start tag's prefixed attributes (their index in `Document::attributes` and prefix),
+    /// resolved when the tag ends.
+    prefixed: Vec<(usize, &'i str)>,
+    /// Local names → `Document::names` ids.
+    locals: Interner<'i>,
+    /// Qualified names as written → `qnames` entries.
+    qname_ids: Interner<'i>,
+    qnames: Vec<QName<'i>>,
     /// The text node that a following text or CDATA piece is merged into.
     open_text: Option<u32>,
+    /// Whether attachment payloads are cut ([`read_for_rules`]).
+    cut_payloads: bool,
 }
 
 fn refuse<T>(what: &'static str, at: usize) -> Read<T> {
@@ -113,17 +159,19 @@ fn refuse<T>(what: &'static str, at: usize) -> Read<T> {
 }
 
 impl<'i> Reader<'i> {
-    fn new(text: &'i str) -> Self {
-        // roughly one node per `<` (elements, comments) plus the text between them
-        let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
+    fn new(text: &'i str, cut_payloads: bool) -> Self {
+        // e-invoices have about one node per 25 bytes (an element, its attributes and the text around it);
+        // the vectors grow past the guess, which is capped so a large attachment does not inflate it
+        let nodes = (text.len() / 16).clamp(16, 4096);
         let mut doc = Document {
             text,
-            nodes: Vec::with_capacity(tags + tags / 2 + 1),
-            attributes: Vec::new(),
-            texts: Vec::with_capacity(tags / 2 + 1),
+            nodes: Vec::with_capacity(nodes),
+            attributes: Vec::with_capacity(nodes / 4),
+            texts: Vec::with_capacity(nodes * 2 / 3),
             names: Vec::with_capacity(64),
             namespaces: vec![Cow::Borrowed(""), Cow::Borrowed(XML_URI)],
             scopes: vec![Vec::new()],
+            cut_payloads: 0,
         };
         doc.nodes.push(NodeData {
             kind: Kind::Root,
@@ -145,9 +193,13 @@ impl<'i> Reader<'i> {
             doc,
             open: Vec::with_capacity(32),
             scope: Vec::with_capacity(16),
-            pending: Vec::with_capacity(8),
-            names: NameMap::default(),
+            generation: 0,
+            prefixed: Vec::new(),
+            locals: Interner::new(),
+            qname_ids: Interner::new(),
+            qnames: Vec::with_capacity(64),
             open_text: None,
+            cut_payloads,
         }
     }
 
@@ -194,13 +246,49 @@ impl<'i> Reader<'i> {
         memmem::find(&self.bytes[self.pos..], needle).map(|at| self.pos + at)
     }
 
-    /// A qualified name: its prefix ("" when none) and local part.
-    fn qname(&mut self) -> Read<(&'i str, &'i str)> {
+    /// A qualified name as written, and where its colon is (`None`: no prefix). ASCII names, nearly all,
+    /// are read with one table look-up per byte; others by the general loop.
+    fn qname(&mut self) -> Read<(&'i str, Option<usize>)> {
+        let start = self.pos;
+        let bytes = self.bytes;
+        let name_end = |from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| !NAME_BYTES[b as usize])
+                .map_or(bytes.len(), |at| from + at)
+        };
+        let mut end = name_end(start);
+        let mut colon = None;
+        if bytes.get(end) == Some(&b':') {
+            colon = Some(end);
+            end = name_end(end + 1);
+        }
+        if bytes.get(end).is_none_or(|&b| b < 128 && b != b':') {
+            // where the general loop stops too; `NameStartChar` in ASCII: letters and `_` (`:` cannot be)
+            let starts_well = |at: usize| {
+                bytes
+                    .get(at)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            };
+            let well_formed = match colon {
+                Some(colon) => (colon == start || starts_well(start)) && starts_well(colon + 1),
+                None => starts_well(start),
+            };
+            if !well_formed {
+                return refuse("a malformed name", start);
+            }
+            self.pos = end;
+            return Ok((&self.text[start..end], colon.map(|c| c - start)));
+        }
+        self.qname_general()
+    }
+
+    /// [`Reader::qname`] for names with non-ASCII characters or a second colon.
+    fn qname_general(&mut self) -> Read<(&'i str, Option<usize>)> {
         let start = self.pos;
         let mut colon = None;
         while let Some(&b) = self.bytes.get(self.pos) {
             if NAME_BYTES[b as usize] {
-                // ASCII letters, digits, `_`, `-`, `.`: the common case, one table look-up per byte
                 self.pos += 1;
             } else if b == b':' {
                 if colon.is_some() {
@@ -217,15 +305,14 @@ impl<'i> Reader<'i> {
                 }
             }
         }
-        let (prefix, local) = match colon {
-            Some(colon) => (&self.text[start..colon], &self.text[colon + 1..self.pos]),
-            None => ("", &self.text[start..self.pos]),
-        };
+        let qname = &self.text[start..self.pos];
+        let colon = colon.map(|c| c - start);
+        let (prefix, local) = split_qname(qname, colon);
         let starts_well = |name: &str| name.chars().next().is_some_and(is_name_start);
         if (!prefix.is_empty() && !starts_well(prefix)) || !starts_well(local) {
             return refuse("a malformed name", start);
         }
-        Ok((prefix, local))
+        Ok((qname, colon))
     }
 
     /// A name (a processing instruction's target).
@@ -451,25 +538,54 @@ impl<'i> Reader<'i> {
     /// Character data up to the next `<`.
     fn text_run(&mut self) -> Read<()> {
         let start = self.pos;
-        let stop = memchr(b'<', &self.bytes[start..]).map_or(self.bytes.len(), |at| start + at);
-        let run = &self.text[start..stop];
-        if !all_xml_chars(run) {
-            return refuse("a character XML forbids", start);
+        if self.cut_payloads && self.cut_payload()? {
+            return Ok(());
         }
-        if memchr(b'>', run.as_bytes()).is_some() && run.contains("]]>") {
-            return refuse("']]>' in text", start);
-        }
+        let (stop, decode) = scan_text(self.bytes, start).map_err(|at| Refusal {
+            what: "a character XML forbids or ']]>' in text",
+            at,
+        })?;
         self.pos = stop;
-        let text = if memchr2(b'&', b'\r', run.as_bytes()).is_none() {
-            Cow::Borrowed(run)
-        } else {
+        let run = &self.text[start..stop];
+        let text = if decode {
             Cow::Owned(decode_text(run).map_err(|what| Refusal { what, at: start })?)
+        } else {
+            Cow::Borrowed(run)
         };
         self.add_text(text, start)
     }
 
+    /// An attachment's payload, for the rules: the text right after the start tag of an element whose
+    /// local name ends in `BinaryObject`, when it is at least [`MIN_CUT_BYTES`] of plain text
+    /// ([`is_plain`], and no `&` or `]`) with a non-space, is kept as its first non-space character.
+    /// Such text is well-formed, so [`Reader::text_run`] would accept it too. Whether it was cut.
+    fn cut_payload(&mut self) -> Read<bool> {
+        let Some(open) = self.open.last() else {
+            return Ok(false);
+        };
+        if !open.attachment || self.doc.nodes[open.id as usize].last_child != NONE {
+            return Ok(false);
+        }
+        let start = self.pos;
+        let run = match memchr3(b'<', b'&', b']', &self.bytes[start..]) {
+            Some(at) if self.bytes[start + at] == b'<' => &self.bytes[start..start + at],
+            _ => return Ok(false),
+        };
+        if run.len() < MIN_CUT_BYTES || !is_plain(run) {
+            return Ok(false);
+        }
+        let Some(keep) = run.iter().position(|&b| !is_space(b)) else {
+            return Ok(false);
+        };
+        self.pos = start + run.len();
+        self.doc.cut_payloads += 1;
+        self.add_text(Cow::Borrowed(&self.text[start + keep..start + keep + 1]), start)?;
+        Ok(true)
+    }
+
     /// Adds a piece of text: a new text node, or the end of the one just before (text and CDATA pieces
     /// next to each other make one node).
+    #[inline]
     fn add_text(&mut self, piece: Cow<'i, str>, start: usize) -> Read<()> {
         match self.open_text {
             Some(node) => {
@@ -486,12 +602,14 @@ impl<'i> Reader<'i> {
         Ok(())
     }
 
+    #[inline]
     fn push_text(&mut self, text: Cow<'i, str>) -> u32 {
         self.doc.texts.push(text);
         (self.doc.texts.len() - 1) as u32
     }
 
     /// Appends a node as the last child of the innermost open element (or of the document node).
+    #[inline]
     fn append(&mut self, kind: Kind, name: u32, namespace: u32, start: usize) -> Read<u32> {
         let nodes = &mut self.doc.nodes;
         if nodes.len() >= MAX_NODES as usize {
@@ -520,18 +638,70 @@ impl<'i> Reader<'i> {
         Ok(id)
     }
 
+    /// The entry of the qualified name at the reader's position, which is read and checked the first time
+    /// and found by [`Reader::known_qname`] afterwards.
+    fn tag_qname(&mut self) -> Read<u32> {
+        if let Some((entry, end)) = self.known_qname() {
+            self.pos = end;
+            return Ok(entry);
+        }
+        let (qname, colon) = self.qname()?;
+        Ok(self.qname_entry(qname, colon))
+    }
+
+    /// A qualified name the reader has read before, at its position: the bytes up to the first byte that
+    /// cannot be part of a name in a tag ([`name_stops`], eight bytes at a time) looked up in the table of
+    /// names read so far. Those were checked when first read and hold only name characters, so
+    /// [`Reader::qname`] would read the same name and stop at the same byte. The entry and the name's end.
+    fn known_qname(&self) -> Option<(u32, usize)> {
+        let start = self.pos;
+        let mut at = start;
+        let end = loop {
+            let word = self.bytes.get(at..at + 8)?;
+            let stops = name_stops(u64::from_le_bytes(word.try_into().ok()?));
+            if stops != 0 {
+                break at + (stops.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+            if at - start >= 64 {
+                return None;
+            }
+        };
+        let entry = self.qname_ids.get(self.text.get(start..end)?)?;
+        Some((entry, end))
+    }
+
+    /// The entry of a qualified name as written (`qname[..colon]` its prefix), added the first time.
+    fn qname_entry(&mut self, qname: &'i str, colon: Option<usize>) -> u32 {
+        let (id, new) = self.qname_ids.get_or_insert(qname);
+        if new {
+            let (prefix, local) = split_qname(qname, colon);
+            let local_id = self.intern(local);
+            self.qnames.push(QName {
+                text: qname,
+                prefix,
+                local,
+                local_id,
+                namespace: 0,
+                generation: u32::MAX,
+                attachment: local.ends_with("BinaryObject"),
+            });
+        }
+        id
+    }
+
     /// A start tag (or an empty-element tag); returns whether the element is open (has content to read).
     fn start_tag(&mut self) -> Read<bool> {
         let start = self.pos;
         self.pos += 1;
-        let (prefix, local) = self.qname()?;
-        let qname = &self.text[start + 1..self.pos];
-        if prefix == "xmlns" {
+        let entry = self.tag_qname()?;
+        if self.qnames[entry as usize].prefix == "xmlns" {
             return refuse("an element with the prefix xmlns", start);
         }
         self.open_text = None;
         let scope = self.scope.len();
-        self.pending.clear();
+        let first_attribute = self.doc.attributes.len();
+        self.prefixed.clear();
         let empty = loop {
             let spaced = self.current().is_some_and(is_space);
             self.skip_spaces();
@@ -558,40 +728,45 @@ impl<'i> Reader<'i> {
         if depth > MAX_DEPTH {
             return refuse("nesting too deep", start);
         }
-        let first_attribute = self.doc.attributes.len();
-        for index in 0..self.pending.len() {
-            let (prefix, local) = (self.pending[index].prefix, self.pending[index].local);
-            let namespace = match prefix {
+        for index in 0..self.prefixed.len() {
+            let (attribute, prefix) = self.prefixed[index];
+            self.doc.attributes[attribute].namespace = match prefix {
                 "xml" => 1,
-                "" => 0,
                 _ => self.lookup(prefix).ok_or(Refusal {
                     what: "an undeclared prefix",
                     at: start,
                 })?,
             };
-            let name = self.intern(local);
-            let duplicate = self.doc.attributes[first_attribute..]
-                .iter()
-                .any(|a| a.name == name && a.namespace == namespace);
-            if duplicate {
+        }
+        let attributes = &self.doc.attributes[first_attribute..];
+        for (at, attribute) in attributes.iter().enumerate().skip(1) {
+            let same = |a: &AttributeData<'_>| a.name == attribute.name && a.namespace == attribute.namespace;
+            if attributes[..at].iter().any(same) {
                 return refuse("a duplicate attribute", start);
             }
-            let value = std::mem::take(&mut self.pending[index].value);
-            self.doc.attributes.push(AttributeData {
-                name,
-                namespace,
-                value,
-            });
         }
-        let namespace = if prefix.is_empty() {
-            self.lookup("").unwrap_or(0)
+        if self.scope.len() != scope {
+            self.generation += 1;
+        }
+        let generation = self.generation;
+        let known = &self.qnames[entry as usize];
+        let (name, namespace) = if known.generation == generation {
+            (known.local_id, known.namespace)
         } else {
-            self.lookup(prefix).ok_or(Refusal {
-                what: "an undeclared prefix",
-                at: start,
-            })?
+            let prefix = known.prefix;
+            let namespace = if prefix.is_empty() {
+                self.lookup("").unwrap_or(0)
+            } else {
+                self.lookup(prefix).ok_or(Refusal {
+                    what: "an undeclared prefix",
+                    at: start,
+                })?
+            };
+            let known = &mut self.qnames[entry as usize];
+            known.namespace = namespace;
+            known.generation = generation;
+            (known.local_id, namespace)
         };
-        let name = self.intern(local);
         let id = self.append(Kind::Element, name, namespace, start)?;
         let parent_list = self.open.last().map_or(0, |open| open.scope_list);
         let scope_list = if self.scope.len() == scope {
@@ -603,41 +778,51 @@ impl<'i> Reader<'i> {
         data.attributes = (first_attribute as u32, self.doc.attributes.len() as u32);
         data.scope = scope_list;
         if empty {
-            self.scope.truncate(scope);
+            self.close_scope(scope);
         } else {
+            let attachment = self.qnames[entry as usize].attachment;
             self.open.push(Open {
                 id,
-                prefix,
-                local,
-                qname,
+                qname: entry,
                 scope,
                 scope_list,
+                attachment,
             });
         }
         Ok(!empty)
     }
 
+    /// Ends the declarations made from `scope` on (an element's, at its end).
+    fn close_scope(&mut self, scope: usize) {
+        if self.scope.len() != scope {
+            self.scope.truncate(scope);
+            self.generation += 1;
+        }
+    }
+
     fn attribute(&mut self, scope: usize) -> Read<()> {
         let start = self.pos;
-        let (prefix, local) = self.qname()?;
+        let entry = self.tag_qname()?;
         self.equals()?;
         let quote = self.quote()?;
-        let Some(stop) = memchr2(quote, b'<', &self.bytes[self.pos..]).map(|at| self.pos + at) else {
-            return refuse("an unterminated attribute value", start);
+        let (stop, decode) = match scan_value(self.bytes, self.pos, quote) {
+            ValueEnd::Quote(stop, decode) => (stop, decode),
+            ValueEnd::Unterminated(at) => return refuse("an unterminated attribute value", at),
+            ValueEnd::Forbidden(at) => return refuse("a character XML forbids", at),
         };
         let raw = &self.text[self.pos..stop];
-        if !all_xml_chars(raw) {
-            return refuse("a character XML forbids", self.pos);
-        }
-        self.pos = stop;
-        self.expect(quote, "a '<' in an attribute value")?;
-        let value = if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_some()
-            || memchr(b'\r', raw.as_bytes()).is_some()
-        {
+        self.pos = stop + 1;
+        let value = if decode {
             Cow::Owned(decode_attribute(raw).map_err(|what| Refusal { what, at: start })?)
         } else {
             Cow::Borrowed(raw)
         };
+        let QName {
+            prefix,
+            local,
+            local_id,
+            ..
+        } = self.qnames[entry as usize];
         if prefix == "xmlns" {
             if value == XMLNS_URI {
                 return refuse("the xmlns namespace declared", start);
@@ -664,42 +849,44 @@ impl<'i> Reader<'i> {
             let uri = self.intern_namespace(value);
             self.scope.push(("", uri));
         } else {
-            self.pending.push(Pending { prefix, local, value });
+            if !prefix.is_empty() {
+                self.prefixed.push((self.doc.attributes.len(), prefix));
+            }
+            self.doc.attributes.push(AttributeData {
+                name: local_id,
+                namespace: 0,
+                value,
+            });
         }
         Ok(())
     }
 
     fn end_tag(&mut self) -> Read<()> {
         let start = self.pos;
-        // the common case: the open element's name as written, then `>` (what the general path below
-        // accepts for it too, as the name cannot go on past `>`)
-        if let Some(open) = self.open.last() {
-            let name_end = start + 2 + open.qname.len();
-            if self.bytes.get(start + 2..name_end) == Some(open.qname.as_bytes())
-                && self.bytes.get(name_end) == Some(&b'>')
-            {
-                self.pos = name_end + 1;
-                self.open_text = None;
-                let (id, scope) = (open.id, open.scope);
-                self.open.pop();
-                self.doc.nodes[id as usize].end = self.doc.nodes.len() as u32;
-                self.scope.truncate(scope);
-                return Ok(());
-            }
-        }
-        self.pos += 2;
-        let (prefix, local) = self.qname()?;
-        self.skip_spaces();
-        self.expect(b'>', "an unterminated end tag")?;
-        self.open_text = None;
-        let Some(open) = self.open.pop() else {
+        let Some(&Open { id, qname, scope, .. }) = self.open.last() else {
             return refuse("an end tag without a start tag", start);
         };
-        if open.prefix != prefix || open.local != local {
-            return refuse("an end tag that does not match", start);
+        let written = self.qnames[qname as usize].text;
+        // the common case: the open element's name as written, then `>` (what the general path below
+        // accepts for it too, as the name cannot go on past `>`)
+        let name_end = start + 2 + written.len();
+        if self.bytes.get(start + 2..name_end) != Some(written.as_bytes())
+            || self.bytes.get(name_end) != Some(&b'>')
+        {
+            self.pos += 2;
+            let (qname, _) = self.qname()?;
+            self.skip_spaces();
+            self.expect(b'>', "an unterminated end tag")?;
+            if qname != written {
+                return refuse("an end tag that does not match", start);
+            }
+        } else {
+            self.pos = name_end + 1;
         }
-        self.doc.nodes[open.id as usize].end = self.doc.nodes.len() as u32;
-        self.scope.truncate(open.scope);
+        self.open_text = None;
+        self.open.pop();
+        self.doc.nodes[id as usize].end = self.doc.nodes.len() as u32;
+        self.close_scope(scope);
         Ok(())
     }
 
@@ -727,13 +914,12 @@ impl<'i> Reader<'i> {
             .map(|(_, uri)| *uri)
     }
 
+    /// The id of a local name (`Document::names`), the same for elements and attributes.
     fn intern(&mut self, name: &'i str) -> u32 {
-        if let Some(&id) = self.names.get(name) {
-            return id;
+        let (id, new) = self.locals.get_or_insert(name);
+        if new {
+            self.doc.names.push(Cow::Borrowed(name));
         }
-        let id = self.doc.names.len() as u32;
-        self.doc.names.push(Cow::Borrowed(name));
-        self.names.insert(name, id);
         id
     }
 
@@ -745,6 +931,14 @@ impl<'i> Reader<'i> {
                 (self.doc.namespaces.len() - 1) as u32
             }
         }
+    }
+}
+
+/// A qualified name split at its colon (`qname[colon]`): prefix ("" when none) and local part.
+fn split_qname(qname: &str, colon: Option<usize>) -> (&str, &str) {
+    match colon {
+        Some(colon) => (&qname[..colon], &qname[colon + 1..]),
+        None => ("", qname),
     }
 }
 
