@@ -12,12 +12,9 @@
 
 use std::borrow::Cow;
 
-use super::tree::{is_plain, read_for_rules, Document};
+use super::tree::{is_plain, read_for_rules, Document, MIN_CUT_BYTES};
 use crate::formats::xml::MAX_XML_BYTES;
 use memchr::{memchr, memchr3, memmem};
-
-/// Payloads shorter than this are left alone (the reader's limit too).
-const MIN_CUT_BYTES: usize = 256;
 
 /// An e-invoice's XML text to be parsed for the rules, with its attachment payloads cut.
 pub struct RulesText<'a> {

@@ -19,4 +19,4 @@ mod read;
 
 pub(crate) use chars::is_plain;
 pub use node::{Attribute, Document, ExpandedName, Node, NodeId};
-pub use read::{parse_for_rules, read, read_for_rules, Refusal, SECOND_DEFAULT_NAMESPACE};
+pub use read::{parse_for_rules, read, read_for_rules, Refusal, MIN_CUT_BYTES, SECOND_DEFAULT_NAMESPACE};

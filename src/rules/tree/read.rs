@@ -49,7 +49,7 @@ const NAME_BYTES: [bool; 256] = {
 
 /// Text after an attachment's start tag shorter than this is kept: cutting it saves less than the
 /// bookkeeping costs.
-const MIN_CUT_BYTES: usize = 256;
+pub const MIN_CUT_BYTES: usize = 256;
 
 /// The one refusal of a document `parse_safely` accepts: two `xmlns="…"` on one start tag, which no
 /// e-invoice has; [`parse_for_rules`] copies roxmltree's tree for it.
@@ -67,16 +67,18 @@ type Read<T> = Result<T, Refusal>;
 /// Reads `text` for the rules: with this module's reader, and when it refuses, with
 /// [`parse_safely`] — its error is returned as is, and a document it accepts is copied into the arena.
 pub fn parse_for_rules(text: &str) -> Result<Document<'_>, String> {
-    match read(text) {
-        Ok(doc) => Ok(doc),
-        Err(_) => parse_safely(text).map(|doc| Document::from_roxmltree(&doc)),
-    }
+    read_or_parse_safely(text, false)
 }
 
 /// [`parse_for_rules`] with attachment payloads cut (see the module documentation): accepts and refuses
 /// exactly what it does, and builds the same tree but for those payloads' text.
 pub fn read_for_rules(text: &str) -> Result<Document<'_>, String> {
-    match read_with(text, true) {
+    read_or_parse_safely(text, true)
+}
+
+/// This module's reader, and when it refuses, [`parse_safely`]: its error as is, or its tree copied.
+fn read_or_parse_safely(text: &str, cut_payloads: bool) -> Result<Document<'_>, String> {
+    match read_with(text, cut_payloads) {
         Ok(doc) => Ok(doc),
         Err(_) => parse_safely(text).map(|doc| Document::from_roxmltree(&doc)),
     }
