@@ -9,6 +9,8 @@ use backdesk::model::{DocumentType, Invoice};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::rules_corpus::xml_files;
+
 /// The corpora sit beside the checkout (`shared/` next to `main/`). Missing corpora fail loudly: a
 /// silently skipped corpus test would pass while testing nothing.
 fn corpora() -> PathBuf {
@@ -19,25 +21,6 @@ fn corpora() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-/// Every `*.xml` file below `dir` (any case of the extension), sorted, recursively.
-fn xml_files(dir: &Path) -> Vec<PathBuf> {
-    assert!(dir.is_dir(), "corpus folder {} is missing", dir.display());
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).expect("corpus folders are readable") {
-            let path = entry.expect("corpus folders are readable").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Reads every file of a corpus folder with the format sniffer and the reader it picks, and lists the

@@ -339,19 +339,11 @@ fn handwritten() -> Vec<String> {
 
 fn embedded_xml(dir: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).expect("corpus folders are readable") {
-            let path = entry.expect("corpus folders are readable").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-                let bytes = std::fs::read(&path).expect("corpus PDFs are readable");
-                if let Ok(Some((_, xml))) = embedded_invoice_xml(&bytes) {
-                    if let Ok(text) = String::from_utf8(xml) {
-                        found.push((relative(&path), text));
-                    }
-                }
+    for path in super::formats_pdf::files_with_extension(dir, "pdf") {
+        let bytes = std::fs::read(&path).expect("corpus PDFs are readable");
+        if let Ok(Some((_, xml))) = embedded_invoice_xml(&bytes) {
+            if let Ok(text) = String::from_utf8(xml) {
+                found.push((relative(&path), text));
             }
         }
     }
