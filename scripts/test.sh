@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
+# CI builds once from a clean checkout: incremental caches would only take disk (gigabytes) without ever being reused
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+# what the build may use: a full disk shows up as a linker killed by SIGBUS, so every run prints what was free
+disk_report() { df -h . | awk 'NR == 2 { print "disk: " $4 " free of " $2 }' >&2; }
+disk_report
+trap disk_report EXIT
+
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "format"
