@@ -54,6 +54,33 @@ pub enum Expr {
         uses_focus: bool,
         inner: Box<Expr>,
     },
+    /// Not XPath syntax: a step's first predicate `key = 'literal'` where the schema compares the same key
+    /// of the same step's nodes with several literals (the VAT-category rules' `[normalize-space(cbc:ID) =
+    /// 'S']`, `… = 'AE'` …): its value is the general comparison's, but a path step answers it from the
+    /// step's nodes grouped by key once per input node (see [`super::keyed`]).
+    KeyEq(Box<KeyEq>),
+}
+
+/// A predicate `key = 'literal'` ([`Expr::KeyEq`]).
+#[derive(Debug, Clone)]
+pub struct KeyEq {
+    /// The left operand, evaluated on each of the step's nodes.
+    pub key: Expr,
+    /// The right operand, always an [`Expr::Str`].
+    pub literal: Expr,
+    /// Which grouping answers it: a fingerprint of the step's axis and node test and of the key (equal for
+    /// every occurrence of the same step and key, whatever the literal).
+    pub group: (u64, u64),
+}
+
+impl KeyEq {
+    /// The literal compared with.
+    pub fn literal(&self) -> &str {
+        match &self.literal {
+            Expr::Str(text) => text,
+            _ => "",
+        }
+    }
 }
 
 impl Expr {

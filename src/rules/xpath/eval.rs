@@ -74,6 +74,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
             Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
             Expr::General(op, a, b) => self.general(*op, a, b, focus),
+            Expr::KeyEq(keyed) => self.general(super::ast::CmpOp::Eq, &keyed.key, &keyed.literal, focus),
             // a value comparison gives one boolean or nothing
             Expr::Value(..) => Ok(matches!(
                 self.single_atomic(expr, focus)?,
@@ -156,7 +157,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 let items = self.eval(primary, focus)?;
                 self.filter(items, predicates)
             }
-            Expr::Or(..) | Expr::And(..) | Expr::General(..) => {
+            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::KeyEq(..) => {
                 Ok(vec![Item::Atomic(Atomic::Bool(self.boolean(expr, focus)?))])
             }
             Expr::Value(op, a, b) => {
@@ -605,7 +606,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     Some(value) => value.cast(*target).map(Some),
                 };
             }
-            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::Quantified { .. } => {
+            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::KeyEq(..) | Expr::Quantified { .. } => {
                 return Ok(Some(Atomic::Bool(self.boolean(expr, focus)?)));
             }
             Expr::Shared {
@@ -744,13 +745,29 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         step: &'a AxisStep,
         out: &mut Sequence<'a, 'i>,
     ) -> XResult<()> {
-        // without predicates the nodes go straight to the output: no intermediate sequence
+        if step.predicates.is_empty() {
+            // without predicates the nodes go straight to the output: no intermediate sequence
+            return self.axis_nodes(item, step, out);
+        }
+        // a first predicate `key = 'literal'` answered from the nodes grouped by key
+        if let Some(kept) = self.keyed_nodes(item, step)? {
+            out.extend(self.filter(kept, &step.predicates[1..])?);
+            return Ok(());
+        }
         let mut filtered = Vec::new();
-        let found = if step.predicates.is_empty() {
-            &mut *out
-        } else {
-            &mut filtered
-        };
+        self.axis_nodes(item, step, &mut filtered)?;
+        out.extend(self.filter(filtered, &step.predicates)?);
+        Ok(())
+    }
+
+    /// The nodes on the step's axis from `item` that pass its node test, in axis order (its predicates not
+    /// applied).
+    pub(super) fn axis_nodes(
+        &mut self,
+        item: &Item<'a, 'i>,
+        step: &'a AxisStep,
+        found: &mut Sequence<'a, 'i>,
+    ) -> XResult<()> {
         match (self.index, item, step.axis, &step.test) {
             (
                 Some(index),
@@ -807,9 +824,6 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             },
             _ => collect_axis(item, step.axis, &step.test, found),
         }
-        if !step.predicates.is_empty() {
-            out.extend(self.filter(filtered, &step.predicates)?);
-        }
         Ok(())
     }
 
@@ -820,6 +834,19 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             return Ok(true);
         };
         if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
+            // a first predicate `key = 'literal'`: the children it keeps, from the groups by key
+            if let Some(kept) = self.keyed_nodes(&item, step)? {
+                for child in kept {
+                    if let Item::Node(child) = child {
+                        if self.holds_all(child, &step.predicates[1..])?
+                            && self.exists_from(Item::Node(child), rest)?
+                        {
+                            return Ok(true);
+                        }
+                    }
+                }
+                return Ok(false);
+            }
             let node = *node;
             let from_index = match (&step.test, self.index) {
                 (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
@@ -909,7 +936,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     fn predicate_holds(&mut self, predicate: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match predicate.bare() {
             Expr::Num(n) => Ok(Decimal::from(focus.position) == *n),
-            Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::Path(..) => {
+            Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::KeyEq(..) | Expr::Path(..) => {
                 self.boolean(predicate, focus)
             }
             _ => {
@@ -994,6 +1021,7 @@ fn gives_one_atomic(expr: &Expr) -> bool {
             | Expr::Or(..)
             | Expr::And(..)
             | Expr::General(..)
+            | Expr::KeyEq(..)
             | Expr::Quantified { .. }
     )
 }

@@ -7,6 +7,7 @@ pub mod compile;
 pub mod eval;
 mod functions;
 pub mod index;
+pub mod keyed;
 pub mod parse;
 pub mod share;
 pub mod value;

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use super::ast::{Axis, Expr, Function, PathStart, PathStep};
+use super::ast::{Axis, AxisStep, CmpOp, Expr, Function, KeyEq, PathStart, PathStep};
+use super::keyed::KeyGroups;
 use super::value::{Atomic, Item, XResult};
 
 /// A shared sub-expression's id, the context node it was evaluated on (`u64::MAX` when it does not
@@ -68,6 +69,25 @@ pub struct Memo<'a, 'i> {
     /// Sequences behind a reference count: a hit hands out the kept sequence without copying it.
     sequences: RefCell<MemoMap<XResult<Rc<[Item<'a, 'i>]>>>>,
     booleans: RefCell<MemoMap<XResult<bool>>>,
+    /// A keyed step's nodes grouped by key ([`super::keyed`]), by the group's fingerprint and the input
+    /// node (`None`: the key cannot be grouped from that node).
+    key_groups: RefCell<HashMap<GroupKey, Option<Rc<KeyGroups<'a, 'i>>>, BuildHasherDefault<MemoHasher>>>,
+}
+
+/// A [`KeyEq`]'s group fingerprint and the input node (as [`MemoKey::node`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GroupKey {
+    group: (u64, u64),
+    node: u64,
+}
+
+impl std::hash::Hash for GroupKey {
+    /// One word, as [`MemoKey`]'s.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(
+            self.node.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ self.group.0 ^ self.group.1.rotate_left(31),
+        );
+    }
 }
 
 /// A map keyed by [`MemoKey`], hashed by [`MemoHasher`].
@@ -109,7 +129,19 @@ impl<'a, 'i> Memo<'a, 'i> {
                 MEMO_CAPACITY,
                 Default::default(),
             )),
+            key_groups: RefCell::default(),
         }
+    }
+
+    /// The groups kept for a keyed step from an input node, if built before.
+    pub fn key_groups(&self, group: (u64, u64), node: u64) -> Option<Option<Rc<KeyGroups<'a, 'i>>>> {
+        self.key_groups.borrow().get(&GroupKey { group, node }).cloned()
+    }
+
+    pub fn keep_key_groups(&self, group: (u64, u64), node: u64, groups: Option<Rc<KeyGroups<'a, 'i>>>) {
+        self.key_groups
+            .borrow_mut()
+            .insert(GroupKey { group, node }, groups);
     }
 
     /// The sequence kept for `key`, if evaluated before (shared, not copied).
@@ -128,6 +160,11 @@ impl<'a, 'i> Memo<'a, 'i> {
 
     pub fn keep_boolean(&self, key: MemoKey, value: XResult<bool>) {
         self.booleans.borrow_mut().insert(key, value);
+    }
+
+    /// How many keyed groupings were built (for tests).
+    pub fn key_group_count(&self) -> usize {
+        self.key_groups.borrow().values().filter(|g| g.is_some()).count()
     }
 
     /// How many values are kept (for tests).
@@ -154,6 +191,11 @@ pub struct Sharer {
     counts: HashMap<Fingerprint, usize>,
     /// The ids given so far.
     ids: HashMap<Fingerprint, u32>,
+    /// The distinct literals each keyed step's key is compared with ([`super::keyed::candidate`]), by
+    /// [`key_group`].
+    literals: HashMap<Fingerprint, Vec<String>>,
+    /// How many predicates became [`Expr::KeyEq`].
+    keyed: usize,
 }
 
 /// A 128-bit hash of an expression's full structure (every node's kind, literals, name tests with their
@@ -169,6 +211,12 @@ impl Sharer {
 
     /// Counts the eligible sub-expressions of `expr`; returns its fingerprint.
     pub fn count(&mut self, expr: &Expr) -> Fingerprint {
+        for (_, group, literal) in keyed_candidates(expr) {
+            let literals = self.literals.entry(group).or_default();
+            if !literals.iter().any(|known| known == literal) {
+                literals.push(literal.to_owned());
+            }
+        }
         let mut print = Print::of(expr);
         for_each_child(expr, &mut |child| print.add(self.count(child)));
         let print = print.finish();
@@ -184,7 +232,20 @@ impl Sharer {
         // decided on the expression as counted, before its parts are wrapped
         let eligible = is_eligible(expr);
         let mut print = Print::of(expr);
+        // the keyed predicates, found before the parts are wrapped (as counted)
+        let keyed: Vec<(usize, Fingerprint)> = keyed_candidates(expr)
+            .into_iter()
+            .filter(|(_, group, _)| self.literals.get(group).is_some_and(|l| l.len() >= 2))
+            .map(|(at, group, _)| (at, group))
+            .collect();
         for_each_child_mut(expr, &mut |child| print.add(self.wrap(child)));
+        if let Expr::Path(_, steps) = expr {
+            for (at, group) in keyed {
+                if let PathStep::Axis(step) = &mut steps[at] {
+                    self.keyed += usize::from(make_keyed(&mut step.predicates[0], group));
+                }
+            }
+        }
         let print = print.finish();
         if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) {
             let next = self.ids.len() as u32 | if uses_variable(expr) { USES_VARIABLE } else { 0 };
@@ -203,6 +264,63 @@ impl Sharer {
     pub fn shared(&self) -> usize {
         self.ids.len()
     }
+
+    /// How many predicates became keyed look-ups ([`Expr::KeyEq`]).
+    pub fn keyed(&self) -> usize {
+        self.keyed
+    }
+}
+
+/// The steps of a path whose first predicate grouping can answer ([`super::keyed::candidate`]): the step's
+/// position, the [`key_group`] and the literal.
+fn keyed_candidates(expr: &Expr) -> Vec<(usize, Fingerprint, &str)> {
+    let Expr::Path(_, steps) = expr else {
+        return Vec::new();
+    };
+    steps
+        .iter()
+        .enumerate()
+        .filter_map(|(at, step)| match step {
+            PathStep::Axis(step) => {
+                let (key, literal) = super::keyed::candidate(step.predicates.first()?)?;
+                Some((at, key_group(step, key), literal))
+            }
+            PathStep::Expr(..) => None,
+        })
+        .collect()
+}
+
+/// Turns a predicate `key = 'literal'` (possibly wrapped in [`Expr::Shared`]) into [`Expr::KeyEq`];
+/// returns whether it did.
+fn make_keyed(predicate: &mut Expr, group: Fingerprint) -> bool {
+    let slot = match predicate {
+        Expr::Shared { inner, .. } => inner.as_mut(),
+        other => other,
+    };
+    let Expr::General(CmpOp::Eq, key, literal) = slot else {
+        return false;
+    };
+    let key = std::mem::replace(key.as_mut(), Expr::ContextItem);
+    let literal = std::mem::replace(literal.as_mut(), Expr::ContextItem);
+    *slot = Expr::KeyEq(Box::new(KeyEq { key, literal, group }));
+    true
+}
+
+/// The fingerprint of a step's axis and node test with a key: which grouping a [`KeyEq`] uses.
+pub fn key_group(step: &AxisStep, key: &Expr) -> Fingerprint {
+    use std::fmt::Write;
+    let mut print = Print(DefaultHasher::new(), DefaultHasher::new());
+    print.1.write_u8(0x6b);
+    let _ = write!(print, "Keyed|{:?}|{:?}|", step.axis, step.test);
+    print.add(fingerprint(key));
+    print.finish()
+}
+
+/// An expression's [`Fingerprint`] (as [`Sharer::count`] computes it, without counting).
+pub fn fingerprint(expr: &Expr) -> Fingerprint {
+    let mut print = Print::of(expr);
+    for_each_child(expr, &mut |child| print.add(fingerprint(child)));
+    print.finish()
 }
 
 /// A fingerprint being computed: an expression's own parts (its kind, literals, names, operators, how many
@@ -268,6 +386,7 @@ impl Print {
             Expr::Cast(_, target, optional) => write!(self, "Cast|{target:?}|{optional}|"),
             Expr::If(..) => write!(self, "If|"),
             Expr::Shared { id, .. } => write!(self, "Shared|{id}|"),
+            Expr::KeyEq(_) => write!(self, "KeyEq|"),
         }
     }
 
@@ -374,6 +493,7 @@ pub fn uses_focus(expr: &Expr) -> bool {
         Expr::Negate(a) | Expr::Cast(a, _, _) => uses_focus(a),
         Expr::Shared { uses_focus, .. } => *uses_focus,
         Expr::If(a, b, c) => uses_focus(a) || uses_focus(b) || uses_focus(c),
+        Expr::KeyEq(keyed) => uses_focus(&keyed.key),
     }
 }
 
@@ -426,6 +546,10 @@ pub fn for_each_child(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(b);
             f(c);
         }
+        Expr::KeyEq(keyed) => {
+            f(&keyed.key);
+            f(&keyed.literal);
+        }
     }
 }
 
@@ -477,6 +601,10 @@ pub fn for_each_child_mut(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(a);
             f(b);
             f(c);
+        }
+        Expr::KeyEq(keyed) => {
+            f(&mut keyed.key);
+            f(&mut keyed.literal);
         }
     }
 }
