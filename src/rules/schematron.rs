@@ -332,7 +332,10 @@ impl Schema {
         let focus = Focus::of(Item::Node(root));
         for ((name, expr), constant) in self.lets.iter().zip(&self.constants) {
             if let (true, Some(value)) = (constants, constant) {
-                globals.insert(name.clone(), value.iter().map(borrowed).map(Item::Atomic).collect());
+                globals.insert(
+                    name.clone(),
+                    value.iter().map(borrowed).map(Item::Atomic).collect(),
+                );
                 continue;
             }
             match Evaluator::new(root, globals, Some(index)).eval(expr, &focus) {
