@@ -747,6 +747,68 @@ mod tests {
         assert_eq!(binding_key(&[Item::Atomic(Atomic::Str("x".into()))]), None);
     }
 
+    /// The plain interpreter's verdict (no sharing, no memo) on each expression, from the root element.
+    fn interpreted(xml: &str, exprs: &[&str]) -> Vec<Result<bool, &'static str>> {
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
+        let globals = Globals::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let plain: Vec<Expr> = exprs.iter().map(|e| parse(e, &HashMap::new()).unwrap()).collect();
+        let mut ev = Evaluator::new(doc.root(), &globals, None);
+        plain
+            .iter()
+            .map(|e| ev.boolean(e, &focus).map_err(|e| e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_shared_value_of_a_quantifier_variable_gives_the_interpreters_values_and_errors() {
+        // the line whose rate is 2 has an amount that is not a decimal: a sum over the lines of rate $x
+        // fails for $x = 2 only, so a value kept for $x = 1 must not answer for $x = 2 (nor the reverse)
+        let xml = "<r><l><p>1</p><v>2</v></l><l><p>1</p><v>3</v></l><l><p>2</p><v>x</v></l>\
+                   <l><p>3</p><v>4</v></l><c>1</c><c>2</c><c>3</c><d>3</d><d>1</d></r>";
+        let sum = "sum(l[xs:decimal(p) = $x]/xs:decimal(v))";
+        let cases = [
+            // the same repeated sum, then rules that meet the bindings in another order or stop early
+            vec![
+                format!("every $x in c/xs:decimal(.) satisfies {sum} = {sum}"),
+                format!("every $x in d/xs:decimal(.) satisfies {sum} > 2 and {sum} < 6"),
+                format!("some $x in d/xs:decimal(.) satisfies {sum} = 5 or {sum} = 4"),
+                format!("every $x in c/xs:decimal(.) satisfies {sum} = {sum}"),
+            ],
+            // the failing binding first: its error is kept and raised again where the value is used
+            vec![
+                format!("some $x in c[2]/xs:decimal(.) satisfies {sum} = 0 or {sum} = 1"),
+                format!("every $x in d/xs:decimal(.) satisfies {sum} = {sum}"),
+                format!("every $x in c/xs:decimal(.) satisfies {sum} = {sum}"),
+                format!("some $x in c[2]/xs:decimal(.) satisfies {sum} = 0 or {sum} = 1"),
+            ],
+            // node bindings: each node is its own key
+            vec![
+                "every $x in c satisfies count(l[p = $x]/xs:decimal(v)) = count(l[p = $x]/xs:decimal(v))"
+                    .to_owned(),
+                "every $x in d satisfies count(l[p = $x]/xs:decimal(v)) = 1 or count(l[p = $x]/xs:decimal(v)) = 2"
+                    .to_owned(),
+            ],
+        ];
+        for case in &cases {
+            let texts: Vec<&str> = case.iter().map(String::as_str).collect();
+            let (exprs, sharer) = shared(&texts);
+            assert!(
+                exprs
+                    .iter()
+                    .all(|e| ids(e).iter().any(|id| id & USES_VARIABLE != 0)),
+                "the sums are shared per binding: {exprs:?}"
+            );
+            assert!(sharer.shared() > 0);
+            let expected = interpreted(xml, &texts);
+            assert!(
+                expected.iter().any(Result::is_err) || texts[0].contains("count"),
+                "{expected:?}"
+            );
+            assert_eq!(run_all(xml, &exprs), expected, "{texts:#?}");
+        }
+    }
+
     #[test]
     fn the_official_rules_share_what_they_repeat() {
         for syntax in [crate::rules::Syntax::Ubl, crate::rules::Syntax::Cii] {
