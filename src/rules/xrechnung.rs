@@ -151,11 +151,7 @@ mod tests {
     fn xpath(expr: &str) -> Result<Vec<String>, String> {
         use super::super::xpath::{parse, Evaluator, Focus, Globals, Item};
         let doc = Document::parse("<r/>").map_err(|e| e.to_string())?;
-        let namespaces = std::collections::HashMap::from([(
-            "xs".to_owned(),
-            "http://www.w3.org/2001/XMLSchema".to_owned(),
-        )]);
-        let ast = parse(expr, &namespaces)?;
+        let ast = parse(expr, &super::super::xpath::parse::xs_prefix())?;
         let globals = Globals::new();
         let mut ev = Evaluator::new(doc.root(), &globals, None);
         let items = ev

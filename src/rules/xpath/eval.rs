@@ -1452,15 +1452,22 @@ fn collect_axis<'a, 'i>(item: &Item<'a, 'i>, axis: Axis, test: &NodeTest, out: &
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
+    use crate::rules::tree::Document;
     use crate::rules::xpath::index::DocIndex;
+    use crate::rules::xpath::parse::xs_prefix;
+
+    /// The root element and its element children: the contexts the shortcut tests evaluate on.
+    fn element_contexts<'a, 'i>(doc: &'a Document<'i>) -> Vec<Node<'a, 'i>> {
+        let mut contexts = vec![doc.root_element()];
+        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        contexts
+    }
 
     /// Evaluates `expr` with the root element of `xml` as context and returns its string value(s).
     fn run(xml: &str, expr: &str) -> XResult<Vec<String>> {
-        let doc = crate::rules::tree::Document::parse(xml).unwrap();
-        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let doc = Document::parse(xml).unwrap();
+        let namespaces = xs_prefix();
         let ast = super::super::parse(expr, &namespaces).unwrap();
         let globals = Globals::new();
         let mut ev = Evaluator::new(doc.root(), &globals, None);
@@ -1479,12 +1486,11 @@ mod tests {
     /// item agree, errors included, on the root element and on each `l` as context.
     #[test]
     fn one_value_without_a_sequence_is_the_sequences_one_value() {
-        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
-        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let namespaces = xs_prefix();
         let globals = Globals::new();
-        let mut contexts = vec![doc.root_element()];
-        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        let contexts = element_contexts(&doc);
         let mut checked = 0;
         for expr in [
             "p/q",
@@ -1532,12 +1538,11 @@ mod tests {
     /// comparison (the variable on the right in a sequence of its own turns the shortcut off).
     #[test]
     fn step_values_against_a_variable_match_the_whole_comparison() {
-        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
-        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let namespaces = xs_prefix();
         let globals = Globals::new();
-        let mut contexts = vec![doc.root_element()];
-        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        let contexts = element_contexts(&doc);
         for (direct, reference) in [
             (
                 "some $x in (3, 4, 9) satisfies p/q/xs:decimal(.) = $x",
@@ -1574,10 +1579,10 @@ mod tests {
     /// step (a predicate on the first step that always holds turns the shortcut off), in the same order.
     #[test]
     fn a_walk_down_child_names_gives_the_step_by_step_sequence() {
-        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
         let globals = Globals::new();
-        let namespaces = HashMap::new();
+        let namespaces = xs_prefix();
         let keys = |items: XResult<Sequence<'_, '_>>| {
             items.map(|items| {
                 items
@@ -1595,9 +1600,6 @@ mod tests {
             ("l/p/q/string(.)", "l[true()]/p/q/string(.)"),
             ("l/s/xs:decimal(.)", "l[true()]/s/xs:decimal(.)"),
         ] {
-            let namespaces: HashMap<String, String> = namespaces.clone();
-            let mut namespaces = namespaces;
-            namespaces.insert("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned());
             let a = super::super::parse(chained, &namespaces).unwrap();
             let b = super::super::parse(stepwise, &namespaces).unwrap();
             let focus = Focus::of(Item::Node(doc.root_element()));
@@ -1617,12 +1619,11 @@ mod tests {
     /// values) gives the verdict of comparing the two sequences `eval` builds, errors included.
     #[test]
     fn general_comparisons_without_sequences_match_comparing_the_sequences() {
-        let doc = crate::rules::tree::Document::parse(LINES).unwrap();
+        let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
-        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
+        let namespaces = xs_prefix();
         let globals = Globals::new();
-        let mut contexts = vec![doc.root_element()];
-        contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
+        let contexts = element_contexts(&doc);
         for expr in [
             "p/q = 4",
             "p/q = 'x'",

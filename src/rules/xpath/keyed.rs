@@ -128,10 +128,9 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
     use crate::rules::xpath::index::DocIndex;
+    use crate::rules::xpath::parse::xs_prefix;
     use crate::rules::xpath::share::{Memo, Sharer};
     use crate::rules::xpath::{parse, Globals};
 
@@ -175,8 +174,7 @@ mod tests {
     ];
 
     fn parse_all(exprs: &[&str]) -> Vec<Expr> {
-        let namespaces = HashMap::from([("xs".to_owned(), "http://www.w3.org/2001/XMLSchema".to_owned())]);
-        exprs.iter().map(|e| parse(e, &namespaces).unwrap()).collect()
+        exprs.iter().map(|e| parse(e, &xs_prefix()).unwrap()).collect()
     }
 
     /// Every expression evaluated on every element as context, as a sequence and as a boolean, by the plain

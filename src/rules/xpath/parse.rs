@@ -11,6 +11,12 @@ use super::ast::{ArithOp, Axis, AxisStep, CastType, CmpOp, Expr, Function, NodeT
 
 const XS_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema";
 
+/// The one prefix the tests' expressions use without a Schematron: `xs` for the XML Schema types.
+#[cfg(test)]
+pub(crate) fn xs_prefix() -> HashMap<String, String> {
+    HashMap::from([("xs".to_owned(), XS_NAMESPACE.to_owned())])
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     /// A (possibly prefixed) name: `cbc:ID`, `normalize-space`, `and`.
