@@ -530,8 +530,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 },
             ));
         }
-        let (node, attribute) = focus.item.order_key()?;
-        let node = ((node as u64) << 24) | attribute as u64;
+        let node = super::share::node_key(&focus.item)?;
         Some((memo, MemoKey { id, node, bound }))
     }
 

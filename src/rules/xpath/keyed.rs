@@ -80,10 +80,9 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
         let Some(Expr::KeyEq(keyed)) = step.predicates.first().map(Expr::bare) else {
             return Ok(None);
         };
-        let (Some(memo), Some((node, attribute))) = (self.memo, item.order_key()) else {
+        let (Some(memo), Some(at)) = (self.memo, super::share::node_key(item)) else {
             return Ok(None);
         };
-        let at = ((node as u64) << 24) | attribute as u64;
         let groups = match memo.key_groups(keyed.group, at) {
             Some(known) => known,
             None => {

@@ -43,6 +43,13 @@ impl std::hash::Hash for MemoKey {
 /// rules' `every $rate in … satisfies …`): its value is kept per value of the variable too.
 pub const USES_VARIABLE: u32 = 1 << 31;
 
+/// The node (or attribute) a kept value was computed from, as the memo keys it: the node's place in the
+/// arena above the attribute's index (`None` for an atomic value).
+pub fn node_key(item: &Item<'_, '_>) -> Option<u64> {
+    let (node, attribute) = item.order_key()?;
+    Some(((node as u64) << 24) | attribute as u64)
+}
+
 /// An exact key for the quantifier variables in scope, when there is exactly one and it is a node, a
 /// number or a boolean (`None`: not kept, evaluated each time; strings have no exact fixed-size key).
 /// Distinct values give distinct keys: the kind is in the low bits, a decimal's 16-byte representation
