@@ -3,7 +3,6 @@
 //! document the way the compiled XSLT does: every element is visited in document order, and within a
 //! pattern only the first rule whose context matches the element fires.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::tree::{Document, Node};
@@ -317,6 +316,7 @@ impl Schema {
         }
         fired
     }
+
     /// Binds the schema's `let`s into `globals` in order (later lets may use earlier ones); returns the
     /// errors of those that could not be evaluated. With `constants`, a let whose value does not depend on
     /// the document takes the value computed when the schema loaded (borrowed, not evaluated again);
@@ -334,7 +334,7 @@ impl Schema {
             if let (true, Some(value)) = (constants, constant) {
                 globals.insert(
                     name.clone(),
-                    value.iter().map(borrowed).map(Item::Atomic).collect(),
+                    value.iter().map(Atomic::borrowed).map(Item::Atomic).collect(),
                 );
                 continue;
             }
@@ -366,7 +366,15 @@ fn constant_values(lets: &[(String, Expr)]) -> Vec<Option<Vec<Atomic<'static>>>>
             Evaluator::new(root, &globals, None)
                 .eval(expr, &Focus::of(Item::Node(root)))
                 .ok()
-                .and_then(|items| items.iter().map(owned).collect::<Option<Vec<_>>>())
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|item| match item {
+                            Item::Atomic(atomic) => Some(atomic.to_static()),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                })
         } else {
             None
         };
@@ -415,32 +423,6 @@ fn is_constant(expr: &Expr, constants: &[&str]) -> bool {
             _ => !args.is_empty() && args.iter().all(|e| is_constant(e, constants)),
         },
         _ => false,
-    }
-}
-
-/// An atomic value that owns its text (for a value kept with the schema).
-fn owned(item: &Item<'_, '_>) -> Option<Atomic<'static>> {
-    let Item::Atomic(atomic) = item else {
-        return None;
-    };
-    Some(match atomic {
-        Atomic::Untyped(text) => Atomic::Untyped(Cow::Owned(text.to_string())),
-        Atomic::Str(text) => Atomic::Str(Cow::Owned(text.to_string())),
-        Atomic::Decimal(n) => Atomic::Decimal(*n),
-        Atomic::Double(f) => Atomic::Double(*f),
-        Atomic::Bool(b) => Atomic::Bool(*b),
-        Atomic::Date(date, zone) => Atomic::Date(*date, *zone),
-        #[allow(unreachable_patterns)]
-        _ => return None,
-    })
-}
-
-/// A value kept with the schema, its text borrowed.
-fn borrowed<'a>(atomic: &'a Atomic<'static>) -> Atomic<'a> {
-    match atomic {
-        Atomic::Untyped(text) => Atomic::Untyped(Cow::Borrowed(text)),
-        Atomic::Str(text) => Atomic::Str(Cow::Borrowed(text)),
-        other => other.clone(),
     }
 }
 

@@ -121,6 +121,27 @@ pub fn string_value<'a>(node: Node<'a, '_>) -> Cow<'a, str> {
 }
 
 impl<'a> Atomic<'a> {
+    /// The same value owning its text: one that outlives the document (a schema's constants).
+    pub fn to_static(&self) -> Atomic<'static> {
+        match self {
+            Atomic::Untyped(text) => Atomic::Untyped(Cow::Owned(text.to_string())),
+            Atomic::Str(text) => Atomic::Str(Cow::Owned(text.to_string())),
+            Atomic::Decimal(n) => Atomic::Decimal(*n),
+            Atomic::Double(f) => Atomic::Double(*f),
+            Atomic::Bool(b) => Atomic::Bool(*b),
+            Atomic::Date(date, zone) => Atomic::Date(*date, *zone),
+        }
+    }
+
+    /// The same value with its text borrowed from this one (no copy).
+    pub fn borrowed(&self) -> Atomic<'_> {
+        match self {
+            Atomic::Untyped(text) => Atomic::Untyped(Cow::Borrowed(text)),
+            Atomic::Str(text) => Atomic::Str(Cow::Borrowed(text)),
+            other => other.clone(),
+        }
+    }
+
     pub fn string(&self) -> Cow<'a, str> {
         match self {
             Atomic::Untyped(s) | Atomic::Str(s) => s.clone(),
