@@ -2,10 +2,19 @@
 //! whether an element matches one. Names are compared as the document's interned ids: the schema numbers
 //! the distinct local names and namespaces its contexts test ([`ContextNames`]), and per document each is
 //! resolved once to the document's id ([`DocNames`]), so a step's name test is two integer compares.
+//!
+//! Rules that differ only in a literal their element must have (the VAT-category rules' contexts
+//! `cac:TaxCategory[normalize-space(cbc:ID) = 'S']`, `… = 'AE'`, …, CII's `[ram:CategoryCode = 'Z']`) share
+//! that key: it is evaluated once per element ([`KeyCache`]), and each candidate whose literal it does not
+//! equal is rejected by a string compare instead of evaluating its predicate again.
+
+use std::borrow::Cow;
 
 use super::tree::Node;
-use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::eval::{general_compare, uses_position};
 use super::xpath::index::{name_hash, DocIndex};
+use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
 
 /// No such name in the document (never equal to an id a node has).
@@ -18,6 +27,9 @@ pub(super) struct ContextNames {
     locals: Vec<(String, u64)>,
     /// Each namespace URI (`None`: no namespace).
     namespaces: Vec<Option<String>>,
+    /// Each distinct key that a context's last step compares with a literal ([`KeyTest`]), with its
+    /// printed form (what makes two keys the same).
+    keys: Vec<(String, Expr)>,
 }
 
 impl ContextNames {
@@ -43,6 +55,23 @@ impl ContextNames {
                 (self.namespaces.len() - 1) as u32
             }
         }
+    }
+
+    fn key(&mut self, key: &Expr) -> u32 {
+        let printed = format!("{key:?}");
+        match self.keys.iter().position(|(known, _)| *known == printed) {
+            Some(at) => at as u32,
+            None => {
+                self.keys.push((printed, key.clone()));
+                (self.keys.len() - 1) as u32
+            }
+        }
+    }
+
+    /// How many distinct keys the contexts test ([`KeyTest`]).
+    #[cfg(test)]
+    pub(super) fn key_count(&self) -> usize {
+        self.keys.len()
     }
 
     /// The local name numbered `local`.
@@ -137,6 +166,78 @@ pub(super) struct MatchPath {
     /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
     /// predicates are evaluated on the same elements without confirming their names again.
     pub one_chain: bool,
+    /// A predicate of the last step that compares a key with a literal: an element whose key does not
+    /// equal it cannot match, whatever the other predicates say.
+    key_test: Option<KeyTest>,
+}
+
+/// `[key = 'literal']` on a context's last step, the key numbered by [`ContextNames`].
+#[derive(Debug)]
+struct KeyTest {
+    key: u32,
+    literal: String,
+}
+
+impl KeyTest {
+    /// The first predicate of `step` that is `key = 'literal'` (either way round) with a key that does not
+    /// use the position: its value on an element is the same whatever the element's position, so the
+    /// predicate is a necessary condition on the element alone (predicates are a conjunction).
+    fn of(step: &AxisStep, names: &mut ContextNames) -> Option<KeyTest> {
+        step.predicates.iter().find_map(|predicate| {
+            let Expr::General(CmpOp::Eq, a, b) = predicate else {
+                return None;
+            };
+            let (key, literal) = match (a.as_ref(), b.as_ref()) {
+                (Expr::Str(literal), key) | (key, Expr::Str(literal)) => (key, literal),
+                _ => return None,
+            };
+            if matches!(key, Expr::Str(_)) || uses_position(key) {
+                return None;
+            }
+            Some(KeyTest {
+                key: names.key(key),
+                literal: literal.clone(),
+            })
+        })
+    }
+}
+
+/// The context keys' values on the element being matched, each evaluated once, when a candidate first
+/// asks (a key's error is kept too: the candidates are then matched as before).
+pub(super) struct KeyCache<'a, 'i> {
+    keys: &'a [(String, Expr)],
+    node: Option<Node<'a, 'i>>,
+    values: Vec<Option<XResult<Sequence<'a, 'i>>>>,
+}
+
+impl<'a, 'i> KeyCache<'a, 'i> {
+    pub(super) fn new(names: &'a ContextNames) -> Self {
+        Self {
+            keys: &names.keys,
+            node: None,
+            values: (0..names.keys.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// Whether `key = 'literal'` may hold on `node`: false only when the key's value is known and no
+    /// item of it equals the literal (the general comparison the predicate makes).
+    fn may_equal(&mut self, ev: &mut Evaluator<'a, 'i, '_>, test: &KeyTest, node: Node<'a, 'i>) -> bool {
+        if self.node != Some(node) {
+            self.values.iter_mut().for_each(|value| *value = None);
+            self.node = Some(node);
+        }
+        let slot = &mut self.values[test.key as usize];
+        let value = slot.get_or_insert_with(|| {
+            let value = ev.eval(&self.keys[test.key as usize].1, &Focus::of(Item::Node(node)));
+            ev.vars.clear();
+            value
+        });
+        let Ok(items) = value else {
+            return true;
+        };
+        let literal = [Item::Atomic(Atomic::Str(Cow::Borrowed(test.literal.as_str())))];
+        !matches!(general_compare(CmpOp::Eq, items, &literal), Ok(false))
+    }
 }
 
 /// Turns a rule context (a union of paths) into match paths, numbering the names its steps test.
@@ -200,6 +301,7 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 .map(|(_, step)| StepName::of(&step.test, names))
                 .collect();
             let has_predicates = out.iter().any(|(_, step)| !step.predicates.is_empty());
+            let key_test = out.last().and_then(|(_, step)| KeyTest::of(step, names));
             Ok(vec![MatchPath {
                 anchored,
                 steps: out,
@@ -207,6 +309,7 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 has_predicates,
                 name_suffix,
                 one_chain,
+                key_test,
             }])
         }
         _ => Err("a context must be a path".to_owned()),
@@ -257,10 +360,12 @@ impl MatchPath {
     }
 
     /// Whether the element matches this path in the document whose names `doc` resolves.
+    /// `keys` holds the context keys' values on `node` for the candidates that test one.
     pub(super) fn matches<'a, 'i>(
         &'a self,
         ev: &mut Evaluator<'a, 'i, '_>,
         doc: &DocNames,
+        keys: &mut KeyCache<'a, 'i>,
         node: Node<'a, 'i>,
     ) -> bool {
         let last = self.steps.len() - 1;
@@ -270,12 +375,17 @@ impl MatchPath {
             }
         }
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
-        // build values) are only evaluated on elements whose ancestry already fits
+        // build values) are only evaluated on elements whose ancestry already fits, and whose key (if the
+        // last step compares one with a literal) equals the literal
         if self.one_chain {
             return self.chain_fits(doc, node)
+                && self.key_may_equal(ev, keys, node)
                 && (!self.has_predicates || self.chain_predicates_hold(ev, node));
         }
         if !self.walk(node, last, &mut |n, step| self.names[step].accepts(doc, n)) {
+            return false;
+        }
+        if !self.key_may_equal(ev, keys, node) {
             return false;
         }
         if !self.has_predicates {
@@ -284,6 +394,26 @@ impl MatchPath {
         self.walk(node, last, &mut |n, step| {
             self.names[step].accepts(doc, n) && predicates_hold(ev, n, &self.steps[step].1)
         })
+    }
+
+    /// The path without its key test: every candidate's predicates evaluated in full (the reference in
+    /// tests).
+    #[cfg(test)]
+    pub(super) fn without_key_test(mut self) -> Self {
+        self.key_test = None;
+        self
+    }
+
+    /// Whether the last step's key test (if any) may hold on `node` ([`KeyCache::may_equal`]).
+    fn key_may_equal<'a, 'i>(
+        &self,
+        ev: &mut Evaluator<'a, 'i, '_>,
+        keys: &mut KeyCache<'a, 'i>,
+        node: Node<'a, 'i>,
+    ) -> bool {
+        self.key_test
+            .as_ref()
+            .is_none_or(|test| keys.may_equal(ev, test, node))
     }
 
     /// [`MatchPath::walk`] by names for a path with no `//` after its first step ([`MatchPath::one_chain`]):
