@@ -162,6 +162,10 @@ pub(super) struct MatchPath {
     /// A suffix the matched element's local name must have, when the last step's first predicate says so
     /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
     pub name_suffix: Option<String>,
+    /// All the suffixes the last step's first predicate requires of the local name (`name_suffix` among
+    /// them) and those it excludes (`not(ends-with(name(), 'PriceAmount'))`), taken out of the predicate
+    /// ([`take_name_suffixes`]): decided on the name, not evaluated.
+    suffixes: NameSuffixes,
     /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
     /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
     /// predicates are evaluated on the same elements without confirming their names again.
@@ -291,10 +295,11 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
             if out.is_empty() {
                 return Err("a context that matches no element".to_owned());
             }
-            let name_suffix = out
-                .last()
-                .and_then(|(_, step)| step.predicates.first())
-                .and_then(required_name_suffix);
+            let suffixes = out
+                .last_mut()
+                .map(|(_, step)| take_name_suffixes(step))
+                .unwrap_or_default();
+            let name_suffix = suffixes.required.first().cloned();
             let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
             let step_names = out
                 .iter()
@@ -308,6 +313,7 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 names: step_names,
                 has_predicates,
                 name_suffix,
+                suffixes,
                 one_chain,
                 key_test,
             }])
@@ -316,12 +322,82 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
     }
 }
 
-/// The suffix `ends-with(name(), 'suffix')` requires of the context element's name, when a predicate is that
-/// call or a conjunction that starts with it. The suffix has no `:`, so it can only match inside the local
-/// name, whatever prefix the document uses.
-fn required_name_suffix(predicate: &Expr) -> Option<String> {
-    match predicate {
-        Expr::And(first, _) => required_name_suffix(first),
+/// The local-name suffixes a context's last step tests by `ends-with(name(), 'suffix')`: required, or
+/// excluded when the call is inside `not()`.
+#[derive(Debug, Default)]
+struct NameSuffixes {
+    required: Vec<String>,
+    excluded: Vec<String>,
+}
+
+impl NameSuffixes {
+    fn tests_any(&self) -> bool {
+        !self.required.is_empty() || !self.excluded.is_empty()
+    }
+
+    /// Whether an element of this local name passes every test.
+    fn accept(&self, local: &str) -> bool {
+        self.required.iter().all(|s| local.ends_with(s.as_str()))
+            && !self.excluded.iter().any(|s| local.ends_with(s.as_str()))
+    }
+}
+
+/// Takes the name-suffix tests out of the step's first predicate: each conjunct `ends-with(name(), 'x')`
+/// or `not(ends-with(name(), 'x'))` whose suffix has no `:` (so it can only match inside the local name,
+/// whatever prefix the document uses). The predicate keeps its other conjuncts in order, and goes when
+/// none is left. Exact for a match: the name tests cannot fail, a predicate is a conjunction, and a
+/// pattern's dynamic error is a non-match, so which conjunct decides first does not change whether the
+/// element matches.
+fn take_name_suffixes(step: &mut AxisStep) -> NameSuffixes {
+    let mut suffixes = NameSuffixes::default();
+    let Some(first) = step.predicates.first() else {
+        return suffixes;
+    };
+    let mut conjuncts = Vec::new();
+    flatten_and(first, &mut conjuncts);
+    let mut rest = Vec::new();
+    for conjunct in conjuncts {
+        match conjunct {
+            Expr::Call(Function::Not, args) if args.len() == 1 => match name_suffix(&args[0]) {
+                Some(suffix) => suffixes.excluded.push(suffix),
+                None => rest.push(conjunct),
+            },
+            _ => match name_suffix(conjunct) {
+                Some(suffix) => suffixes.required.push(suffix),
+                None => rest.push(conjunct),
+            },
+        }
+    }
+    if !suffixes.tests_any() {
+        return suffixes;
+    }
+    let rest = rest
+        .into_iter()
+        .cloned()
+        .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)));
+    match rest {
+        Some(remaining) => step.predicates[0] = remaining,
+        None => {
+            step.predicates.remove(0);
+        }
+    }
+    suffixes
+}
+
+/// The operands of a chain of `and`, left to right.
+fn flatten_and<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::And(a, b) => {
+            flatten_and(a, out);
+            flatten_and(b, out);
+        }
+        _ => out.push(expr),
+    }
+}
+
+/// The suffix of `ends-with(name(), 'suffix')` when it has no `:`.
+fn name_suffix(expr: &Expr) -> Option<String> {
+    match expr {
         Expr::Call(Function::EndsWith, args) => match args.as_slice() {
             [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
                 if name_args.is_empty() && !suffix.contains(':') =>
@@ -369,10 +445,8 @@ impl MatchPath {
         node: Node<'a, 'i>,
     ) -> bool {
         let last = self.steps.len() - 1;
-        if let Some(suffix) = &self.name_suffix {
-            if !node.tag_name().name().ends_with(suffix.as_str()) {
-                return false;
-            }
+        if self.suffixes.tests_any() && !self.suffixes.accept(node.tag_name().name()) {
+            return false;
         }
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
         // build values) are only evaluated on elements whose ancestry already fits, and whose key (if the

@@ -744,6 +744,44 @@ mod tests {
     }
 
     #[test]
+    fn name_suffix_tests_are_decided_on_the_local_name_and_leave_the_rest_of_the_predicate() {
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <pattern id="amounts">
+            <rule context="//*[ends-with(name(), 'Amount') and not(ends-with(name(),'PriceAmount')) and not(ancestor::p:Price/p:Charge)]"><assert id="AMT" test="false()">a</assert></rule>
+            <rule context="//*[ends-with(name(), 'ID')]"><assert id="ID" test="false()">i</assert></rule>
+          </pattern>
+        </schema>"#;
+        let schema = Schema::load("test", schema).unwrap();
+        let rules = &schema.patterns[0].rules;
+        // the name tests left the predicates: the ancestor test alone stays, the ID rule has none
+        let amount_step = &rules[0].context[0].steps.last().unwrap().1;
+        assert_eq!(amount_step.predicates.len(), 1);
+        assert!(matches!(amount_step.predicates[0].bare(), Expr::Call(_, _)));
+        assert!(rules[1].context[0].steps.last().unwrap().1.predicates.is_empty());
+        let xml = r#"<p:r xmlns:p="urn:p" xmlns:q="urn:q" xmlns="urn:d">
+          <p:TaxAmount/><q:LineAmount/><Amount/><p:PriceAmount/><p:Amounts/>
+          <p:Price><p:BaseAmount/><p:Charge/></p:Price><p:Price><p:BaseAmount/></p:Price>
+          <p:ID/><q:PartyID/><p:IDs/><p:Amount.ID/>
+        </p:r>"#;
+        let got = fired(&schema, xml);
+        let got: Vec<(&str, &str)> = got.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("AMT", "/p:r/p:TaxAmount[1]"),
+                ("AMT", "/p:r/q:LineAmount[1]"),
+                ("AMT", "/p:r/Amount[1]"),
+                // under a Price with a Charge: the rest of the predicate is false
+                ("AMT", "/p:r/p:Price[2]/p:BaseAmount[1]"),
+                ("ID", "/p:r/p:ID[1]"),
+                ("ID", "/p:r/q:PartyID[1]"),
+                ("ID", "/p:r/p:Amount.ID[1]"),
+            ]
+        );
+    }
+
+    #[test]
     fn names_are_confirmed_again_with_the_predicates_only_where_an_ancestry_fits_in_several_ways() {
         let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
           <ns prefix="p" uri="urn:p"/>
