@@ -2,10 +2,19 @@
 //! whether an element matches one. Names are compared as the document's interned ids: the schema numbers
 //! the distinct local names and namespaces its contexts test ([`ContextNames`]), and per document each is
 //! resolved once to the document's id ([`DocNames`]), so a step's name test is two integer compares.
+//!
+//! Rules that differ only in a literal their element must have (the VAT-category rules' contexts
+//! `cac:TaxCategory[normalize-space(cbc:ID) = 'S']`, `… = 'AE'`, …, CII's `[ram:CategoryCode = 'Z']`) share
+//! that key: it is evaluated once per element ([`KeyCache`]), and each candidate whose literal it does not
+//! equal is rejected by a string compare instead of evaluating its predicate again.
+
+use std::borrow::Cow;
 
 use super::tree::Node;
-use super::xpath::ast::{Axis, AxisStep, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::eval::{general_compare, uses_position};
 use super::xpath::index::{name_hash, DocIndex};
+use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
 
 /// No such name in the document (never equal to an id a node has).
@@ -18,6 +27,9 @@ pub(super) struct ContextNames {
     locals: Vec<(String, u64)>,
     /// Each namespace URI (`None`: no namespace).
     namespaces: Vec<Option<String>>,
+    /// Each distinct key that a context's last step compares with a literal ([`KeyTest`]), with its
+    /// printed form (what makes two keys the same).
+    keys: Vec<(String, Expr)>,
 }
 
 impl ContextNames {
@@ -43,6 +55,23 @@ impl ContextNames {
                 (self.namespaces.len() - 1) as u32
             }
         }
+    }
+
+    fn key(&mut self, key: &Expr) -> u32 {
+        let printed = format!("{key:?}");
+        match self.keys.iter().position(|(known, _)| *known == printed) {
+            Some(at) => at as u32,
+            None => {
+                self.keys.push((printed, key.clone()));
+                (self.keys.len() - 1) as u32
+            }
+        }
+    }
+
+    /// How many distinct keys the contexts test ([`KeyTest`]).
+    #[cfg(test)]
+    pub(super) fn key_count(&self) -> usize {
+        self.keys.len()
     }
 
     /// The local name numbered `local`.
@@ -133,10 +162,86 @@ pub(super) struct MatchPath {
     /// A suffix the matched element's local name must have, when the last step's first predicate says so
     /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
     pub name_suffix: Option<String>,
+    /// All the suffixes the last step's first predicate requires of the local name (`name_suffix` among
+    /// them) and those it excludes (`not(ends-with(name(), 'PriceAmount'))`), taken out of the predicate
+    /// ([`take_name_suffixes`]): decided on the name, not evaluated.
+    suffixes: NameSuffixes,
     /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
     /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
     /// predicates are evaluated on the same elements without confirming their names again.
     pub one_chain: bool,
+    /// A predicate of the last step that compares a key with a literal: an element whose key does not
+    /// equal it cannot match, whatever the other predicates say.
+    key_test: Option<KeyTest>,
+}
+
+/// `[key = 'literal']` on a context's last step, the key numbered by [`ContextNames`].
+#[derive(Debug)]
+struct KeyTest {
+    key: u32,
+    literal: String,
+}
+
+impl KeyTest {
+    /// The first predicate of `step` that is `key = 'literal'` (either way round) with a key that does not
+    /// use the position: its value on an element is the same whatever the element's position, so the
+    /// predicate is a necessary condition on the element alone (predicates are a conjunction).
+    fn of(step: &AxisStep, names: &mut ContextNames) -> Option<KeyTest> {
+        step.predicates.iter().find_map(|predicate| {
+            let Expr::General(CmpOp::Eq, a, b) = predicate else {
+                return None;
+            };
+            let (key, literal) = match (a.as_ref(), b.as_ref()) {
+                (Expr::Str(literal), key) | (key, Expr::Str(literal)) => (key, literal),
+                _ => return None,
+            };
+            if matches!(key, Expr::Str(_)) || uses_position(key) {
+                return None;
+            }
+            Some(KeyTest {
+                key: names.key(key),
+                literal: literal.clone(),
+            })
+        })
+    }
+}
+
+/// The context keys' values on the element being matched, each evaluated once, when a candidate first
+/// asks (a key's error is kept too: the candidates are then matched as before).
+pub(super) struct KeyCache<'a, 'i> {
+    keys: &'a [(String, Expr)],
+    node: Option<Node<'a, 'i>>,
+    values: Vec<Option<XResult<Sequence<'a, 'i>>>>,
+}
+
+impl<'a, 'i> KeyCache<'a, 'i> {
+    pub(super) fn new(names: &'a ContextNames) -> Self {
+        Self {
+            keys: &names.keys,
+            node: None,
+            values: (0..names.keys.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// Whether `key = 'literal'` may hold on `node`: false only when the key's value is known and no
+    /// item of it equals the literal (the general comparison the predicate makes).
+    fn may_equal(&mut self, ev: &mut Evaluator<'a, 'i, '_>, test: &KeyTest, node: Node<'a, 'i>) -> bool {
+        if self.node != Some(node) {
+            self.values.iter_mut().for_each(|value| *value = None);
+            self.node = Some(node);
+        }
+        let slot = &mut self.values[test.key as usize];
+        let value = slot.get_or_insert_with(|| {
+            let value = ev.eval(&self.keys[test.key as usize].1, &Focus::of(Item::Node(node)));
+            ev.vars.clear();
+            value
+        });
+        let Ok(items) = value else {
+            return true;
+        };
+        let literal = [Item::Atomic(Atomic::Str(Cow::Borrowed(test.literal.as_str())))];
+        !matches!(general_compare(CmpOp::Eq, items, &literal), Ok(false))
+    }
 }
 
 /// Turns a rule context (a union of paths) into match paths, numbering the names its steps test.
@@ -190,35 +295,109 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
             if out.is_empty() {
                 return Err("a context that matches no element".to_owned());
             }
-            let name_suffix = out
-                .last()
-                .and_then(|(_, step)| step.predicates.first())
-                .and_then(required_name_suffix);
+            let suffixes = out
+                .last_mut()
+                .map(|(_, step)| take_name_suffixes(step))
+                .unwrap_or_default();
+            let name_suffix = suffixes.required.first().cloned();
             let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
             let step_names = out
                 .iter()
                 .map(|(_, step)| StepName::of(&step.test, names))
                 .collect();
             let has_predicates = out.iter().any(|(_, step)| !step.predicates.is_empty());
+            let key_test = out.last().and_then(|(_, step)| KeyTest::of(step, names));
             Ok(vec![MatchPath {
                 anchored,
                 steps: out,
                 names: step_names,
                 has_predicates,
                 name_suffix,
+                suffixes,
                 one_chain,
+                key_test,
             }])
         }
         _ => Err("a context must be a path".to_owned()),
     }
 }
 
-/// The suffix `ends-with(name(), 'suffix')` requires of the context element's name, when a predicate is that
-/// call or a conjunction that starts with it. The suffix has no `:`, so it can only match inside the local
-/// name, whatever prefix the document uses.
-fn required_name_suffix(predicate: &Expr) -> Option<String> {
-    match predicate {
-        Expr::And(first, _) => required_name_suffix(first),
+/// The local-name suffixes a context's last step tests by `ends-with(name(), 'suffix')`: required, or
+/// excluded when the call is inside `not()`.
+#[derive(Debug, Default)]
+struct NameSuffixes {
+    required: Vec<String>,
+    excluded: Vec<String>,
+}
+
+impl NameSuffixes {
+    fn tests_any(&self) -> bool {
+        !self.required.is_empty() || !self.excluded.is_empty()
+    }
+
+    /// Whether an element of this local name passes every test.
+    fn accept(&self, local: &str) -> bool {
+        self.required.iter().all(|s| local.ends_with(s.as_str()))
+            && !self.excluded.iter().any(|s| local.ends_with(s.as_str()))
+    }
+}
+
+/// Takes the name-suffix tests out of the step's first predicate: each conjunct `ends-with(name(), 'x')`
+/// or `not(ends-with(name(), 'x'))` whose suffix has no `:` (so it can only match inside the local name,
+/// whatever prefix the document uses). The predicate keeps its other conjuncts in order, and goes when
+/// none is left. Exact for a match: the name tests cannot fail, a predicate is a conjunction, and a
+/// pattern's dynamic error is a non-match, so which conjunct decides first does not change whether the
+/// element matches.
+fn take_name_suffixes(step: &mut AxisStep) -> NameSuffixes {
+    let mut suffixes = NameSuffixes::default();
+    let Some(first) = step.predicates.first() else {
+        return suffixes;
+    };
+    let mut conjuncts = Vec::new();
+    flatten_and(first, &mut conjuncts);
+    let mut rest = Vec::new();
+    for conjunct in conjuncts {
+        match conjunct {
+            Expr::Call(Function::Not, args) if args.len() == 1 => match name_suffix(&args[0]) {
+                Some(suffix) => suffixes.excluded.push(suffix),
+                None => rest.push(conjunct),
+            },
+            _ => match name_suffix(conjunct) {
+                Some(suffix) => suffixes.required.push(suffix),
+                None => rest.push(conjunct),
+            },
+        }
+    }
+    if !suffixes.tests_any() {
+        return suffixes;
+    }
+    let rest = rest
+        .into_iter()
+        .cloned()
+        .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)));
+    match rest {
+        Some(remaining) => step.predicates[0] = remaining,
+        None => {
+            step.predicates.remove(0);
+        }
+    }
+    suffixes
+}
+
+/// The operands of a chain of `and`, left to right.
+fn flatten_and<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::And(a, b) => {
+            flatten_and(a, out);
+            flatten_and(b, out);
+        }
+        _ => out.push(expr),
+    }
+}
+
+/// The suffix of `ends-with(name(), 'suffix')` when it has no `:`.
+fn name_suffix(expr: &Expr) -> Option<String> {
+    match expr {
         Expr::Call(Function::EndsWith, args) => match args.as_slice() {
             [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
                 if name_args.is_empty() && !suffix.contains(':') =>
@@ -257,25 +436,30 @@ impl MatchPath {
     }
 
     /// Whether the element matches this path in the document whose names `doc` resolves.
+    /// `keys` holds the context keys' values on `node` for the candidates that test one.
     pub(super) fn matches<'a, 'i>(
         &'a self,
         ev: &mut Evaluator<'a, 'i, '_>,
         doc: &DocNames,
+        keys: &mut KeyCache<'a, 'i>,
         node: Node<'a, 'i>,
     ) -> bool {
         let last = self.steps.len() - 1;
-        if let Some(suffix) = &self.name_suffix {
-            if !node.tag_name().name().ends_with(suffix.as_str()) {
-                return false;
-            }
+        if self.suffixes.tests_any() && !self.suffixes.accept(node.tag_name().name()) {
+            return false;
         }
         // the names along the path are a necessary condition and cost no evaluation: predicates (which
-        // build values) are only evaluated on elements whose ancestry already fits
+        // build values) are only evaluated on elements whose ancestry already fits, and whose key (if the
+        // last step compares one with a literal) equals the literal
         if self.one_chain {
             return self.chain_fits(doc, node)
+                && self.key_may_equal(ev, keys, node)
                 && (!self.has_predicates || self.chain_predicates_hold(ev, node));
         }
         if !self.walk(node, last, &mut |n, step| self.names[step].accepts(doc, n)) {
+            return false;
+        }
+        if !self.key_may_equal(ev, keys, node) {
             return false;
         }
         if !self.has_predicates {
@@ -284,6 +468,26 @@ impl MatchPath {
         self.walk(node, last, &mut |n, step| {
             self.names[step].accepts(doc, n) && predicates_hold(ev, n, &self.steps[step].1)
         })
+    }
+
+    /// The path without its key test: every candidate's predicates evaluated in full (the reference in
+    /// tests).
+    #[cfg(test)]
+    pub(super) fn without_key_test(mut self) -> Self {
+        self.key_test = None;
+        self
+    }
+
+    /// Whether the last step's key test (if any) may hold on `node` ([`KeyCache::may_equal`]).
+    fn key_may_equal<'a, 'i>(
+        &self,
+        ev: &mut Evaluator<'a, 'i, '_>,
+        keys: &mut KeyCache<'a, 'i>,
+        node: Node<'a, 'i>,
+    ) -> bool {
+        self.key_test
+            .as_ref()
+            .is_none_or(|test| keys.may_equal(ev, test, node))
     }
 
     /// [`MatchPath::walk`] by names for a path with no `//` after its first step ([`MatchPath::one_chain`]):

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::tree::{Document, Node};
 
-use super::context::{match_paths, ContextNames, DocNames, MatchPath};
+use super::context::{match_paths, ContextNames, DocNames, KeyCache, MatchPath};
 use super::xpath::ast::Expr;
 use super::xpath::compile::{Share, Test};
 use super::xpath::index::DocIndex;
@@ -280,6 +280,7 @@ impl Schema {
         let memo = Memo::new();
         let mut ev = Evaluator::new(root, &globals, Some(index)).with_memo(&memo);
         let names = self.names.resolve(index);
+        let mut keys = KeyCache::new(&self.names);
         let mut by_name = Vec::new();
         for pattern in &self.patterns {
             // each element in document order with its candidate rules (those whose context can match its
@@ -291,10 +292,11 @@ impl Schema {
                     continue;
                 }
                 let start = costs.is_some().then(std::time::Instant::now);
-                let rule = candidates
-                    .iter()
-                    .map(|&i| &pattern.rules[i])
-                    .find(|rule| rule.context.iter().any(|m| m.matches(&mut ev, &names, node)));
+                let rule = candidates.iter().map(|&i| &pattern.rules[i]).find(|rule| {
+                    rule.context
+                        .iter()
+                        .any(|m| m.matches(&mut ev, &names, &mut keys, node))
+                });
                 if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
                     add_cost(costs, "(rule contexts)", start.elapsed());
                 }
@@ -655,12 +657,19 @@ mod tests {
         schema.run(&doc).into_iter().map(|f| (f.id, f.location)).collect()
     }
 
-    /// The schema with every pattern trying every rule, in order, on every element (no candidates by name).
+    /// The schema with every pattern trying every rule, in order, on every element (no candidates by name),
+    /// each context's predicates evaluated in full (no key tests).
     fn visiting_everything(mut schema: Schema) -> Schema {
         for pattern in &mut schema.patterns {
             pattern.by_local.clear();
             pattern.any_name = (0..pattern.rules.len()).collect();
             pattern.everything = true;
+            for rule in &mut pattern.rules {
+                rule.context = std::mem::take(&mut rule.context)
+                    .into_iter()
+                    .map(MatchPath::without_key_test)
+                    .collect();
+            }
         }
         schema
     }
@@ -690,6 +699,86 @@ mod tests {
         assert_eq!(everything.len(), 12, "every element once: {everything:?}");
         let reference = visiting_everything(Schema::load("test", SCHEMA).unwrap());
         assert_eq!(by_name, fired(&reference, DOC));
+    }
+
+    #[test]
+    fn candidates_whose_key_is_not_the_literal_are_rejected_with_the_same_verdicts() {
+        // contexts that differ in the literal their key must equal, as the VAT-category rules do
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <pattern id="categories">
+            <rule context="p:cat[normalize-space(p:id) = 'S'][@scheme = 'VAT']"><assert id="S" test="false()">s</assert></rule>
+            <rule context="p:cat[normalize-space(p:id) = 'Z']"><assert id="Z" test="false()">z</assert></rule>
+            <rule context="p:cat['E' = p:code]"><assert id="E" test="false()">e</assert></rule>
+            <rule context="p:cat[p:id = 'K']"><assert id="K" test="false()">k</assert></rule>
+            <rule context="p:cat"><assert id="OTHER" test="false()">other</assert></rule>
+          </pattern>
+        </schema>"#;
+        let keyed = Schema::load("test", schema).unwrap();
+        // normalize-space(p:id), p:code and p:id: three keys, the first shared by two rules
+        assert_eq!(keyed.names.key_count(), 3);
+        let xml = r#"<p:r xmlns:p="urn:p">
+          <p:cat scheme="VAT"><p:id> S </p:id></p:cat>
+          <p:cat scheme="other"><p:id>S</p:id></p:cat>
+          <p:cat><p:id>Z</p:id><p:id>Z</p:id></p:cat>
+          <p:cat><p:code>A</p:code><p:code>E</p:code></p:cat>
+          <p:cat><p:id>K</p:id></p:cat>
+          <p:cat><p:id>Z</p:id></p:cat>
+        </p:r>"#;
+        let got = fired(&keyed, xml);
+        let expected = [
+            ("S", "/p:r/p:cat[1]"),
+            // the key equals 'S', another predicate does not hold: the next candidates are tried
+            ("OTHER", "/p:r/p:cat[2]"),
+            // normalize-space of two ids is an error: no match (as in XSLT), whatever the key
+            ("OTHER", "/p:r/p:cat[3]"),
+            // a general comparison: one of the codes equals the literal
+            ("E", "/p:r/p:cat[4]"),
+            ("K", "/p:r/p:cat[5]"),
+            ("Z", "/p:r/p:cat[6]"),
+        ];
+        let got_refs: Vec<(&str, &str)> = got.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect();
+        assert_eq!(got_refs, expected);
+        let reference = visiting_everything(Schema::load("test", schema).unwrap());
+        assert_eq!(got, fired(&reference, xml));
+    }
+
+    #[test]
+    fn name_suffix_tests_are_decided_on_the_local_name_and_leave_the_rest_of_the_predicate() {
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <pattern id="amounts">
+            <rule context="//*[ends-with(name(), 'Amount') and not(ends-with(name(),'PriceAmount')) and not(ancestor::p:Price/p:Charge)]"><assert id="AMT" test="false()">a</assert></rule>
+            <rule context="//*[ends-with(name(), 'ID')]"><assert id="ID" test="false()">i</assert></rule>
+          </pattern>
+        </schema>"#;
+        let schema = Schema::load("test", schema).unwrap();
+        let rules = &schema.patterns[0].rules;
+        // the name tests left the predicates: the ancestor test alone stays, the ID rule has none
+        let amount_step = &rules[0].context[0].steps.last().unwrap().1;
+        assert_eq!(amount_step.predicates.len(), 1);
+        assert!(matches!(amount_step.predicates[0].bare(), Expr::Call(_, _)));
+        assert!(rules[1].context[0].steps.last().unwrap().1.predicates.is_empty());
+        let xml = r#"<p:r xmlns:p="urn:p" xmlns:q="urn:q" xmlns="urn:d">
+          <p:TaxAmount/><q:LineAmount/><Amount/><p:PriceAmount/><p:Amounts/>
+          <p:Price><p:BaseAmount/><p:Charge/></p:Price><p:Price><p:BaseAmount/></p:Price>
+          <p:ID/><q:PartyID/><p:IDs/><p:Amount.ID/>
+        </p:r>"#;
+        let got = fired(&schema, xml);
+        let got: Vec<(&str, &str)> = got.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("AMT", "/p:r/p:TaxAmount[1]"),
+                ("AMT", "/p:r/q:LineAmount[1]"),
+                ("AMT", "/p:r/Amount[1]"),
+                // under a Price with a Charge: the rest of the predicate is false
+                ("AMT", "/p:r/p:Price[2]/p:BaseAmount[1]"),
+                ("ID", "/p:r/p:ID[1]"),
+                ("ID", "/p:r/q:PartyID[1]"),
+                ("ID", "/p:r/p:Amount.ID[1]"),
+            ]
+        );
     }
 
     #[test]

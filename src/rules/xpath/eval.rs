@@ -1026,7 +1026,7 @@ fn gives_one_atomic(expr: &Expr) -> bool {
 }
 
 /// Whether `position()` or `last()` occurs anywhere in the expression.
-fn uses_position(expr: &Expr) -> bool {
+pub(crate) fn uses_position(expr: &Expr) -> bool {
     if matches!(
         expr,
         Expr::Call(super::ast::Function::Position | super::ast::Function::Last, _)
