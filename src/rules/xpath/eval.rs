@@ -321,7 +321,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 
     /// Where a path that only walks down child names (see [`is_child_chain`]) starts, when `expr` is one
     /// and its start is a node (`None`: evaluate it as usual, which also raises the error for a value).
-    fn chain_start(&self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> Option<(Node<'a, 'i>, &'a [PathStep])> {
+    pub(super) fn chain_start(
+        &self,
+        expr: &'a Expr,
+        focus: &Focus<'a, 'i>,
+    ) -> Option<(Node<'a, 'i>, &'a [PathStep])> {
         match expr {
             Expr::Path(PathStart::Context, steps) if is_child_chain(steps) => match &focus.item {
                 Item::Node(node) => Some((*node, steps.as_slice())),

@@ -448,6 +448,16 @@ pub(super) fn normalize_space(text: Cow<'_, str>) -> Cow<'_, str> {
     )
 }
 
+/// How `normalize-space(text)` compares with `other` as strings (codepoint order, as `str`'s), without
+/// building the normalized text: its words (the runs between XPath whitespace) joined by single spaces.
+pub(super) fn compare_normalized(text: &str, other: &str) -> std::cmp::Ordering {
+    text.split(is_xml_space)
+        .filter(|word| !word.is_empty())
+        .enumerate()
+        .flat_map(|(i, word)| (i > 0).then_some(b' ').into_iter().chain(word.bytes()))
+        .cmp(other.bytes())
+}
+
 /// `ends-with(name(), 'literal without colon')`
 fn is_name_of_context(args: &[Expr]) -> bool {
     matches!(args, [Expr::Call(Function::Name, name_args), Expr::Str(suffix)] if name_args.is_empty() && !suffix.contains(':'))
@@ -483,5 +493,37 @@ mod tests {
         // a no-break space is not XML whitespace
         assert_eq!(normalize_space(Cow::Borrowed("\u{a0}a\u{a0}")), "\u{a0}a\u{a0}");
         assert_eq!(normalize_space(Cow::Borrowed(" ")), "");
+    }
+
+    #[test]
+    fn comparing_normalized_text_orders_as_the_normalized_string() {
+        let texts = [
+            "",
+            " ",
+            "\t\n",
+            "a",
+            " a ",
+            "a b",
+            "a  b",
+            "\ta\r\nb ",
+            "ab",
+            "a b c",
+            "\u{a0}a",
+            "é",
+            " é b",
+            "a\u{a0}b",
+            "b",
+            "a bc",
+        ];
+        for text in texts {
+            let normal = normalize_space(Cow::Borrowed(text));
+            for other in texts {
+                assert_eq!(
+                    compare_normalized(text, other),
+                    normal.as_ref().cmp(other),
+                    "{text:?} against {other:?}"
+                );
+            }
+        }
     }
 }

@@ -391,14 +391,19 @@ pub fn compare(op: CmpOp, left: &Atomic<'_>, right: &Atomic<'_>, general: bool) 
     let Some(ordering) = ordering else {
         return Ok(op == CmpOp::Ne);
     };
-    Ok(match op {
+    Ok(ordering_holds(op, ordering))
+}
+
+/// Whether `op` holds between two values that compare as `ordering` (the last step of [`compare`]).
+pub fn ordering_holds(op: CmpOp, ordering: Ordering) -> bool {
+    match op {
         CmpOp::Eq => ordering == Ordering::Equal,
         CmpOp::Ne => ordering != Ordering::Equal,
         CmpOp::Lt => ordering == Ordering::Less,
         CmpOp::Le => ordering != Ordering::Greater,
         CmpOp::Gt => ordering == Ordering::Greater,
         CmpOp::Ge => ordering != Ordering::Less,
-    })
+    }
 }
 
 /// General comparison: an untypedAtomic operand takes the other operand's type (numbers as xs:double).
