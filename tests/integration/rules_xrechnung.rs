@@ -326,6 +326,21 @@ fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree:
         .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
+/// An IBAN of this country and account part with the check digits ISO 7064 gives it (98 minus the remainder
+/// of the number with check digits 00).
+fn with_check_digits(country: &str, bban: &str) -> String {
+    let moved = format!("{bban}{country}00");
+    let remainder = moved.chars().fold(0u32, |r, c| {
+        let value = c.to_digit(36).unwrap_or(0);
+        if value < 10 {
+            (r * 10 + value) % 97
+        } else {
+            (r * 100 + value) % 97
+        }
+    });
+    format!("{country}{:02}{bban}", 98 - remainder)
+}
+
 /// ISO 7064 mod 97-10 over the whole number, computed digit by digit (an oracle independent of the rules).
 fn valid_iban(text: &str) -> bool {
     let iban: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -790,6 +805,39 @@ fn the_sepa_account_is_a_valid_iban() {
         &[],
         &["BR-DE-19"],
     );
+    // the longest IBANs, letters across the rules' 25-digit steps: valid with their check digits, not with one
+    // character changed (the independent check agrees each time)
+    for bban in [
+        "HEMM000100010012001200023015",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123",
+        "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "000000000000000000000000000001",
+    ] {
+        let valid = with_check_digits("LC", bban);
+        assert!(valid_iban(&valid), "{valid}");
+        breaks(
+            UBL,
+            Mutation::of(UBL).set_text("PaymentMeans/PayeeFinancialAccount/ID", &valid),
+            &[],
+            &[],
+        );
+        let last = bban.chars().last().unwrap_or('0');
+        let changed = format!(
+            "{}{}",
+            &valid[..valid.len() - 1],
+            if last == '9' { '8' } else { '9' }
+        );
+        assert!(!valid_iban(&changed), "{changed}");
+        breaks(
+            CII,
+            Mutation::of(CII).set_text(
+                &format!("{CII_MEANS}/PayeePartyCreditorFinancialAccount/IBANID"),
+                &changed,
+            ),
+            &[],
+            &["BR-DE-19"],
+        );
+    }
     // code 30 (credit transfer, not SEPA) does not require an IBAN
     let non_sepa = Mutation::of(UBL)
         .set_text("PaymentMeans/PaymentMeansCode", "30")
