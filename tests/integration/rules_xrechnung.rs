@@ -329,16 +329,20 @@ fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree:
 /// An IBAN of this country and account part with the check digits ISO 7064 gives it (98 minus the remainder
 /// of the number with check digits 00).
 fn with_check_digits(country: &str, bban: &str) -> String {
-    let moved = format!("{bban}{country}00");
-    let remainder = moved.chars().fold(0u32, |r, c| {
-        let value = c.to_digit(36).unwrap_or(0);
+    format!("{country}{:02}{bban}", 98 - mod_97(&format!("{bban}{country}00")))
+}
+
+/// The remainder modulo 97 of the number an IBAN's moved characters stand for (letters as 10..35), digit by
+/// digit; a character that is neither letter nor digit counts as 99, which no IBAN digit is.
+fn mod_97(moved: &str) -> u32 {
+    moved.chars().fold(0u32, |r, c| {
+        let value = c.to_digit(36).unwrap_or(99);
         if value < 10 {
             (r * 10 + value) % 97
         } else {
             (r * 100 + value) % 97
         }
-    });
-    format!("{country}{:02}{bban}", 98 - remainder)
+    })
 }
 
 /// ISO 7064 mod 97-10 over the whole number, computed digit by digit (an oracle independent of the rules).
@@ -352,16 +356,7 @@ fn valid_iban(text: &str) -> bool {
     if !well_formed {
         return false;
     }
-    let moved = format!("{}{}", &iban[4..], &iban[..4]);
-    let remainder = moved.chars().fold(0u32, |r, c| {
-        let value = c.to_digit(36).unwrap_or(99);
-        if value < 10 {
-            (r * 10 + value) % 97
-        } else {
-            (r * 100 + value) % 97
-        }
-    });
-    remainder == 1
+    mod_97(&format!("{}{}", &iban[4..], &iban[..4])) == 1
 }
 
 /// The XRechnung warnings a document deserves, from its values: BR-DE-21 for an identifier other than
