@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use super::tree::Node;
 use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
 use super::xpath::eval::{general_compare, uses_position};
+use super::xpath::functions::context_name_suffix;
 use super::xpath::index::{name_hash, DocIndex};
 use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
@@ -159,12 +160,10 @@ pub(super) struct MatchPath {
     names: Vec<StepName>,
     /// Whether any step has a predicate.
     has_predicates: bool,
-    /// A suffix the matched element's local name must have, when the last step's first predicate says so
-    /// (`//*[ends-with(name(), 'Amount') and …]`): other elements are rejected without evaluating anything.
-    pub name_suffix: Option<String>,
-    /// All the suffixes the last step's first predicate requires of the local name (`name_suffix` among
-    /// them) and those it excludes (`not(ends-with(name(), 'PriceAmount'))`), taken out of the predicate
-    /// ([`take_name_suffixes`]): decided on the name, not evaluated.
+    /// The suffixes the last step's first predicate requires of the local name
+    /// (`//*[ends-with(name(), 'Amount') and …]`) and those it excludes (`not(ends-with(name(),
+    /// 'PriceAmount'))`), taken out of the predicate ([`take_name_suffixes`]): decided on the name, not
+    /// evaluated.
     suffixes: NameSuffixes,
     /// No step after the first is reached through `//`: an element's ancestry fits the path in one way
     /// only (each step is the ancestor at a fixed distance), so once the names have matched along it, the
@@ -299,7 +298,6 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 .last_mut()
                 .map(|(_, step)| take_name_suffixes(step))
                 .unwrap_or_default();
-            let name_suffix = suffixes.required.first().cloned();
             let one_chain = !out.iter().skip(1).any(|(descendant, _)| *descendant);
             let step_names = out
                 .iter()
@@ -312,7 +310,6 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 steps: out,
                 names: step_names,
                 has_predicates,
-                name_suffix,
                 suffixes,
                 one_chain,
                 key_test,
@@ -395,17 +392,10 @@ fn flatten_and<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     }
 }
 
-/// The suffix of `ends-with(name(), 'suffix')` when it has no `:`.
+/// The suffix of `ends-with(name(), 'suffix')` when it has no `:` ([`context_name_suffix`]).
 fn name_suffix(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Call(Function::EndsWith, args) => match args.as_slice() {
-            [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
-                if name_args.is_empty() && !suffix.contains(':') =>
-            {
-                Some(suffix.clone())
-            }
-            _ => None,
-        },
+        Expr::Call(Function::EndsWith, args) => context_name_suffix(args).map(str::to_owned),
         _ => None,
     }
 }
@@ -429,10 +419,13 @@ impl MatchPath {
     pub(super) fn wildcard_accepts(&self, local: &str) -> bool {
         self.last_local().is_none()
             && self.names.last() != Some(&StepName::Never)
-            && self
-                .name_suffix
-                .as_deref()
-                .is_none_or(|suffix| local.ends_with(suffix))
+            && self.name_suffix().is_none_or(|suffix| local.ends_with(suffix))
+    }
+
+    /// The first suffix the matched element's local name must have, if any: the patterns list wildcard
+    /// candidates by it.
+    pub(super) fn name_suffix(&self) -> Option<&str> {
+        self.suffixes.required.first().map(String::as_str)
     }
 
     /// Whether the element matches this path in the document whose names `doc` resolves.

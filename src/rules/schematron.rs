@@ -571,8 +571,10 @@ impl Pattern {
                         if any_name.last() != Some(&index) {
                             any_name.push(index);
                         }
-                        match &path.name_suffix {
-                            Some(suffix) if !suffixes.contains(suffix) => suffixes.push(suffix.clone()),
+                        match path.name_suffix() {
+                            Some(suffix) if !suffixes.iter().any(|known| known == suffix) => {
+                                suffixes.push(suffix.to_owned())
+                            }
                             Some(_) => {}
                             None => everything = true,
                         }

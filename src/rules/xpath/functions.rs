@@ -214,7 +214,7 @@ pub fn call_value<'a, 'i>(
                 text.to_lowercase()
             })
         }
-        Function::EndsWith if is_name_of_context(args) => {
+        Function::EndsWith if context_name_suffix(args).is_some() => {
             // `ends-with(name(), 'Amount')` without building the prefixed name: a suffix without `:` can only
             // match inside the local name
             let Expr::Str(suffix) = &args[1] else {
@@ -458,9 +458,17 @@ pub(super) fn compare_normalized(text: &str, other: &str) -> std::cmp::Ordering 
         .cmp(other.bytes())
 }
 
-/// `ends-with(name(), 'literal without colon')`
-fn is_name_of_context(args: &[Expr]) -> bool {
-    matches!(args, [Expr::Call(Function::Name, name_args), Expr::Str(suffix)] if name_args.is_empty() && !suffix.contains(':'))
+/// The suffix of `ends-with(name(), 'suffix')` (these being `args`) when it has no `:`: it can then only
+/// match inside the local name, whatever prefix the document uses.
+pub(crate) fn context_name_suffix(args: &[Expr]) -> Option<&str> {
+    match args {
+        [Expr::Call(Function::Name, name_args), Expr::Str(suffix)]
+            if name_args.is_empty() && !suffix.contains(':') =>
+        {
+            Some(suffix)
+        }
+        _ => None,
+    }
 }
 
 /// `name()` (with the document's prefix) or `local-name()` of a node; "" for values.

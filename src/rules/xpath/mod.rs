@@ -5,7 +5,7 @@
 pub mod ast;
 pub mod compile;
 pub mod eval;
-mod functions;
+pub(crate) mod functions;
 pub mod index;
 pub mod keyed;
 pub mod parse;
