@@ -25,7 +25,7 @@ use std::hash::BuildHasherDefault;
 use rust_decimal::Decimal;
 
 use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
-use super::eval::{is_child_chain, visit_chain, Evaluator, Focus};
+use super::eval::{general_compare, is_child_chain, visit_chain, Evaluator, Focus};
 use super::functions::{compare_normalized, normalize_space, string_arg};
 use super::index::{name_hash, Fnv};
 use super::value::Item;
@@ -548,12 +548,7 @@ impl PathCompare {
             });
         }
         // a context item that is not a node: the path's error, as the interpreter raises it
-        for item in ev.sequence(&self.path, focus)?.iter() {
-            if compare(op, &item.atomize(), &literal, true)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        general_compare(op, &ev.sequence(&self.path, focus)?, &[Item::Atomic(literal)])
     }
 }
 
