@@ -659,6 +659,11 @@ mod tests {
         schema.run(&doc).into_iter().map(|f| (f.id, f.location)).collect()
     }
 
+    /// The fired (id, location) pairs as string slices, to compare with a literal list.
+    fn as_strs(fired: &[(String, String)]) -> Vec<(&str, &str)> {
+        fired.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect()
+    }
+
     /// The schema with every pattern trying every rule, in order, on every element (no candidates by name),
     /// each context's predicates evaluated in full (no key tests).
     fn visiting_everything(mut schema: Schema) -> Schema {
@@ -691,10 +696,9 @@ mod tests {
             ("A", "/p:r/p:a[2]"),
             ("AMT", "/p:r/p:a[2]/p:LineAmount[1]"),
         ];
-        let named: Vec<(&str, &str)> = by_name
-            .iter()
-            .filter(|(id, _)| id != "ANY")
-            .map(|(id, at)| (id.as_str(), at.as_str()))
+        let named: Vec<(&str, &str)> = as_strs(&by_name)
+            .into_iter()
+            .filter(|(id, _)| *id != "ANY")
             .collect();
         assert_eq!(named, expected_named);
         let everything: Vec<_> = by_name.iter().filter(|(id, _)| id == "ANY").collect();
@@ -739,8 +743,7 @@ mod tests {
             ("K", "/p:r/p:cat[5]"),
             ("Z", "/p:r/p:cat[6]"),
         ];
-        let got_refs: Vec<(&str, &str)> = got.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect();
-        assert_eq!(got_refs, expected);
+        assert_eq!(as_strs(&got), expected);
         let reference = visiting_everything(Schema::load("test", schema).unwrap());
         assert_eq!(got, fired(&reference, xml));
     }
@@ -767,9 +770,8 @@ mod tests {
           <p:ID/><q:PartyID/><p:IDs/><p:Amount.ID/>
         </p:r>"#;
         let got = fired(&schema, xml);
-        let got: Vec<(&str, &str)> = got.iter().map(|(id, at)| (id.as_str(), at.as_str())).collect();
         assert_eq!(
-            got,
+            as_strs(&got),
             [
                 ("AMT", "/p:r/p:TaxAmount[1]"),
                 ("AMT", "/p:r/q:LineAmount[1]"),
