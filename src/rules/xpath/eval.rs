@@ -817,6 +817,13 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                         .map(|(n, i)| Item::Attr(*n, *i)),
                 );
             }
+            // `preceding::cbc:X` (the official rules' distinct-values idiom) from the elements of that name
+            (Some(index), Item::Node(node), Axis::Preceding, NodeTest::Name(ns, local, _)) => found.extend(
+                index
+                    .preceding_named(*node, local)
+                    .filter(|n| n.tag_name().namespace() == ns.as_deref())
+                    .map(Item::Node),
+            ),
             (index, Item::Node(node), Axis::Child, test) => match named_children(index, *node, test) {
                 Some(children) => found.extend(children.map(Item::Node)),
                 None => found.extend(
@@ -1616,6 +1623,39 @@ mod tests {
                 assert_eq!(left.map_err(|e| e.code), right.map_err(|e| e.code), "{chained}");
             }
         }
+    }
+
+    /// The preceding axis looked up in the document's index gives the nodes of the walk without it, in the
+    /// same order, on every element as context (`[not(preceding::q = .)]` is the official distinct-values idiom).
+    #[test]
+    fn the_preceding_axis_from_the_index_is_the_walk_of_the_document() {
+        let doc = Document::parse(LINES).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::new();
+        let namespaces = xs_prefix();
+        let keys = |items: XResult<Sequence<'_, '_>>| {
+            items.map(|items| items.iter().map(Item::order_key).collect::<Vec<_>>())
+        };
+        let mut found = 0;
+        for expr in [
+            "preceding::q",
+            "preceding::l",
+            "preceding::r",
+            "preceding::s",
+            "preceding::q[1]",
+            "//q[not(preceding::q = .)]",
+            "preceding::q/..",
+        ] {
+            let parsed = super::super::parse(expr, &namespaces).unwrap();
+            for context in doc.descendants() {
+                let focus = Focus::of(Item::Node(context));
+                let indexed = keys(Evaluator::new(doc.root(), &globals, Some(&index)).eval(&parsed, &focus));
+                let walked = keys(Evaluator::new(doc.root(), &globals, None).eval(&parsed, &focus));
+                found += walked.as_ref().map_or(0, Vec::len);
+                assert_eq!(indexed, walked, "{expr} on {context:?}");
+            }
+        }
+        assert!(found > 20, "the expressions find nodes: {found}");
     }
 
     /// A general comparison decided without sequences (sides walked down child names, single values, kept

@@ -462,6 +462,25 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         let last = all.partition_point(|n| (n.id().get() as usize) < end);
         &all[first..last.max(first)]
     }
+
+    /// Elements named `local` (any namespace; the caller checks it) on the preceding axis of `node`: before
+    /// it in document order and not its ancestors, nearest first (the axis order). A look-up in the
+    /// elements of that name instead of a walk of everything before `node`.
+    pub fn preceding_named(
+        &self,
+        node: Node<'a, 'i>,
+        local: &str,
+    ) -> impl Iterator<Item = Node<'a, 'i>> + '_ {
+        let all = self.elements_named(name_hash(None, local), local);
+        let id = node.id().get() as usize;
+        let before = all.partition_point(|n| (n.id().get() as usize) < id);
+        // an element before `node` is its ancestor exactly when its subtree reaches past `node`
+        all[..before]
+            .iter()
+            .rev()
+            .copied()
+            .filter(move |n| n.id().get() as usize + n.descendants().len() <= id)
+    }
 }
 
 #[cfg(test)]
@@ -535,6 +554,23 @@ mod tests {
                     let same = node.tag_name().namespace() == ns && node.tag_name().name() == local;
                     assert_eq!(index.may_be_named(node, hash), same);
                 }
+            }
+        }
+        // the preceding axis: everything before the node in document order but its ancestors, nearest first
+        for node in doc.descendants() {
+            let ancestors: Vec<Node> = node.ancestors().collect();
+            for local in ["ID", "Line", "Note", "Invoice", "Nope"] {
+                let mut walked: Vec<Node> = doc
+                    .descendants()
+                    .take_while(|n| *n != node)
+                    .filter(|n| n.is_element() && n.tag_name().name() == local && !ancestors.contains(n))
+                    .collect();
+                walked.reverse();
+                assert_eq!(
+                    index.preceding_named(node, local).collect::<Vec<_>>(),
+                    walked,
+                    "{local}"
+                );
             }
         }
         for local in ["ID", "Line", "Note", "Nope"] {
