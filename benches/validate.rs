@@ -4,7 +4,8 @@
 //! rounds, per-invoice time. The oracle (`shared/tools/en16931-oracle`, Saxon over the official XSLT), when
 //! its Python environment exists (`ORACLE_PYTHON`, default `/work/wt/venv/bin/python`): timed on 1 file and
 //! on all N files, so (t(N) - t(1)) / (N - 1) is its warm per-invoice time without start-up. Prints both and
-//! the ratio; also ours on the oracle's own work (the EN 16931 rules on every file, no XRechnung rules).
+//! the ratio; also ours on the oracle's own work (the EN 16931 rules on every file, no XRechnung rules), and
+//! ours on every core at once, as intake reads a batch (a throughput, beside the one-core figures).
 //! `cargo bench --bench validate`
 
 use std::path::{Path, PathBuf};
@@ -85,6 +86,32 @@ fn ours_official_only(texts: &[String], rounds: usize) -> Duration {
         }
     }
     start.elapsed() / (rounds * texts.len()) as u32
+}
+
+/// Parse + rules as [`ours`], on every core at once the way intake reads documents (one per
+/// `backdesk::api::worker_count()` worker, each taking the next file): the throughput a batch of e-invoices
+/// gets, as time per invoice, and the number of workers.
+fn ours_all_cores(texts: &[String], rounds: usize) -> (Duration, usize) {
+    let workers = backdesk::api::worker_count();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    while let Some(text) = texts.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let lean = backdesk::rules::RulesText::new(text);
+                        let doc = lean
+                            .parse()
+                            .unwrap_or_else(|e| panic!("a corpus file does not parse: {e}"));
+                        std::hint::black_box(backdesk::rules::validate(&doc));
+                    }
+                });
+            }
+        });
+    }
+    (start.elapsed() / (rounds * texts.len()) as u32, workers)
 }
 
 /// Rules only, on documents parsed beforehand (what the pipeline pays: the reader has parsed the XML).
@@ -224,6 +251,7 @@ fn main() {
     let (per_invoice, fired) = ours(&texts, rounds);
     let rules_only = ours_rules_only(&texts, rounds);
     let official_only = ours_official_only(&texts, rounds);
+    let (all_cores, workers) = ours_all_cores(&texts, rounds);
     let (parse_whole, parse_lean, parse_lean_roxmltree) = ours_parse_only(&texts, rounds);
     let index_only = ours_index_only(&texts, rounds);
     println!("corpus: {} whole invoice XMLs", files.len());
@@ -248,6 +276,7 @@ fn main() {
     println!("ours, rules only (document already parsed): {rules_only:?} per invoice");
     println!("ours: first call incl. compiling the rules {load:?}; {per_invoice:?} per invoice ({rounds} rounds, {} fatal violations per round)", fired / rounds);
     println!("ours, the oracle's rule set (parse + EN 16931 rules on every file, no XRechnung rules): {official_only:?} per invoice");
+    println!("ours, parse + rules on {workers} workers at once (as intake reads a batch): {all_cores:?} per invoice");
 
     let python = std::env::var_os("ORACLE_PYTHON")
         .map(PathBuf::from)
@@ -274,4 +303,9 @@ fn main() {
     println!("ratio: rules only is {ratio:.0}x the oracle's warm per-invoice rate");
     let ratio = oracle_per_invoice.as_secs_f64() / official_only.as_secs_f64();
     println!("ratio: parse + the oracle's rule set is {ratio:.0}x the oracle's warm per-invoice rate");
+    let ratio = oracle_per_invoice.as_secs_f64() / all_cores.as_secs_f64();
+    println!(
+        "ratio: parse + rules on {workers} workers is {ratio:.0}x the oracle's warm per-invoice rate on one \
+         (a batch's throughput; the figures above are one core's)"
+    );
 }
