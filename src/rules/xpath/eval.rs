@@ -1468,6 +1468,19 @@ mod tests {
     use crate::rules::xpath::parse::xs_prefix;
 
     /// The root element and its element children: the contexts the shortcut tests evaluate on.
+    /// An item's place in the document (none for an atomic value) and its string value.
+    type Placed = (Option<(usize, usize)>, String);
+
+    /// A sequence as its items' places and string values, to compare two evaluations.
+    fn keys(items: XResult<Sequence<'_, '_>>) -> XResult<Vec<Placed>> {
+        items.map(|items| {
+            items
+                .iter()
+                .map(|i| (i.order_key(), i.string().into_owned()))
+                .collect()
+        })
+    }
+
     fn element_contexts<'a, 'i>(doc: &'a Document<'i>) -> Vec<Node<'a, 'i>> {
         let mut contexts = vec![doc.root_element()];
         contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
@@ -1593,14 +1606,6 @@ mod tests {
         let index = DocIndex::new(&doc);
         let globals = Globals::new();
         let namespaces = xs_prefix();
-        let keys = |items: XResult<Sequence<'_, '_>>| {
-            items.map(|items| {
-                items
-                    .iter()
-                    .map(|i| (i.order_key(), i.string().into_owned()))
-                    .collect::<Vec<_>>()
-            })
-        };
         for (chained, stepwise) in [
             ("l/p/q", "l[true()]/p/q"),
             ("l/s/@u", "l[true()]/s/@u"),
@@ -1633,9 +1638,6 @@ mod tests {
         let index = DocIndex::new(&doc);
         let globals = Globals::new();
         let namespaces = xs_prefix();
-        let keys = |items: XResult<Sequence<'_, '_>>| {
-            items.map(|items| items.iter().map(Item::order_key).collect::<Vec<_>>())
-        };
         let mut found = 0;
         for expr in [
             "preceding::q",
