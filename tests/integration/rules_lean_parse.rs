@@ -66,3 +66,51 @@ fn cutting_attachment_payloads_changes_no_verdict_on_any_corpus_file() {
     );
     println!("{compared} files compared, {cut_files} parsed lean, {cut_bytes} bytes of payload not parsed");
 }
+
+/// The e-invoice readers take attachments' attributes, never their content, so `formats::einvoice` maps
+/// the text without the payloads the rules' parse cut (`tree::Document::text_without_payloads`): on every
+/// corpus file that text gives the same canonical invoice as the whole text, and it is the text cut where
+/// `RulesText::text` finds the payloads textually.
+#[test]
+fn the_readers_give_the_same_invoice_from_the_text_without_payloads() {
+    use backdesk::formats::{cii, ubl, zugferd1};
+    use backdesk::rules::Syntax;
+    let mut compared = 0;
+    let mut cut = 0;
+    for file in xml_files(&corpora()) {
+        let bytes = std::fs::read(&file).expect("corpus files are readable");
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lean = RulesText::new(text);
+        let Ok(doc) = lean.parse() else {
+            continue;
+        };
+        let read = |bytes: &[u8]| match Syntax::of(&doc) {
+            Some(Syntax::Ubl) => Some(ubl::read(bytes)),
+            Some(Syntax::Cii) => Some(cii::read(bytes)),
+            Some(Syntax::Zugferd1) => Some(zugferd1::read(bytes)),
+            None => None,
+        };
+        let without = doc.text_without_payloads();
+        assert_eq!(without, lean.text(), "{}: the cuts differ", relative(&file));
+        let Some(whole) = read(text.as_bytes()) else {
+            continue;
+        };
+        let Ok(whole) = whole else {
+            continue;
+        };
+        assert_eq!(
+            read(without.as_bytes()),
+            Some(Ok(whole)),
+            "{}: the invoice differs without the payloads",
+            relative(&file)
+        );
+        compared += 1;
+        cut += usize::from(doc.cut_payloads() > 0);
+    }
+    assert!(compared >= 200, "only {compared} corpus invoices were compared");
+    assert!(cut >= 10, "only {cut} of them had payloads cut");
+    println!("{compared} invoices compared, {cut} of them read without their payloads");
+}
