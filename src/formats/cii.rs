@@ -17,11 +17,11 @@
 //!   corpus file uses them yet), while UBL's nested `cac:SubInvoiceLine` is not read.
 //! - `ram:DefinedTradeContact` names a person or a department; either is BT-41 / BT-56.
 
+use crate::rules::tree::Node;
 use chrono::NaiveDate;
-use roxmltree::Node;
 use rust_decimal::Decimal;
 
-use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
+use super::xml::{child, children, decode_utf8, path, text_at};
 use super::xml_values::{
     attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
     joined, non_default, read_item_attribute, read_item_classification, required_decimal_at, schemed_id,
@@ -34,11 +34,17 @@ use crate::model::invoice::{
 };
 use crate::model::master::normalise_identifier;
 use crate::model::money::Currency;
+use crate::rules::tree::{read_for_rules, Document};
 
 /// Reads a CII document (already sniffed as CII). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
     let text = decode_utf8(bytes)?;
-    let document = parse_safely(text)?;
+    read_tree(&read_for_rules(text)?)
+}
+
+/// Reads a CII document already parsed ([`read_for_rules`]: no attachment's content is read, only its
+/// attributes, so the rules' tree with payloads cut serves both).
+pub fn read_tree(document: &Document<'_>) -> Result<Invoice, String> {
     read_root(document.root_element())
 }
 

@@ -17,22 +17,17 @@ pub fn read_checked(
     method: ExtractionMethod,
     bytes: &[u8],
 ) -> Result<Extraction, String> {
-    let map = |bytes: &[u8]| match format {
-        Format::Cii => cii::read(bytes),
-        Format::Zugferd1 => zugferd1::read(bytes),
-        _ => ubl::read(bytes),
-    };
     let text = decode_utf8(bytes)?;
-    // the rules' parse leaves out attachment payloads (`rules::RulesText`), with the limits, refusals and
-    // messages of the readers' own parse
+    // one parse for the reader and the rules: the rules' tree with attachment payloads cut
+    // (`rules::RulesText`; the readers take an attachment's attributes, never its content), with the
+    // limits, refusals and messages of `parse_safely`
     let lean = rules::RulesText::new(text);
     let doc = lean.parse()?;
-    // the readers take no attachment's content, only its attributes: they read the text without the
-    // payloads the rules' parse cut (base64 was most of an e-invoice's bytes); should that fail, the whole
-    // text gives the error as it always did
-    let invoice = match doc.text_without_payloads() {
-        std::borrow::Cow::Owned(without) => map(without.as_bytes()).or_else(|_| map(bytes))?,
-        std::borrow::Cow::Borrowed(_) => map(bytes)?,
+    let invoice = match format {
+        Format::Cii => cii::read_tree(&doc)?,
+        // rewritten into CII names first, from its own parse
+        Format::Zugferd1 => zugferd1::read(bytes)?,
+        _ => ubl::read_tree(&doc)?,
     };
     let mut extraction = Extraction::from_structured(source, method, invoice);
     let validation = rules::validate(&doc);

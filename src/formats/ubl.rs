@@ -11,10 +11,10 @@
 //! - XRechnung's extension sub-lines (`cac:SubInvoiceLine`) are not EN 16931 lines; only top-level lines
 //!   are read.
 
+use crate::rules::tree::Node;
 use chrono::NaiveDate;
-use roxmltree::Node;
 
-use super::xml::{child, children, decode_utf8, parse_safely, path, text_at};
+use super::xml::{child, children, decode_utf8, path, text_at};
 use super::xml_values::{
     attribute, currency_at, currency_attribute, decimal_at, decimal_value, element_name, indicator_at,
     joined, non_default, read_item_attribute, read_item_classification, required_decimal_at, schemed_id,
@@ -26,11 +26,17 @@ use crate::model::invoice::{
     SupportingDocument, TaxRepresentative, Totals, VatBreakdown,
 };
 use crate::model::master::normalise_identifier;
+use crate::rules::tree::{read_for_rules, Document};
 
 /// Reads a UBL document (already sniffed as UBL). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
     let text = decode_utf8(bytes)?;
-    let document = parse_safely(text)?;
+    read_tree(&read_for_rules(text)?)
+}
+
+/// Reads a UBL document already parsed ([`read_for_rules`]: no attachment's content is read, only its
+/// attributes, so the rules' tree with payloads cut serves both).
+pub fn read_tree(document: &Document<'_>) -> Result<Invoice, String> {
     read_root(document.root_element())
 }
 

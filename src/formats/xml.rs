@@ -1,7 +1,10 @@
 //! Safe XML parsing for e-invoices: no DTD (so no external entities and no entity expansion), a size limit,
-//! a node-count limit and a nesting-depth limit, and small helpers to walk elements by local name.
+//! a node-count limit and a nesting-depth limit, and small helpers to walk elements by local name (over the
+//! rules' tree, `rules::tree`, which the e-invoice readers walk: it is read with these limits and refusals).
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, ParsingOptions};
+
+use crate::rules::tree::Node;
 
 /// Larger XML than this is not an invoice anyone sends; refusing it bounds memory and time.
 pub const MAX_XML_BYTES: usize = 50 * 1024 * 1024;
@@ -163,7 +166,8 @@ mod tests {
 
     #[test]
     fn helpers_walk_by_local_name_across_namespaces() {
-        let doc = parse_safely(r#"<r xmlns:c="urn:c"><c:A><c:B> x </c:B></c:A></r>"#).unwrap();
+        let doc = crate::rules::tree::Document::parse(r#"<r xmlns:c="urn:c"><c:A><c:B> x </c:B></c:A></r>"#)
+            .unwrap();
         assert_eq!(text_at(doc.root_element(), &["A", "B"]).as_deref(), Some("x"));
         assert_eq!(text_at(doc.root_element(), &["A", "C"]), None);
     }

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use roxmltree::Node;
+use crate::rules::tree::Node;
 use rust_decimal::Decimal;
 
 use super::xml::{path, text_at};

@@ -7,10 +7,11 @@
 //! CII reader. The guideline (BT-24, `urn:ferd:CrossIndustryDocument:invoice:1p0:comfort` etc.) is kept as
 //! written, so later steps can tell a ZUGFeRD 1.0 invoice from an EN 16931 one.
 
-use roxmltree::Node;
+use crate::rules::tree::Node;
 
-use super::xml::{decode_utf8, parse_safely};
+use super::xml::decode_utf8;
 use crate::model::invoice::Invoice;
+use crate::rules::tree::read_for_rules;
 
 /// The ZUGFeRD 1.0 root namespace.
 pub const ZUGFERD1_NS: &str = "urn:ferd:CrossIndustryDocument:invoice:1p0";
@@ -18,7 +19,7 @@ pub const ZUGFERD1_NS: &str = "urn:ferd:CrossIndustryDocument:invoice:1p0";
 /// Reads a ZUGFeRD 1.0 document (already sniffed as such). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
     let text = decode_utf8(bytes)?;
-    let document = parse_safely(text)?;
+    let document = read_for_rules(text)?;
     let root = document.root_element();
     if root.tag_name().name() != "CrossIndustryDocument" {
         return Err(format!(

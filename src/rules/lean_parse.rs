@@ -1,10 +1,9 @@
 //! The parse the rules need, and no more: the base64 payload of attachments (`…BinaryObject` elements) is
 //! read as one character, because no rule reads that content (only the element's presence, its
 //! attributes, and that it is not empty, which the kept character preserves) and parsing it was most of
-//! the parsing cost. Sniffing (`formats::sniff`) reads XML this way too, and the e-invoice readers
-//! (`formats::einvoice`), which take an attachment's attributes but never its content, map the text with
-//! exactly these payloads cut ([`Document::text_without_payloads`]); a reader that extracted attachments
-//! would parse the original text.
+//! the parsing cost. Sniffing (`formats::sniff`) and the e-invoice readers (`formats::ubl`, `cii`,
+//! `zugferd1`), which take an attachment's attributes but never its content, read this tree too; a reader
+//! that extracted attachments would parse the original text.
 //!
 //! The rules' reader does the cut as it reads ([`read_for_rules`]): the text right after an attachment's
 //! start tag, when it is long plain text (printable ASCII and XML white space without `&` or `]`, which
@@ -220,38 +219,6 @@ mod tests {
             let text = doc.descendants().find_map(|n| n.text().filter(|t| t.len() > 400));
             assert!(text.is_some(), "the payload is kept: {xml}");
         }
-    }
-
-    #[test]
-    fn the_text_without_payloads_cuts_exactly_where_the_reader_cut() {
-        // a real attachment between look-alikes in a comment and a CDATA section, which are not cut
-        let (head, tail) = (
-            format!(
-                "<r><!-- BinaryObject>{}<y/> --><BinaryObject mimeCode=\"a/b\">",
-                payload(400)
-            ),
-            format!(
-                "</BinaryObject><Note><![CDATA[BinaryObject>{}<]]></Note></r>",
-                payload(400)
-            ),
-        );
-        let xml = format!("{head}\n {}{tail}", payload(4000));
-        let doc = RulesText::new(&xml).parse().unwrap();
-        assert_eq!(doc.cut_payloads(), 1);
-        let without = doc.text_without_payloads();
-        assert_eq!(without, format!("{head}Q{tail}"));
-        // read again, the text gives the tree the cut read gave
-        let again = crate::rules::tree::parse_for_rules(&without).unwrap();
-        let texts = |doc: &crate::rules::tree::Document<'_>| {
-            doc.descendants()
-                .map(|n| (n.tag_name().name().to_owned(), n.text().map(str::to_owned)))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(texts(&again), texts(&doc));
-        // nothing cut: the text as it is
-        let plain = "<r><Note>n</Note></r>";
-        let doc = RulesText::new(plain).parse().unwrap();
-        assert!(matches!(doc.text_without_payloads(), Cow::Borrowed(t) if t == plain));
     }
 
     #[test]

@@ -65,17 +65,8 @@ pub struct Document<'i> {
     /// the URI's id), an element's own first, then those it inherits and does not redeclare; list 0 is
     /// empty. Elements that declare nothing share their parent's list.
     pub(super) scopes: Vec<Vec<(Cow<'i, str>, u32)>>,
-    /// The attachment payloads the reader cut ([`super::read_for_rules`]), in document order.
-    pub(super) cuts: Vec<Cut>,
-}
-
-/// An attachment payload read as one character: the bytes `start..end` of the text, of which the character
-/// at `keep` (its first non-space, ASCII) stands for the whole.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Cut {
-    pub start: u32,
-    pub keep: u32,
-    pub end: u32,
+    /// How many attachment payloads the reader cut ([`super::read_for_rules`]).
+    pub(super) cut_payloads: u32,
 }
 
 /// A node's id: its position in document order (the document node is 0).
@@ -186,26 +177,7 @@ impl<'i> Document<'i> {
     /// How many attachment payloads were read as their first non-space character
     /// ([`super::read_for_rules`]; 0 for other reads).
     pub fn cut_payloads(&self) -> usize {
-        self.cuts.len()
-    }
-
-    /// The text the document was read from with each cut payload replaced by the character that stood for
-    /// it, exactly where the reader cut (the original when nothing was cut): what a reader that needs no
-    /// attachment content can parse instead of the whole text.
-    pub fn text_without_payloads(&self) -> Cow<'i, str> {
-        if self.cuts.is_empty() {
-            return Cow::Borrowed(self.text);
-        }
-        let removed: usize = self.cuts.iter().map(|c| (c.end - c.start - 1) as usize).sum();
-        let mut lean = String::with_capacity(self.text.len() - removed);
-        let mut from = 0;
-        for cut in &self.cuts {
-            lean.push_str(&self.text[from..cut.start as usize]);
-            lean.push_str(&self.text[cut.keep as usize..cut.keep as usize + 1]);
-            from = cut.end as usize;
-        }
-        lean.push_str(&self.text[from..]);
-        Cow::Owned(lean)
+        self.cut_payloads as usize
     }
 
     /// How many nodes the document has.
@@ -244,7 +216,7 @@ impl<'i> Document<'i> {
             names: Vec::new(),
             namespaces: vec![Cow::Borrowed("")],
             scopes: vec![Vec::new()],
-            cuts: Vec::new(),
+            cut_payloads: 0,
         };
         let mut names = std::collections::HashMap::new();
         let mut intern_name = |doc: &mut Document<'i>, name: &str| -> u32 {

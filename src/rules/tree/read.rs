@@ -30,7 +30,7 @@ use super::chars::{
     scan_value, ValueEnd,
 };
 use super::names::Interner;
-use super::node::{AttributeData, Cut, Document, Kind, NodeData, NONE};
+use super::node::{AttributeData, Document, Kind, NodeData, NONE};
 use crate::formats::xml::{check_declared_encoding, parse_safely, MAX_DEPTH, MAX_NODES, MAX_XML_BYTES};
 
 pub(super) const XML_URI: &str = "http://www.w3.org/XML/1998/namespace";
@@ -173,7 +173,7 @@ impl<'i> Reader<'i> {
             names: Vec::with_capacity(64),
             namespaces: vec![Cow::Borrowed(""), Cow::Borrowed(XML_URI)],
             scopes: vec![Vec::new()],
-            cuts: Vec::new(),
+            cut_payloads: 0,
         };
         doc.nodes.push(NodeData {
             kind: Kind::Root,
@@ -580,12 +580,7 @@ impl<'i> Reader<'i> {
             return Ok(false);
         };
         self.pos = start + run.len();
-        // the text is under `NONE` bytes (`read_with`), so its offsets fit
-        self.doc.cuts.push(Cut {
-            start: start as u32,
-            keep: (start + keep) as u32,
-            end: self.pos as u32,
-        });
+        self.doc.cut_payloads += 1;
         self.add_text(Cow::Borrowed(&self.text[start + keep..start + keep + 1]), start)?;
         Ok(true)
     }
