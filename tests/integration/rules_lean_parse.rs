@@ -9,17 +9,23 @@ use backdesk::rules::{tree, validate, RulesText};
 use super::rules_corpus::{corpora, relative, xml_files};
 use super::rules_tree::{flatten_ours, flatten_roxmltree};
 
+/// Every corpus XML file that is UTF-8, with its text (a byte order mark taken off).
+fn corpus_texts() -> impl Iterator<Item = (std::path::PathBuf, String)> {
+    xml_files(&corpora()).into_iter().filter_map(|file| {
+        let bytes = std::fs::read(&file).expect("corpus files are readable");
+        let text = String::from_utf8(bytes).ok()?;
+        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        Some((file, text))
+    })
+}
+
 #[test]
 fn cutting_attachment_payloads_changes_no_verdict_on_any_corpus_file() {
     let mut compared = 0;
     let mut cut_files = 0;
     let mut cut_bytes = 0;
-    for file in xml_files(&corpora()) {
-        let bytes = std::fs::read(&file).expect("corpus files are readable");
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (file, text) in corpus_texts() {
+        let text = text.as_str();
         let lean = RulesText::new(text);
         let whole = parse_safely(text);
         let parsed = lean.parse();
@@ -76,12 +82,8 @@ fn the_readers_give_the_same_invoice_from_the_tree_without_payloads() {
     use backdesk::rules::Syntax;
     let mut compared = 0;
     let mut cut = 0;
-    for file in xml_files(&corpora()) {
-        let bytes = std::fs::read(&file).expect("corpus files are readable");
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (file, text) in corpus_texts() {
+        let text = text.as_str();
         let (Ok(lean), Ok(whole)) = (RulesText::new(text).parse(), tree::parse_for_rules(text)) else {
             continue;
         };
