@@ -17,7 +17,6 @@
 //!   corpus file uses them yet), while UBL's nested `cac:SubInvoiceLine` is not read.
 //! - `ram:DefinedTradeContact` names a person or a department; either is BT-41 / BT-56.
 
-use crate::rules::tree::Node;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -34,7 +33,7 @@ use crate::model::invoice::{
 };
 use crate::model::master::normalise_identifier;
 use crate::model::money::Currency;
-use crate::rules::tree::{read_for_rules, Document};
+use crate::rules::tree::{read_for_rules, Document, Node};
 
 /// Reads a CII document (already sniffed as CII). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {

@@ -11,7 +11,6 @@
 //! - XRechnung's extension sub-lines (`cac:SubInvoiceLine`) are not EN 16931 lines; only top-level lines
 //!   are read.
 
-use crate::rules::tree::Node;
 use chrono::NaiveDate;
 
 use super::xml::{child, children, decode_utf8, path, text_at};
@@ -26,7 +25,7 @@ use crate::model::invoice::{
     SupportingDocument, TaxRepresentative, Totals, VatBreakdown,
 };
 use crate::model::master::normalise_identifier;
-use crate::rules::tree::{read_for_rules, Document};
+use crate::rules::tree::{read_for_rules, Document, Node};
 
 /// Reads a UBL document (already sniffed as UBL). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {

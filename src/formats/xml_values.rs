@@ -4,12 +4,12 @@
 
 use std::str::FromStr;
 
-use crate::rules::tree::Node;
 use rust_decimal::Decimal;
 
 use super::xml::{path, text_at};
 use crate::model::invoice::{ItemAttribute, ItemClassification, SchemedId};
 use crate::model::money::{parse_plain_decimal, Currency};
+use crate::rules::tree::Node;
 
 /// The element's name with its conventional prefix (`cbc:IssueDate`, `ram:ChargeAmount`) for messages.
 pub fn element_name(node: Node<'_, '_>) -> String {

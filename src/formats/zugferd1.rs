@@ -7,11 +7,9 @@
 //! CII reader. The guideline (BT-24, `urn:ferd:CrossIndustryDocument:invoice:1p0:comfort` etc.) is kept as
 //! written, so later steps can tell a ZUGFeRD 1.0 invoice from an EN 16931 one.
 
-use crate::rules::tree::Node;
-
 use super::xml::decode_utf8;
 use crate::model::invoice::Invoice;
-use crate::rules::tree::read_for_rules;
+use crate::rules::tree::{read_for_rules, Node};
 
 /// The ZUGFeRD 1.0 root namespace.
 pub const ZUGFERD1_NS: &str = "urn:ferd:CrossIndustryDocument:invoice:1p0";

@@ -1467,7 +1467,6 @@ mod tests {
     use crate::rules::xpath::index::DocIndex;
     use crate::rules::xpath::parse::xs_prefix;
 
-    /// The root element and its element children: the contexts the shortcut tests evaluate on.
     /// An item's place in the document (none for an atomic value) and its string value.
     type Placed = (Option<(usize, usize)>, String);
 
@@ -1481,6 +1480,7 @@ mod tests {
         })
     }
 
+    /// The root element and its element children: the contexts the shortcut tests evaluate on.
     fn element_contexts<'a, 'i>(doc: &'a Document<'i>) -> Vec<Node<'a, 'i>> {
         let mut contexts = vec![doc.root_element()];
         contexts.extend(doc.root_element().children().filter(|n| n.is_element()));
