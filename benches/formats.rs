@@ -1,7 +1,9 @@
 //! Format readers, measured against references in the same run (ratios, never absolute thresholds):
 //! - embedded-XML extraction per PDF (open, find the attachment, decode, read the XML) against reading the
 //!   same XML bytes directly;
-//! - positioned text extraction per page against lopdf's own plain-text extraction of the same pages.
+//! - positioned text extraction per page against lopdf's own plain-text extraction of the same pages;
+//! - an e-invoice XML read as intake reads it (sniff, read into the model, the EN 16931 rules) against a
+//!   bare `parse_safely` (roxmltree) of the same bytes, over the corpora's XML e-invoices.
 //!
 //! `cargo bench --bench formats` (needs `../shared/corpora` beside the checkout).
 
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant};
 use backdesk::formats::pdf::open_pdf;
 use backdesk::formats::pdf_attachments::embedded_files;
 use backdesk::formats::pdf_text::extract_text;
+use backdesk::formats::xml::{decode_utf8, parse_safely};
 use backdesk::formats::{read_document, sniff, Format};
 
 fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -89,6 +92,37 @@ fn main() {
         xml_time.as_secs_f64() * 1e3 / n,
         pdf_time.as_secs_f64() / xml_time.as_secs_f64(),
         (pdf_time.as_secs_f64() - xml_time.as_secs_f64()) * 1e3 / n,
+    );
+
+    // XML e-invoices: intake's whole read of one against a bare parse of its bytes
+    let invoices: Vec<Vec<u8>> = files(&corpora, "xml")
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter(|bytes| matches!(sniff(bytes), Format::Cii | Format::Ubl | Format::Zugferd1))
+        .filter(|bytes| read_document("bench.xml", bytes).is_ok())
+        .collect();
+    let read_time = median_time(rounds, || {
+        for bytes in &invoices {
+            black_box(read_document("bench.xml", black_box(bytes)).ok());
+        }
+    });
+    let parse_time = median_time(rounds, || {
+        for bytes in &invoices {
+            black_box(
+                decode_utf8(black_box(bytes))
+                    .and_then(|text| parse_safely(text).map(|_| ()))
+                    .ok(),
+            );
+        }
+    });
+    let n = invoices.len() as f64;
+    println!(
+        "e-invoice xml: {} files, read (sniff, model, rules) {:.3} ms per file; a bare roxmltree parse of the \
+         same bytes {:.3} ms; ratio {:.2}x",
+        invoices.len(),
+        read_time.as_secs_f64() * 1e3 / n,
+        parse_time.as_secs_f64() * 1e3 / n,
+        read_time.as_secs_f64() / parse_time.as_secs_f64(),
     );
 
     // text extraction per page over the visual corpus (documents opened once, outside the timing)
