@@ -42,9 +42,3 @@ pub mod sync;
 pub mod workflow;
 
 pub use error::{Error, ErrorCode, Result};
-
-/// mimalloc serves every allocation of a program built on this crate (the CLI, the desktop app, tests and
-/// benches): the rules engine allocates many small sequences that live for one check, where it is faster
-/// than the system allocator (`cargo bench --bench validate`; ARCHITECTURE.md, e-invoice rules).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
