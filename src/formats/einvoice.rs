@@ -25,8 +25,7 @@ pub fn read_checked(
     let doc = lean.parse()?;
     let invoice = match format {
         Format::Cii => cii::read_tree(&doc)?,
-        // rewritten into CII names first, from its own parse
-        Format::Zugferd1 => zugferd1::read(bytes)?,
+        Format::Zugferd1 => zugferd1::read_tree(&doc)?,
         _ => ubl::read_tree(&doc)?,
     };
     let mut extraction = Extraction::from_structured(source, method, invoice);

@@ -9,7 +9,7 @@
 
 use super::xml::decode_utf8;
 use crate::model::invoice::Invoice;
-use crate::rules::tree::{read_for_rules, Node};
+use crate::rules::tree::{read_for_rules, Document, Node};
 
 /// The ZUGFeRD 1.0 root namespace.
 pub const ZUGFERD1_NS: &str = "urn:ferd:CrossIndustryDocument:invoice:1p0";
@@ -17,7 +17,12 @@ pub const ZUGFERD1_NS: &str = "urn:ferd:CrossIndustryDocument:invoice:1p0";
 /// Reads a ZUGFeRD 1.0 document (already sniffed as such). Errors are sentences for the user.
 pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
     let text = decode_utf8(bytes)?;
-    let document = read_for_rules(text)?;
+    read_tree(&read_for_rules(text)?)
+}
+
+/// Reads a ZUGFeRD 1.0 document already parsed ([`read_for_rules`]: no attachment's content is read, only
+/// its attributes, so the rules' tree with payloads cut serves both).
+pub fn read_tree(document: &Document<'_>) -> Result<Invoice, String> {
     let root = document.root_element();
     if root.tag_name().name() != "CrossIndustryDocument" {
         return Err(format!(
@@ -25,7 +30,7 @@ pub fn read(bytes: &[u8]) -> Result<Invoice, String> {
             root.tag_name().name()
         ));
     }
-    let mut rewritten = String::with_capacity(text.len());
+    let mut rewritten = String::with_capacity(document.input_text().len());
     write_renamed(root, false, &mut rewritten);
     super::cii::read(rewritten.as_bytes())
 }
