@@ -15,6 +15,7 @@ use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathSta
 use super::xpath::eval::{general_compare, uses_position};
 use super::xpath::functions::context_name_suffix;
 use super::xpath::index::{name_hash, DocIndex};
+use super::xpath::share::{fingerprint, Fingerprint};
 use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
 
@@ -29,8 +30,8 @@ pub(super) struct ContextNames {
     /// Each namespace URI (`None`: no namespace).
     namespaces: Vec<Option<String>>,
     /// Each distinct key that a context's last step compares with a literal ([`KeyTest`]), with its
-    /// printed form (what makes two keys the same).
-    keys: Vec<(String, Expr)>,
+    /// fingerprint (what makes two keys the same).
+    keys: Vec<(Fingerprint, Expr)>,
 }
 
 impl ContextNames {
@@ -59,11 +60,11 @@ impl ContextNames {
     }
 
     fn key(&mut self, key: &Expr) -> u32 {
-        let printed = format!("{key:?}");
-        match self.keys.iter().position(|(known, _)| *known == printed) {
+        let print = fingerprint(key);
+        match self.keys.iter().position(|(known, _)| *known == print) {
             Some(at) => at as u32,
             None => {
-                self.keys.push((printed, key.clone()));
+                self.keys.push((print, key.clone()));
                 (self.keys.len() - 1) as u32
             }
         }
@@ -208,7 +209,7 @@ impl KeyTest {
 /// The context keys' values on the element being matched, each evaluated once, when a candidate first
 /// asks (a key's error is kept too: the candidates are then matched as before).
 pub(super) struct KeyCache<'a, 'i> {
-    keys: &'a [(String, Expr)],
+    keys: &'a [(Fingerprint, Expr)],
     node: Option<Node<'a, 'i>>,
     values: Vec<Option<XResult<Sequence<'a, 'i>>>>,
 }
