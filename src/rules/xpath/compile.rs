@@ -25,7 +25,7 @@ use std::hash::BuildHasherDefault;
 use rust_decimal::Decimal;
 
 use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
-use super::eval::{general_compare, is_child_chain, visit_chain, Evaluator, Focus};
+use super::eval::{general_compare, is_child_chain, logical, visit_chain, Evaluator, Focus};
 use super::functions::{compare_normalized, normalize_space, string_arg};
 use super::index::{name_hash, Fnv};
 use super::value::Item;
@@ -232,8 +232,8 @@ impl Test {
     /// The effective boolean value, as [`Evaluator::boolean`] gives it for the source expression.
     pub fn holds<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match self {
-            Test::And(a, b) => Ok(a.holds(ev, focus)? && b.holds(ev, focus)?),
-            Test::Or(a, b) => Ok(a.holds(ev, focus)? || b.holds(ev, focus)?),
+            Test::And(a, b) => logical(false, a.holds(ev, focus), || b.holds(ev, focus)),
+            Test::Or(a, b) => logical(true, a.holds(ev, focus), || b.holds(ev, focus)),
             Test::Not(a) => Ok(!a.holds(ev, focus)?),
             Test::InCodeList(list) => list.contains(ev, focus),
             Test::HasPart(test) => test.holds(ev, focus),

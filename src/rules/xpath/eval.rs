@@ -71,8 +71,8 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     /// The effective boolean value of an expression, with shortcuts that avoid building sequences.
     pub fn boolean(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match expr {
-            Expr::And(a, b) => Ok(self.boolean(a, focus)? && self.boolean(b, focus)?),
-            Expr::Or(a, b) => Ok(self.boolean(a, focus)? || self.boolean(b, focus)?),
+            Expr::And(a, b) => logical(false, self.boolean(a, focus), || self.boolean(b, focus)),
+            Expr::Or(a, b) => logical(true, self.boolean(a, focus), || self.boolean(b, focus)),
             Expr::General(op, a, b) => self.general(*op, a, b, focus),
             Expr::KeyEq(keyed) => self.general(super::ast::CmpOp::Eq, &keyed.key, &keyed.literal, focus),
             // a value comparison gives one boolean or nothing
@@ -1219,6 +1219,22 @@ fn is_existence_path(steps: &[PathStep]) -> bool {
     })
 }
 
+/// `and` (`decisive` false) or `or` (`decisive` true) of two operands, the right one evaluated only when
+/// needed. The operands may be evaluated in either order (XPath 2.0 §3.6), and Saxon, the reference,
+/// evaluates the cheaper first: when the left one raises an error and the right one alone decides the
+/// result (false for `and`, true for `or`), that result is given, as evaluating the right one first would;
+/// otherwise the left one's error.
+pub fn logical(decisive: bool, left: XResult<bool>, right: impl FnOnce() -> XResult<bool>) -> XResult<bool> {
+    match left {
+        Ok(value) if value == decisive => Ok(value),
+        Ok(_) => right(),
+        Err(error) => match right() {
+            Ok(value) if value == decisive => Ok(value),
+            _ => Err(error),
+        },
+    }
+}
+
 /// Effective boolean value (XPath 2.0 §2.4.3).
 pub fn effective_boolean(items: &[Item<'_, '_>]) -> XResult<bool> {
     match items {
@@ -1500,6 +1516,33 @@ mod tests {
     }
 
     const DOC: &str = "<r><a>1.005</a><a>2</a><b>x</b><c> 12.50 </c><d/></r>";
+
+    /// `and` / `or` whose left operand raises an error (here `normalize-space` of two items) give the
+    /// result their right operand decides, as evaluating it first would; otherwise the error. Interpreted
+    /// and compiled alike.
+    #[test]
+    fn a_logical_operand_that_decides_wins_over_an_error_in_the_other() {
+        let doc = Document::parse(DOC).unwrap();
+        let namespaces = xs_prefix();
+        let globals = Globals::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        for (expr, want) in [
+            ("normalize-space(a) = '2' and false()", Some(false)),
+            ("normalize-space(a) = '2' or true()", Some(true)),
+            ("normalize-space(a) = '2' and b = 'x'", None),
+            ("normalize-space(a) = '2' or b = 'y'", None),
+            ("false() and normalize-space(a) = '2'", Some(false)),
+            ("b = 'x' and normalize-space(a) = '2'", None),
+        ] {
+            let ast = super::super::parse(expr, &namespaces).unwrap();
+            let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&ast, &focus);
+            let compiled = super::super::compile::Test::compile(&ast);
+            let compiled = compiled.holds(&mut Evaluator::new(doc.root(), &globals, None), &focus);
+            for (how, got) in [("interpreted", interpreted), ("compiled", compiled)] {
+                assert_eq!(got.as_ref().ok().copied(), want, "{how} {expr}: {got:?}");
+            }
+        }
+    }
 
     /// A document for the shortcuts: repeated and nested names, attributes, a value that is not a number.
     const LINES: &str = "<r><l n='1'><p><q>3</q><q>4</q></p><p><q>x</q></p><s u='7'>5</s></l>\
