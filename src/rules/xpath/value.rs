@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use crate::rules::tree::Node;
 use chrono::NaiveDate;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::ast::{CastType, CmpOp};
