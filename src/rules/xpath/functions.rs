@@ -77,10 +77,11 @@ fn as_double(value: &Atomic<'_>) -> f64 {
     }
 }
 
-/// XPath `round`: half rounds towards positive infinity.
+/// XPath `round`: half rounds towards positive infinity; a double from -0.5 to -0 rounds to -0.
 fn round_half_up(value: Atomic<'_>) -> Atomic<'_> {
     match value {
         Atomic::Decimal(d) => Atomic::Decimal((d + Decimal::new(5, 1)).floor()),
+        Atomic::Double(f) if f.is_sign_negative() && f >= -0.5 => Atomic::Double(-0.0),
         Atomic::Double(f) if f.is_finite() => Atomic::Double((f + 0.5).floor()),
         other => other,
     }
@@ -493,6 +494,29 @@ fn node_name(item: &Item<'_, '_>, qualified: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_keeps_the_sign_of_a_zero_and_rounds_halves_up() {
+        let rounded = |f: f64| match round_half_up(Atomic::Double(f)) {
+            Atomic::Double(r) => r,
+            other => panic!("{other:?}"),
+        };
+        // (value, result, result negative): as F&O 3.1 and the reference give them
+        for (value, want, negative) in [
+            (-0.0, 0.0, true),
+            (-0.3, 0.0, true),
+            (-0.5, 0.0, true),
+            (0.0, 0.0, false),
+            (0.3, 0.0, false),
+            (-0.51, -1.0, true),
+            (-2.5, -2.0, true),
+            (2.5, 3.0, false),
+        ] {
+            let got = rounded(value);
+            assert_eq!((got, got.is_sign_negative()), (want, negative), "round({value})");
+        }
+        assert!(rounded(f64::NAN).is_nan());
+    }
 
     #[test]
     fn normalize_space_collapses_xml_whitespace_only() {
