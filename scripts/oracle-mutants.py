@@ -2,11 +2,12 @@
 """Mutants of the corpus e-invoices with the reference validator's verdicts: documents nobody wrote, for
 parity beyond the corpus.
 
-Each mutant is one corpus whole XML with one textual edit: an element's text replaced (by a value another
+Each mutant is one corpus whole XML with one to three textual edits: an element's text replaced (by a value another
 corpus file has in an element of that name, or by a broken one: empty, not a number, not a date, an amount
 off by a cent), an element removed or written twice, an attribute removed or given another value. The edit
-is recorded, not the mutant: {"file", "at": [start, end], "text" or "copy": [from, to], "what"} (the bytes
-`start..end` of the file as stored are replaced by `text`, or by the file's own bytes `from..to`), then the oracle's verdict on the edited document ({"syntax", "fatal", "warning"} or
+are recorded, not the mutant: {"file", "edits": [{"at": [start, end], "text" or "copy": [from, to]}, …],
+"what"} (the bytes `start..end` of the file as stored are replaced by `text`, or by the file's own bytes
+`from..to`; the edits are in order and do not overlap), then the oracle's verdict on the edited document ({"syntax", "fatal", "warning"} or
 {"oracle_error"} / {"parse_error"}, as `en16931-oracle validate` prints it). Deterministic for a seed.
 
   scripts/oracle-mutants.py [--per-file N] [--seed S] [--out FILE] [--python PYTHON]
@@ -21,6 +22,7 @@ ORACLE = os.path.join(HERE, "..", "shared", "tools", "en16931-oracle")
 
 TAG = re.compile(rb"<(/?)((?:[\w.-]+:)?([\w.-]+))((?:\s[^<>]*?)?)(/?)>")
 ATTR = re.compile(rb"\s([\w.:-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
+VAT_CATEGORIES = [b"S", b"Z", b"E", b"AE", b"K", b"G", b"O", b"L", b"M"]
 SKIP = re.compile(r"^en16931/(ubl|cii)/(schematron|xslt|schema)/|^en16931/test/(Invoice-unit-UBL|CreditNote-unit-UBL|cii)/")
 
 
@@ -73,19 +75,27 @@ def leaf_text(data, el):
 
 def broken_values(text):
     t = text.strip()
-    out = [b"", b" ", b"x" + t[:1] if t else b"X"]
+    out = [b"", b" ", b"x" + t.decode("utf-8")[:1].encode() if t else b"X"]
     if re.fullmatch(rb"-?\d+(\.\d+)?", t):
         whole, _, frac = t.partition(b".")
         cents = int(whole.lstrip(b"-") or b"0") * 100 + int((frac + b"00")[:2])
         sign = -1 if t.startswith(b"-") else 1
         out += [b"%.2f" % (sign * (cents + 1) / 100), b"%.2f" % (sign * (cents - 1) / 100), b"-" + t.lstrip(b"-"),
-                t + b"1" if b"." in t else t + b".001", b"1e3", b"0", b"12,50"]
+                t + b"1" if b"." in t else t + b".001", b"1e3", b"0", b"12,50", b"+" + t, b"0" + t, b" " + t + b" ",
+                t + b"0" if b"." in t else t + b".", b"." + t.split(b".")[-1], b"1E2", b"INF", b"NaN"]
     if re.fullmatch(rb"\d{4}-\d{2}-\d{2}", t):
-        out += [t.replace(b"-", b""), t[:8] + b"31", t[:5] + b"13" + t[7:]]
+        out += [t.replace(b"-", b""), t[:8] + b"31", t[:5] + b"13" + t[7:], t[:5] + b"02-29", b"2020-02-29",
+                t + b"Z", t + b"+01:00", t[:5] + t[6:7] + t[7:], b" " + t]
     if re.fullmatch(rb"\d{8}", t):
         out += [t[:4] + b"-" + t[4:6] + b"-" + t[6:], t[:4] + b"1399", t[:6] + b"32"]
     if re.fullmatch(rb"[A-Z0-9]{1,4}", t):
         out += [t.lower(), b"ZZ", t + t]
+    if t in VAT_CATEGORIES:
+        out += [c for c in VAT_CATEGORIES if c != t]
+    if re.fullmatch(rb"[A-Z]{3}", t):
+        out += [b"EUR", b"USD", b"GBP", b"XXX"]
+    if re.fullmatch(rb"[A-Z]{2}", t):
+        out += [b"DE", b"FR", b"GB", b"XI", b"EL", b"QQ"]
     if t in (b"true", b"false"):
         out += [b"false" if t == b"true" else b"true", b"1", b"TRUE"]
     return out
@@ -112,11 +122,23 @@ def show(value):
 
 
 def mutate(data, els, rng, texts, attrs):
-    """One edit (start, end, replacement, what) on a random element, or None."""
+    """One edit (start, end, replacement, what) on a random element, a list of such edits (a rename: the
+    start tag's name and the end tag's), or None."""
     el = rng.choice(els[1:])  # never the root
     local, start, end, cs, ce, tag = el
     name = local.decode()
-    kind = rng.choice(["text", "text", "text", "remove", "remove", "twice", "attribute"])
+    kind = rng.choice(["text", "text", "text", "remove", "remove", "twice", "attribute", "rename"])
+    if kind == "rename":
+        # the element under the name of another element of the document (an InvoiceLine as a
+        # CreditNoteLine, a Percent as a RateApplicablePercent, …), prefix and all
+        other = rng.choice(els[1:])
+        qname = TAG.match(data, other[1]).group(2)
+        own = TAG.match(data, start)
+        if own.group(2) == qname or tag.endswith(b"/>"):
+            return None
+        close = data.rfind(b"</", start, end) + 2
+        what = f"rename {name} to {qname.decode()}"
+        return [(own.start(2), own.end(2), qname, what), (close, close + len(own.group(2)), qname, what)]
     if kind == "text":
         body = leaf_text(data, el)
         if body is None or cs == ce and tag.endswith(b"/>"):
@@ -168,20 +190,28 @@ def main():
             for _ in range(args.per_file * 10):
                 if made == args.per_file:
                     break
-                edit = mutate(data, els, rng, texts, attrs)
-                if edit is None:
+                wanted = rng.choices([1, 2, 3], weights=[6, 3, 2])[0]
+                edits = []
+                for _ in range(wanted):
+                    edit = mutate(data, els, rng, texts, attrs)
+                    edits.extend(edit if isinstance(edit, list) else [edit] if edit else [])
+                edits.sort(key=lambda e: (e[0], e[1]))
+                if not edits or any(a[1] > b[0] or a[:2] == b[:2] for a, b in zip(edits, edits[1:])):
                     continue
-                start, end, value, what = edit
-                path = os.path.join(tmp, f"{len(mutants):05}.xml")
-                record = {"file": rel, "at": [start, end]}
-                if isinstance(value, tuple):
-                    record["copy"] = list(value)
-                    value = data[value[0]:value[1]]
-                else:
-                    record["text"] = value.decode("utf-8")
-                with open(path, "wb") as fh:
-                    fh.write(data[:start] + value + data[end:])
-                record.update(what=what, path=path)
+                record = {"file": rel, "edits": [], "what": "; ".join(dict.fromkeys(e[3] for e in edits))}
+                mutant, pos = b"", 0
+                for start, end, value, _what in edits:
+                    edit = {"at": [start, end]}
+                    if isinstance(value, tuple):
+                        edit["copy"] = list(value)
+                        value = data[value[0]:value[1]]
+                    else:
+                        edit["text"] = value.decode("utf-8")
+                    record["edits"].append(edit)
+                    mutant, pos = mutant + data[pos:start] + value, end
+                record["path"] = os.path.join(tmp, f"{len(mutants):05}.xml")
+                with open(record["path"], "wb") as fh:
+                    fh.write(mutant + data[pos:])
                 mutants.append(record)
                 made += 1
         paths = [m["path"] for m in mutants]
