@@ -128,10 +128,14 @@ fn every_whole_corpus_file_fires_the_oracles_rules() {
     );
 }
 
-/// The recorded mutants (`scripts/oracle-mutants.py`): a corpus file, one edit to it, and the oracle's
-/// verdict on the edited document.
+/// The recorded mutants (`scripts/oracle-mutants.py`): a corpus file, its edits, and the oracle's verdict
+/// on the edited document. `BACKDESK_MUTANTS` names another recording to check instead (a larger sweep:
+/// `scripts/oracle-mutants.py --per-file 40 --seed 7 --out /tmp/m.jsonl`).
 fn mutants() -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oracle/mutants.jsonl");
+    let path = std::env::var_os("BACKDESK_MUTANTS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oracle/mutants.jsonl"),
+        std::path::PathBuf::from,
+    );
     let text =
         std::fs::read_to_string(&path).expect("the mutants' recording exists (scripts/oracle-mutants.py)");
     text.lines()
