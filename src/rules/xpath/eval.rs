@@ -838,7 +838,9 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     }
 
     /// Whether the steps select at least one node from `item`: a depth-first search that stops at the first
-    /// hit and builds no sequences (only for axis steps without positional predicates).
+    /// hit and builds no sequences, as the reference's lazy evaluation does (a predicate's error on a node
+    /// after the first hit is never raised). Predicates see their positions counted as the nodes go by, so
+    /// only `last()`, which needs the whole sequence, is left out ([`is_existence_path`]).
     fn exists_from(&mut self, item: Item<'a, 'i>, steps: &'a [PathStep]) -> XResult<bool> {
         let Some((PathStep::Axis(step), rest)) = steps.split_first() else {
             return Ok(true);
@@ -846,18 +848,18 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
             // a first predicate `key = 'literal'`: the children it keeps, from the groups by key
             if let Some(kept) = self.keyed_nodes(&item, step)? {
+                let mut seen = Seen::of(&step.predicates[1..]);
                 for child in kept {
-                    if let Item::Node(child) = child {
-                        if self.holds_all(child, &step.predicates[1..])?
-                            && self.exists_from(Item::Node(child), rest)?
-                        {
-                            return Ok(true);
-                        }
+                    if self.passes(&child, &step.predicates[1..], &mut seen)?
+                        && self.exists_from(child, rest)?
+                    {
+                        return Ok(true);
                     }
                 }
                 return Ok(false);
             }
             let node = *node;
+            let mut seen = Seen::of(&step.predicates);
             let from_index = match (&step.test, self.index) {
                 (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
                     Some(index.root_children_named(local))
@@ -866,10 +868,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             };
             if let Some(candidates) = from_index {
                 for child in candidates {
-                    if child.parent() == Some(node)
-                        && node_matches(*child, &step.test)
-                        && self.holds_all(*child, &step.predicates)?
-                        && self.exists_from(Item::Node(*child), rest)?
+                    let child = Item::Node(*child);
+                    if matches!(&child, Item::Node(c) if c.parent() == Some(node) && node_matches(*c, &step.test))
+                        && self.passes(&child, &step.predicates, &mut seen)?
+                        && self.exists_from(child, rest)?
                     {
                         return Ok(true);
                     }
@@ -878,25 +880,36 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             }
             if let Some(children) = named_children(self.index, node, &step.test) {
                 for child in children {
-                    if self.holds_all(child, &step.predicates)?
-                        && self.exists_from(Item::Node(child), rest)?
-                    {
+                    let child = Item::Node(child);
+                    if self.passes(&child, &step.predicates, &mut seen)? && self.exists_from(child, rest)? {
                         return Ok(true);
                     }
                 }
                 return Ok(false);
             }
             for child in node.children() {
-                if node_matches_in(self.index, child, &step.test)
-                    && self.holds_all(child, &step.predicates)?
-                    && self.exists_from(Item::Node(child), rest)?
-                {
+                if !node_matches_in(self.index, child, &step.test) {
+                    continue;
+                }
+                let child = Item::Node(child);
+                if self.passes(&child, &step.predicates, &mut seen)? && self.exists_from(child, rest)? {
                     return Ok(true);
                 }
             }
             return Ok(false);
         }
         let mut found = Vec::new();
+        if let Seen::Counting(_) = Seen::of(&step.predicates) {
+            // the step's nodes in axis order, their predicates applied one node at a time
+            self.axis_nodes(&item, step, &mut found)?;
+            let mut seen = Seen::of(&step.predicates);
+            for next in found {
+                if self.passes(&next, &step.predicates, &mut seen)? && self.exists_from(next, rest)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
         self.axis_step(&item, step, &mut found)?;
         for next in found {
             if self.exists_from(next, rest)? {
@@ -906,12 +919,28 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         Ok(false)
     }
 
-    fn holds_all(&mut self, node: Node<'a, 'i>, predicates: &'a [Expr]) -> XResult<bool> {
+    /// Whether the next node of a step passes its predicates, `seen` counting for each predicate the nodes
+    /// that reached it: its position among them, as [`Evaluator::filter`] gives it.
+    fn passes(&mut self, item: &Item<'a, 'i>, predicates: &'a [Expr], seen: &mut Seen) -> XResult<bool> {
         if predicates.is_empty() {
             return Ok(true);
         }
-        let focus = Focus::of(Item::Node(node));
-        for predicate in predicates {
+        let Seen::Counting(counts) = seen else {
+            let focus = Focus::of(item.clone());
+            for predicate in predicates {
+                if !self.predicate_holds(predicate, &focus)? {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        };
+        for (predicate, count) in predicates.iter().zip(counts.iter_mut()) {
+            *count += 1;
+            let focus = Focus {
+                item: item.clone(),
+                position: *count,
+                size: 0,
+            };
             if !self.predicate_holds(predicate, &focus)? {
                 return Ok(false);
             }
@@ -1214,9 +1243,32 @@ pub(crate) fn is_node_path(steps: &[PathStep]) -> bool {
 /// Axis steps whose predicates never depend on position: existence can be decided node by node.
 fn is_existence_path(steps: &[PathStep]) -> bool {
     steps.iter().all(|s| match s {
-        PathStep::Axis(step) => !step.predicates.iter().any(super::parse::may_be_positional),
+        PathStep::Axis(step) => !step.predicates.iter().any(mentions_last),
         PathStep::Expr(..) => false,
     })
+}
+
+/// Whether `last()` appears anywhere in the expression: a predicate with it needs the size of the
+/// sequence it filters, so it cannot be decided node by node.
+fn mentions_last(expr: &Expr) -> bool {
+    super::parse::calls(expr, &|f| matches!(f, super::ast::Function::Last))
+}
+
+/// What [`Evaluator::passes`] counts for a step's predicates: nothing when none of them may select by
+/// position or read `position()`, else how many nodes reached each.
+enum Seen {
+    Unneeded,
+    Counting(Vec<usize>),
+}
+
+impl Seen {
+    fn of(predicates: &[Expr]) -> Seen {
+        if predicates.iter().any(super::parse::may_be_positional) {
+            Seen::Counting(vec![0; predicates.len()])
+        } else {
+            Seen::Unneeded
+        }
+    }
 }
 
 /// `and` (`decisive` false) or `or` (`decisive` true) of two operands, the right one evaluated only when
@@ -1516,6 +1568,58 @@ mod tests {
     }
 
     const DOC: &str = "<r><a>1.005</a><a>2</a><b>x</b><c> 12.50 </c><d/></r>";
+
+    /// `exists()` of a path stops at the first node it finds, as the reference's lazy evaluation does: it
+    /// equals the non-emptiness of the whole path's value wherever that has one (predicates that select
+    /// or read by position included), and an error a later node's predicate would raise is not raised.
+    #[test]
+    fn exists_stops_at_the_first_node_with_positions_counted_as_it_goes() {
+        let xml =
+            "<r><p><t><i>VAT</i></t></p><p><t><i>x</i></t><t><i>y</i></t><u/></p><p><t><i>z</i></t></p></r>";
+        let doc = Document::parse(xml).unwrap();
+        let index = DocIndex::new(&doc);
+        let namespaces = xs_prefix();
+        let globals = Globals::new();
+        let focus = Focus::of(Item::Node(doc.root_element()));
+        let mut compared = 0;
+        for path in [
+            "p[2]/t",
+            "p[t][3]",
+            "p[position() = 2]/t[i = 'y']",
+            "p[position() > 2]/t[i = 'y']",
+            "//i[2]",
+            "//i[position() = 2]",
+            "//t[position() = 2]/i",
+            "//t[2][i = 'x']",
+            "p/t[i = 'y'][1]",
+            "p/t[i = 'y'][2]",
+            "p[u]/t[position() = 1]/i[. = 'x']",
+            "//p[t[2]]",
+            "p[last()]/t",
+            "//t/ancestor::*[1][self::p]",
+            "//i/ancestor::*[2][self::p][u]",
+        ] {
+            let whole = run(xml, &format!("count({path})"));
+            let Ok(count) = whole else { continue };
+            let ast = super::super::parse(&format!("exists({path})"), &namespaces).unwrap();
+            for index in [None, Some(&index)] {
+                let lazy = Evaluator::new(doc.root(), &globals, index).boolean(&ast, &focus);
+                assert_eq!(
+                    lazy.ok(),
+                    Some(count != ["0"]),
+                    "exists({path}), index {}",
+                    index.is_some()
+                );
+            }
+            compared += 1;
+        }
+        assert_eq!(compared, 15);
+        // the second p's predicate would fail (two t: two booleans); the first p already answers
+        let ast = super::super::parse("exists(p[t/(i = 'VAT')])", &namespaces).unwrap();
+        let lazy = Evaluator::new(doc.root(), &globals, Some(&index)).boolean(&ast, &focus);
+        assert_eq!(lazy.ok(), Some(true));
+        assert!(run(xml, "count(p[t/(i = 'VAT')])").is_err());
+    }
 
     /// `and` / `or` whose left operand raises an error (here `normalize-space` of two items) give the
     /// result their right operand decides, as evaluating it first would; otherwise the error. Interpreted

@@ -746,8 +746,24 @@ fn descendant_union(expr: &Expr) -> Option<Expr> {
     }
 }
 
-/// Whether a predicate could select by position (a number, `position()`, `last()`).
+/// Whether a predicate could select by position or read it: a number, or `position()` / `last()`
+/// anywhere in it (`[position() = 2]`, `[last()]`).
 pub(crate) fn may_be_positional(predicate: &Expr) -> bool {
+    may_be_a_number(predicate) || calls(predicate, &|f| matches!(f, Function::Position | Function::Last))
+}
+
+/// Whether a call of a function `is_it` accepts appears anywhere in the expression.
+pub(crate) fn calls(expr: &Expr, is_it: &dyn Fn(&Function) -> bool) -> bool {
+    if matches!(expr, Expr::Call(f, _) if is_it(f)) {
+        return true;
+    }
+    let mut found = false;
+    super::share::for_each_child(expr, &mut |child| found = found || calls(child, is_it));
+    found
+}
+
+/// Whether a predicate's value could be a number (which then selects by position).
+fn may_be_a_number(predicate: &Expr) -> bool {
     match predicate.bare() {
         Expr::Num(_)
         | Expr::Double(_)
