@@ -127,7 +127,36 @@ def mutate(data, els, rng, texts, attrs):
     el = rng.choice(els[1:])  # never the root
     local, start, end, cs, ce, tag = el
     name = local.decode()
-    kind = rng.choice(["text", "text", "text", "remove", "remove", "twice", "attribute", "rename"])
+    kind = rng.choice(["text", "text", "text", "remove", "remove", "twice", "attribute", "rename", "encode",
+                       "add attribute", "move"])
+    if kind == "encode":
+        # the same text written another way: in CDATA, its first character as a character reference, or
+        # split by a comment (the rules see the same string value)
+        body = leaf_text(data, el)
+        if not body or not body.strip() or b"&" in body:
+            return None
+        first = body.decode("utf-8")[0]
+        rest = body[len(first.encode()):]
+        value = rng.choice([b"<![CDATA[" + body + b"]]>", b"&#x%X;" % ord(first) + rest,
+                            first.encode() + b"<!-- x -->" + rest])
+        return (cs, ce, value, f"encode text of {name} as {show(value)}")
+    if kind == "add attribute":
+        present = {a.group(1) for a in ATTR.finditer(tag)}
+        missing = sorted(k[1] for k in attrs if k[0] == local and k[1] not in present)
+        if not missing:
+            return None
+        attr = rng.choice(missing)
+        value = rng.choice(attrs[(local, attr)])
+        at = start + len(tag) - (2 if tag.endswith(b"/>") else 1)
+        return (at, at, b' %s="%s"' % (attr, value), f"add @{attr.decode()}={show(value)} to {name}")
+    if kind == "move":
+        # the element cut from its place and put first in another element that has element children
+        # (not inside itself)
+        target = rng.choice(els)
+        if start <= target[1] < end or leaf_text(data, target) is not None:
+            return None
+        what = f"move {name} into {target[0].decode()}"
+        return [(start, end, b"", what), (target[3], target[3], (start, end), what)]
     if kind == "rename":
         # the element under the name of another element of the document (an InvoiceLine as a
         # CreditNoteLine, a Percent as a RateApplicablePercent, …), prefix and all
