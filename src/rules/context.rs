@@ -552,7 +552,7 @@ fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, s
         return true;
     }
     // the position among same-test siblings costs a sibling scan: only for predicates that may use it
-    let positional = step.predicates.iter().any(super::xpath::parse::may_be_positional);
+    let positional = step.position != super::xpath::ast::PositionUse::None;
     let (position, size) = if positional {
         let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
         let position = node.prev_siblings().filter(same).count();

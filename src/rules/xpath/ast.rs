@@ -119,6 +119,47 @@ pub struct AxisStep {
     pub axis: Axis,
     pub test: NodeTest,
     pub predicates: Vec<Expr>,
+    /// What the predicates need to know of a node's position, worked out once ([`AxisStep::new`]).
+    pub position: PositionUse,
+}
+
+impl AxisStep {
+    pub fn new(axis: Axis, test: NodeTest, predicates: Vec<Expr>) -> AxisStep {
+        let position = PositionUse::of(&predicates);
+        AxisStep {
+            axis,
+            test,
+            predicates,
+            position,
+        }
+    }
+}
+
+/// What a step's predicates need to know of the position of the node they test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionUse {
+    /// Nothing: no predicate may be a number or reads `position()` / `last()`.
+    None,
+    /// The position, which can be counted as the nodes go by (`[2]`, `[position() > 1]`).
+    Counted,
+    /// The size of the whole sequence too (`last()`).
+    Size,
+}
+
+impl PositionUse {
+    fn of(predicates: &[Expr]) -> PositionUse {
+        use super::parse::{calls, may_be_positional};
+        if predicates
+            .iter()
+            .any(|p| calls(p, &|f| matches!(f, Function::Last)))
+        {
+            PositionUse::Size
+        } else if predicates.iter().any(may_be_positional) {
+            PositionUse::Counted
+        } else {
+            PositionUse::None
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

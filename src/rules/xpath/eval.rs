@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::rules::tree::Node;
 use rust_decimal::Decimal;
 
-use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep};
+use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep, PositionUse};
 use super::functions;
 use super::index::DocIndex;
 use super::share::{Memo, MemoKey};
@@ -848,7 +848,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
             // a first predicate `key = 'literal'`: the children it keeps, from the groups by key
             if let Some(kept) = self.keyed_nodes(&item, step)? {
-                let mut seen = Seen::of(&step.predicates[1..]);
+                let mut seen = Seen::of(step);
                 for child in kept {
                     if self.passes(&child, &step.predicates[1..], &mut seen)?
                         && self.exists_from(child, rest)?
@@ -859,7 +859,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 return Ok(false);
             }
             let node = *node;
-            let mut seen = Seen::of(&step.predicates);
+            let mut seen = Seen::of(step);
             let from_index = match (&step.test, self.index) {
                 (NodeTest::Name(_, local, _), Some(index)) if node.parent().is_some_and(|p| p.is_root()) => {
                     Some(index.root_children_named(local))
@@ -899,10 +899,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             return Ok(false);
         }
         let mut found = Vec::new();
-        if let Seen::Counting(_) = Seen::of(&step.predicates) {
+        if step.position != PositionUse::None {
             // the step's nodes in axis order, their predicates applied one node at a time
             self.axis_nodes(&item, step, &mut found)?;
-            let mut seen = Seen::of(&step.predicates);
+            let mut seen = Seen::of(step);
             for next in found {
                 if self.passes(&next, &step.predicates, &mut seen)? && self.exists_from(next, rest)? {
                     return Ok(true);
@@ -1110,6 +1110,7 @@ pub(super) fn is_child_chain(steps: &[PathStep]) -> bool {
                 axis,
                 test: NodeTest::Name(..),
                 predicates,
+                ..
             }) => predicates.is_empty() && (*axis == Axis::Child || (*axis == Axis::Attribute && i == last)),
             _ => false,
         })
@@ -1118,7 +1119,7 @@ pub(super) fn is_child_chain(steps: &[PathStep]) -> bool {
 /// How many of the first steps form a child chain ([`is_child_chain`]): child steps by name without
 /// predicates, or an attribute step by name when it is the last step of all.
 fn chain_prefix(steps: &[PathStep]) -> usize {
-    let child = |step: &PathStep| matches!(step, PathStep::Axis(AxisStep { axis: Axis::Child, test: NodeTest::Name(..), predicates }) if predicates.is_empty());
+    let child = |step: &PathStep| matches!(step, PathStep::Axis(AxisStep { axis: Axis::Child, test: NodeTest::Name(..), predicates, .. }) if predicates.is_empty());
     let children = steps.iter().take_while(|step| child(step)).count();
     if children + 1 == steps.len() && is_child_chain(&steps[children..]) {
         return steps.len();
@@ -1243,15 +1244,9 @@ pub(crate) fn is_node_path(steps: &[PathStep]) -> bool {
 /// Axis steps whose predicates never depend on position: existence can be decided node by node.
 fn is_existence_path(steps: &[PathStep]) -> bool {
     steps.iter().all(|s| match s {
-        PathStep::Axis(step) => !step.predicates.iter().any(mentions_last),
+        PathStep::Axis(step) => step.position != PositionUse::Size,
         PathStep::Expr(..) => false,
     })
-}
-
-/// Whether `last()` appears anywhere in the expression: a predicate with it needs the size of the
-/// sequence it filters, so it cannot be decided node by node.
-fn mentions_last(expr: &Expr) -> bool {
-    super::parse::calls(expr, &|f| matches!(f, super::ast::Function::Last))
 }
 
 /// What [`Evaluator::passes`] counts for a step's predicates: nothing when none of them may select by
@@ -1262,11 +1257,10 @@ enum Seen {
 }
 
 impl Seen {
-    fn of(predicates: &[Expr]) -> Seen {
-        if predicates.iter().any(super::parse::may_be_positional) {
-            Seen::Counting(vec![0; predicates.len()])
-        } else {
-            Seen::Unneeded
+    fn of(step: &AxisStep) -> Seen {
+        match step.position {
+            PositionUse::None => Seen::Unneeded,
+            _ => Seen::Counting(vec![0; step.predicates.len()]),
         }
     }
 }

@@ -482,19 +482,19 @@ impl Parser<'_> {
 
     fn step(&mut self) -> Result<PathStep, String> {
         if self.eat_symbol("..") {
-            return Ok(PathStep::Axis(AxisStep {
-                axis: Axis::Parent,
-                test: NodeTest::AnyNode,
-                predicates: self.predicates()?,
-            }));
+            return Ok(PathStep::Axis(AxisStep::new(
+                Axis::Parent,
+                NodeTest::AnyNode,
+                self.predicates()?,
+            )));
         }
         if self.eat_symbol("@") {
             let test = self.node_test()?;
-            return Ok(PathStep::Axis(AxisStep {
-                axis: Axis::Attribute,
+            return Ok(PathStep::Axis(AxisStep::new(
+                Axis::Attribute,
                 test,
-                predicates: self.predicates()?,
-            }));
+                self.predicates()?,
+            )));
         }
         // axis::test
         if let (Some(Token::Name(name)), Some(Token::Symbol("::"))) = (self.peek(), self.peek_at(1)) {
@@ -515,11 +515,7 @@ impl Parser<'_> {
             };
             self.at += 2;
             let test = self.node_test()?;
-            return Ok(PathStep::Axis(AxisStep {
-                axis,
-                test,
-                predicates: self.predicates()?,
-            }));
+            return Ok(PathStep::Axis(AxisStep::new(axis, test, self.predicates()?)));
         }
         // a primary expression: literal, variable, parenthesis, `.`, function call
         let primary = match self.peek().cloned() {
@@ -565,11 +561,11 @@ impl Parser<'_> {
             return Ok(PathStep::Expr(primary, self.predicates()?));
         }
         let test = self.node_test()?;
-        Ok(PathStep::Axis(AxisStep {
-            axis: Axis::Child,
+        Ok(PathStep::Axis(AxisStep::new(
+            Axis::Child,
             test,
-            predicates: self.predicates()?,
-        }))
+            self.predicates()?,
+        )))
     }
 
     fn call(&mut self, name: &str) -> Result<Expr, String> {
@@ -676,11 +672,11 @@ fn number(text: &str) -> Result<Expr, String> {
 }
 
 fn descendant_or_self() -> PathStep {
-    PathStep::Axis(AxisStep {
-        axis: Axis::DescendantOrSelf,
-        test: NodeTest::AnyNode,
-        predicates: Vec::new(),
-    })
+    PathStep::Axis(AxisStep::new(
+        Axis::DescendantOrSelf,
+        NodeTest::AnyNode,
+        Vec::new(),
+    ))
 }
 
 /// `descendant-or-self::node()/child::x` is `descendant::x` when `x` has no positional predicate: one walk
@@ -688,7 +684,7 @@ fn descendant_or_self() -> PathStep {
 fn optimise(steps: Vec<PathStep>) -> Vec<PathStep> {
     let mut out: Vec<PathStep> = Vec::with_capacity(steps.len());
     for step in steps {
-        let after_descendant_or_self = matches!(out.last(), Some(PathStep::Axis(AxisStep { axis: Axis::DescendantOrSelf, test: NodeTest::AnyNode, predicates })) if predicates.is_empty());
+        let after_descendant_or_self = matches!(out.last(), Some(PathStep::Axis(AxisStep { axis: Axis::DescendantOrSelf, test: NodeTest::AnyNode, predicates, .. })) if predicates.is_empty());
         if after_descendant_or_self {
             let merged = match &step {
                 PathStep::Axis(next) if next.predicates.iter().all(|p| !may_be_positional(p)) => {
