@@ -624,24 +624,17 @@ mod tests {
                 "{text}"
             );
         }
-        let late = Atomic::Untyped(Cow::Borrowed("20166-12-31"))
-            .cast(CastType::Date)
-            .unwrap();
-        let early = Atomic::Untyped(Cow::Borrowed("2016-12-31"))
-            .cast(CastType::Date)
-            .unwrap();
-        assert!(compare(CmpOp::Gt, &late, &early, false).unwrap());
+        assert!(compare(CmpOp::Gt, &date("20166-12-31"), &date("2016-12-31"), false).unwrap());
+    }
+
+    /// The text read as an xs:date, which it must be.
+    fn date(text: &str) -> Atomic<'_> {
+        Atomic::Untyped(Cow::Borrowed(text)).cast(CastType::Date).unwrap()
     }
 
     #[test]
     fn dates_compare_with_timezones() {
-        let a = Atomic::Untyped(Cow::Borrowed("2024-01-31"))
-            .cast(CastType::Date)
-            .unwrap();
-        let b = Atomic::Untyped(Cow::Borrowed("2024-02-01"))
-            .cast(CastType::Date)
-            .unwrap();
-        assert!(compare(CmpOp::Lt, &a, &b, false).unwrap());
+        assert!(compare(CmpOp::Lt, &date("2024-01-31"), &date("2024-02-01"), false).unwrap());
         assert!(Atomic::Untyped(Cow::Borrowed("2024-02-30"))
             .cast(CastType::Date)
             .is_err());
