@@ -868,11 +868,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             };
             if let Some(candidates) = from_index {
                 for child in candidates {
+                    if child.parent() != Some(node) || !node_matches(*child, &step.test) {
+                        continue;
+                    }
                     let child = Item::Node(*child);
-                    if matches!(&child, Item::Node(c) if c.parent() == Some(node) && node_matches(*c, &step.test))
-                        && self.passes(&child, &step.predicates, &mut seen)?
-                        && self.exists_from(child, rest)?
-                    {
+                    if self.passes(&child, &step.predicates, &mut seen)? && self.exists_from(child, rest)? {
                         return Ok(true);
                     }
                 }
