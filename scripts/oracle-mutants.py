@@ -76,6 +76,8 @@ def leaf_text(data, el):
 def broken_values(text):
     t = text.strip()
     out = [b"", b" ", b"x" + t.decode("utf-8")[:1].encode() if t else b"X"]
+    if len(t) < 100:  # padded (not an attachment's payload: the record would carry it whole)
+        out += [b" " + t, t + b"\n  ", b"\t" + t + b"\t", "\u00a0".encode() + t]
     if re.fullmatch(rb"-?\d+(\.\d+)?", t):
         whole, _, frac = t.partition(b".")
         cents = int(whole.lstrip(b"-") or b"0") * 100 + int((frac + b"00")[:2])
@@ -191,7 +193,8 @@ def mutate(data, els, rng, texts, attrs):
         return (at, start + a.end(), b"", f"remove @{a.group(1).decode()} of {name}")
     old = a.group(2)[1:-1]
     pool = [v for v in attrs.get((local, a.group(1)), []) if v != old]
-    value = rng.choice(pool) if pool and rng.random() < 0.6 else rng.choice([b"", b"XX", old.lower() + b"x"])
+    value = rng.choice(pool) if pool and rng.random() < 0.6 else rng.choice(
+        [b"", b"XX", old.lower() + b"x", b" " + old, old + b" ", old.lower()])
     quote = a.group(2)[:1]
     return (start + a.start(2), start + a.end(2), quote + value + quote,
             f"@{a.group(1).decode()} of {name}: {show(old)} -> {show(value)}")
