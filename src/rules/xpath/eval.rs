@@ -1067,15 +1067,9 @@ fn gives_one_atomic(expr: &Expr) -> bool {
 
 /// Whether `position()` or `last()` occurs anywhere in the expression.
 pub(crate) fn uses_position(expr: &Expr) -> bool {
-    if matches!(
-        expr,
-        Expr::Call(super::ast::Function::Position | super::ast::Function::Last, _)
-    ) {
-        return true;
-    }
-    let mut found = false;
-    super::share::for_each_child(expr, &mut |child| found = found || uses_position(child));
-    found
+    super::parse::calls(expr, &|f| {
+        matches!(f, super::ast::Function::Position | super::ast::Function::Last)
+    })
 }
 
 /// Expressions whose value is one item or none, atomized: [`gives_one_atomic`], `.` and a variable.

@@ -7,7 +7,9 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::ast::{ArithOp, Axis, AxisStep, CastType, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::ast::{
+    ArithOp, Axis, AxisStep, CastType, CmpOp, Expr, Function, NodeTest, PathStart, PathStep, PositionUse,
+};
 
 const XS_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema";
 
@@ -687,19 +689,17 @@ fn optimise(steps: Vec<PathStep>) -> Vec<PathStep> {
         let after_descendant_or_self = matches!(out.last(), Some(PathStep::Axis(AxisStep { axis: Axis::DescendantOrSelf, test: NodeTest::AnyNode, predicates, .. })) if predicates.is_empty());
         if after_descendant_or_self {
             let merged = match &step {
-                PathStep::Axis(next) if next.predicates.iter().all(|p| !may_be_positional(p)) => {
-                    match next.axis {
-                        Axis::Child => Some(PathStep::Axis(AxisStep {
-                            axis: Axis::Descendant,
-                            ..next.clone()
-                        })),
-                        Axis::Attribute => Some(PathStep::Axis(AxisStep {
-                            axis: Axis::DescendantOrSelfAttribute,
-                            ..next.clone()
-                        })),
-                        _ => None,
-                    }
-                }
+                PathStep::Axis(next) if next.position == PositionUse::None => match next.axis {
+                    Axis::Child => Some(PathStep::Axis(AxisStep {
+                        axis: Axis::Descendant,
+                        ..next.clone()
+                    })),
+                    Axis::Attribute => Some(PathStep::Axis(AxisStep {
+                        axis: Axis::DescendantOrSelfAttribute,
+                        ..next.clone()
+                    })),
+                    _ => None,
+                },
                 // `//(a|b)`: `//a | //b`
                 PathStep::Expr(expr, predicates) if predicates.is_empty() => {
                     descendant_union(expr).map(|union| PathStep::Expr(union, Vec::new()))
@@ -725,9 +725,7 @@ fn descendant_union(expr: &Expr) -> Option<Expr> {
             Box::new(descendant_union(b)?),
         )),
         Expr::Path(PathStart::Context, steps) => match steps.as_slice() {
-            [PathStep::Axis(step)]
-                if step.axis == Axis::Child && step.predicates.iter().all(|p| !may_be_positional(p)) =>
-            {
+            [PathStep::Axis(step)] if step.axis == Axis::Child && step.position == PositionUse::None => {
                 Some(Expr::Path(
                     PathStart::Context,
                     vec![PathStep::Axis(AxisStep {
@@ -745,7 +743,7 @@ fn descendant_union(expr: &Expr) -> Option<Expr> {
 /// Whether a predicate could select by position or read it: a number, or `position()` / `last()`
 /// anywhere in it (`[position() = 2]`, `[last()]`).
 pub(crate) fn may_be_positional(predicate: &Expr) -> bool {
-    may_be_a_number(predicate) || calls(predicate, &|f| matches!(f, Function::Position | Function::Last))
+    may_be_a_number(predicate) || super::eval::uses_position(predicate)
 }
 
 /// Whether a call of a function `is_it` accepts appears anywhere in the expression.
