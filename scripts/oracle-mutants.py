@@ -2,13 +2,16 @@
 """Mutants of the corpus e-invoices with the reference validator's verdicts: documents nobody wrote, for
 parity beyond the corpus.
 
-Each mutant is one corpus whole XML with one to three textual edits: an element's text replaced (by a value another
-corpus file has in an element of that name, or by a broken one: empty, not a number, not a date, an amount
-off by a cent), an element removed or written twice, an attribute removed or given another value. The edit
-are recorded, not the mutant: {"file", "edits": [{"at": [start, end], "text" or "copy": [from, to]}, …],
-"what"} (the bytes `start..end` of the file as stored are replaced by `text`, or by the file's own bytes
-`from..to`; the edits are in order and do not overlap), then the oracle's verdict on the edited document ({"syntax", "fatal", "warning"} or
-{"oracle_error"} / {"parse_error"}, as `en16931-oracle validate` prints it). Deterministic for a seed.
+Each mutant is one corpus whole XML with one to three textual edits: an element's text replaced (by a
+value another corpus file has in an element of that name, or by a broken one: empty, padded, not a number,
+not a date, an amount off by a cent, another code) or written another way (CDATA, a character reference,
+split by a comment); an element removed, written twice, renamed or moved into another aggregate; an
+attribute removed, changed or added. The edits are recorded, not the mutant:
+{"file", "edits": [{"at": [start, end], "text" or "copy": [from, to]}, …], "what"} (the bytes
+`start..end` of the file as stored are replaced by `text`, or by the file's own bytes `from..to`; the edits
+are in order and do not overlap), then the oracle's verdict on the edited document ({"syntax", "fatal",
+"warning"} or {"oracle_error"} / {"parse_error"}, as `en16931-oracle validate` prints it). Deterministic for
+a seed.
 
   scripts/oracle-mutants.py [--per-file N] [--seed S] [--out FILE] [--python PYTHON]
 
