@@ -11,6 +11,7 @@ use super::context::{match_paths, ContextNames, DocNames, KeyCache, MatchPath};
 use super::xpath::ast::Expr;
 use super::xpath::compile::{Share, Test};
 use super::xpath::index::DocIndex;
+use super::xpath::presence::PresenceBatch;
 use super::xpath::share::{Memo, Sharer};
 use super::xpath::value::{Atomic, Sequence};
 use super::xpath::{parse, Evaluator, Focus, Globals, Item, XError};
@@ -42,6 +43,9 @@ pub struct Rule {
     context: Vec<MatchPath>,
     lets: Vec<(String, Expr)>,
     pub checks: Vec<Check>,
+    /// The checks that only ask whether child-name paths exist, decided together in one walk (`None`
+    /// when the rule has too few of them).
+    presence: Option<PresenceBatch>,
 }
 
 /// One `pattern`: rules in priority order, indexed by the local name their context can match.
@@ -146,6 +150,7 @@ impl Schema {
                     context_text,
                     context,
                     lets: lets_of(rule)?,
+                    presence: PresenceBatch::of(checks.iter().map(|c| &c.compiled)),
                     checks,
                 });
             }
@@ -473,10 +478,27 @@ fn run_checks<'a, 'i>(
     mut costs: Option<&mut HashMap<String, std::time::Duration>>,
 ) {
     let focus = Focus::of(Item::Node(node));
-    for check in &rule.checks {
+    let start = costs.is_some().then(std::time::Instant::now);
+    let presence = match (&rule.presence, ev.index) {
+        (Some(batch), Some(index)) => Some((batch, batch.count_from(index, node))),
+        _ => None,
+    };
+    if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
+        add_cost(costs, "(presence walks)", start.elapsed());
+    }
+    for (at, check) in rule.checks.iter().enumerate() {
         let start = costs.is_some().then(std::time::Instant::now);
-        let outcome = check.compiled.holds(ev, &focus);
-        ev.vars.clear();
+        let outcome = match presence
+            .as_ref()
+            .and_then(|(batch, counts)| batch.verdict(at, counts))
+        {
+            Some(holds) => Ok(holds),
+            None => {
+                let outcome = check.compiled.holds(ev, &focus);
+                ev.vars.clear();
+                outcome
+            }
+        };
         if let (Some(costs), Some(start)) = (costs.as_deref_mut(), start) {
             add_cost(costs, &check.id, start.elapsed());
         }

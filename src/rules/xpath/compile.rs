@@ -395,6 +395,11 @@ fn is_plain_union(expr: &Expr) -> bool {
 }
 
 impl NodePath {
+    /// The path.
+    pub(super) fn expr(&self) -> &Expr {
+        &self.path
+    }
+
     /// Whether the path selects a node: false at once when a required name is absent from the document.
     fn exists<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
         if self.is_absent(ev, focus) {

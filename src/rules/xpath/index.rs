@@ -444,6 +444,25 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         })
     }
 
+    /// The child elements of `node` in document order, each with its [`name_hash`] (not the whitespace
+    /// between them).
+    pub fn element_children(&self, node: Node<'a, 'i>) -> impl Iterator<Item = (Node<'a, 'i>, u64)> + '_ {
+        let doc = node.document();
+        let mut next = self
+            .first_element_child
+            .get(node.id().get() as usize)
+            .copied()
+            .unwrap_or(0);
+        std::iter::from_fn(move || {
+            let id = next as usize;
+            if id == 0 {
+                return None;
+            }
+            next = self.next_element_sibling.get(id).copied().unwrap_or(0);
+            Some((doc.get_node(NodeId::new(id as u32))?, self.element_hash[id]))
+        })
+    }
+
     /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
     /// `or_self`, in document order.
     pub fn descendants_named(&self, node: Node<'a, 'i>, local: &str, or_self: bool) -> &[Node<'a, 'i>] {

@@ -9,6 +9,7 @@ pub(crate) mod functions;
 pub mod index;
 pub mod keyed;
 pub mod parse;
+pub mod presence;
 pub mod share;
 pub mod value;
 
