@@ -423,31 +423,8 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         &all[first..last.max(first)]
     }
 
-    /// The child elements of `node` whose [`name_hash`] is `hash`, in document order, visiting only element
-    /// children (not the whitespace between them) and comparing integers; the caller confirms the name.
-    pub fn children_hashed(&self, node: Node<'a, 'i>, hash: u64) -> impl Iterator<Item = Node<'a, 'i>> + '_ {
-        let doc = node.document();
-        let mut next = self
-            .first_element_child
-            .get(node.id().get() as usize)
-            .copied()
-            .unwrap_or(0);
-        std::iter::from_fn(move || {
-            while next != 0 {
-                let id = next as usize;
-                next = self.next_element_sibling.get(id).copied().unwrap_or(0);
-                if self.element_hash.get(id) == Some(&hash) {
-                    return doc.get_node(NodeId::new(id as u32));
-                }
-            }
-            None
-        })
-    }
-
-    /// The child elements of `node` in document order, each with its [`name_hash`] (not the whitespace
-    /// between them).
-    pub fn element_children(&self, node: Node<'a, 'i>) -> impl Iterator<Item = (Node<'a, 'i>, u64)> + '_ {
-        let doc = node.document();
+    /// The node ids of `node`'s child elements in document order (not the whitespace between them).
+    fn element_child_ids(&self, node: Node<'a, 'i>) -> impl Iterator<Item = usize> + '_ {
         let mut next = self
             .first_element_child
             .get(node.id().get() as usize)
@@ -455,12 +432,26 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             .unwrap_or(0);
         std::iter::from_fn(move || {
             let id = next as usize;
-            if id == 0 {
-                return None;
-            }
             next = self.next_element_sibling.get(id).copied().unwrap_or(0);
-            Some((doc.get_node(NodeId::new(id as u32))?, self.element_hash[id]))
+            (id != 0).then_some(id)
         })
+    }
+
+    /// The child elements of `node` whose [`name_hash`] is `hash`, in document order, visiting only element
+    /// children (not the whitespace between them) and comparing integers; the caller confirms the name.
+    pub fn children_hashed(&self, node: Node<'a, 'i>, hash: u64) -> impl Iterator<Item = Node<'a, 'i>> + '_ {
+        let doc = node.document();
+        self.element_child_ids(node)
+            .filter(move |&id| self.element_hash.get(id) == Some(&hash))
+            .filter_map(move |id| doc.get_node(NodeId::new(id as u32)))
+    }
+
+    /// The child elements of `node` in document order, each with its [`name_hash`] (not the whitespace
+    /// between them).
+    pub fn element_children(&self, node: Node<'a, 'i>) -> impl Iterator<Item = (Node<'a, 'i>, u64)> + '_ {
+        let doc = node.document();
+        self.element_child_ids(node)
+            .filter_map(move |id| Some((doc.get_node(NodeId::new(id as u32))?, self.element_hash[id])))
     }
 
     /// Elements named `local` (any namespace; the caller checks it) below `node`, or including it when
