@@ -687,13 +687,15 @@ mod tests {
     }
 
     /// The schema with every pattern trying every rule, in order, on every element (no candidates by name),
-    /// each context's predicates evaluated in full (no key tests).
+    /// each context's predicates evaluated in full (no key tests), and every check evaluated on its own
+    /// (no presence batches).
     fn visiting_everything(mut schema: Schema) -> Schema {
         for pattern in &mut schema.patterns {
             pattern.by_local.clear();
             pattern.any_name = (0..pattern.rules.len()).collect();
             pattern.everything = true;
             for rule in &mut pattern.rules {
+                rule.presence = None;
                 rule.context = std::mem::take(&mut rule.context)
                     .into_iter()
                     .map(MatchPath::without_key_test)
