@@ -12,9 +12,11 @@ use std::borrow::Cow;
 
 use super::tree::Node;
 use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::compile::Test;
 use super::xpath::eval::{general_compare, uses_position};
 use super::xpath::functions::context_name_suffix;
 use super::xpath::index::{name_hash, DocIndex};
+use super::xpath::parse::may_be_positional;
 use super::xpath::share::{fingerprint, Fingerprint};
 use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
@@ -173,6 +175,10 @@ pub(super) struct MatchPath {
     /// A predicate of the last step that compares a key with a literal: an element whose key does not
     /// equal it cannot match, whatever the other predicates say.
     key_test: Option<KeyTest>,
+    /// Per step, per predicate: the predicate compiled as a check's test is ([`Test::compile`]) when it
+    /// can only be a boolean or nodes (never a position) and the compiler knows its shape; `None`: the
+    /// interpreter evaluates it.
+    compiled: Vec<Vec<Option<Test>>>,
 }
 
 /// `[key = 'literal']` on a context's last step, the key numbered by [`ContextNames`].
@@ -306,7 +312,12 @@ pub(super) fn match_paths(expr: &Expr, names: &mut ContextNames) -> Result<Vec<M
                 .collect();
             let has_predicates = out.iter().any(|(_, step)| !step.predicates.is_empty());
             let key_test = out.last().and_then(|(_, step)| KeyTest::of(step, names));
+            let compiled = out
+                .iter()
+                .map(|(_, step)| step.predicates.iter().map(compiled_predicate).collect())
+                .collect();
             Ok(vec![MatchPath {
+                compiled,
                 anchored,
                 steps: out,
                 names: step_names,
@@ -460,15 +471,25 @@ impl MatchPath {
             return true;
         }
         self.walk(node, last, &mut |n, step| {
-            self.names[step].accepts(doc, n) && predicates_hold(ev, n, &self.steps[step].1)
+            self.names[step].accepts(doc, n)
+                && predicates_hold(ev, n, &self.steps[step].1, &self.compiled[step])
         })
     }
 
-    /// The path without its key test: every candidate's predicates evaluated in full (the reference in
-    /// tests).
+    /// The predicates compiled as tests, to have their repeated sub-expressions shared like the
+    /// interpreted ones' ([`super::xpath::share`]).
+    pub(super) fn compiled_predicates_mut(&mut self) -> impl Iterator<Item = &mut Test> {
+        self.compiled.iter_mut().flatten().flatten()
+    }
+
+    /// The path as written: no key test, every candidate's predicates evaluated in full by the
+    /// interpreter (the reference in tests).
     #[cfg(test)]
-    pub(super) fn without_key_test(mut self) -> Self {
+    pub(super) fn interpreted(mut self) -> Self {
         self.key_test = None;
+        for compiled in self.compiled.iter_mut().flatten() {
+            *compiled = None;
+        }
         self
     }
 
@@ -507,11 +528,11 @@ impl MatchPath {
     /// matched element up (the order of the walk).
     fn chain_predicates_hold<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>) -> bool {
         let mut current = Some(node);
-        for (_, step) in self.steps.iter().rev() {
+        for ((_, step), compiled) in self.steps.iter().zip(&self.compiled).rev() {
             let Some(element) = current else {
                 return false;
             };
-            if !predicates_hold(ev, element, step) {
+            if !predicates_hold(ev, element, step, compiled) {
                 return false;
             }
             current = element.parent();
@@ -547,7 +568,12 @@ impl MatchPath {
 
 /// Whether the step's predicates hold on an element that passes its name test (a dynamic error in a
 /// pattern is a non-match, as XSLT 3.0 specifies).
-fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, step: &'a AxisStep) -> bool {
+fn predicates_hold<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    node: Node<'a, 'i>,
+    step: &'a AxisStep,
+    compiled: &'a [Option<Test>],
+) -> bool {
     if step.predicates.is_empty() {
         return true;
     }
@@ -568,7 +594,15 @@ fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, s
         position,
         size,
     };
-    for predicate in &step.predicates {
+    for (predicate, compiled) in step.predicates.iter().zip(compiled) {
+        if let Some(test) = compiled {
+            let holds = test.holds(ev, &focus);
+            ev.vars.clear();
+            if !matches!(holds, Ok(true)) {
+                return false;
+            }
+            continue;
+        }
         let holds = match predicate.bare() {
             // a comparison or a conjunction is never positional: its boolean (the evaluator's value of
             // one is that boolean), without a sequence for a literal
@@ -593,6 +627,17 @@ fn predicates_hold<'a, 'i>(ev: &mut Evaluator<'a, 'i, '_>, node: Node<'a, 'i>, s
         }
     }
     true
+}
+
+/// A context predicate compiled as a check's test, when its value can only be a boolean or nodes (so its
+/// effective boolean value decides, as for a test) and the compiler handles more of it than the
+/// interpreter's fallback.
+fn compiled_predicate(predicate: &Expr) -> Option<Test> {
+    if may_be_positional(predicate) {
+        return None;
+    }
+    let test = Test::compile(predicate);
+    (!matches!(test, Test::Interpret(_))).then_some(test)
 }
 
 /// A predicate's value on the element at `position`: a number selects by position, anything else by its

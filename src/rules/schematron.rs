@@ -200,6 +200,15 @@ impl Schema {
                     sharer.wrap(predicate);
                 }
             }
+            for test in rule
+                .context
+                .iter_mut()
+                .flat_map(MatchPath::compiled_predicates_mut)
+            {
+                test.for_each_expr_mut(&mut |e| {
+                    sharer.wrap(e);
+                });
+            }
         }
         self.shared = sharer.shared();
     }
@@ -687,8 +696,8 @@ mod tests {
     }
 
     /// The schema with every pattern trying every rule, in order, on every element (no candidates by name),
-    /// each context's predicates evaluated in full (no key tests), and every check evaluated on its own
-    /// (no presence batches).
+    /// each context's predicates evaluated in full by the interpreter (no key tests, no compiled
+    /// predicates), and every check evaluated on its own (no presence batches).
     fn visiting_everything(mut schema: Schema) -> Schema {
         for pattern in &mut schema.patterns {
             pattern.by_local.clear();
@@ -698,7 +707,7 @@ mod tests {
                 rule.presence = None;
                 rule.context = std::mem::take(&mut rule.context)
                     .into_iter()
-                    .map(MatchPath::without_key_test)
+                    .map(MatchPath::interpreted)
                     .collect();
             }
         }
