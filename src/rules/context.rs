@@ -7,6 +7,9 @@
 //! `cac:TaxCategory[normalize-space(cbc:ID) = 'S']`, `… = 'AE'`, …, CII's `[ram:CategoryCode = 'Z']`) share
 //! that key: it is evaluated once per element ([`KeyCache`]), and each candidate whose literal it does not
 //! equal is rejected by a string compare instead of evaluating its predicate again.
+//!
+//! A predicate that can only be a boolean or nodes (never a position) runs as a check's compiled test
+//! ([`Test::compile`]) where the compiler knows its shape (`[@schemeID]`, `[cbc:DocumentTypeCode = '130']`).
 
 use std::borrow::Cow;
 
