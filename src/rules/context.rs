@@ -178,8 +178,8 @@ pub(super) struct MatchPath {
     /// A predicate of the last step that compares a key with a literal: an element whose key does not
     /// equal it cannot match, whatever the other predicates say.
     key_test: Option<KeyTest>,
-    /// Per step, per predicate: the predicate compiled as a check's test is ([`Test::compile`]) when it
-    /// can only be a boolean or nodes (never a position) and the compiler knows its shape; `None`: the
+    /// Per step, per predicate: the predicate compiled the way a check's test is ([`Test::compile`]), when
+    /// it can only be a boolean or nodes (never a position) and the compiler knows its shape; `None`: the
     /// interpreter evaluates it.
     compiled: Vec<Vec<Option<Test>>>,
 }
@@ -598,31 +598,9 @@ fn predicates_hold<'a, 'i>(
         size,
     };
     for (predicate, compiled) in step.predicates.iter().zip(compiled) {
-        if let Some(test) = compiled {
-            let holds = test.holds(ev, &focus);
-            ev.vars.clear();
-            if !matches!(holds, Ok(true)) {
-                return false;
-            }
-            continue;
-        }
-        let holds = match predicate.bare() {
-            // a comparison or a conjunction is never positional: its boolean (the evaluator's value of
-            // one is that boolean), without a sequence for a literal
-            Expr::General(..) | Expr::And(..) | Expr::Or(..) => ev.boolean(predicate, &focus),
-            // a path of plain axis steps gives nodes and cannot fail on an element: the first node
-            // decides, no sequence built
-            Expr::Path(PathStart::Root | PathStart::Context, steps) if is_plain_node_path(steps) => {
-                ev.boolean(predicate, &focus)
-            }
-            // a schema variable (`[$is-extension]`), read where it is kept instead of copied
-            Expr::Global(name) => match ev.globals.get(name) {
-                Some(value) => predicate_value(value, position),
-                None => Ok(false),
-            },
-            _ => ev
-                .eval(predicate, &focus)
-                .and_then(|v| predicate_value(&v, position)),
+        let holds = match compiled {
+            Some(test) => test.holds(ev, &focus),
+            None => interpreted_predicate(ev, predicate, &focus),
         };
         ev.vars.clear();
         if !matches!(holds, Ok(true)) {
@@ -630,6 +608,33 @@ fn predicates_hold<'a, 'i>(
         }
     }
     true
+}
+
+/// A predicate's verdict on the focus node by the interpreter: a number selects by position, anything
+/// else by its effective boolean value.
+fn interpreted_predicate<'a, 'i>(
+    ev: &mut Evaluator<'a, 'i, '_>,
+    predicate: &'a Expr,
+    focus: &Focus<'a, 'i>,
+) -> XResult<bool> {
+    match predicate.bare() {
+        // a comparison or a conjunction is never positional: its boolean (the evaluator's value of
+        // one is that boolean), without a sequence for a literal
+        Expr::General(..) | Expr::And(..) | Expr::Or(..) => ev.boolean(predicate, focus),
+        // a path of plain axis steps gives nodes and cannot fail on an element: the first node
+        // decides, no sequence built
+        Expr::Path(PathStart::Root | PathStart::Context, steps) if is_plain_node_path(steps) => {
+            ev.boolean(predicate, focus)
+        }
+        // a schema variable (`[$is-extension]`), read where it is kept instead of copied
+        Expr::Global(name) => match ev.globals.get(name) {
+            Some(value) => predicate_value(value, focus.position),
+            None => Ok(false),
+        },
+        _ => ev
+            .eval(predicate, focus)
+            .and_then(|v| predicate_value(&v, focus.position)),
+    }
 }
 
 /// A context predicate compiled as a check's test, when its value can only be a boolean or nodes (so its

@@ -1418,7 +1418,7 @@ pub fn node_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
     }
 }
 
-fn attribute_matches(attribute: &crate::rules::tree::Attribute<'_, '_>, test: &NodeTest) -> bool {
+pub(super) fn attribute_matches(attribute: &crate::rules::tree::Attribute<'_, '_>, test: &NodeTest) -> bool {
     match test {
         NodeTest::AnyNode | NodeTest::AnyName => true,
         NodeTest::Text => false,

@@ -15,7 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::ast::{Axis, AxisStep, CmpOp, Expr, NodeTest, PathStart, PathStep};
 use super::compile::Test;
-use super::eval::{is_child_chain, node_matches_in};
+use super::eval::{attribute_matches, is_child_chain, node_matches};
 use super::index::DocIndex;
 use super::value::ordering_holds;
 use crate::rules::tree::Node;
@@ -85,18 +85,12 @@ impl PresenceBatch {
             });
             batch.checks.push(decided);
         }
-        let batched = batch.checks.iter().filter(|c| c.is_some()).count();
-        (batched >= FEWEST_WORTH_A_WALK).then_some(batch)
+        (batch.decided() >= FEWEST_WORTH_A_WALK).then_some(batch)
     }
 
     /// How many of the rule's checks the batch decides.
-    pub fn len(&self) -> usize {
+    fn decided(&self) -> usize {
         self.checks.iter().filter(|c| c.is_some()).count()
-    }
-
-    /// Whether the batch decides none of the rule's checks.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Adds a path's steps to the trie; returns the node of its last step.
@@ -112,14 +106,11 @@ impl PresenceBatch {
             let next = self.trie.len();
             let node = &mut self.trie[at];
             let found = if *axis == Axis::Attribute {
-                node.attributes
-                    .iter()
-                    .find(|(t, _)| same_name(t, test))
-                    .map(|&(_, n)| n)
+                node.attributes.iter().find(|(t, _)| t == test).map(|&(_, n)| n)
             } else {
                 node.children
                     .iter()
-                    .find(|(_, t, _)| same_name(t, test))
+                    .find(|(_, t, _)| t == test)
                     .map(|&(_, _, n)| n)
             };
             at = match found {
@@ -176,7 +167,7 @@ impl PresenceBatch {
         if !here.attributes.is_empty() {
             for attribute in node.attributes() {
                 for (test, next) in &here.attributes {
-                    if attribute_is(&attribute, test) {
+                    if attribute_matches(&attribute, test) {
                         counts[*next] += 1;
                     }
                 }
@@ -187,8 +178,9 @@ impl PresenceBatch {
         }
         for (child, hash) in index.element_children(node) {
             let first = here.children.partition_point(|(h, _, _)| *h < hash);
+            // the hash is equal: the names are confirmed
             for (_, test, next) in here.children[first..].iter().take_while(|(h, _, _)| *h == hash) {
-                if node_matches_in(Some(index), child, test) {
+                if node_matches(child, test) {
                     counts[*next] += 1;
                     self.count(index, *next, child, counts);
                 }
@@ -245,16 +237,6 @@ fn child_chains(expr: &Expr) -> Option<Vec<Vec<PathStep>>> {
     }
 }
 
-/// Whether two name tests name the same expanded name.
-fn same_name(a: &NodeTest, b: &NodeTest) -> bool {
-    matches!((a, b), (NodeTest::Name(ns_a, local_a, _), NodeTest::Name(ns_b, local_b, _)) if ns_a == ns_b && local_a == local_b)
-}
-
-/// Whether an attribute has the expanded name of a name test.
-fn attribute_is(attribute: &crate::rules::tree::Attribute<'_, '_>, test: &NodeTest) -> bool {
-    matches!(test, NodeTest::Name(ns, local, _) if attribute.name() == local && attribute.namespace() == ns.as_deref())
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -306,7 +288,7 @@ mod tests {
             .collect();
         let tests: Vec<Test> = asts.iter().map(Test::compile).collect();
         let batch = PresenceBatch::of(&tests).unwrap();
-        assert_eq!(batch.len(), PRESENCE.len());
+        assert_eq!(batch.decided(), PRESENCE.len());
         let globals = Globals::new();
         let mut verdicts = Vec::new();
         for xml in DOCS {
