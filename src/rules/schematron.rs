@@ -279,7 +279,7 @@ impl Schema {
         mut costs: Option<&mut HashMap<String, std::time::Duration>>,
     ) -> Vec<Fired> {
         let root = doc.root();
-        let mut globals = Globals::new();
+        let mut globals = Globals::default();
         let errors = self.bind_schema_lets(root, index, &mut globals, true);
         let mut fired = Vec::new();
         for message in errors {
@@ -374,7 +374,7 @@ fn constant_values(lets: &[(String, Expr)]) -> Vec<Option<Vec<Atomic<'static>>>>
         return vec![None; lets.len()];
     };
     let root = empty.root();
-    let mut globals = Globals::new();
+    let mut globals = Globals::default();
     let mut constant_names: Vec<&str> = Vec::new();
     let mut values = Vec::with_capacity(lets.len());
     for (name, expr) in lets {
@@ -916,7 +916,7 @@ mod tests {
                     continue;
                 }
                 let index = DocIndex::new(&doc);
-                let (mut fast, mut reference) = (Globals::new(), Globals::new());
+                let (mut fast, mut reference) = (Globals::default(), Globals::default());
                 let fast_errors = schema.bind_schema_lets(doc.root(), &index, &mut fast, true);
                 let reference_errors = schema.bind_schema_lets(doc.root(), &index, &mut reference, false);
                 assert_eq!(fast_errors, reference_errors, "{}", file.display());

@@ -152,7 +152,7 @@ mod tests {
         use super::super::xpath::{parse, Evaluator, Focus, Globals, Item};
         let doc = Document::parse("<r/>").map_err(|e| e.to_string())?;
         let ast = parse(expr, &super::super::xpath::parse::xs_prefix())?;
-        let globals = Globals::new();
+        let globals = Globals::default();
         let mut ev = Evaluator::new(doc.root(), &globals, None);
         let items = ev
             .eval(&ast, &Focus::of(Item::Node(doc.root_element())))

@@ -587,7 +587,7 @@ mod tests {
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let ast = parse(expr, &HashMap::new()).unwrap();
         let test = Test::compile(&ast);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let focus = Focus::of(Item::Node(doc.root_element()));
         let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&ast, &focus);
         let compiled = test.holds(&mut Evaluator::new(doc.root(), &globals, None), &focus);
@@ -645,7 +645,7 @@ mod tests {
         let index = DocIndex::new(&doc);
         let ast = parse(expr, &HashMap::new()).unwrap();
         let test = Test::compile(&ast);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let focus = Focus::of(Item::Node(doc.root_element()));
         let interpreted = Evaluator::new(doc.root(), &globals, Some(&index)).boolean(&ast, &focus);
         let compiled = test.holds(&mut Evaluator::new(doc.root(), &globals, Some(&index)), &focus);
@@ -745,7 +745,7 @@ mod tests {
         let xml = "<r><l><c>S</c><c>x</c><c>7</c><d/></l></r>";
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let line = doc.root_element().children().find(|n| n.is_element()).unwrap();
         let focus = Focus::of(Item::Node(line));
         for (expr, expected) in [
@@ -792,7 +792,7 @@ mod tests {
         let ast = parse(expr, &HashMap::new()).unwrap();
         let test = Test::compile(&ast);
         assert!(shape(&test), "{expr} compiles to the shape: {test:?}");
-        let globals = Globals::new();
+        let globals = Globals::default();
         let mut verdicts = Vec::new();
         for xml in SHAPES {
             let doc = crate::rules::tree::Document::parse(xml).unwrap();
@@ -936,7 +936,7 @@ mod tests {
             assert!(test.is_fully_compiled(), "{expr}");
             test.for_each_expr(&mut |e| assert!(matches!(e, Expr::Shared { .. }), "{expr}: {e:?}"));
         }
-        let globals = Globals::new();
+        let globals = Globals::default();
         for xml in SHAPES {
             let doc = crate::rules::tree::Document::parse(xml).unwrap();
             let index = DocIndex::new(&doc);

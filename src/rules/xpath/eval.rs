@@ -32,8 +32,10 @@ impl<'a, 'i> Focus<'a, 'i> {
     }
 }
 
-/// Global variables (Schematron `let`) by name.
-pub type Globals<'a, 'i> = HashMap<String, Sequence<'a, 'i>>;
+/// Global variables (Schematron `let`) by name, hashed as the index hashes names ([`super::index::Fnv`]):
+/// a dozen are bound per document and looked up by every check that uses one, where SipHash cost more.
+pub type Globals<'a, 'i> =
+    HashMap<String, Sequence<'a, 'i>, std::hash::BuildHasherDefault<super::index::Fnv>>;
 
 /// State of one evaluation: the document and the variables in scope.
 pub struct Evaluator<'a, 'i, 'g> {
@@ -1548,7 +1550,7 @@ mod tests {
         let doc = Document::parse(xml).unwrap();
         let namespaces = xs_prefix();
         let ast = super::super::parse(expr, &namespaces).unwrap();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let mut ev = Evaluator::new(doc.root(), &globals, None);
         let focus = Focus::of(Item::Node(doc.root_element()));
         let items = ev.eval(&ast, &focus)?;
@@ -1567,7 +1569,7 @@ mod tests {
         let doc = Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
         let namespaces = xs_prefix();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let focus = Focus::of(Item::Node(doc.root_element()));
         let mut compared = 0;
         for path in [
@@ -1616,7 +1618,7 @@ mod tests {
     fn a_logical_operand_that_decides_wins_over_an_error_in_the_other() {
         let doc = Document::parse(DOC).unwrap();
         let namespaces = xs_prefix();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let focus = Focus::of(Item::Node(doc.root_element()));
         for (expr, want) in [
             ("normalize-space(a) = '2' and false()", Some(false)),
@@ -1647,7 +1649,7 @@ mod tests {
         let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
         let namespaces = xs_prefix();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let contexts = element_contexts(&doc);
         let mut checked = 0;
         for expr in [
@@ -1699,7 +1701,7 @@ mod tests {
         let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
         let namespaces = xs_prefix();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let contexts = element_contexts(&doc);
         for (direct, reference) in [
             (
@@ -1739,7 +1741,7 @@ mod tests {
     fn a_walk_down_child_names_gives_the_step_by_step_sequence() {
         let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let namespaces = xs_prefix();
         for (chained, stepwise) in [
             ("l/p/q", "l[true()]/p/q"),
@@ -1771,7 +1773,7 @@ mod tests {
     fn the_preceding_axis_from_the_index_is_the_walk_of_the_document() {
         let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let namespaces = xs_prefix();
         let mut found = 0;
         for expr in [
@@ -1802,7 +1804,7 @@ mod tests {
         let doc = Document::parse(LINES).unwrap();
         let index = DocIndex::new(&doc);
         let namespaces = xs_prefix();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let contexts = element_contexts(&doc);
         for expr in [
             "p/q = 4",

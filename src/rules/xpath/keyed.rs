@@ -191,7 +191,7 @@ mod tests {
         assert!(sharer.keyed() >= 20, "{} predicates made keyed", sharer.keyed());
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let memo = Memo::new();
         let show = |items: XResult<Vec<Item<'_, '_>>>| {
             items

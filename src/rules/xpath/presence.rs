@@ -289,7 +289,7 @@ mod tests {
         let tests: Vec<Test> = asts.iter().map(Test::compile).collect();
         let batch = PresenceBatch::of(&tests).unwrap();
         assert_eq!(batch.decided(), PRESENCE.len());
-        let globals = Globals::new();
+        let globals = Globals::default();
         let mut verdicts = Vec::new();
         for xml in DOCS {
             let doc = Document::parse(xml).unwrap();

@@ -680,7 +680,7 @@ mod tests {
     fn run_all(xml: &str, exprs: &[Expr]) -> Vec<Result<bool, &'static str>> {
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let memo = Memo::new();
         let focus = Focus::of(Item::Node(doc.root_element()));
         let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
@@ -741,7 +741,7 @@ mod tests {
             assert!(sharer.shared() > 0, "{expr}");
             let plain = parse(expr, &HashMap::new()).unwrap();
             let doc = crate::rules::tree::Document::parse(xml).unwrap();
-            let globals = Globals::new();
+            let globals = Globals::default();
             let focus = Focus::of(Item::Node(doc.root_element()));
             let interpreted = Evaluator::new(doc.root(), &globals, None).boolean(&plain, &focus);
             assert_eq!(interpreted, Ok(expected), "{expr}");
@@ -757,7 +757,7 @@ mod tests {
     /// The plain interpreter's verdict (no sharing, no memo) on each expression, from the root element.
     fn interpreted(xml: &str, exprs: &[&str]) -> Vec<Result<bool, &'static str>> {
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
-        let globals = Globals::new();
+        let globals = Globals::default();
         let focus = Focus::of(Item::Node(doc.root_element()));
         let plain: Vec<Expr> = exprs.iter().map(|e| parse(e, &HashMap::new()).unwrap()).collect();
         let mut ev = Evaluator::new(doc.root(), &globals, None);
@@ -834,7 +834,7 @@ mod tests {
         let xml = "<r><l><c><d>S</d></c></l><l><c><d>Z</d></c></l></r>";
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
-        let globals = Globals::new();
+        let globals = Globals::default();
         let memo = Memo::new();
         let (exprs, sharer) = shared(&["c/d = 'S'", "c/d = 'S'"]);
         assert!(sharer.shared() > 0);
