@@ -327,18 +327,10 @@ fn main() {
             None => None,
         };
     }
-    let Measured {
-        per_invoice,
-        fired,
-        rules_only,
-        official_only,
-        all_cores,
-        workers,
-        parse_whole,
-        parse_lean,
-        parse_lean_roxmltree,
-        index_only,
-    } = mine;
+    let (per_invoice, fired, rules_only) = (mine.per_invoice, mine.fired, mine.rules_only);
+    let (official_only, all_cores, workers) = (mine.official_only, mine.all_cores, mine.workers);
+    let (parse_whole, parse_lean) = (mine.parse_whole, mine.parse_lean);
+    let (parse_lean_roxmltree, index_only) = (mine.parse_lean_roxmltree, mine.index_only);
     println!("corpus: {} whole invoice XMLs", files.len());
     for syntax in [backdesk::rules::Syntax::Ubl, backdesk::rules::Syntax::Cii] {
         if let Some(schema) = backdesk::rules::official_schema(syntax) {
