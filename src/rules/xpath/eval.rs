@@ -847,19 +847,17 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         let Some((PathStep::Axis(step), rest)) = steps.split_first() else {
             return Ok(true);
         };
-        if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
-            // a first predicate `key = 'literal'`: the children it keeps, from the groups by key
-            if let Some(kept) = self.keyed_nodes(&item, step)? {
-                let mut seen = Seen::of(step);
-                for child in kept {
-                    if self.passes(&child, &step.predicates[1..], &mut seen)?
-                        && self.exists_from(child, rest)?
-                    {
-                        return Ok(true);
-                    }
+        // a first predicate `key = 'literal'` (on any axis): the nodes it keeps, from the groups by key
+        if let Some(kept) = self.keyed_nodes(&item, step)? {
+            let mut seen = Seen::of(step);
+            for next in kept {
+                if self.passes(&next, &step.predicates[1..], &mut seen)? && self.exists_from(next, rest)? {
+                    return Ok(true);
                 }
-                return Ok(false);
             }
+            return Ok(false);
+        }
+        if let (Item::Node(node), Axis::Child) = (&item, step.axis) {
             let node = *node;
             let mut seen = Seen::of(step);
             let from_index = match (&step.test, self.index) {
@@ -895,16 +893,6 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 }
                 let child = Item::Node(child);
                 if self.passes(&child, &step.predicates, &mut seen)? && self.exists_from(child, rest)? {
-                    return Ok(true);
-                }
-            }
-            return Ok(false);
-        }
-        // a first predicate `key = 'literal'`: the nodes it keeps, from the groups by key
-        if let Some(kept) = self.keyed_nodes(&item, step)? {
-            let mut seen = Seen::of(step);
-            for next in kept {
-                if self.passes(&next, &step.predicates[1..], &mut seen)? && self.exists_from(next, rest)? {
                     return Ok(true);
                 }
             }
