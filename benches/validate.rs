@@ -322,10 +322,7 @@ fn main() {
     let mut oracle = if oracle_exists { time_both() } else { None };
     for _ in 1..repeats {
         mine = mine.least(&Measured::take(&texts, rounds));
-        oracle = match oracle {
-            Some((one, all)) => time_both().map(|(o, a)| (one.min(o), all.min(a))),
-            None => None,
-        };
+        oracle = oracle.and_then(|(one, all)| time_both().map(|(o, a)| (one.min(o), all.min(a))));
     }
     let (per_invoice, fired, rules_only) = (mine.per_invoice, mine.fired, mine.rules_only);
     let (official_only, all_cores, workers) = (mine.official_only, mine.all_cores, mine.workers);
