@@ -203,6 +203,20 @@ pub struct Sharer {
     literals: HashMap<Fingerprint, Vec<String>>,
     /// How many predicates became [`Expr::KeyEq`].
     keyed: usize,
+    /// Where each eligible sub-expression occurs ([`Within`]), by its fingerprint.
+    within: HashMap<Fingerprint, Within>,
+    /// Whether each eligible sub-expression uses the context item and a variable (what its memo key holds).
+    depends: HashMap<Fingerprint, (bool, bool)>,
+}
+
+/// Where every occurrence of an eligible sub-expression is evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Within {
+    /// Only as part of the eligible expression with this fingerprint, once per its evaluation and with its
+    /// focus (no path step, predicate or quantifier between them).
+    Only(Fingerprint),
+    /// Elsewhere too, or on its own.
+    Anywhere,
 }
 
 /// A 128-bit hash of an expression's full structure (every node's kind, literals, name tests with their
@@ -218,6 +232,17 @@ impl Sharer {
 
     /// Counts the eligible sub-expressions of `expr`; returns its fingerprint.
     pub fn count(&mut self, expr: &Expr) -> Fingerprint {
+        let (print, outermost) = self.count_within(expr);
+        for inner in outermost {
+            self.note_within(inner, Within::Anywhere);
+        }
+        print
+    }
+
+    /// [`Sharer::count`], also noting where each eligible sub-expression occurs; returns the fingerprint
+    /// and the eligible sub-expressions (`expr` itself if eligible) evaluated once per evaluation of `expr`
+    /// with its focus and not inside another eligible one.
+    fn count_within(&mut self, expr: &Expr) -> (Fingerprint, Vec<Fingerprint>) {
         for (_, group, literal) in keyed_candidates(expr) {
             let literals = self.literals.entry(group).or_default();
             if !literals.iter().any(|known| known == literal) {
@@ -225,12 +250,52 @@ impl Sharer {
             }
         }
         let mut print = Print::of(expr);
-        for_each_child(expr, &mut |child| print.add(self.count(child)));
+        let once = evaluated_once_with_own_focus(expr);
+        let mut inner = Vec::new();
+        let mut at = 0;
+        for_each_child(expr, &mut |child| {
+            let (child_print, outermost) = self.count_within(child);
+            print.add(child_print);
+            if at < once {
+                inner.extend(outermost);
+            } else {
+                for print in outermost {
+                    self.note_within(print, Within::Anywhere);
+                }
+            }
+            at += 1;
+        });
         let print = print.finish();
-        if is_eligible(expr) {
-            *self.counts.entry(print).or_default() += 1;
+        if !is_eligible(expr) {
+            return (print, inner);
         }
-        print
+        *self.counts.entry(print).or_default() += 1;
+        self.depends
+            .insert(print, (uses_focus(expr), uses_variable(expr)));
+        for inner in inner {
+            self.note_within(inner, Within::Only(print));
+        }
+        (print, vec![print])
+    }
+
+    fn note_within(&mut self, print: Fingerprint, within: Within) {
+        let known = self.within.entry(print).or_insert(within);
+        if *known != within {
+            *known = Within::Anywhere;
+        }
+    }
+
+    /// Whether an eligible sub-expression counted at least twice is evaluated only inside one other that
+    /// is kept (shared, or itself evaluated only inside a shared one), once per its evaluation, with the
+    /// same memo key: each of its values would be kept and never asked for again.
+    fn evaluated_once_per_key(&self, print: Fingerprint) -> bool {
+        let Some(Within::Only(outer)) = self.within.get(&print) else {
+            return false;
+        };
+        let count = |print| self.counts.get(print).copied().unwrap_or(0);
+        count(outer) >= 2
+            && count(outer) == count(&print)
+            && self.depends.get(outer) == self.depends.get(&print)
     }
 
     /// Wraps each eligible sub-expression of `expr` that was counted at least twice; returns the
@@ -254,7 +319,8 @@ impl Sharer {
             }
         }
         let print = print.finish();
-        if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) {
+        if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) && !self.evaluated_once_per_key(print)
+        {
             let next = self.ids.len() as u32 | if uses_variable(expr) { USES_VARIABLE } else { 0 };
             let id = *self.ids.entry(print).or_insert(next);
             let inner = std::mem::replace(expr, Expr::ContextItem);
@@ -468,6 +534,33 @@ fn is_self_contained(expr: &Expr) -> bool {
     own && children
 }
 
+/// How many of the expression's sub-expressions, first in [`for_each_child`]'s order, are evaluated once
+/// per evaluation of the expression and with its focus: operands, arguments, a path's or filter's start
+/// and a quantifier's domain; not predicates, expression steps or a quantifier's condition (evaluated per
+/// item, with another focus or binding), nor a keyed predicate's parts (evaluated by the grouping).
+fn evaluated_once_with_own_focus(expr: &Expr) -> usize {
+    match expr {
+        Expr::Path(PathStart::Expr(_), _) | Expr::Filter(..) | Expr::Quantified { .. } => 1,
+        Expr::Or(..)
+        | Expr::And(..)
+        | Expr::General(..)
+        | Expr::Value(..)
+        | Expr::Arith(..)
+        | Expr::Union(..) => 2,
+        Expr::Negate(_) | Expr::Cast(..) | Expr::Shared { .. } => 1,
+        Expr::Sequence(items) | Expr::Call(_, items) => items.len(),
+        Expr::If(..) => 3,
+        Expr::Path(..)
+        | Expr::KeyEq(_)
+        | Expr::Str(_)
+        | Expr::Num(_)
+        | Expr::Double(_)
+        | Expr::Var(_)
+        | Expr::Global(_)
+        | Expr::ContextItem => 0,
+    }
+}
+
 /// Whether the expression reads a quantifier's variable (anywhere inside it).
 fn uses_variable(expr: &Expr) -> bool {
     if matches!(expr, Expr::Var(_)) {
@@ -661,6 +754,50 @@ mod tests {
         // one child step from the context costs less than the lookup: never shared
         let (exprs, sharer) = shared(&["c = 1", "c = 1"]);
         assert_eq!((sharer.shared(), ids(&exprs[0]).len()), (0, 0));
+    }
+
+    #[test]
+    fn a_part_evaluated_only_inside_one_shared_expression_is_not_shared_itself() {
+        // the whole comparison is shared; its operands are evaluated only when it is, once each with its
+        // focus: a kept value of theirs would never be asked for again
+        let (exprs, sharer) = shared(&["round(xs:decimal(a/b) * 2) = 1", "round(xs:decimal(a/b) * 2) = 1"]);
+        assert_eq!(sharer.shared(), 1);
+        assert_eq!(ids(&exprs[0]).len(), 1);
+        assert!(matches!(exprs[0], Expr::Shared { .. }), "{:?}", exprs[0]);
+        // a part that also occurs on its own elsewhere is shared (and its own parts are not)
+        let (exprs, sharer) = shared(&[
+            "round(xs:decimal(a/b)) = 1",
+            "round(xs:decimal(a/b)) = 1",
+            "xs:decimal(a/b) > 0",
+        ]);
+        assert_eq!(sharer.shared(), 2);
+        assert_eq!(ids(&exprs[0]).len(), 2);
+        assert_eq!(ids(&exprs[2]), ids(&exprs[0])[1..]);
+        // twice inside each: the second is the first's value
+        let (exprs, _) = shared(&[
+            "xs:decimal(a/b) + xs:decimal(a/b) = 1",
+            "xs:decimal(a/b) + xs:decimal(a/b) = 1",
+        ]);
+        assert_eq!(ids(&exprs[0]).len(), 3);
+        // in a predicate (another focus, once per node) it stays shared
+        let (exprs, _) = shared(&["//c[xs:decimal(a/b) = 1]", "//c[xs:decimal(a/b) = 1]"]);
+        assert_eq!(ids(&exprs[0]).len(), 2);
+        // a part that does not use the focus is asked again from other context nodes: it stays shared
+        // (`c/d`, which does, is not)
+        let (exprs, _) = shared(&["c/d = //e/f", "c/d = //e/f"]);
+        assert_eq!(ids(&exprs[0]).len(), 2);
+        // nor does one whose outer expression uses a variable it does not (asked again per binding):
+        // `count(//e/f)` is shared inside the condition, `//e/f` only inside it is not
+        let (exprs, _) = shared(&[
+            "every $x in g satisfies (count(//e/f) + $x = 2)",
+            "every $x in g satisfies (count(//e/f) + $x = 2)",
+        ]);
+        let inner = ids(&exprs[0]);
+        assert_eq!(inner.len(), 2, "{:?}", exprs[0]);
+        assert_eq!(
+            (inner[0] & USES_VARIABLE, inner[1] & USES_VARIABLE),
+            (USES_VARIABLE, 0)
+        );
     }
 
     #[test]
