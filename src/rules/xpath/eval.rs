@@ -3,7 +3,6 @@
 //! dynamic errors Saxon raises (reported as [`XError`]).
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use crate::rules::tree::Node;
 use rust_decimal::Decimal;
@@ -11,7 +10,7 @@ use rust_decimal::Decimal;
 use super::ast::{ArithOp, Axis, AxisStep, Expr, NodeTest, PathStart, PathStep, PositionUse};
 use super::functions;
 use super::index::DocIndex;
-use super::share::{Memo, MemoKey};
+use super::share::{Kept, Memo, MemoKey};
 use super::value::{compare, decimal_to_double, Atomic, Item, Sequence, XError, XResult};
 
 /// The focus: the context item, its position (1-based) and the size of the sequence it came from.
@@ -243,7 +242,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     key,
                     value
                         .as_ref()
-                        .map(|items| Rc::from(items.as_slice()))
+                        .map(|items| Kept::from(items.as_slice()))
                         .map_err(Clone::clone),
                 );
                 value
@@ -259,14 +258,14 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         uses_focus: bool,
         inner: &'a Expr,
         focus: &Focus<'a, 'i>,
-    ) -> XResult<Rc<[Item<'a, 'i>]>> {
+    ) -> XResult<Kept<'a, 'i>> {
         let Some((memo, key)) = self.memo_key(id, uses_focus, focus) else {
-            return self.eval(inner, focus).map(Rc::from);
+            return self.eval(inner, focus).map(Kept::from);
         };
         if let Some(known) = memo.sequence(key) {
             return known;
         }
-        let value = self.eval(inner, focus).map(Rc::from);
+        let value = self.eval(inner, focus).map(Kept::from);
         memo.keep_sequence(key, value.clone());
         value
     }
@@ -985,7 +984,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 /// A sequence built for the caller, or one the memo kept (shared with it, not copied).
 pub enum Seq<'a, 'i> {
     Owned(Sequence<'a, 'i>),
-    Kept(Rc<[Item<'a, 'i>]>),
+    Kept(Kept<'a, 'i>),
 }
 
 impl<'a, 'i> std::ops::Deref for Seq<'a, 'i> {

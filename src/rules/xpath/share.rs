@@ -71,10 +71,52 @@ pub fn binding_key(vars: &[Item<'_, '_>]) -> Option<u128> {
     })
 }
 
+/// A kept sequence: none or one item in place (most shared values: a path to one element, an amount),
+/// more behind a reference count, so a hit hands it out without copying and keeping it allocates only
+/// for two items or more.
+#[derive(Debug, Clone)]
+pub enum Kept<'a, 'i> {
+    Empty,
+    One(Item<'a, 'i>),
+    Many(Rc<[Item<'a, 'i>]>),
+}
+
+impl<'a, 'i> From<Vec<Item<'a, 'i>>> for Kept<'a, 'i> {
+    fn from(mut items: Vec<Item<'a, 'i>>) -> Self {
+        match items.len() {
+            0 => Kept::Empty,
+            1 => items.pop().map_or(Kept::Empty, Kept::One),
+            _ => Kept::Many(Rc::from(items)),
+        }
+    }
+}
+
+impl<'a, 'i> From<&[Item<'a, 'i>]> for Kept<'a, 'i> {
+    fn from(items: &[Item<'a, 'i>]) -> Self {
+        match items {
+            [] => Kept::Empty,
+            [one] => Kept::One(one.clone()),
+            _ => Kept::Many(Rc::from(items)),
+        }
+    }
+}
+
+impl<'a, 'i> std::ops::Deref for Kept<'a, 'i> {
+    type Target = [Item<'a, 'i>];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Kept::Empty => &[],
+            Kept::One(item) => std::slice::from_ref(item),
+            Kept::Many(items) => items,
+        }
+    }
+}
+
 /// The values of shared sub-expressions on one document.
 pub struct Memo<'a, 'i> {
-    /// Sequences behind a reference count: a hit hands out the kept sequence without copying it.
-    sequences: RefCell<MemoMap<XResult<Rc<[Item<'a, 'i>]>>>>,
+    /// Sequences, each handed out without copying its items ([`Kept`]).
+    sequences: RefCell<MemoMap<XResult<Kept<'a, 'i>>>>,
     booleans: RefCell<MemoMap<XResult<bool>>>,
     /// A keyed step's nodes grouped by key ([`super::keyed`]), by the group's fingerprint and the input
     /// node (`None`: the key cannot be grouped from that node).
@@ -152,11 +194,11 @@ impl<'a, 'i> Memo<'a, 'i> {
     }
 
     /// The sequence kept for `key`, if evaluated before (shared, not copied).
-    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Rc<[Item<'a, 'i>]>>> {
+    pub fn sequence(&self, key: MemoKey) -> Option<XResult<Kept<'a, 'i>>> {
         self.sequences.borrow().get(&key).cloned()
     }
 
-    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Rc<[Item<'a, 'i>]>>) {
+    pub fn keep_sequence(&self, key: MemoKey, value: XResult<Kept<'a, 'i>>) {
         self.sequences.borrow_mut().insert(key, value);
     }
 
@@ -798,6 +840,24 @@ mod tests {
             (inner[0] & USES_VARIABLE, inner[1] & USES_VARIABLE),
             (USES_VARIABLE, 0)
         );
+    }
+
+    #[test]
+    fn a_kept_sequence_gives_back_its_items_in_order_whatever_its_length() {
+        let items: Vec<Item<'_, '_>> = (1..=3)
+            .map(|n| Item::Atomic(Atomic::Decimal(rust_decimal::Decimal::from(n))))
+            .collect();
+        for len in 0..=3 {
+            let part = &items[..len];
+            let kept = Kept::from(part);
+            assert_eq!(format!("{:?}", &*kept), format!("{part:?}"));
+            assert_eq!(format!("{:?}", &*Kept::from(part.to_vec())), format!("{part:?}"));
+            assert_eq!(
+                matches!(kept, Kept::Many(_)),
+                len >= 2,
+                "only two items or more are allocated"
+            );
+        }
     }
 
     #[test]
