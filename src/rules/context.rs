@@ -220,7 +220,28 @@ impl KeyTest {
 pub(super) struct KeyCache<'a, 'i> {
     keys: &'a [(Fingerprint, Expr)],
     node: Option<Node<'a, 'i>>,
-    values: Vec<Option<XResult<Sequence<'a, 'i>>>>,
+    values: Vec<Option<KeyValue<'a, 'i>>>,
+}
+
+/// A key's value on one element, kept in the form the candidates' literals are compared with.
+enum KeyValue<'a, 'i> {
+    /// Nodes, attributes and strings, as their strings: the general comparison with a string literal is
+    /// then string equality (an untyped value is compared as a string), with no error possible.
+    Strings(Vec<Cow<'a, str>>),
+    /// Other values, or the key's error: compared by the general comparison.
+    Other(XResult<Sequence<'a, 'i>>),
+}
+
+impl<'a, 'i> KeyValue<'a, 'i> {
+    fn of(value: XResult<Sequence<'a, 'i>>) -> Self {
+        let compared_as_strings = |item: &Item<'_, '_>| !matches!(item, Item::Atomic(atomic) if !matches!(atomic, Atomic::Str(_) | Atomic::Untyped(_)));
+        match value {
+            Ok(items) if items.iter().all(compared_as_strings) => {
+                KeyValue::Strings(items.iter().map(Item::string).collect())
+            }
+            other => KeyValue::Other(other),
+        }
+    }
 }
 
 impl<'a, 'i> KeyCache<'a, 'i> {
@@ -243,13 +264,16 @@ impl<'a, 'i> KeyCache<'a, 'i> {
         let value = slot.get_or_insert_with(|| {
             let value = ev.eval(&self.keys[test.key as usize].1, &Focus::of(Item::Node(node)));
             ev.vars.clear();
-            value
+            KeyValue::of(value)
         });
-        let Ok(items) = value else {
-            return true;
-        };
-        let literal = [Item::Atomic(Atomic::Str(Cow::Borrowed(test.literal.as_str())))];
-        !matches!(general_compare(CmpOp::Eq, items, &literal), Ok(false))
+        match value {
+            KeyValue::Strings(strings) => strings.iter().any(|s| *s == test.literal),
+            KeyValue::Other(Err(_)) => true,
+            KeyValue::Other(Ok(items)) => {
+                let literal = [Item::Atomic(Atomic::Str(Cow::Borrowed(test.literal.as_str())))];
+                !matches!(general_compare(CmpOp::Eq, items, &literal), Ok(false))
+            }
+        }
     }
 }
 
