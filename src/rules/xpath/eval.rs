@@ -755,7 +755,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         }
         // a first predicate `key = 'literal'` answered from the nodes grouped by key
         if let Some(kept) = self.keyed_nodes(item, step)? {
-            out.extend(self.filter(kept, &step.predicates[1..])?);
+            match &step.predicates[1..] {
+                [] => out.extend_from_slice(kept.nodes()),
+                rest => out.extend(self.filter(kept.nodes().to_vec(), rest)?),
+            }
             return Ok(());
         }
         let mut filtered = Vec::new();
@@ -849,8 +852,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         // a first predicate `key = 'literal'` (on any axis): the nodes it keeps, from the groups by key
         if let Some(kept) = self.keyed_nodes(&item, step)? {
             let mut seen = Seen::of(step);
-            for next in kept {
-                if self.passes(&next, &step.predicates[1..], &mut seen)? && self.exists_from(next, rest)? {
+            for next in kept.nodes() {
+                if self.passes(next, &step.predicates[1..], &mut seen)?
+                    && self.exists_from(next.clone(), rest)?
+                {
                     return Ok(true);
                 }
             }

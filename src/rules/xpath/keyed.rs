@@ -37,6 +37,20 @@ impl<'a, 'i> KeyGroups<'a, 'i> {
     }
 }
 
+/// The nodes a keyed predicate keeps from one input node: its literal's group among the groups the memo
+/// keeps (shared with it, not copied).
+pub struct Keyed<'a, 'i> {
+    groups: Rc<KeyGroups<'a, 'i>>,
+    literal: &'a str,
+}
+
+impl<'a, 'i> Keyed<'a, 'i> {
+    /// The nodes, in axis order.
+    pub fn nodes(&self) -> &[Item<'a, 'i>] {
+        self.groups.get(self.literal)
+    }
+}
+
 /// The key and literal of a predicate that grouping can answer: `key = 'literal'` (a general comparison
 /// with a string literal on the right) whose key depends on nothing but its context node (no variable, no
 /// `position()`/`last()`, no quantifier) and is not itself a literal.
@@ -76,7 +90,7 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
         &mut self,
         item: &Item<'a, 'i>,
         step: &'a AxisStep,
-    ) -> XResult<Option<Vec<Item<'a, 'i>>>> {
+    ) -> XResult<Option<Keyed<'a, 'i>>> {
         let Some(Expr::KeyEq(keyed)) = step.predicates.first().map(Expr::bare) else {
             return Ok(None);
         };
@@ -91,7 +105,10 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
                 built
             }
         };
-        Ok(groups.map(|groups| groups.get(keyed.literal()).to_vec()))
+        Ok(groups.map(|groups| Keyed {
+            groups,
+            literal: keyed.literal(),
+        }))
     }
 
     /// The step's nodes from `item` (predicates not applied) grouped by `key`'s string values; `None`
