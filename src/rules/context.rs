@@ -234,7 +234,10 @@ enum KeyValue<'a, 'i> {
 
 impl<'a, 'i> KeyValue<'a, 'i> {
     fn of(value: XResult<Sequence<'a, 'i>>) -> Self {
-        let compared_as_strings = |item: &Item<'_, '_>| !matches!(item, Item::Atomic(atomic) if !matches!(atomic, Atomic::Str(_) | Atomic::Untyped(_)));
+        let compared_as_strings = |item: &Item<'_, '_>| match item {
+            Item::Atomic(atomic) => matches!(atomic, Atomic::Str(_) | Atomic::Untyped(_)),
+            Item::Node(_) | Item::Attr(..) => true,
+        };
         match value {
             Ok(items) if items.iter().all(compared_as_strings) => {
                 KeyValue::Strings(items.iter().map(Item::string).collect())
