@@ -234,15 +234,12 @@ enum KeyValue<'a, 'i> {
 
 impl<'a, 'i> KeyValue<'a, 'i> {
     fn of(value: XResult<Sequence<'a, 'i>>) -> Self {
-        let compared_as_strings = |item: &Item<'_, '_>| match item {
-            Item::Atomic(atomic) => matches!(atomic, Atomic::Str(_) | Atomic::Untyped(_)),
-            Item::Node(_) | Item::Attr(..) => true,
+        let Ok(items) = value else {
+            return KeyValue::Other(value);
         };
-        match value {
-            Ok(items) if items.iter().all(compared_as_strings) => {
-                KeyValue::Strings(items.iter().map(Item::string).collect())
-            }
-            other => KeyValue::Other(other),
+        match items.iter().map(Item::compared_as_string).collect() {
+            Some(strings) => KeyValue::Strings(strings),
+            None => KeyValue::Other(Ok(items)),
         }
     }
 }

@@ -22,7 +22,7 @@ use std::rc::Rc;
 use super::ast::{AxisStep, CmpOp, Expr, Function};
 use super::eval::{Evaluator, Focus};
 use super::index::Fnv;
-use super::value::{Atomic, Item, XResult};
+use super::value::{Item, XResult};
 
 /// A step's nodes from one input node, grouped by the string values of a key.
 #[derive(Debug, Default)]
@@ -127,9 +127,8 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
                 return Ok(None);
             };
             for value in values.iter() {
-                let text = match value.atomize() {
-                    Atomic::Untyped(text) | Atomic::Str(text) => text,
-                    _ => return Ok(None),
+                let Some(text) = value.compared_as_string() else {
+                    return Ok(None);
                 };
                 let members = groups.groups.entry(text).or_default();
                 // a node whose key gives the same value twice is in the group once

@@ -86,6 +86,17 @@ impl<'a, 'i> Item<'a, 'i> {
         }
     }
 
+    /// The string a general comparison with a string literal compares this item as: a node's or an
+    /// attribute's string value, an untyped or string value; `None` for any other atomic value (a number,
+    /// a boolean, a date), which that comparison treats otherwise (it may raise an error).
+    pub fn compared_as_string(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Item::Atomic(Atomic::Untyped(text) | Atomic::Str(text)) => Some(text.clone()),
+            Item::Atomic(_) => None,
+            Item::Node(_) | Item::Attr(..) => Some(self.string()),
+        }
+    }
+
     /// `string(.)`
     pub fn string(&self) -> Cow<'a, str> {
         match self {
