@@ -607,7 +607,9 @@ fn predicates_hold<'a, 'i>(
     // the position among same-test siblings costs a sibling scan: only for predicates that may use it
     let positional = step.position != super::xpath::ast::PositionUse::None;
     let (position, size) = if positional {
-        let same = |s: &Node<'_, '_>| super::xpath::eval::node_matches(*s, &step.test) && s.is_element();
+        let index = ev.index;
+        let same =
+            |s: &Node<'_, '_>| super::xpath::eval::node_matches_in(index, *s, &step.test) && s.is_element();
         let position = node.prev_siblings().filter(same).count();
         (
             position,

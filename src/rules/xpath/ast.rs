@@ -191,12 +191,31 @@ impl Axis {
     }
 }
 
+/// A name test's [`super::index::name_hash`] (a quick reject before comparing names), and whether its
+/// name holds that hash in the [`super::registry`]: then an element the document index found to have
+/// the name holding its own hash has this name exactly when the hashes are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameKey {
+    pub hash: u64,
+    pub registered: bool,
+}
+
+impl NameKey {
+    /// The key of an expanded name, registered.
+    pub fn of(namespace: Option<&str>, local: &str) -> Self {
+        let hash = super::index::name_hash(namespace, local);
+        Self {
+            hash,
+            registered: super::registry::register(namespace, local, hash),
+        }
+    }
+}
+
 /// What a step keeps of the nodes on its axis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeTest {
-    /// An expanded name: namespace URI (`None` for no namespace), local name, and their
-    /// [`super::index::name_hash`] (a quick reject before comparing strings).
-    Name(Option<String>, String, u64),
+    /// An expanded name: namespace URI (`None` for no namespace), local name, and their key (hash).
+    Name(Option<String>, String, NameKey),
     /// `prefix:*`
     Namespace(String),
     /// `*`: any element (or attribute on the attribute axis).

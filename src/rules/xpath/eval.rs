@@ -780,26 +780,28 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 Some(index),
                 Item::Node(node),
                 Axis::Descendant | Axis::DescendantOrSelf,
-                NodeTest::Name(ns, local, _),
+                NodeTest::Name(_, local, _),
             ) => {
                 let or_self = step.axis == Axis::DescendantOrSelf;
                 found.extend(
                     index
                         .descendants_named(*node, local, or_self)
                         .iter()
-                        .filter(|n| n.tag_name().namespace() == ns.as_deref())
+                        .filter(|n| node_matches_in(Some(index), **n, &step.test))
                         .map(|n| Item::Node(*n)),
                 );
             }
             // the root element has many children and is the context of hundreds of `not(cac:X)` checks
-            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(ns, local, _))
+            (Some(index), Item::Node(node), Axis::Child, NodeTest::Name(_, local, _))
                 if node.parent().is_some_and(|p| p.is_root()) =>
             {
                 found.extend(
                     index
                         .root_children_named(local)
                         .iter()
-                        .filter(|n| n.parent() == Some(*node) && n.tag_name().namespace() == ns.as_deref())
+                        .filter(|n| {
+                            n.parent() == Some(*node) && node_matches_in(Some(index), **n, &step.test)
+                        })
                         .map(|n| Item::Node(*n)),
                 );
             }
@@ -822,10 +824,10 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 );
             }
             // `preceding::cbc:X` (the official rules' distinct-values idiom) from the elements of that name
-            (Some(index), Item::Node(node), Axis::Preceding, NodeTest::Name(ns, local, _)) => found.extend(
+            (Some(index), Item::Node(node), Axis::Preceding, NodeTest::Name(_, local, _)) => found.extend(
                 index
                     .preceding_named(*node, local)
-                    .filter(|n| n.tag_name().namespace() == ns.as_deref())
+                    .filter(|n| node_matches_in(Some(index), *n, &step.test))
                     .map(Item::Node),
             ),
             (index, Item::Node(node), Axis::Child, test) => match named_children(index, *node, test) {
@@ -872,7 +874,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             };
             if let Some(candidates) = from_index {
                 for child in candidates {
-                    if child.parent() != Some(node) || !node_matches(*child, &step.test) {
+                    if child.parent() != Some(node) || !node_matches_in(self.index, *child, &step.test) {
                         continue;
                     }
                     let child = Item::Node(*child);
@@ -1209,10 +1211,10 @@ fn named_children<'x, 'a: 'x, 'i: 'x>(
     test: &'x NodeTest,
 ) -> Option<impl Iterator<Item = Node<'a, 'i>> + 'x> {
     match (index, test) {
-        (Some(index), NodeTest::Name(_, _, hash)) => Some(
+        (Some(index), NodeTest::Name(_, _, key)) => Some(
             index
-                .children_hashed(node, *hash)
-                .filter(move |c| node_matches(*c, test)),
+                .children_hashed(node, key.hash)
+                .filter(move |c| index.named_as_hashed(*c, *key) || node_matches(*c, test)),
         ),
         _ => None,
     }
@@ -1396,11 +1398,12 @@ fn element_matches(node: Node<'_, '_>, test: &NodeTest) -> bool {
     }
 }
 
-/// [`node_matches`], rejecting other names by their hash in the document's index first.
+/// [`node_matches`], decided by the names' hashes in the document's index where they tell
+/// ([`DocIndex::named`]).
 pub fn node_matches_in(index: Option<&DocIndex<'_, '_>>, node: Node<'_, '_>, test: &NodeTest) -> bool {
-    if let (Some(index), NodeTest::Name(_, _, hash)) = (index, test) {
-        if !index.may_be_named(node, *hash) {
-            return false;
+    if let (Some(index), NodeTest::Name(_, _, key)) = (index, test) {
+        if let Some(verdict) = index.named(node, *key) {
+            return verdict;
         }
     }
     node_matches(node, test)

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::ast::NameKey;
+use super::registry::Registry;
 use crate::rules::tree::{Document, Node, NodeId};
 
 /// FNV-1a: names are short, and SipHash's resistance to crafted keys buys nothing for a per-document
@@ -222,6 +224,9 @@ pub struct DocIndex<'a, 'i> {
     elements: Vec<(Node<'a, 'i>, u32)>,
     /// For each node id, the [`name_hash`] of the element (0 for other nodes).
     element_hash: Vec<u64>,
+    /// For each node id, whether the element's name holds its hash in the [`super::registry`] (false for other
+    /// nodes).
+    holds_hash: Vec<bool>,
     /// For each node id, the id of its first child element (0: none; the document node is nobody's child).
     first_element_child: Vec<u32>,
     /// For each element's id, the id of its next sibling element (0: none).
@@ -243,6 +248,10 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             .collect();
         let count = doc.len();
         let mut element_hash = vec![0; count];
+        let mut holds_hash = vec![false; count];
+        // per local-name id, the namespace id it was last seen with and whether that name holds its hash
+        let mut held: Vec<Option<(u32, bool)>> = vec![None; names.len()];
+        let registry = Registry::read();
         let mut first_element_child = vec![0u32; count];
         let mut next_element_sibling = vec![0u32; count];
         let mut last_element_child = vec![0u32; count];
@@ -257,7 +266,17 @@ impl<'a, 'i> DocIndex<'a, 'i> {
                 continue;
             };
             let id = node.id().get();
-            element_hash[id as usize] = combine(seeds[namespace as usize], bare[name as usize]);
+            let hash = combine(seeds[namespace as usize], bare[name as usize]);
+            element_hash[id as usize] = hash;
+            holds_hash[id as usize] = match held[name as usize] {
+                Some((seen, holds)) if seen == namespace => holds,
+                _ => {
+                    let uri = (namespace != 0).then(|| doc.namespace_uris()[namespace as usize].as_ref());
+                    let holds = registry.holds(uri, &names[name as usize], hash) == Some(true);
+                    held[name as usize] = Some((namespace, holds));
+                    holds
+                }
+            };
             element_counts[name as usize] += 1;
             elements.push((node, name));
             if let Some(parent) = node.parent() {
@@ -316,6 +335,7 @@ impl<'a, 'i> DocIndex<'a, 'i> {
             root_child_names,
             elements,
             element_hash,
+            holds_hash,
             first_element_child,
             next_element_sibling,
         }
@@ -392,12 +412,27 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         self.attribute_names.may_contain(local_hash)
     }
 
-    /// Whether the element may have the name whose [`name_hash`] is `hash` (false: it certainly has not).
+    /// Whether `node` is an element with the name whose key is `key`, when the hashes tell: not when they
+    /// differ, and so when they are equal and both names hold the hash in the [`super::registry`]. `None` when the
+    /// names must be compared: a node of another document, a node other than an element, a name that
+    /// does not hold its hash.
     #[inline]
-    pub fn may_be_named(&self, node: Node<'a, 'i>, hash: u64) -> bool {
-        self.element_hash
-            .get(node.id().get() as usize)
-            .is_none_or(|h| *h == hash)
+    pub fn named(&self, node: Node<'a, 'i>, key: NameKey) -> Option<bool> {
+        if !std::ptr::eq(node.document(), self.doc) {
+            return None;
+        }
+        let id = node.id().get() as usize;
+        if *self.element_hash.get(id)? != key.hash {
+            return Some(false);
+        }
+        (key.registered && self.holds_hash[id]).then_some(true)
+    }
+
+    /// [`DocIndex::named`] for an element of this document whose hash is known to equal the key's (one that
+    /// [`DocIndex::children_hashed`] gave): whether the hashes alone tell that it has the name.
+    #[inline]
+    pub fn named_as_hashed(&self, node: Node<'a, 'i>, key: NameKey) -> bool {
+        key.registered && self.holds_hash.get(node.id().get() as usize) == Some(&true)
     }
 
     /// The node ids of `node`'s subtree (itself first), or `None` for a node of another document.
@@ -496,6 +531,8 @@ impl<'a, 'i> DocIndex<'a, 'i> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::xpath::ast::NodeTest;
+    use crate::rules::xpath::eval::node_matches_in;
 
     /// Repeated and nested names, two namespaces with the same local names, attributes at several depths,
     /// white space, comments and a processing instruction between elements.
@@ -562,7 +599,12 @@ mod tests {
                 assert_eq!(index.children_hashed(node, hash).collect::<Vec<_>>(), walked);
                 if node.is_element() {
                     let same = node.tag_name().namespace() == ns && node.tag_name().name() == local;
-                    assert_eq!(index.may_be_named(node, hash), same);
+                    // a key that does not hold its hash: the hashes only reject
+                    let unregistered = NameKey {
+                        hash,
+                        registered: false,
+                    };
+                    assert_eq!(index.named(node, unregistered), (!same).then_some(false));
                 }
             }
         }
@@ -716,5 +758,74 @@ mod tests {
             );
             assert_eq!(index.root_children_named(&local).len(), walked, "{local}");
         }
+    }
+
+    #[test]
+    fn names_that_hold_their_hash_are_matched_by_the_hashes_alone() {
+        let xml = r#"<r xmlns:a="urn:index-a" xmlns:b="urn:index-b" xmlns:c="urn:index-c"><a:x/><b:x/><a:y/><b:y>t</b:y><z/><c:w/></r>"#;
+        let doc = Document::parse(xml).unwrap();
+        // a name that took c:w's hash first (a collision, made up): c:w does not hold it
+        let taken = name_hash(Some("urn:index-c"), "w");
+        assert!(super::super::registry::register(
+            Some("urn:index-collides"),
+            "w",
+            taken
+        ));
+        // the names of the tests, registered before the index is built, as the schemas' are
+        let names = [
+            (Some("urn:index-a"), "x"),
+            (Some("urn:index-b"), "x"),
+            (Some("urn:index-a"), "y"),
+            (None, "z"),
+            (Some("urn:index-a"), "z"),
+            (None, "r"),
+        ];
+        let keys: Vec<NameKey> = names.iter().map(|(ns, local)| NameKey::of(*ns, local)).collect();
+        let index = DocIndex::new(&doc);
+        for node in doc.descendants() {
+            for ((ns, local), key) in names.iter().zip(&keys) {
+                assert!(key.registered, "{local}");
+                let same = node.is_element()
+                    && node.tag_name().namespace() == *ns
+                    && node.tag_name().name() == *local;
+                assert_eq!(
+                    index.named(node, *key),
+                    Some(same),
+                    "{ns:?} {local} on {:?}",
+                    node.id()
+                );
+            }
+        }
+        // a name registered after the index was built: its element is left to comparing the names
+        let late = NameKey::of(Some("urn:index-b"), "y");
+        let element = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "y" && n.tag_name().namespace() == Some("urn:index-b"))
+            .unwrap();
+        assert_eq!(index.named(element, late), None);
+        // the colliding name, and c:w itself, are left to comparing the names on c:w
+        let w = doc.descendants().find(|n| n.tag_name().name() == "w").unwrap();
+        let collides = NameKey {
+            hash: taken,
+            registered: true,
+        };
+        assert_eq!(index.named(w, collides), None);
+        assert_eq!(
+            NameKey::of(Some("urn:index-c"), "w"),
+            NameKey {
+                hash: taken,
+                registered: false
+            }
+        );
+        assert!(!node_matches_in(
+            Some(&index),
+            w,
+            &NodeTest::Name(Some("urn:index-collides".into()), "w".into(), collides)
+        ));
+        assert!(node_matches_in(
+            Some(&index),
+            element,
+            &NodeTest::Name(Some("urn:index-b".into()), "y".into(), late)
+        ));
     }
 }

@@ -10,6 +10,7 @@ pub mod index;
 pub mod keyed;
 pub mod parse;
 pub mod presence;
+pub mod registry;
 pub mod share;
 pub mod value;
 

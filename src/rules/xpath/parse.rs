@@ -8,7 +8,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::ast::{
-    ArithOp, Axis, AxisStep, CastType, CmpOp, Expr, Function, NodeTest, PathStart, PathStep, PositionUse,
+    ArithOp, Axis, AxisStep, CastType, CmpOp, Expr, Function, NameKey, NodeTest, PathStart, PathStep,
+    PositionUse,
 };
 
 const XS_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema";
@@ -632,12 +633,12 @@ impl Parser<'_> {
                 match name.split_once(':') {
                     Some((prefix, local)) => {
                         let namespace = self.namespace_of(prefix)?;
-                        let hash = super::index::name_hash(Some(&namespace), local);
-                        Ok(NodeTest::Name(Some(namespace), local.to_owned(), hash))
+                        let key = NameKey::of(Some(&namespace), local);
+                        Ok(NodeTest::Name(Some(namespace), local.to_owned(), key))
                     }
                     None => {
-                        let hash = super::index::name_hash(None, &name);
-                        Ok(NodeTest::Name(None, name, hash))
+                        let key = NameKey::of(None, &name);
+                        Ok(NodeTest::Name(None, name, key))
                     }
                 }
             }

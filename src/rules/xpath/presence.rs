@@ -15,7 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::ast::{Axis, AxisStep, CmpOp, Expr, NodeTest, PathStart, PathStep};
 use super::compile::Test;
-use super::eval::{attribute_matches, is_child_chain, node_matches};
+use super::eval::{attribute_matches, is_child_chain, node_matches_in};
 use super::index::DocIndex;
 use super::value::ordering_holds;
 use crate::rules::tree::Node;
@@ -100,7 +100,7 @@ impl PresenceBatch {
             let PathStep::Axis(AxisStep { axis, test, .. }) = step else {
                 unreachable!("question() passes child chains only");
             };
-            let NodeTest::Name(_, _, hash) = test else {
+            let NodeTest::Name(_, _, key) = test else {
                 unreachable!("question() passes name tests only");
             };
             let next = self.trie.len();
@@ -119,8 +119,8 @@ impl PresenceBatch {
                     if *axis == Axis::Attribute {
                         node.attributes.push((test.clone(), next));
                     } else {
-                        let place = node.children.partition_point(|(h, _, _)| h <= hash);
-                        node.children.insert(place, (*hash, test.clone(), next));
+                        let place = node.children.partition_point(|(h, _, _)| *h <= key.hash);
+                        node.children.insert(place, (key.hash, test.clone(), next));
                     }
                     self.trie.push(TrieNode::default());
                     next
@@ -180,7 +180,7 @@ impl PresenceBatch {
             let first = here.children.partition_point(|(h, _, _)| *h < hash);
             // the hash is equal: the names are confirmed
             for (_, test, next) in here.children[first..].iter().take_while(|(h, _, _)| *h == hash) {
-                if node_matches(child, test) {
+                if node_matches_in(Some(index), child, test) {
                     counts[*next] += 1;
                     self.count(index, *next, child, counts);
                 }
