@@ -15,11 +15,11 @@ use std::borrow::Cow;
 
 use super::tree::Node;
 use super::xpath::ast::{Axis, AxisStep, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::xpath::compile::compiled_predicate;
 use super::xpath::compile::Test;
 use super::xpath::eval::{general_compare, uses_position};
 use super::xpath::functions::context_name_suffix;
 use super::xpath::index::{name_hash, DocIndex};
-use super::xpath::parse::may_be_positional;
 use super::xpath::share::{fingerprint, Fingerprint};
 use super::xpath::value::{Atomic, Sequence, XResult};
 use super::xpath::{Evaluator, Focus, Item};
@@ -661,17 +661,6 @@ fn interpreted_predicate<'a, 'i>(
             .eval(predicate, focus)
             .and_then(|v| predicate_value(&v, focus.position)),
     }
-}
-
-/// A context predicate compiled as a check's test, when its value can only be a boolean or nodes (so its
-/// effective boolean value decides, as for a test) and the compiler handles more of it than the
-/// interpreter's fallback.
-fn compiled_predicate(predicate: &Expr) -> Option<Test> {
-    if may_be_positional(predicate) {
-        return None;
-    }
-    let test = Test::compile(predicate);
-    (!matches!(test, Test::Interpret(_))).then_some(test)
 }
 
 /// A predicate's value on the element at `position`: a number selects by position, anything else by its

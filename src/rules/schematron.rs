@@ -9,6 +9,7 @@ use super::tree::{Document, Node};
 
 use super::context::{match_paths, ContextNames, DocNames, KeyCache, MatchPath};
 use super::xpath::ast::Expr;
+use super::xpath::compile::compile_predicates;
 use super::xpath::compile::{Share, Test};
 use super::xpath::index::DocIndex;
 use super::xpath::presence::PresenceBatch;
@@ -170,7 +171,35 @@ impl Schema {
             shared: 0,
         };
         schema.share_subexpressions();
+        schema.compile_predicates();
         Ok(schema)
+    }
+
+    /// Compiles the predicates inside the checks' tests, the rule contexts' predicates and the `let`s
+    /// that a check's test compiler handles ([`compile_predicates`]), after the sharing, whose wrappers the
+    /// compiled tests keep. A rule context's own predicates keep their compiled form beside them.
+    fn compile_predicates(&mut self) {
+        for (_, expr) in &mut self.lets {
+            compile_predicates(expr);
+        }
+        for rule in self.patterns.iter_mut().flat_map(|p| &mut p.rules) {
+            for check in &mut rule.checks {
+                check.compiled.for_each_expr_mut(&mut compile_predicates);
+            }
+            for (_, expr) in &mut rule.lets {
+                compile_predicates(expr);
+            }
+            for (_, step) in rule.context.iter_mut().flat_map(|m| &mut m.steps) {
+                step.predicates.iter_mut().for_each(compile_predicates);
+            }
+            for test in rule
+                .context
+                .iter_mut()
+                .flat_map(MatchPath::compiled_predicates_mut)
+            {
+                test.for_each_expr_mut(&mut compile_predicates);
+            }
+        }
     }
 
     /// Wraps the sub-expressions that the checks' tests and the rule contexts' predicates repeat, so that

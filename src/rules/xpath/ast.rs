@@ -59,6 +59,18 @@ pub enum Expr {
     /// 'S']`, `… = 'AE'` …): its value is the general comparison's, but a path step answers it from the
     /// step's nodes grouped by key once per input node (see [`super::keyed`]).
     KeyEq(Box<KeyEq>),
+    /// Not XPath syntax: a predicate compiled the way a check's test is ([`super::compile::Test`]), when its
+    /// value can only be a boolean or nodes: its value is the predicate's effective boolean value. Made
+    /// when a schema loads, after the sharing ([`super::compile::compile_predicates`]); walkers see the
+    /// predicate as written (`source`).
+    Compiled(Box<CompiledPredicate>),
+}
+
+/// A predicate and its compiled test ([`Expr::Compiled`]).
+#[derive(Debug, Clone)]
+pub struct CompiledPredicate {
+    pub test: super::compile::Test,
+    pub source: Expr,
 }
 
 /// A predicate `key = 'literal'` ([`Expr::KeyEq`]).

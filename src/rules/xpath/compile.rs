@@ -24,15 +24,17 @@ use std::hash::BuildHasherDefault;
 
 use rust_decimal::Decimal;
 
-use super::ast::{Axis, CmpOp, Expr, Function, NodeTest, PathStart, PathStep};
+use super::ast::{Axis, CmpOp, CompiledPredicate, Expr, Function, NodeTest, PathStart, PathStep};
 use super::eval::{general_compare, is_child_chain, logical, visit_chain, Evaluator, Focus};
-use super::functions::{compare_normalized, normalize_space, string_arg};
+use super::functions::{case_mapped, compare_normalized, normalize_space, string_arg};
 use super::index::{name_hash, Fnv};
+use super::parse::may_be_positional;
+use super::share::for_each_child_mut;
 use super::value::Item;
 use super::value::{compare, ordering_holds, Atomic, XResult};
 
 /// A check's test, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Test {
     And(Box<Test>, Box<Test>),
     Or(Box<Test>, Box<Test>),
@@ -55,9 +57,10 @@ pub enum Test {
     /// `string-length(substring-after(X, 'part')) op N` (UBL-DT-01 and the BR-DEC-* rules: at most N
     /// decimals): the characters after the part counted in X's string value, without a substring.
     CharsAfter(Box<CharsAfter>),
-    /// `normalize-space(X) op 'literal'` (`!= ''`, `= 'VAT'`): X's words compared with the literal as they
-    /// come, without the normalized string.
-    NormalizedCompare(Box<NormalizedCompare>),
+    /// `normalize-space(X) op 'literal'` (`!= ''`, `= 'VAT'`), `upper-case(X) op 'literal'` and both
+    /// (`normalize-space(upper-case(X)) = 'VAT'`): X's string compared with the literal without the
+    /// function calls, the normalized words as they come.
+    StringCompare(Box<StringCompare>),
     /// `path op literal` (a general comparison, the literal a number or a string, the path a walk down
     /// child names: `cbc:Percent > 0`, `ram:TypeCode = 'VAT'`): the path's nodes compared one by one as
     /// the walk meets them, without a sequence.
@@ -70,7 +73,7 @@ pub enum Test {
 
 /// A path of axis steps (or a union of such paths followed by axis steps) with the local names of the
 /// elements and attributes every node it selects depends on.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NodePath {
     path: Expr,
     /// The path only walks down child names from the context (`false`) or the root (`true`)
@@ -82,7 +85,7 @@ pub struct NodePath {
 }
 
 /// A code list written as a space-separated literal, with the expression whose value is looked up in it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CodeList {
     /// The literal as written (` A B C `), for values that contain a space.
     literal: String,
@@ -94,7 +97,7 @@ pub struct CodeList {
 }
 
 /// A string test against a literal part.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct HasPart {
     /// Which test: `contains`, `starts-with` or `ends-with`.
     function: Function,
@@ -104,7 +107,7 @@ pub struct HasPart {
 }
 
 /// `string-length(substring-after(value, part)) op than`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CharsAfter {
     /// The searched value (a `xs:string?` argument: empty is "", several items an error).
     value: Expr,
@@ -115,23 +118,28 @@ pub struct CharsAfter {
     general: bool,
 }
 
-/// `normalize-space(value) op literal`.
-#[derive(Debug)]
-pub struct NormalizedCompare {
-    /// The normalized value (a `xs:string?` argument: empty is "", several items an error).
+/// `f(value) op literal`, `f` being `normalize-space`, `upper-case` or `lower-case`, or one of those of the
+/// case functions ([`Test::StringCompare`]).
+#[derive(Debug, Clone)]
+pub struct StringCompare {
+    /// The function's argument (a `xs:string?` argument: empty is "", several items an error).
     value: Expr,
+    /// `upper-case` (true) or `lower-case` (false), if any.
+    case: Option<bool>,
+    /// Whether `normalize-space` is applied (before or after the case: the same words).
+    normalize: bool,
     op: CmpOp,
     literal: String,
 }
 
 /// `path op literal` as a general comparison.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PathCompare {
     /// A child chain ([`super::eval::is_child_chain`]) from the context or the root (possibly wrapped in
     /// [`Expr::Shared`] once the schema is loaded).
     path: Expr,
     op: CmpOp,
-    /// The literal: a string or a decimal.
+    /// The literal: a string, a decimal or a boolean (`true()`, `false()`).
     literal: Atomic<'static>,
 }
 
@@ -164,6 +172,17 @@ impl Test {
                 None => Test::Interpret(expr.clone()),
             },
             Expr::General(op, left, right) | Expr::Value(op, left, right) => {
+                if let (Expr::Str(literal), Some((value, case, normalize))) =
+                    (right.as_ref(), string_function(left))
+                {
+                    return Test::StringCompare(Box::new(StringCompare {
+                        value,
+                        case,
+                        normalize,
+                        op: *op,
+                        literal: literal.clone(),
+                    }));
+                }
                 match (left.as_ref(), right.as_ref()) {
                     (Expr::Call(Function::Count, args), Expr::Num(than)) if args.len() == 1 => {
                         match node_path(&args[0]) {
@@ -182,19 +201,14 @@ impl Test {
                             None => Test::Interpret(expr.clone()),
                         }
                     }
-                    (Expr::Call(Function::NormalizeSpace, args), Expr::Str(literal)) if args.len() == 1 => {
-                        Test::NormalizedCompare(Box::new(NormalizedCompare {
-                            value: args[0].clone(),
-                            op: *op,
-                            literal: literal.clone(),
-                        }))
-                    }
                     (Expr::Path(start @ (PathStart::Context | PathStart::Root), steps), literal)
                         if matches!(expr, Expr::General(..)) && is_child_chain(steps) =>
                     {
                         let literal = match literal {
                             Expr::Str(text) => Some(Atomic::Str(Cow::Owned(text.clone()))),
                             Expr::Num(number) => Some(Atomic::Decimal(*number)),
+                            Expr::Call(Function::True, args) if args.is_empty() => Some(Atomic::Bool(true)),
+                            Expr::Call(Function::False, args) if args.is_empty() => Some(Atomic::Bool(false)),
                             _ => None,
                         };
                         match literal {
@@ -238,7 +252,7 @@ impl Test {
             Test::InCodeList(list) => list.contains(ev, focus),
             Test::HasPart(test) => test.holds(ev, focus),
             Test::CharsAfter(test) => test.holds(ev, focus),
-            Test::NormalizedCompare(test) => test.holds(ev, focus),
+            Test::StringCompare(test) => test.holds(ev, focus),
             Test::PathCompare(test) => test.holds(ev, focus),
             Test::Const(value) => Ok(*value),
             Test::NodePath(path) => path.exists(ev, focus),
@@ -285,7 +299,7 @@ impl Test {
             Test::InCodeList(_)
             | Test::HasPart(_)
             | Test::CharsAfter(_)
-            | Test::NormalizedCompare(_)
+            | Test::StringCompare(_)
             | Test::PathCompare(_)
             | Test::Const(_)
             | Test::NodePath(_)
@@ -306,7 +320,7 @@ impl Test {
             Test::InCodeList(list) => f(&list.value),
             Test::HasPart(test) => f(&test.value),
             Test::CharsAfter(test) => f(&test.value),
-            Test::NormalizedCompare(test) => f(&test.value),
+            Test::StringCompare(test) => f(&test.value),
             Test::PathCompare(test) => f(&test.path),
             Test::Const(_) => {}
             Test::Interpret(expr) => f(expr),
@@ -325,7 +339,7 @@ impl Test {
             Test::InCodeList(list) => f(&mut list.value),
             Test::HasPart(test) => f(&mut test.value),
             Test::CharsAfter(test) => f(&mut test.value),
-            Test::NormalizedCompare(test) => f(&mut test.value),
+            Test::StringCompare(test) => f(&mut test.value),
             Test::PathCompare(test) => f(&mut test.path),
             Test::Const(_) => {}
             Test::Interpret(expr) => f(expr),
@@ -335,6 +349,45 @@ impl Test {
     /// Whether no part of the test is left to the interpreter.
     pub fn is_fully_compiled(&self) -> bool {
         self.share().interpreted == 0
+    }
+}
+
+/// A predicate compiled as a check's test, when its value can only be a boolean or nodes (so its effective
+/// boolean value decides, as for a test; never a position) and the compiler handles more of it than the
+/// interpreter's fallback.
+pub fn compiled_predicate(predicate: &Expr) -> Option<Test> {
+    if may_be_positional(predicate) {
+        return None;
+    }
+    let test = Test::compile(predicate);
+    (!matches!(test, Test::Interpret(_))).then_some(test)
+}
+
+/// Replaces each predicate inside `expr` (of its steps and filters, at every depth) that
+/// [`compiled_predicate`] compiles with [`Expr::Compiled`]. The innermost first, so that a compiled
+/// predicate's own predicates are compiled too. Run once, when the schema loads, after the sharing (whose
+/// wrappers the compiled test keeps).
+pub fn compile_predicates(expr: &mut Expr) {
+    for_each_child_mut(expr, &mut compile_predicates);
+    let compile_all = |predicates: &mut Vec<Expr>| {
+        for predicate in predicates {
+            if let Some(test) = compiled_predicate(predicate) {
+                let source = std::mem::replace(predicate, Expr::ContextItem);
+                *predicate = Expr::Compiled(Box::new(CompiledPredicate { test, source }));
+            }
+        }
+    };
+    match expr {
+        Expr::Path(_, steps) => {
+            for step in steps {
+                match step {
+                    PathStep::Axis(step) => compile_all(&mut step.predicates),
+                    PathStep::Expr(_, predicates) => compile_all(predicates),
+                }
+            }
+        }
+        Expr::Filter(_, predicates) => compile_all(predicates),
+        _ => {}
     }
 }
 
@@ -531,12 +584,46 @@ impl CharsAfter {
     }
 }
 
-impl NormalizedCompare {
-    /// The interpreter's `normalize-space` of one value or none, compared with the literal as a string
-    /// (general and value comparisons alike: both operands are strings).
+/// `normalize-space(X)`, `upper-case(X)`, `lower-case(X)` or a case function and `normalize-space` of each
+/// other: X, the case function (upper: true) and whether it normalizes.
+fn string_function(expr: &Expr) -> Option<(Expr, Option<bool>, bool)> {
+    let case_of = |function: &Function| match function {
+        Function::UpperCase => Some(true),
+        Function::LowerCase => Some(false),
+        _ => None,
+    };
+    let (value, case, normalize) = match expr {
+        Expr::Call(Function::NormalizeSpace, args) if args.len() == 1 => match &args[0] {
+            Expr::Call(function, inner) if inner.len() == 1 && case_of(function).is_some() => {
+                (&inner[0], case_of(function), true)
+            }
+            value => (value, None, true),
+        },
+        Expr::Call(function, args) if args.len() == 1 && case_of(function).is_some() => match &args[0] {
+            Expr::Call(Function::NormalizeSpace, inner) if inner.len() == 1 => {
+                (&inner[0], case_of(function), true)
+            }
+            value => (value, case_of(function), false),
+        },
+        _ => return None,
+    };
+    Some((value.clone(), case, normalize))
+}
+
+impl StringCompare {
+    /// The function's value compared with the literal as strings (general and value comparisons alike:
+    /// both operands are strings).
     fn holds<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
-        let text = string_arg(ev, &self.value, focus)?;
-        Ok(ordering_holds(self.op, compare_normalized(&text, &self.literal)))
+        let mut text = string_arg(ev, &self.value, focus)?;
+        if let Some(upper) = self.case {
+            text = case_mapped(text, upper);
+        }
+        let ordering = if self.normalize {
+            compare_normalized(&text, &self.literal)
+        } else {
+            text.as_ref().cmp(self.literal.as_str())
+        };
+        Ok(ordering_holds(self.op, ordering))
     }
 }
 
@@ -546,6 +633,12 @@ impl PathCompare {
     fn holds<'a, 'i>(&'a self, ev: &mut Evaluator<'a, 'i, '_>, focus: &Focus<'a, 'i>) -> XResult<bool> {
         let literal = self.literal.borrowed();
         let op = self.op;
+        // one child step from an element, as the interpreter compares it (through the index's hashes)
+        if let Expr::Path(PathStart::Context, steps) = self.path.bare() {
+            if let Some(holds) = ev.compare_children(focus, steps, op, &literal)? {
+                return Ok(holds);
+            }
+        }
         // the walk gives the same nodes whether or not the path is shared (then only without the reuse)
         if let Some((start, steps)) = ev.chain_start(self.path.bare(), focus) {
             return visit_chain(ev.index, start, steps, &mut |item| {
@@ -863,7 +956,7 @@ mod tests {
 
     #[test]
     fn normalized_text_compared_with_a_literal_gives_the_interpreters_verdicts() {
-        let shape = |t: &Test| matches!(t, Test::NormalizedCompare(_));
+        let shape = |t: &Test| matches!(t, Test::StringCompare(_));
         assert_differential(
             shape,
             &[
@@ -880,6 +973,83 @@ mod tests {
         );
         // no argument (the context item) stays the interpreter's
         assert_left_to_the_interpreter(&["normalize-space() = ''"]);
+    }
+
+    /// How many predicates inside `expr` are compiled ([`Expr::Compiled`]).
+    fn compiled_count(expr: &Expr) -> usize {
+        let mut count = usize::from(matches!(expr, Expr::Compiled(_)));
+        crate::rules::xpath::share::for_each_child(expr, &mut |child| count += compiled_count(child));
+        count
+    }
+
+    #[test]
+    fn compiled_predicates_give_the_interpreters_values() {
+        let globals = Globals::default();
+        for (expr, expected) in [
+            ("x[normalize-space(v) = 'VAT']", 1),
+            ("count(x[upper-case(v) = 'INF'])", 1),
+            ("x[v = true()]/v", 1),
+            ("//v[normalize-space(.) != ''][w]", 2),
+            ("x[v/w[normalize-space(.) = 'a b']]", 2),
+            ("x[lower-case(@n) = ' 2.25 ']/v", 1),
+            ("(x | v)[normalize-space(.) = 'VAT']", 1),
+            ("x/normalize-space(v)[. = 'VAT']", 0),
+            ("exists(x[v/upper-case(.) = 'VAT'])", 0),
+            // positional or numeric predicates stay as written (a later one that is neither is compiled)
+            ("x[2]", 0),
+            ("x[position() = 2][v]", 1),
+            ("x[last()]", 0),
+            ("x[count(v)]", 0),
+        ] {
+            let written = parse(expr, &HashMap::new()).unwrap();
+            let mut compiled = written.clone();
+            compile_predicates(&mut compiled);
+            assert_eq!(compiled_count(&compiled), expected, "{expr}: {compiled:?}");
+            for xml in SHAPES {
+                let doc = crate::rules::tree::Document::parse(xml).unwrap();
+                let index = DocIndex::new(&doc);
+                for node in doc.descendants().filter(|n| n.is_element()) {
+                    let focus = Focus::of(Item::Node(node));
+                    let plain = Evaluator::new(doc.root(), &globals, Some(&index)).eval(&written, &focus);
+                    let fast = Evaluator::new(doc.root(), &globals, Some(&index)).eval(&compiled, &focus);
+                    let keys = |value: XResult<Vec<Item>>| {
+                        value
+                            .map(|items| {
+                                items
+                                    .iter()
+                                    .map(|i| format!("{:?}/{}", i.order_key(), i.string()))
+                                    .collect::<Vec<_>>()
+                            })
+                            .map_err(|e| e.code)
+                    };
+                    assert_eq!(keys(fast), keys(plain), "{expr} in {xml}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn case_mapped_text_compared_with_a_literal_gives_the_interpreters_verdicts() {
+        let shape = |t: &Test| matches!(t, Test::StringCompare(_));
+        assert_differential(
+            shape,
+            &[
+                ("upper-case(v) = 'A\u{a0} B'", true),
+                ("lower-case(v) != 'inf'", true),
+                ("upper-case(v) eq '-0'", true),
+                ("normalize-space(upper-case(v)) = 'VAT'", true),
+                ("upper-case(normalize-space(v)) = 'VAT'", true),
+                ("normalize-space(lower-case(v/w)) = 'a b'", true),
+                ("lower-case(@n) = 'a.b.c'", false),
+            ],
+        );
+        // the function as a path's last step (its value per node is shared with other rules as it is), a
+        // value that is not a literal, and a collation argument stay the interpreter's
+        assert_left_to_the_interpreter(&[
+            "x/upper-case(v) = 'A'",
+            "upper-case(v) = v",
+            "upper-case(v, 'c') = 'A'",
+        ]);
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
             Expr::Or(a, b) => logical(true, self.boolean(a, focus), || self.boolean(b, focus)),
             Expr::General(op, a, b) => self.general(*op, a, b, focus),
             Expr::KeyEq(keyed) => self.general(super::ast::CmpOp::Eq, &keyed.key, &keyed.literal, focus),
+            Expr::Compiled(compiled) => compiled.test.holds(self, focus),
             // a value comparison gives one boolean or nothing
             Expr::Value(..) => Ok(matches!(
                 self.single_atomic(expr, focus)?,
@@ -158,7 +159,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 let items = self.eval(primary, focus)?;
                 self.filter(items, predicates)
             }
-            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::KeyEq(..) => {
+            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::KeyEq(..) | Expr::Compiled(_) => {
                 Ok(vec![Item::Atomic(Atomic::Bool(self.boolean(expr, focus)?))])
             }
             Expr::Value(op, a, b) => {
@@ -368,10 +369,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         b: &'a Expr,
         focus: &Focus<'a, 'i>,
     ) -> XResult<bool> {
-        // a literal on the right (`cbc:ID = 'S'`) needs no sequence
+        // a literal on the right (`cbc:ID = 'S'`, `cbc:ChargeIndicator = true()`) needs no sequence
         let literal = match b {
             Expr::Str(text) => Some(Atomic::Str(std::borrow::Cow::Borrowed(text.as_str()))),
             Expr::Num(n) => Some(Atomic::Decimal(*n)),
+            Expr::Call(super::ast::Function::True, args) if args.is_empty() => Some(Atomic::Bool(true)),
+            Expr::Call(super::ast::Function::False, args) if args.is_empty() => Some(Atomic::Bool(false)),
             _ => None,
         };
         // nor one child step against a literal (`cbc:ID = 'S'`, the predicates' usual shape)
@@ -411,7 +414,7 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     /// none, true at the first child that compares true, an error where the comparison raises one), with
     /// the children visited in document order through the index instead of collected into a sequence.
     /// `None`: not this shape (the caller evaluates the path).
-    fn compare_children(
+    pub(super) fn compare_children(
         &mut self,
         focus: &Focus<'a, 'i>,
         steps: &'a [PathStep],
@@ -610,7 +613,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                     Some(value) => value.cast(*target).map(Some),
                 };
             }
-            Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::KeyEq(..) | Expr::Quantified { .. } => {
+            Expr::Or(..)
+            | Expr::And(..)
+            | Expr::General(..)
+            | Expr::KeyEq(..)
+            | Expr::Compiled(_)
+            | Expr::Quantified { .. } => {
                 return Ok(Some(Atomic::Bool(self.boolean(expr, focus)?)));
             }
             Expr::Shared {
@@ -973,9 +981,12 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
     fn predicate_holds(&mut self, predicate: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<bool> {
         match predicate.bare() {
             Expr::Num(n) => Ok(Decimal::from(focus.position) == *n),
-            Expr::And(..) | Expr::Or(..) | Expr::General(..) | Expr::KeyEq(..) | Expr::Path(..) => {
-                self.boolean(predicate, focus)
-            }
+            Expr::And(..)
+            | Expr::Or(..)
+            | Expr::General(..)
+            | Expr::KeyEq(..)
+            | Expr::Compiled(_)
+            | Expr::Path(..) => self.boolean(predicate, focus),
             _ => {
                 let value = self.eval(predicate, focus)?;
                 match value.as_slice() {

@@ -196,24 +196,10 @@ pub fn call_value<'a, 'i>(
         Function::UpperCase | Function::LowerCase => {
             arity(function, args, 1, 1)?;
             let text = string_arg(ev, &args[0], focus)?;
-            let upper = matches!(function, Function::UpperCase);
-            // ASCII already in the wanted case (`VAT`, codes) is returned as it is, without a copy
-            let unchanged = text.is_ascii()
-                && !text.bytes().any(|b| {
-                    if upper {
-                        b.is_ascii_lowercase()
-                    } else {
-                        b.is_ascii_uppercase()
-                    }
-                });
-            if unchanged {
-                return one(Atomic::Str(text));
-            }
-            string(if upper {
-                text.to_uppercase()
-            } else {
-                text.to_lowercase()
-            })
+            one(Atomic::Str(case_mapped(
+                text,
+                matches!(function, Function::UpperCase),
+            )))
         }
         Function::EndsWith if context_name_suffix(args).is_some() => {
             // `ends-with(name(), 'Amount')` without building the prefixed name: a suffix without `:` can only
@@ -424,6 +410,24 @@ pub fn call_value<'a, 'i>(
                 Some(value) => one(value.cast(*target)?),
             }
         }
+    }
+}
+
+/// `upper-case` (`upper`) or `lower-case` of a text: ASCII already in the wanted case (`VAT`, codes) is
+/// returned as it is, without a copy.
+pub(super) fn case_mapped(text: Cow<'_, str>, upper: bool) -> Cow<'_, str> {
+    let unchanged = text.is_ascii()
+        && !text.bytes().any(|b| {
+            if upper {
+                b.is_ascii_lowercase()
+            } else {
+                b.is_ascii_uppercase()
+            }
+        });
+    match (unchanged, upper) {
+        (true, _) => text,
+        (false, true) => Cow::Owned(text.to_uppercase()),
+        (false, false) => Cow::Owned(text.to_lowercase()),
     }
 }
 

@@ -502,6 +502,7 @@ impl Print {
             Expr::If(..) => write!(self, "If|"),
             Expr::Shared { id, .. } => write!(self, "Shared|{id}|"),
             Expr::KeyEq(_) => write!(self, "KeyEq|"),
+            Expr::Compiled(_) => write!(self, "Compiled|"),
         }
     }
 
@@ -594,6 +595,7 @@ fn evaluated_once_with_own_focus(expr: &Expr) -> usize {
         Expr::If(..) => 3,
         Expr::Path(..)
         | Expr::KeyEq(_)
+        | Expr::Compiled(_)
         | Expr::Str(_)
         | Expr::Num(_)
         | Expr::Double(_)
@@ -636,6 +638,7 @@ pub fn uses_focus(expr: &Expr) -> bool {
         Expr::Shared { uses_focus, .. } => *uses_focus,
         Expr::If(a, b, c) => uses_focus(a) || uses_focus(b) || uses_focus(c),
         Expr::KeyEq(keyed) => uses_focus(&keyed.key),
+        Expr::Compiled(compiled) => uses_focus(&compiled.source),
     }
 }
 
@@ -692,6 +695,7 @@ pub fn for_each_child(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(&keyed.key);
             f(&keyed.literal);
         }
+        Expr::Compiled(compiled) => f(&compiled.source),
     }
 }
 
@@ -748,6 +752,8 @@ pub fn for_each_child_mut(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(&mut keyed.key);
             f(&mut keyed.literal);
         }
+        // the compiled test is not visited: it is made last, from the source
+        Expr::Compiled(compiled) => f(&mut compiled.source),
     }
 }
 
