@@ -420,6 +420,24 @@ impl<'a, 'i> Node<'a, 'i> {
     }
 
     /// The text of a text or comment node; of an element, its first child's when that is text.
+    /// An element's string value when its subtree holds at most one node, a text node: that text, or ""
+    /// for an empty element (what the concatenation of its descendants' texts gives, without walking
+    /// them). `None` for other nodes and larger subtrees.
+    pub fn leaf_text(&self) -> Option<&'a str> {
+        let data = self.data();
+        if data.kind != Kind::Element {
+            return None;
+        }
+        match data.end - self.id {
+            1 => Some(""),
+            2 => {
+                let child = &self.doc.nodes[self.id as usize + 1];
+                (child.kind == Kind::Text).then(|| self.doc.texts[child.name as usize].as_ref())
+            }
+            _ => None,
+        }
+    }
+
     pub fn text(&self) -> Option<&'a str> {
         let data = self.data();
         match data.kind {

@@ -113,6 +113,10 @@ fn attribute_value<'a>(node: Node<'a, '_>, index: usize) -> &'a str {
 
 /// The string value of a node: its text, or the concatenated text of its descendants.
 pub fn string_value<'a>(node: Node<'a, '_>) -> Cow<'a, str> {
+    // most elements an invoice's rules read hold one text (`<cbc:ID>S</cbc:ID>`)
+    if let Some(text) = node.leaf_text() {
+        return Cow::Borrowed(text);
+    }
     if node.is_text() {
         return Cow::Borrowed(node.text().unwrap_or(""));
     }
@@ -509,6 +513,33 @@ fn date_instant(date: NaiveDate, tz: Option<i32>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leaf_elements_text_is_its_string_value() {
+        let xml = "<r><a>one</a><b/><c><!--x--></c><d>t<e>u</e>v</d><f><![CDATA[w]]>x</f><g>&amp;</g>\
+                   <h><?p i?></h><k> </k></r>";
+        let doc = crate::rules::tree::Document::parse(xml).unwrap();
+        let mut leaves = 0;
+        for node in doc.descendants() {
+            let walked: String = node
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            let expected = if node.is_text() {
+                node.text().unwrap_or("").to_owned()
+            } else {
+                walked
+            };
+            assert_eq!(string_value(node), expected, "{:?}", node.id());
+            if let Some(text) = node.leaf_text() {
+                assert_eq!(text, expected, "{:?}", node.id());
+                leaves += 1;
+            }
+        }
+        // a, b, e, f (its text and CDATA are one node), g, k; not r, c, d, h nor the text nodes
+        assert_eq!(leaves, 6);
+    }
 
     #[test]
     fn decimal_lexical_rules_follow_xml_schema() {
