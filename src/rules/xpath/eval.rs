@@ -791,9 +791,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 NodeTest::Name(_, local, _),
             ) => {
                 let or_self = step.axis == Axis::DescendantOrSelf;
+                let named = index.descendants_named(*node, local, or_self);
+                // one allocation for all of them (the namespace test rarely rejects one)
+                found.reserve(named.len());
                 found.extend(
-                    index
-                        .descendants_named(*node, local, or_self)
+                    named
                         .iter()
                         .filter(|n| node_matches_in(Some(index), **n, &step.test))
                         .map(|n| Item::Node(*n)),
