@@ -88,12 +88,20 @@ impl ContextNames {
 
     /// Each schema name's id in this document ([`ABSENT`] when the document has no such name).
     pub(super) fn resolve(&self, index: &DocIndex<'_, '_>) -> DocNames {
+        let locals: Vec<u32> = self
+            .locals
+            .iter()
+            .map(|(local, hash)| index.local_name_id(*hash, local).unwrap_or(ABSENT))
+            .collect();
+        let mut schema_locals = vec![ABSENT; index.document().local_names().len()];
+        for (number, &id) in locals.iter().enumerate() {
+            if let Some(slot) = schema_locals.get_mut(id as usize) {
+                *slot = number as u32;
+            }
+        }
         DocNames {
-            locals: self
-                .locals
-                .iter()
-                .map(|(local, hash)| index.local_name_id(*hash, local).unwrap_or(ABSENT))
-                .collect(),
+            locals,
+            schema_locals,
             namespaces: self
                 .namespaces
                 .iter()
@@ -107,6 +115,8 @@ impl ContextNames {
 pub(super) struct DocNames {
     /// By the schema's local-name number: the document's local-name id, or [`ABSENT`].
     pub locals: Vec<u32>,
+    /// By the document's local-name id: the schema's number, or [`ABSENT`] for a name no context tests.
+    pub schema_locals: Vec<u32>,
     /// By the schema's namespace number: the document's namespace id, or [`ABSENT`].
     pub namespaces: Vec<u32>,
 }
@@ -444,6 +454,20 @@ impl MatchPath {
     pub(super) fn last_local(&self) -> Option<u32> {
         match self.names.last() {
             Some(StepName::Named { local, .. }) => Some(*local),
+            _ => None,
+        }
+    }
+
+    /// The local name the parent of a matched element must have: the step before the last when it is a
+    /// named step and the last is joined to it by `/`. `None`: any parent (one step, `//` before the last
+    /// step, or a wildcard before it).
+    pub(super) fn parent_local(&self) -> Option<u32> {
+        let last = self.names.len().checked_sub(1)?;
+        if last == 0 || self.steps[last].0 {
+            return None;
+        }
+        match self.names[last - 1] {
+            StepName::Named { local, .. } => Some(local),
             _ => None,
         }
     }

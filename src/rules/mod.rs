@@ -6,6 +6,7 @@
 //! and lists the fatal and warning violations with the official ids and messages.
 
 pub mod arithmetic;
+mod candidates;
 mod context;
 pub mod lean_parse;
 pub mod profile;

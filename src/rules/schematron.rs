@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use super::tree::{Document, Node};
 
-use super::context::{match_paths, ContextNames, DocNames, KeyCache, MatchPath};
+use super::candidates::NameCandidates;
+use super::context::{match_paths, ContextNames, DocNames, KeyCache, MatchPath, ABSENT};
 use super::xpath::ast::Expr;
 use super::xpath::compile::compile_predicates;
 use super::xpath::compile::{Share, Test};
@@ -56,10 +57,11 @@ pub struct Pattern {
     pub rules: Vec<Rule>,
     /// For each local name (the schema's [`ContextNames`] number) that some context's last step tests,
     /// the rules whose context can match an element of that name, in priority order: those whose last
-    /// step names it, and the wildcard rules whose required name suffix (if any) ends it.
-    by_local: Vec<(u32, Vec<usize>)>,
+    /// step names it, and the wildcard rules whose required name suffix (if any) ends it; by the parent's
+    /// name.
+    by_local: Vec<(u32, NameCandidates)>,
     /// Rules whose context ends in a wildcard step, in order (the candidates for other names).
-    any_name: Vec<usize>,
+    any_name: NameCandidates,
     /// The name suffixes the wildcard contexts require (`ends-with(name(), 'Amount')`).
     suffixes: Vec<String>,
     /// Some wildcard context requires no suffix: every element is a candidate for the wildcard rules.
@@ -327,10 +329,18 @@ impl Schema {
         let mut by_name = Vec::new();
         for pattern in &self.patterns {
             // each element in document order with its candidate rules (those whose context can match its
-            // local name); elements of other names are not visited
+            // local name, then its parent's); elements of other names are not visited
             pattern.candidates_by_name(doc, &names, &mut by_name);
             for &(node, name) in index.elements() {
-                let candidates: &[usize] = by_name[name as usize];
+                let Some(by_parent) = by_name[name as usize] else {
+                    continue;
+                };
+                let parent = node
+                    .parent()
+                    .and_then(|p| p.name_ids())
+                    .map(|(local, _)| names.schema_locals[local as usize])
+                    .filter(|&number| number != ABSENT);
+                let candidates = by_parent.under(parent);
                 if candidates.is_empty() {
                     continue;
                 }
@@ -654,11 +664,19 @@ impl Pattern {
             list.sort_unstable();
             list.dedup();
         }
+        let by_local = by_local
+            .into_iter()
+            .map(|(local, list)| {
+                let name = names.local_name(local);
+                let candidates = NameCandidates::new(&list, |i| parents_required(&rules[i], local, name));
+                (local, candidates)
+            })
+            .collect();
         Pattern {
             id,
             rules,
             by_local,
-            any_name,
+            any_name: NameCandidates::anywhere(any_name),
             suffixes,
             everything,
         }
@@ -673,24 +691,39 @@ impl Pattern {
         &'s self,
         doc: &Document<'_>,
         names: &DocNames,
-        by_name: &mut Vec<&'s [usize]>,
+        by_name: &mut Vec<Option<&'s NameCandidates>>,
     ) {
         let locals = doc.local_names();
         by_name.clear();
-        by_name.resize(locals.len(), &[]);
+        by_name.resize(locals.len(), None);
         if !self.any_name.is_empty() {
             for (slot, local) in by_name.iter_mut().zip(locals) {
                 if self.everything || self.suffixes.iter().any(|s| local.ends_with(s.as_str())) {
-                    *slot = &self.any_name;
+                    *slot = Some(&self.any_name);
                 }
             }
         }
         for (local, list) in &self.by_local {
             if let Some(slot) = by_name.get_mut(names.locals[*local as usize] as usize) {
-                *slot = list;
+                *slot = Some(list);
             }
         }
     }
+}
+
+/// The parent names under which one of the rule's contexts may match an element of the local name
+/// `local` (`name`): `None` when one may under any parent (no named step before its last, or a wildcard
+/// last step that accepts the name).
+fn parents_required(rule: &Rule, local: u32, name: &str) -> Option<Vec<u32>> {
+    let mut parents = Vec::new();
+    for path in &rule.context {
+        match path.last_local() {
+            Some(last) if last == local => parents.push(path.parent_local()?),
+            None if !path.matches_no_element() && path.wildcard_accepts(name) => return None,
+            _ => {}
+        }
+    }
+    Some(parents)
 }
 
 #[cfg(test)]
@@ -730,7 +763,7 @@ mod tests {
     fn visiting_everything(mut schema: Schema) -> Schema {
         for pattern in &mut schema.patterns {
             pattern.by_local.clear();
-            pattern.any_name = (0..pattern.rules.len()).collect();
+            pattern.any_name = NameCandidates::anywhere((0..pattern.rules.len()).collect());
             pattern.everything = true;
             for rule in &mut pattern.rules {
                 rule.presence = None;
@@ -774,6 +807,36 @@ mod tests {
         assert_eq!(named, expected_named);
         let everything: Vec<_> = by_name.iter().filter(|(id, _)| id == "ANY").collect();
         assert_eq!(everything.len(), 12, "every element once: {everything:?}");
+    }
+
+    #[test]
+    fn candidates_narrowed_by_the_parents_name_give_the_same_verdicts() {
+        // one last name under several parents, through `/`, `//`, a union and a wildcard parent step
+        let schema = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <ns prefix="p" uri="urn:p"/>
+          <pattern id="ids">
+            <rule context="p:a/p:id"><assert id="A" test="false()">a</assert></rule>
+            <rule context="p:b/p:id | p:c/p:id"><assert id="BC" test="false()">bc</assert></rule>
+            <rule context="p:d//p:id"><assert id="D" test="false()">d</assert></rule>
+            <rule context="*/p:id"><assert id="ANY" test="false()">any</assert></rule>
+            <rule context="p:id"><assert id="ID" test="false()">id</assert></rule>
+          </pattern>
+        </schema>"#;
+        let xml = r#"<p:id xmlns:p="urn:p"><p:a><p:id/></p:a><p:b><p:id/></p:b><p:c><p:id/></p:c>
+          <p:d><p:e><p:id/></p:e></p:d><p:e><p:id/></p:e><p:a><p:x><p:id/></p:x></p:a></p:id>"#;
+        let fired = fired_as_visiting_everything(schema, xml);
+        assert_eq!(
+            as_strs(&fired),
+            [
+                ("ID", "/p:id"),
+                ("A", "/p:id/p:a[1]/p:id[1]"),
+                ("BC", "/p:id/p:b[1]/p:id[1]"),
+                ("BC", "/p:id/p:c[1]/p:id[1]"),
+                ("D", "/p:id/p:d[1]/p:e[1]/p:id[1]"),
+                ("ANY", "/p:id/p:e[1]/p:id[1]"),
+                ("ANY", "/p:id/p:a[2]/p:x[1]/p:id[1]"),
+            ]
+        );
     }
 
     #[test]

@@ -341,6 +341,11 @@ impl<'a, 'i> DocIndex<'a, 'i> {
         }
     }
 
+    /// The document this index is of.
+    pub fn document(&self) -> &'a Document<'i> {
+        self.doc
+    }
+
     /// The document's id of the local name `local` ([`Node::local_name_id`]), whose [`name_hash`] without
     /// namespace is `local_hash`; `None` when no element or attribute of the document has that name.
     pub fn local_name_id(&self, local_hash: u64, local: &str) -> Option<u32> {
