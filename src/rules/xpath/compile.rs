@@ -12,11 +12,16 @@
 //! `not(contains(normalize-space(.), ' '))`), `true()`/`false()` and `boolean()`; and the comparisons
 //! the rules repeat on every amount, name and rate: `string-length(substring-after(X, '.')) <= N` (UBL-DT-01,
 //! BR-DEC-*: the characters after the first point counted in X's string value, without a substring),
-//! `normalize-space(X) = 'literal'` or `!= ''` (X's words compared with the literal as they come, without
-//! the normalized string), and a walk down child names compared with a number or a string literal
-//! (`cbc:Percent > 0`, `ram:TypeCode = 'VAT'`: each node compared as the walk meets it, without a
-//! sequence). X is evaluated as the interpreter evaluates a `xs:string?` argument (through the memo when
-//! shared), and the comparisons are the interpreter's own ([`compare`]), so errors stay its errors.
+//! `normalize-space(X) = 'literal'` or `!= ''`, `upper-case(X) = 'VAT'` and both (X's words compared with
+//! the literal as they come, case-mapped, without the function calls' strings), and a walk down child names
+//! compared with a number, a string literal or `true()`/`false()` (`cbc:Percent > 0`, `ram:TypeCode =
+//! 'VAT'`, `cbc:ChargeIndicator = true()`: each node compared as the walk meets it, without a sequence). X
+//! is evaluated as the interpreter evaluates a `xs:string?` argument (through the memo when shared), and the
+//! comparisons are the interpreter's own ([`compare`]), so errors stay its errors.
+//!
+//! The predicates of paths are compiled the same way when the schema loads, after the sharing
+//! ([`compile_predicates`]): a predicate that can only be a boolean or nodes, and of which the compiler
+//! handles more than the interpreter's fallback, becomes [`Expr::Compiled`].
 
 use std::borrow::Cow;
 use std::collections::HashSet;
