@@ -123,8 +123,8 @@ pub struct CharsAfter {
     general: bool,
 }
 
-/// `f(value) op literal`, `f` being `normalize-space`, `upper-case` or `lower-case`, or one of those of the
-/// case functions ([`Test::StringCompare`]).
+/// `f(value) op literal` ([`Test::StringCompare`]): `f` is `normalize-space`, `upper-case` or
+/// `lower-case`, or `normalize-space` and a case function one inside the other.
 #[derive(Debug, Clone)]
 pub struct StringCompare {
     /// The function's argument (a `xs:string?` argument: empty is "", several items an error).
