@@ -83,6 +83,21 @@ pub struct KeyEq {
     /// Which grouping answers it: a fingerprint of the step's axis and node test and of the key (equal for
     /// every occurrence of the same step and key, whatever the literal).
     pub group: (u64, u64),
+    /// Set when this is the only predicate of a path's last step and the path before it has steps of its
+    /// own: the grouping of the whole path's nodes (this predicate left out) by the key, which answers
+    /// the path with one look-up instead of one per input node ([`super::keyed`]).
+    pub path_group: Option<PathGroup>,
+}
+
+/// Which grouping answers a whole path ending in a keyed step ([`KeyEq::path_group`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PathGroup {
+    /// A fingerprint of the path without the keyed predicate and of the key: equal for every occurrence
+    /// of the same path and key, whatever the literal.
+    pub fingerprint: (u64, u64),
+    /// Whether the path's nodes depend on the context item (a relative path), so that they are kept per
+    /// context node.
+    pub uses_focus: bool,
 }
 
 impl KeyEq {

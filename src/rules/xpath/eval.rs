@@ -116,6 +116,9 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
                 _ => Ok(self.sequence(&args[0], focus)?.is_empty()),
             },
             Expr::Path(start @ (PathStart::Root | PathStart::Context), steps) if is_existence_path(steps) => {
+                if let Some(kept) = self.grouped_path(start, steps, focus) {
+                    return Ok(!kept.nodes().is_empty());
+                }
                 let start = match start {
                     PathStart::Root => Item::Node(self.root),
                     _ => focus.item.clone(),
@@ -287,6 +290,11 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
 
     /// How many items the expression gives: a walk down child names counts without a sequence.
     pub fn count(&mut self, expr: &'a Expr, focus: &Focus<'a, 'i>) -> XResult<usize> {
+        if let Expr::Path(start, steps) = expr {
+            if let Some(kept) = self.grouped_path(start, steps, focus) {
+                return Ok(kept.nodes().len());
+            }
+        }
         if let Some(start) = self.chain_start(expr, focus) {
             let (node, steps) = start;
             let mut count = 0;
@@ -650,12 +658,16 @@ impl<'a, 'i, 'g> Evaluator<'a, 'i, 'g> {
         one_value(&items)
     }
 
-    fn path(
+    pub(super) fn path(
         &mut self,
         start: &'a PathStart,
         steps: &'a [PathStep],
         focus: &Focus<'a, 'i>,
     ) -> XResult<Sequence<'a, 'i>> {
+        // a path ending in a keyed step: its literal's group among the whole path's nodes
+        if let Some(kept) = self.grouped_path(start, steps, focus) {
+            return Ok(kept.nodes().to_vec());
+        }
         // the most common path, one step from the context (`cbc:ID`): no intermediate sequence
         if let (PathStart::Context, [PathStep::Axis(step)]) = (start, steps) {
             if !focus.item.is_node() {

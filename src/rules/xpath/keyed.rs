@@ -19,8 +19,8 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
-use super::ast::{AxisStep, CmpOp, Expr, Function};
-use super::eval::{Evaluator, Focus};
+use super::ast::{AxisStep, CmpOp, Expr, Function, PathStart, PathStep};
+use super::eval::{sort_document_order, Evaluator, Focus};
 use super::index::Fnv;
 use super::value::{Item, XResult};
 
@@ -66,7 +66,7 @@ pub fn candidate(predicate: &Expr) -> Option<(&Expr, &str)> {
 }
 
 /// Whether the expression's value is a function of the document and the context node alone.
-fn depends_on_node_only(expr: &Expr) -> bool {
+pub(super) fn depends_on_node_only(expr: &Expr) -> bool {
     let own = !matches!(
         expr,
         Expr::Var(_)
@@ -121,15 +121,17 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
     ) -> XResult<Option<Rc<KeyGroups<'a, 'i>>>> {
         let mut nodes = Vec::new();
         self.axis_nodes(item, step, &mut nodes)?;
+        Ok(self.group_nodes(nodes, key))
+    }
+
+    /// `nodes` grouped by `key`'s string values, each group in the nodes' order; `None` when the key
+    /// raises an error or gives a value that is not a string or a node on some node.
+    fn group_nodes(&mut self, nodes: Vec<Item<'a, 'i>>, key: &'a Expr) -> Option<Rc<KeyGroups<'a, 'i>>> {
         let mut groups = KeyGroups::default();
         for node in nodes {
-            let Ok(values) = self.sequence(key, &Focus::of(node.clone())) else {
-                return Ok(None);
-            };
+            let values = self.sequence(key, &Focus::of(node.clone())).ok()?;
             for value in values.iter() {
-                let Some(text) = value.compared_as_string() else {
-                    return Ok(None);
-                };
+                let text = value.compared_as_string()?;
                 let members = groups.groups.entry(text).or_default();
                 // a node whose key gives the same value twice is in the group once
                 if members.last().and_then(Item::order_key) != node.order_key() {
@@ -137,7 +139,70 @@ impl<'a, 'i> Evaluator<'a, 'i, '_> {
                 }
             }
         }
-        Ok(Some(Rc::new(groups)))
+        Some(Rc::new(groups))
+    }
+
+    /// The nodes of a whole path whose last step's only predicate is a [`Expr::KeyEq`] with a
+    /// [`super::ast::PathGroup`], in document order: its literal's group among the path's nodes (that
+    /// predicate left out) grouped by key, built on first use and kept in the memo per context node when
+    /// the path is relative. The predicate depends on its node alone, so filtering the whole path's nodes
+    /// gives what filtering each input node's do. `None` (evaluate the path as written, which raises or
+    /// stops early exactly as before): no memo or group, a context that is not a node for a relative path,
+    /// or any error or value other than a node or string while building the groups.
+    pub(super) fn grouped_path(
+        &mut self,
+        start: &'a PathStart,
+        steps: &'a [PathStep],
+        focus: &Focus<'a, 'i>,
+    ) -> Option<Keyed<'a, 'i>> {
+        let (PathStep::Axis(last), prefix) = steps.split_last()? else {
+            return None;
+        };
+        let Expr::KeyEq(keyed) = last.predicates.first()?.bare() else {
+            return None;
+        };
+        let group = keyed.path_group?;
+        let memo = self.memo?;
+        let node = if group.uses_focus {
+            super::share::node_key(&focus.item)?
+        } else {
+            u64::MAX
+        };
+        let groups = match memo.key_groups(group.fingerprint, node) {
+            Some(known) => known,
+            None => {
+                let built = self.group_path(start, prefix, last, &keyed.key, focus);
+                memo.keep_key_groups(group.fingerprint, node, built.clone());
+                built
+            }
+        }?;
+        Some(Keyed {
+            groups,
+            literal: keyed.literal(),
+        })
+    }
+
+    /// The nodes of `start/prefix/last` (`last`'s predicates not applied) grouped by `key`.
+    fn group_path(
+        &mut self,
+        start: &'a PathStart,
+        prefix: &'a [PathStep],
+        last: &'a AxisStep,
+        key: &'a Expr,
+        focus: &Focus<'a, 'i>,
+    ) -> Option<Rc<KeyGroups<'a, 'i>>> {
+        let inputs = self.path(start, prefix, focus).ok()?;
+        let mut nodes = Vec::new();
+        for input in &inputs {
+            if !input.is_node() {
+                return None;
+            }
+            self.axis_nodes(input, last, &mut nodes).ok()?;
+        }
+        if inputs.len() > 1 || last.axis.is_reverse() {
+            sort_document_order(&mut nodes);
+        }
+        self.group_nodes(nodes, key)
     }
 }
 
@@ -156,6 +221,7 @@ mod tests {
         <l n='2'><c><id>S</id><p>7</p><t><id>VAT</id></t></c><c><p>x</p></c></l>\
         <l n='3'><c k='AE'><id>AE</id><p>y</p><c><id>S</id><p>5</p></c></c></l>\
         <x><c><id>E</id><id>S</id><p>1</p></c></x>\
+        <w><c><id>A</id><c><id>S</id></c><id>S</id></c></w>\
         </r>";
 
     /// The expressions over one key compared with several literals, so that the sharer makes them keyed.
@@ -186,6 +252,23 @@ mod tests {
         "//c[xs:decimal(p) = '5']",
         "l/c/c[id = 'S']/ancestor::c[id = 'AE']",
         "l/c/c[id = 'S']/ancestor::c[id = 'S']",
+        // whole paths ending in a keyed step (grouped once per context node, or once when absolute)
+        "l/c/id[normalize-space(.) = 'S']",
+        "l/c/id[normalize-space(.) = 'Z']",
+        "count(//l/c[id = 'S'])",
+        "exists(//l/c[id = 'AE'])",
+        "not(//l/c[id = 'E'])",
+        "//c[t/normalize-space(upper-case(id)) = 'VAT']/id[normalize-space(.) = 'S']",
+        "exists(//c[t/normalize-space(upper-case(id)) = 'VAT']/id[normalize-space(.) = 'Z'])",
+        "count(//c/c[id = 'S'])",
+        "count(//c/c[id = 'AE'])",
+        "(1, 2)/c[id = 'S']",
+        "(l, x)/c[id = 'E']",
+        // from nested inputs: an outer node's nodes after an inner one's, and the same node twice
+        "//c/id[. = 'S']",
+        "//c/id[. = 'A']",
+        "//c/descendant::id[. = 'S']",
+        "//c/descendant::id[. = 'A']",
     ];
 
     fn parse_all(exprs: &[&str]) -> Vec<Expr> {
@@ -205,6 +288,11 @@ mod tests {
             sharer.wrap(e);
         });
         assert!(sharer.keyed() >= 20, "{} predicates made keyed", sharer.keyed());
+        assert!(
+            sharer.grouped_paths() >= 12,
+            "{} whole paths grouped",
+            sharer.grouped_paths()
+        );
         let doc = crate::rules::tree::Document::parse(xml).unwrap();
         let index = DocIndex::new(&doc);
         let globals = Globals::default();
@@ -259,6 +347,64 @@ mod tests {
         compare(&xml);
         // every node's key fine: the same document without the second code
         compare(&XML.replace("<x>", "<y>").replace("</x>", "</y>"));
+    }
+
+    /// The path group of the keyed predicate at the end of `expr`'s path, if any.
+    fn path_group(expr: &Expr) -> Option<crate::rules::xpath::ast::PathGroup> {
+        let Expr::Path(_, steps) = expr.bare() else {
+            return None;
+        };
+        let Some(super::PathStep::Axis(last)) = steps.last() else {
+            return None;
+        };
+        match last.predicates.first()?.bare() {
+            Expr::KeyEq(keyed) => keyed.path_group,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_whole_path_ending_in_a_keyed_step_is_answered_from_one_grouping() {
+        let mut exprs = parse_all(&[
+            "//l/c[id = 'S']",
+            "//l/c[id = 'Z']",
+            "l/c[id = 'S']",
+            "//c[id = 'S']",
+        ]);
+        let mut sharer = Sharer::new();
+        exprs.iter().for_each(|e| {
+            sharer.count(e);
+        });
+        exprs.iter_mut().for_each(|e| {
+            sharer.wrap(e);
+        });
+        let groups: Vec<_> = exprs.iter().map(path_group).collect();
+        let (absolute_s, absolute_z) = (groups[0].unwrap(), groups[1].unwrap());
+        // one grouping for both literals; the relative path keeps its own, per context node
+        assert_eq!(absolute_s.fingerprint, absolute_z.fingerprint);
+        assert!(!absolute_s.uses_focus);
+        assert!(groups[2].unwrap().uses_focus);
+        assert_ne!(groups[2].unwrap().fingerprint, absolute_s.fingerprint);
+        // one step from the root has one input node: nothing to gain, left to the step's own groups
+        assert!(groups[3].is_none());
+        let doc = crate::rules::tree::Document::parse(XML).unwrap();
+        let index = DocIndex::new(&doc);
+        let globals = Globals::default();
+        let memo = Memo::new();
+        let mut ev = Evaluator::new(doc.root(), &globals, Some(&index)).with_memo(&memo);
+        let focus = Focus::of(Item::Node(doc.root()));
+        let s = ev.eval(&exprs[0], &focus).unwrap().len();
+        let z = ev.eval(&exprs[1], &focus).unwrap().len();
+        assert_eq!((s, z), (1, 1));
+        // the whole path's grouping is kept, built once for the document
+        let kept = memo
+            .key_groups(absolute_s.fingerprint, u64::MAX)
+            .flatten()
+            .unwrap();
+        assert_eq!(
+            (kept.get("S").len(), kept.get("Z").len(), kept.get("AE").len()),
+            (1, 1, 1)
+        );
     }
 
     #[test]

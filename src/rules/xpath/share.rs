@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use super::ast::{Axis, AxisStep, CmpOp, Expr, Function, KeyEq, PathStart, PathStep};
+use super::ast::{Axis, AxisStep, CmpOp, Expr, Function, KeyEq, PathGroup, PathStart, PathStep};
 use super::keyed::KeyGroups;
 use super::value::{Atomic, Item, XResult};
 
@@ -245,6 +245,8 @@ pub struct Sharer {
     literals: HashMap<Fingerprint, Vec<String>>,
     /// How many predicates became [`Expr::KeyEq`].
     keyed: usize,
+    /// How many paths are answered by grouping their whole nodes ([`KeyEq::path_group`]).
+    grouped_paths: usize,
     /// Where each eligible sub-expression occurs ([`Within`]), by its fingerprint.
     within: HashMap<Fingerprint, Within>,
     /// Whether each eligible sub-expression uses the context item and a variable (what its memo key holds).
@@ -360,6 +362,7 @@ impl Sharer {
                 }
             }
         }
+        self.grouped_paths += usize::from(group_whole_path(expr));
         let print = print.finish();
         if eligible && self.counts.get(&print).is_some_and(|&n| n >= 2) && !self.evaluated_once_per_key(print)
         {
@@ -383,6 +386,11 @@ impl Sharer {
     /// How many predicates became keyed look-ups ([`Expr::KeyEq`]).
     pub fn keyed(&self) -> usize {
         self.keyed
+    }
+
+    /// How many paths are answered by grouping their whole nodes by a key ([`KeyEq::path_group`]).
+    pub fn grouped_paths(&self) -> usize {
+        self.grouped_paths
     }
 }
 
@@ -417,7 +425,65 @@ fn make_keyed(predicate: &mut Expr, group: Fingerprint) -> bool {
     };
     let key = std::mem::replace(key.as_mut(), Expr::ContextItem);
     let literal = std::mem::replace(literal.as_mut(), Expr::ContextItem);
-    *slot = Expr::KeyEq(Box::new(KeyEq { key, literal, group }));
+    *slot = Expr::KeyEq(Box::new(KeyEq {
+        key,
+        literal,
+        group,
+        path_group: None,
+    }));
+    true
+}
+
+/// Marks a path whose last step's only predicate is a [`KeyEq`], after steps of its own, as answered by
+/// grouping the whole path's nodes ([`KeyEq::path_group`]), when the path without that predicate depends
+/// on nothing but the document and the context node; returns whether it did.
+fn group_whole_path(expr: &mut Expr) -> bool {
+    let Expr::Path(start, steps) = expr else {
+        return false;
+    };
+    let Some((PathStep::Axis(last), prefix)) = steps.split_last() else {
+        return false;
+    };
+    let has_prefix = !prefix.is_empty() || matches!(start, PathStart::Expr(_));
+    let ([predicate], true) = (last.predicates.as_slice(), has_prefix) else {
+        return false;
+    };
+    let Expr::KeyEq(keyed) = predicate.bare() else {
+        return false;
+    };
+    let mut without = Expr::Path(start.clone(), steps.clone());
+    if let Expr::Path(_, steps) = &mut without {
+        if let Some(PathStep::Axis(last)) = steps.last_mut() {
+            last.predicates.clear();
+        }
+    }
+    if !super::keyed::depends_on_node_only(&without) {
+        return false;
+    }
+    let group = {
+        use std::fmt::Write;
+        let mut print = Print(DefaultHasher::new(), DefaultHasher::new());
+        print.1.write_u8(0x67);
+        let _ = write!(print, "GroupedPath|");
+        print.add(fingerprint(&without));
+        print.add(keyed.group);
+        print.finish()
+    };
+    let uses_focus = uses_focus(&without);
+    let Some(PathStep::Axis(last)) = steps.last_mut() else {
+        return false;
+    };
+    let slot = match &mut last.predicates[0] {
+        Expr::Shared { inner, .. } => inner.as_mut(),
+        other => other,
+    };
+    let Expr::KeyEq(keyed) = slot else {
+        return false;
+    };
+    keyed.path_group = Some(PathGroup {
+        fingerprint: group,
+        uses_focus,
+    });
     true
 }
 
