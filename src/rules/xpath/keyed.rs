@@ -6,6 +6,15 @@
 //! document, the step's nodes from an input node are grouped by their key's string values once
 //! ([`KeyGroups`], kept in the [`super::share::Memo`]), and each literal is then a look-up.
 //!
+//! When the keyed predicate is the only one of a path's last step and steps come before it
+//! (`//cac:TaxCategory[…VAT…]/cbc:ID[normalize-space(.) = 'E']`,
+//! `//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode = 'E']`), the whole path's
+//! nodes, that predicate left out, are grouped once per document (per context node for a relative path;
+//! [`super::ast::PathGroup`]), so each category's rule is one look-up instead of one per input node. The
+//! predicate depends on its node alone, so the literal's group among the whole path's nodes, in document
+//! order, is what the path gives. Any error or non-node while building those groups leaves the path to
+//! the evaluation as written (which raises, or stops early in `exists()`, exactly as before).
+//!
 //! The grouping means exactly what the general comparison means: a node whose key gives several values is
 //! in the group of each; a node whose key gives nothing is in none; the key's own value is used as it is
 //! (`normalize-space(cbc:ID)` and `cbc:ID` are different keys); each group keeps the axis order. A string
