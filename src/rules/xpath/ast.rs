@@ -119,6 +119,14 @@ impl Expr {
             other => other,
         }
     }
+
+    /// [`Expr::bare`], to change the expression under the sharing's wrapper.
+    pub fn bare_mut(&mut self) -> &mut Expr {
+        match self {
+            Expr::Shared { inner, .. } => inner.bare_mut(),
+            other => other,
+        }
+    }
 }
 
 /// Where a path starts.

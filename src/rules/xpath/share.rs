@@ -416,10 +416,7 @@ fn keyed_candidates(expr: &Expr) -> Vec<(usize, Fingerprint, &str)> {
 /// Turns a predicate `key = 'literal'` (possibly wrapped in [`Expr::Shared`]) into [`Expr::KeyEq`];
 /// returns whether it did.
 fn make_keyed(predicate: &mut Expr, group: Fingerprint) -> bool {
-    let slot = match predicate {
-        Expr::Shared { inner, .. } => inner.as_mut(),
-        other => other,
-    };
+    let slot = predicate.bare_mut();
     let Expr::General(CmpOp::Eq, key, literal) = slot else {
         return false;
     };
@@ -451,12 +448,11 @@ fn group_whole_path(expr: &mut Expr) -> bool {
     let Expr::KeyEq(keyed) = predicate.bare() else {
         return false;
     };
-    let mut without = Expr::Path(start.clone(), steps.clone());
-    if let Expr::Path(_, steps) = &mut without {
-        if let Some(PathStep::Axis(last)) = steps.last_mut() {
-            last.predicates.clear();
-        }
+    let mut steps_without = steps.clone();
+    if let Some(PathStep::Axis(last)) = steps_without.last_mut() {
+        last.predicates.clear();
     }
+    let without = Expr::Path(start.clone(), steps_without);
     if !super::keyed::depends_on_node_only(&without) {
         return false;
     }
@@ -473,11 +469,7 @@ fn group_whole_path(expr: &mut Expr) -> bool {
     let Some(PathStep::Axis(last)) = steps.last_mut() else {
         return false;
     };
-    let slot = match &mut last.predicates[0] {
-        Expr::Shared { inner, .. } => inner.as_mut(),
-        other => other,
-    };
-    let Expr::KeyEq(keyed) = slot else {
+    let Expr::KeyEq(keyed) = last.predicates[0].bare_mut() else {
         return false;
     };
     keyed.path_group = Some(PathGroup {
